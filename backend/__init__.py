@@ -1,0 +1,1 @@
+"""驻村通 backend: Strawberry GraphQL on Starlette over SQLAlchemy async."""

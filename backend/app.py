@@ -1,0 +1,91 @@
+"""Application factory: create_app(settings) -> Starlette."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from backend.cards.http import card_pdf, card_png
+from backend.db import SessionFactory, make_engine, make_session_factory
+from backend.exports.attendance_sheet import attendance_xlsx
+from backend.graphql.context import Context, bearer_token
+from backend.graphql.schema import build_schema
+from backend.http import BodySizeLimit, SecurityHeaders, SinglePageApp, healthz, pwa_missing, readyz
+from backend.media.routes import media_routes
+from backend.media.storage import LocalDiskStorage
+from backend.polls_http import cast_ballot_json, poll_board_json
+from backend.settings import Settings
+
+
+class _GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, settings: Settings, session_factory: SessionFactory) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide=None if settings.is_production else "graphiql",
+            allow_queries_via_get=False,
+            # Bearer tokens, never cookies: a cross-site form cannot authenticate an upload.
+            multipart_uploads_enabled=True,
+        )
+        self._settings = settings
+        self._session_factory = session_factory
+
+    async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
+        return Context(
+            settings=self._settings,
+            session_factory=self._session_factory,
+            bearer_token=bearer_token(request.headers.get("authorization")),
+            carries_identity="authorization" in request.headers or "cookie" in request.headers,
+        )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    settings.validate()
+    engine = make_engine(settings)
+    session_factory = make_session_factory(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    graphql = _GraphQLApp(settings, session_factory)
+    routes: list[Any] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/exports/attendance.xlsx", attendance_xlsx),
+        Route("/cards/{secretary_id:int}.pdf", card_pdf),
+        Route("/cards/{secretary_id:int}.png", card_png),
+        *media_routes(),
+        Route("/polls/{poll_id:int}/ballots", cast_ballot_json, methods=["POST"]),
+        Route("/polls/{poll_id:int}/board.json", poll_board_json),
+    ]
+    if (settings.pwa_dist / "index.html").is_file():
+        routes.append(Mount("/", SinglePageApp(directory=settings.pwa_dist, html=True)))
+    else:
+        routes.append(Route("/", pwa_missing))
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + 64 * 1024),
+        ],
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    app.state.media_storage = LocalDiskStorage(settings.media_dir)  # any MediaStorage; swappable
+    return app

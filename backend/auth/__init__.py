@@ -1,0 +1,1 @@
+"""Authentication primitives: passwords, tokens, the acting user."""

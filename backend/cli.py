@@ -1,0 +1,198 @@
+"""Admin commands: migrate, seed the demo county, create a user, import a workbook, serve.
+
+Run as `python -m backend.cli COMMAND`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from backend.settings import Settings
+
+log = logging.getLogger("zhucuntong.cli")
+
+
+def _settings() -> Settings:
+    settings = Settings.from_env()
+    settings.validate()
+    return settings
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from backend.migrate import upgrade
+
+    upgrade(_settings())
+    print("数据库已迁移到最新版本 (migrated to head)")
+    return 0
+
+
+async def _seed_demo(settings: Settings, *, only_if_empty: bool) -> str:
+    from backend.db import make_engine, make_session_factory
+    from backend.demo import database_is_empty, load_demo
+
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            if only_if_empty and not await database_is_empty(session):
+                return "数据库已有数据，跳过演示数据 (database not empty, demo skipped)"
+            summary = await load_demo(session)
+        return f"演示县已载入 (demo county loaded): {summary}"
+    finally:
+        await engine.dispose()
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    print(asyncio.run(_seed_demo(_settings(), only_if_empty=not args.force)))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from backend.app import create_app
+
+    settings = _settings()
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        proxy_headers=True,
+        access_log=False,
+    )
+    return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    """What the README's run command ends with: migrate, demo data if empty, serve."""
+    cmd_migrate(args)
+    print(asyncio.run(_seed_demo(_settings(), only_if_empty=True)), flush=True)
+    print(f"驻村通 running on http://{args.host}:{args.port}", flush=True)
+    return cmd_serve(args)
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace, password: str) -> str:
+    from sqlalchemy import select
+
+    from backend.auth.passwords import hash_password
+    from backend.db import make_engine, make_session_factory
+    from backend.models import OrgUnit, Role
+    from backend.services.users import insert_user
+    from backend.services.validation import check_password, clean_phone, clean_text
+
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            unit = (await session.scalars(select(OrgUnit).where(OrgUnit.code == args.org_code))).first()
+            if unit is None:
+                raise SystemExit(f"找不到代码为 {args.org_code} 的组织")
+            user = await insert_user(
+                session,
+                phone=clean_phone(args.phone),
+                name=clean_text(args.name, "name", "姓名"),
+                password_hash=hash_password(check_password(password)),
+                role=Role(args.role),
+                org_unit=unit,
+            )
+            return f"已创建账号 #{user.id}（{user.role.value}，{unit.name}）"
+    finally:
+        await engine.dispose()
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    password = getpass.getpass("密码 (password): ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    print(asyncio.run(_create_user(_settings(), args, password)))
+    return 0
+
+
+async def _import(settings: Settings, path: Path, county_code: str, dry_run: bool) -> int:
+    from sqlalchemy import select
+
+    from backend.auth.actor import Actor
+    from backend.db import make_engine, make_session_factory
+    from backend.models import OrgKind, OrgUnit, Role
+    from backend.services.importer import import_workbook
+
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            county = (
+                await session.scalars(
+                    select(OrgUnit).where(OrgUnit.kind == OrgKind.COUNTY, OrgUnit.code == county_code)
+                )
+            ).first()
+            if county is None:
+                raise SystemExit(f"找不到代码为 {county_code} 的县")
+            actor = Actor(user_id=0, role=Role.COUNTY, org_unit_id=county.id, county_id=county.id)
+            result = await import_workbook(session, actor, path.read_bytes(), dry_run=dry_run)
+    finally:
+        await engine.dispose()
+    for error in result.row_errors:
+        print(f"{error.sheet} 第{error.row}行 {error.column or ''}: {error.message}")
+    print(("校验通过" if dry_run else "已导入") if result.ok else "导入失败，未写入任何数据", result.counts)
+    return 0 if result.ok else 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    return asyncio.run(_import(_settings(), Path(args.file), args.county_code, args.dry_run))
+
+
+def cmd_verify_poll(args: argparse.Namespace) -> int:
+    """Re-check a poll's public board from the file alone (no database, no network)."""
+    import json
+
+    from backend.services.polls.verify import verify_board
+
+    try:
+        board = json.loads(Path(args.board).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"无法读取公示榜 (cannot read the board): {exc}")
+        return 2
+    report = verify_board(board)
+    for check in report.checks:
+        print(f"{'✓' if check.ok else '✗'} {check.name}: {check.detail}")
+    if report.tally is not None and report.ok:
+        print("结果 (result):", json.dumps(report.tally, ensure_ascii=False, sort_keys=True))
+    print(f"head {report.head_hash} · stage {report.stage}")
+    print("公示榜核验通过 (board verified)" if report.ok else "公示榜核验失败 (board FAILED verification)")
+    return 0 if report.ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(prog="python -m backend.cli", description="驻村通 admin commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply all migrations").set_defaults(func=cmd_migrate)
+    seed = sub.add_parser("seed-demo", help="load the demo county (only into an empty database)")
+    seed.add_argument("--force", action="store_true", help="load even if the database has data")
+    seed.set_defaults(func=cmd_seed_demo)
+    for name, func in (("serve", cmd_serve), ("up", cmd_up)):
+        p = sub.add_parser(name, help="serve the API and PWA" + (" after migrate + demo" if name == "up" else ""))
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.set_defaults(func=func)
+    user = sub.add_parser("create-user", help="create an account (password read from stdin/prompt)")
+    user.add_argument("--phone", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", required=True, choices=["county", "township", "village", "member"])
+    user.add_argument("--org-code", required=True, help="code of the org unit the account belongs to")
+    user.set_defaults(func=cmd_create_user)
+    imp = sub.add_parser("import", help="import a county workbook (.xlsx)")
+    imp.add_argument("file")
+    imp.add_argument("--county-code", required=True)
+    imp.add_argument("--dry-run", action="store_true")
+    imp.set_defaults(func=cmd_import)
+    verify = sub.add_parser("verify-poll", help="re-check a poll's public board (BOARD.json) from the file alone")
+    verify.add_argument("board")
+    verify.set_defaults(func=cmd_verify_poll)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Entry points for the command line (`seed-demo`, `up`): open the database, load, commit."""
+
+from __future__ import annotations
+
+from backend.db import make_engine, make_session_factory
+from backend.demo.accounts import COUNTY_ADMIN_PHONE, MEMBER_COUNT, member_phone, township_phone
+from backend.demo.county import secretary_phone
+from backend.demo.loader import DemoSummary, database_is_empty, load_demo
+from backend.settings import Settings
+
+
+async def seed_demo_database(settings: Settings, *, seed: int = 2026) -> DemoSummary | None:
+    """Load the demo county in one transaction if the database holds no org units yet;
+    returns None (and changes nothing) otherwise. The schema must already be migrated."""
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            if not await database_is_empty(session):
+                return None
+            return await load_demo(session, seed=seed)
+    finally:
+        await engine.dispose()
+
+
+def describe(summary: DemoSummary) -> str:
+    """Chinese lines for the terminal; names the logins, never the household data."""
+    return "\n".join(
+        [
+            (
+                f"已载入演示县「{summary.county_name}」：{summary.townships} 个镇街、"
+                f"{summary.villages} 个村/社区、{summary.secretaries} 名第一书记、"
+                f"{summary.households} 户农户、{summary.accounts} 个账号。"
+            ),
+            f"演示账号密码均为 {summary.password}（仅供演示）：",
+            (f"  县委组织部 {COUNTY_ADMIN_PHONE}；镇街 {township_phone(1)}～{township_phone(summary.townships)}；"),
+            (
+                f"  第一书记 {secretary_phone(1)}～{secretary_phone(summary.secretaries)}；"
+                f"党员群众 {member_phone(1)}～{member_phone(MEMBER_COUNT)}"
+            ),
+        ]
+    )

@@ -1,0 +1,96 @@
+"""The short hierarchy of expected (domain) errors. Anything else is internal and gets masked."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorCode(enum.StrEnum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    LOCKED = "LOCKED"
+    ACCOUNT_DISABLED = "ACCOUNT_DISABLED"
+    TOKEN_INVALID = "TOKEN_INVALID"
+    TOKEN_REUSED = "TOKEN_REUSED"
+    DUPLICATE = "DUPLICATE"
+    IMPORT_INVALID = "IMPORT_INVALID"
+    CONFLICT = "CONFLICT"  # same client id, different content
+    STALE_VERSION = "STALE_VERSION"  # an edit names a version that is no longer current
+    INVALID_STATE = "INVALID_STATE"  # the transition is not allowed from the current state
+    MEDIA_UNSUPPORTED = "MEDIA_UNSUPPORTED"
+    MEDIA_TOO_LARGE = "MEDIA_TOO_LARGE"
+    MEDIA_MISSING = "MEDIA_MISSING"  # a filing names a photo that was never uploaded
+    STORAGE_FULL = "STORAGE_FULL"
+    FONT_MISSING = "FONT_MISSING"  # no CJK font on the server to draw the card image
+    # Satisfaction polls (群众满意度测评)
+    ALREADY_VOTED = "ALREADY_VOTED"  # this token or paper code has already cast its ballot
+    INVALID_TOKEN = "INVALID_TOKEN"  # a voting credential that is malformed or not signed by the poll's key
+    WRONG_POLL = "WRONG_POLL"  # a credential made for another poll
+    INVALID_CODE = "INVALID_CODE"  # a paper code this poll never issued
+    POLL_NOT_OPEN = "POLL_NOT_OPEN"  # the poll has not reached the phase this needs yet
+    POLL_CLOSED = "POLL_CLOSED"  # the phase this needs is over
+    ROSTER_LOCKED = "ROSTER_LOCKED"  # the roster cannot change once issuing has started
+    ALREADY_ISSUED = "ALREADY_ISSUED"  # the person already received a credential or a paper slip
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"  # the account is not on the poll's roster
+    ANONYMOUS_ONLY = "ANONYMOUS_ONLY"  # a ballot was sent with identifying headers (Authorization, Cookie)
+
+
+class DomainError(Exception):
+    """An expected failure with a stable code and a Chinese message fit for the user."""
+
+    code: ErrorCode = ErrorCode.INVALID_INPUT
+
+    def __init__(self, message: str, *, field: str | None = None, code: ErrorCode | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+
+class Unauthenticated(DomainError):
+    code = ErrorCode.UNAUTHENTICATED
+
+    def __init__(self, message: str = "请先登录") -> None:
+        super().__init__(message)
+
+
+class Forbidden(DomainError):
+    code = ErrorCode.FORBIDDEN
+
+    def __init__(self, message: str = "无权访问：超出您的管辖范围") -> None:
+        super().__init__(message)
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+    def __init__(self, message: str = "记录不存在") -> None:
+        super().__init__(message)
+
+
+class InvalidInput(DomainError):
+    code = ErrorCode.INVALID_INPUT
+
+
+class Duplicate(DomainError):
+    code = ErrorCode.DUPLICATE
+
+
+class Conflict(DomainError):
+    code = ErrorCode.CONFLICT
+
+
+class StaleVersion(DomainError):
+    code = ErrorCode.STALE_VERSION
+
+    def __init__(self, message: str, *, current_version: int) -> None:
+        super().__init__(message, field="baseVersion")
+        self.current_version = current_version
+
+
+class InvalidState(DomainError):
+    code = ErrorCode.INVALID_STATE

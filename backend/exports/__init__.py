@@ -1,0 +1,1 @@
+"""Spreadsheets and documents generated for leaders (.xlsx exports)."""

@@ -1,0 +1,1 @@
+"""The GraphQL API: types, queries and mutations over the service layer."""

@@ -1,0 +1,93 @@
+"""Errors on the wire: typed payload errors for mutations, coded GraphQL errors for queries,
+and masking so an internal exception never reaches a client."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from backend.errors import DomainError
+from backend.errors import ErrorCode as DomainErrorCode
+
+logger = logging.getLogger("zhucuntong.graphql")
+
+ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="Stable error codes")
+
+INTERNAL_MESSAGE = "服务器内部错误，请稍后重试"
+
+
+@strawberry.type(description="An expected failure: a stable code, a message for people, the field.")
+class UserError:
+    code: ErrorCode
+    message: str
+    field: str | None = None
+
+    @classmethod
+    def from_exception(cls, exc: DomainError) -> UserError:
+        return cls(code=exc.code, message=exc.message, field=exc.field)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def returns_payload_errors(
+    payload: Callable[..., R],
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Turn a DomainError raised by a mutation into `payload(errors=[...])`: expected errors are data."""
+
+    def decorate(resolver: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(resolver)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return await resolver(*args, **kwargs)
+            except DomainError as exc:
+                failed = getattr(payload, "failed", None)
+                return failed(exc) if failed else payload(errors=[UserError.from_exception(exc)])
+
+        return wrapper
+
+    return decorate
+
+
+def _domain_error(error: GraphQLError) -> DomainError | None:
+    original = error.original_error
+    return original if isinstance(original, DomainError) else None
+
+
+def is_internal(error: GraphQLError) -> bool:
+    """Parse and validation errors have no original error; domain errors are expected."""
+    return error.original_error is not None and _domain_error(error) is None
+
+
+class MaskInternalErrors(MaskErrors):
+    """Pass domain errors through with `extensions.code`; replace everything else."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_internal, error_message=INTERNAL_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL"}
+        return masked
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        for error in errors:
+            domain = _domain_error(error)
+            if domain is not None:
+                error.extensions = {**(error.extensions or {}), "code": domain.code.value}
+            elif error.original_error is None and not error.extensions:
+                error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
+        return super()._process_errors(errors)
+
+
+def log_internal_errors(errors: list[GraphQLError], _context: Any = None) -> None:
+    for error in errors:
+        if is_internal(error):
+            logger.error("internal error at %s", error.path, exc_info=error.original_error)

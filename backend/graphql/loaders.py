@@ -1,0 +1,70 @@
+"""Per-request DataLoaders. Each batch opens its own short session: GraphQL resolves sibling
+fields concurrently and one AsyncSession must not be shared across tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+
+from backend.db import SessionFactory
+from backend.models import OrgUnit, ProblemNote, SecretaryProfile
+from backend.services.filings import batches as filing_batches
+from backend.services.org_units import household_counts, village_counts
+from backend.services.problems import notes_for as problem_notes_for
+from backend.services.secretaries import current_secretaries
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Loaders:
+    def __init__(self, session_factory: SessionFactory, today: date) -> None:
+        self._sessions = session_factory
+        self._today = today
+        self.org_unit = DataLoader(self._batch(self._org_units))
+        self.village_count = DataLoader(self._batch(self._village_counts))
+        self.household_count: DataLoader[int, int] = DataLoader(
+            self._batch(self._household_counts), cache_key_fn=lambda unit: unit.id
+        )
+        self.current_secretary = DataLoader(self._batch(self._current_secretaries))
+        self.problem_notes = DataLoader(self._batch(self._problem_notes))
+        self.household = DataLoader(self._batch(filing_batches.households_by_id))
+        self.secretary = DataLoader(self._batch(filing_batches.secretaries_by_id))
+        self.filing_photos = DataLoader(self._batch(filing_batches.photos_by_filing))
+        self.filing_history = DataLoader(self._batch(filing_batches.history_by_filing))
+
+    def _batch(
+        self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]
+    ) -> Callable[[list[K]], Awaitable[list[V]]]:
+        async def load(keys: list[K]) -> list[V]:
+            async with self._sessions() as session:
+                return await fetch(session, keys)
+
+        return load
+
+    async def _org_units(self, session: AsyncSession, ids: Sequence[int]) -> list[OrgUnit | None]:
+        found = {u.id: u for u in await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+        return [found.get(i) for i in ids]
+
+    async def _village_counts(self, session: AsyncSession, ids: Sequence[int]) -> list[int]:
+        counts = await village_counts(session, ids)
+        return [counts.get(i, 0) for i in ids]
+
+    async def _household_counts(self, session: AsyncSession, units: Sequence[OrgUnit]) -> list[int]:
+        counts = await household_counts(session, units)
+        return [counts[u.id] for u in units]
+
+    async def _current_secretaries(
+        self, session: AsyncSession, village_ids: Sequence[int]
+    ) -> list[SecretaryProfile | None]:
+        chosen = await current_secretaries(session, village_ids, self._today)
+        return [chosen.get(i) for i in village_ids]
+
+    async def _problem_notes(self, session: AsyncSession, problem_ids: Sequence[str]) -> list[list[ProblemNote]]:
+        found = await problem_notes_for(session, problem_ids)
+        return [found[i] for i in problem_ids]

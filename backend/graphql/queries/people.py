@@ -1,0 +1,108 @@
+"""Queries over accounts, first secretaries, households and the public page."""
+
+from __future__ import annotations
+
+import strawberry
+
+from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
+from backend.graphql.types.enums import Role
+from backend.graphql.types.household import Household
+from backend.graphql.types.public_page import VillagePublicPage
+from backend.graphql.types.secretary import Secretary
+from backend.graphql.types.user import User
+from backend.services import access, households, public_page, secretaries, users
+
+
+@strawberry.type
+class PeopleQueries:
+    @strawberry.field(description="The logged-in user, or null when anonymous.")
+    async def me(self, info: strawberry.Info) -> User | None:
+        actor = info.context.actor
+        if actor is None:
+            return None
+        async with info.context.session() as session:
+            user = await access.access_user(session, actor, actor.user_id)
+        return User.from_model(user)
+
+    @strawberry.field(description="Accounts the caller administers.")
+    async def users(
+        self,
+        info: strawberry.Info,
+        org_unit_id: strawberry.ID | None = None,
+        role: Role | None = None,
+        search: str | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[User]:
+        async with info.context.session() as session:
+            page = await users.list_users(
+                session,
+                info.context.actor,
+                org_unit_id=parse_optional_id(org_unit_id, "orgUnitId"),
+                role=role,
+                search=search,
+                first=first,
+                after=after,
+            )
+        return connection_from_page(page, User.from_model)
+
+    @strawberry.field(description="First-secretary records in the caller's jurisdiction.")
+    async def secretaries(
+        self,
+        info: strawberry.Info,
+        township_id: strawberry.ID | None = None,
+        village_id: strawberry.ID | None = None,
+        search: str | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[Secretary]:
+        async with info.context.session() as session:
+            page = await secretaries.list_secretaries(
+                session,
+                info.context.actor,
+                township_id=parse_optional_id(township_id, "townshipId"),
+                village_id=parse_optional_id(village_id, "villageId"),
+                search=search,
+                first=first,
+                after=after,
+            )
+        return connection_from_page(page, Secretary.from_model)
+
+    @strawberry.field(description="The logged-in first secretary's own record.")
+    async def my_secretary_profile(self, info: strawberry.Info) -> Secretary | None:
+        async with info.context.session() as session:
+            profile = await secretaries.my_profile(session, info.context.actor)
+        return Secretary.from_model(profile) if profile else None
+
+    @strawberry.field(description="A village's household roster (staff of that village's line).")
+    async def households(
+        self,
+        info: strawberry.Info,
+        village_id: strawberry.ID,
+        search: str | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[Household]:
+        async with info.context.session() as session:
+            page = await households.list_households(
+                session,
+                info.context.actor,
+                village_id=parse_id(village_id, "villageId"),
+                search=search,
+                first=first,
+                after=after,
+            )
+        return connection_from_page(page, Household.from_model)
+
+    @strawberry.field(description="A village's public page; the caller's own village by default.")
+    async def village_public_page(
+        self, info: strawberry.Info, village_id: strawberry.ID | None = None
+    ) -> VillagePublicPage:
+        async with info.context.session() as session:
+            page = await public_page.village_public_page(
+                session,
+                info.context.actor,
+                parse_optional_id(village_id, "villageId"),
+                info.context.today,
+            )
+        return VillagePublicPage.from_page(page)

@@ -1,0 +1,1 @@
+"""GraphQL object types; each wraps a model and resolves relations through DataLoaders."""

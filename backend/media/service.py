@@ -1,0 +1,154 @@
+"""Storing and reading photos: who may upload, who may see, and the Media rows.
+
+Uploads are idempotent by the SHA-256 of the bytes the phone sent: the phone may retry an upload
+any number of times (poor connectivity) and the server processes it once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.actor import Actor
+from backend.errors import Forbidden, NotFound
+from backend.media.errors import MediaTooLarge, MediaUnsupported, StorageFull
+from backend.media.images import ProcessedPhoto, process_photo, sniff
+from backend.media.storage import MediaStorage, content_key, is_storage_full
+from backend.models import Filing, FilingPhoto, Media, Role, ServiceCard
+from backend.services import audit
+from backend.services.access import STAFF_ROLES, require_role, require_secretary, scope_by_jurisdiction
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    media: Media
+    created: bool  # False when the same bytes had been uploaded before
+
+
+def is_sha256(value: str) -> bool:
+    return bool(_SHA256.fullmatch(value))
+
+
+def check_uploader(actor: Actor | None) -> Actor:
+    """Cheap, database-free part of the upload check, done before reading a body."""
+    return require_role(actor, Role.VILLAGE)
+
+
+async def store_photo(
+    session: AsyncSession,
+    storage: MediaStorage,
+    actor: Actor | None,
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_PHOTO_BYTES,
+) -> Media:
+    """Store an uploaded photo; see `store_photo_once`."""
+    return (await store_photo_once(session, storage, actor, data, max_bytes=max_bytes)).media
+
+
+async def store_photo_once(
+    session: AsyncSession,
+    storage: MediaStorage,
+    actor: Actor | None,
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_PHOTO_BYTES,
+) -> StoredPhoto:
+    """First secretaries only. The same bytes again return the existing row unprocessed. Files
+    are written before the row is added, so a failed write (StorageFull) leaves no row behind;
+    the caller commits."""
+    actor = check_uploader(actor)
+    await require_secretary(session, actor)
+    if len(data) > max_bytes:
+        raise MediaTooLarge(max_bytes)
+    if sniff(data) is None:
+        raise MediaUnsupported()
+    digest = hashlib.sha256(data).hexdigest()
+
+    existing = await session.get(Media, digest)
+    if existing is not None:
+        if not (await storage.exists(existing.stored_key) and await storage.exists(existing.thumb_key)):
+            # The row outlived its files (restored database, lost disk): heal from the upload.
+            photo = await asyncio.to_thread(process_photo, data)
+            await _put_files(storage, photo)
+            log.warning("media %s: files were missing and have been rewritten", digest)
+        return StoredPhoto(existing, created=False)
+
+    photo = await asyncio.to_thread(process_photo, data)
+    stored_key, thumb_key = await _put_files(storage, photo)
+    media = Media(
+        sha256=digest,
+        stored_key=stored_key,
+        thumb_key=thumb_key,
+        mime=photo.mime,
+        size_bytes=len(photo.data),
+        width=photo.width,
+        height=photo.height,
+        taken_at=photo.taken_at,
+        exif_lat=photo.lat,
+        exif_lng=photo.lng,
+        uploaded_by=actor.user_id,
+        county_id=actor.county_id,
+    )
+    session.add(media)
+    audit.record(
+        session,
+        actor,
+        county_id=actor.county_id,
+        entity="media",
+        entity_id=digest,
+        action="upload",
+        detail={"uploadedBytes": len(data), "uploadedMime": photo.source_mime, "storedBytes": len(photo.data)},
+    )
+    await session.flush()
+    log.info("media %s stored by user %s (%d → %d bytes)", digest, actor.user_id, len(data), len(photo.data))
+    return StoredPhoto(media, created=True)
+
+
+async def _put_files(storage: MediaStorage, photo: ProcessedPhoto) -> tuple[str, str]:
+    stored_key = content_key(photo.data, photo.ext)
+    thumb_key = content_key(photo.thumb, photo.thumb_ext)
+    try:
+        await storage.put(stored_key, photo.data)
+        await storage.put(thumb_key, photo.thumb)
+    except OSError as exc:  # a store that did not translate "no space" itself
+        if is_storage_full(exc):
+            log.error("media storage full: %s", exc)
+            raise StorageFull() from exc
+        raise
+    return stored_key, thumb_key
+
+
+async def access_media(session: AsyncSession, actor: Actor | None, sha256: str) -> Media:
+    """The only door to a photo. Readable by: anyone, when it is the photo of a service card
+    (the card is public); its uploader; staff whose jurisdiction covers a filing that shows it."""
+    media = await session.get(Media, sha256) if is_sha256(sha256) else None
+    if media is None:
+        raise NotFound("照片不存在")
+    if await session.scalar(select(exists().where(ServiceCard.photo_sha256 == sha256))):
+        return media
+    if actor is None:
+        # Not found rather than "log in": an anonymous caller learns nothing about private photos.
+        raise NotFound("照片不存在")
+    if media.uploaded_by == actor.user_id:
+        return media
+    if actor.role in STAFF_ROLES:
+        in_jurisdiction = exists().where(
+            FilingPhoto.media_sha256 == sha256,
+            Filing.id == FilingPhoto.filing_id,
+            scope_by_jurisdiction(actor, Filing.village_id, Filing.township_id, Filing.county_id),
+        )
+        if await session.scalar(select(in_jurisdiction)):
+            return media
+    raise Forbidden("无权查看该照片")

@@ -1,0 +1,1 @@
+"""Domain operations. Every function takes (session, actor, ...) and imports nothing from GraphQL."""

@@ -1,0 +1,67 @@
+"""Township review: approve, or return with a comment. Every step goes into the audit trail."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from backend.auth.actor import Actor
+from backend.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from backend.models import Filing, FilingStatus, Role
+from backend.services import audit
+from backend.services.access import require_role
+from backend.services.sync import client_id
+
+
+class ReviewDecision(enum.StrEnum):
+    APPROVE = "approve"
+    RETURN = "return"
+
+
+async def review_filing(
+    session: AsyncSession,
+    actor: Actor | None,
+    filing_id: str,
+    decision: ReviewDecision,
+    comment: str | None,
+    *,
+    now: datetime | None = None,
+) -> Filing:
+    actor = require_role(actor, Role.TOWNSHIP)
+    now = now or datetime.now(UTC)
+    filing = await session.get(Filing, client_id(filing_id))
+    if filing is None:
+        raise NotFound("记录不存在")
+    if filing.township_id != actor.township_id:
+        raise Forbidden()
+    if filing.status is not FilingStatus.SUBMITTED:
+        raise InvalidState("该记录不在待审核状态（可能已被审核）")
+    comment = (comment or "").strip()
+    if decision is ReviewDecision.RETURN and not comment:
+        raise InvalidInput("退回时请填写意见", field="comment")
+    if len(comment) > 1000:
+        raise InvalidInput("意见不能超过 1000 个字", field="comment")
+    filing.status = FilingStatus.APPROVED if decision is ReviewDecision.APPROVE else FilingStatus.RETURNED
+    filing.review_comment = comment or None
+    filing.reviewed_by = actor.user_id
+    filing.reviewed_at = now
+    filing.updated_at = now
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise InvalidState("该记录刚被修改或审核，请刷新") from exc
+    audit.record(
+        session,
+        actor,
+        county_id=filing.county_id,
+        entity="filing",
+        entity_id=filing.id,
+        action="approved" if decision is ReviewDecision.APPROVE else "returned",
+        version=filing.version,
+        detail={"comment": comment} if comment else {},
+    )
+    await session.flush()
+    return filing

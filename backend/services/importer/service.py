@@ -1,0 +1,72 @@
+"""The public entry point: parse, validate and (unless dry run) write an uploaded workbook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.actor import Actor
+from backend.models import Role
+from backend.services.access import require_role
+from backend.services.importer.existing import load_org_index
+from backend.services.importer.parse import parse_workbook
+from backend.services.importer.records import ImportCounts, RowError
+from backend.services.importer.template import sort_errors
+from backend.services.importer.validate import validate_workbook
+from backend.services.importer.writer import write_workbook
+
+logger = logging.getLogger(__name__)
+
+MAX_REPORTED_ERRORS = 1000
+NO_DATA = "文件中没有可导入的数据行"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """`counts` are rows imported (or, on a dry run, that would be imported); all zero when
+    the file has any error, because then nothing is imported."""
+
+    ok: bool
+    dry_run: bool
+    counts: ImportCounts = field(default_factory=ImportCounts)
+    row_errors: list[RowError] = field(default_factory=list)
+
+
+async def import_workbook(session: AsyncSession, actor: Actor | None, data: bytes, *, dry_run: bool) -> ImportResult:
+    """Import townships, villages, first secretaries and households into the actor's county.
+
+    All or nothing: any row error means nothing is written. Writes happen in the caller's
+    transaction (flushed, never committed here). Re-importing the same file updates in place.
+    """
+    actor = require_role(actor, Role.COUNTY)
+    # openpyxl is CPU-bound; keep the event loop free for other requests meanwhile.
+    parsed, errors = await asyncio.to_thread(parse_workbook, data)
+    if not _has_file_level_error(errors):
+        existing = await load_org_index(session, actor.county_id)
+        errors = sort_errors([*errors, *validate_workbook(parsed, existing)])
+    if not errors and parsed.counts().total == 0:
+        errors = [RowError("", 0, None, NO_DATA)]
+    if errors:
+        logger.info("import rejected: county=%s errors=%d", actor.county_id, len(errors))
+        return ImportResult(ok=False, dry_run=dry_run, row_errors=_reportable(errors))
+    if dry_run:
+        return ImportResult(ok=True, dry_run=True, counts=parsed.counts())
+    counts = await write_workbook(session, actor.county_id, parsed)
+    await session.flush()
+    logger.info("import written: county=%s counts=%s", actor.county_id, counts)
+    return ImportResult(ok=True, dry_run=False, counts=counts)
+
+
+def _has_file_level_error(errors: list[RowError]) -> bool:
+    """An unreadable file or a missing header: row checks would only add noise."""
+    return any(error.row <= 1 for error in errors)
+
+
+def _reportable(errors: list[RowError]) -> list[RowError]:
+    if len(errors) <= MAX_REPORTED_ERRORS:
+        return errors
+    note = RowError("", 0, None, f"共 {len(errors)} 处错误，仅列出前 {MAX_REPORTED_ERRORS} 处")
+    return [note, *errors[:MAX_REPORTED_ERRORS]]

@@ -1,0 +1,141 @@
+"""Casting a ballot: no login, no identity — a spent token (or paper code) and a choice.
+
+A ballot row is (poll_id, receipt, choice) and nothing else. The receipt is the primary key,
+so one token or code counts once however many times (and from however many servers) it is
+sent: `INSERT ... ON CONFLICT DO NOTHING`, and a conflict is ALREADY_VOTED.
+
+    credential receipt = hex(SHA-256(token))                 token = the RFC 9474 prepared message
+    paper receipt      = hex(SHA-256("zct-paper-receipt-v1:<poll>:" || code))
+
+Nothing here logs, and nothing here knows who is calling.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import re
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.crypto import blind_rsa
+from backend.errors import ErrorCode
+from backend.models import BallotChoice, PaperCode, Poll, PollStatus
+from backend.services.polls import keys, paper
+from backend.services.polls.common import lock_poll, not_found, poll_error, require_status
+
+# aiosqlite logs every statement with its parameters at DEBUG — receipts in arrival order. Keep
+# that logger at INFO or above whatever the root level is (PostgreSQL's asyncpg logs no queries;
+# never run with SQL_ECHO=1 while a poll is voting, see docs/SECURITY.md).
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
+
+RANDOM_LEN = 32  # RFC 9474 randomizer, and the phone's own nonce after the prefix
+_TOKEN_BODY = re.compile(rb"^zct-ballot-v1:(\d{1,19}):$")
+_MAX_B64 = 2048
+
+
+def _b64url(value: str, field: str) -> bytes:
+    if not isinstance(value, str) or len(value) > _MAX_B64:
+        raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证格式不正确", field)
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证格式不正确", field) from exc
+
+
+def check_token_poll(poll_id: int, token: bytes) -> None:
+    """token = 32 random bytes || b"zct-ballot-v1:<poll id>:" || 32 random bytes."""
+    body = token[RANDOM_LEN : len(token) - RANDOM_LEN] if len(token) > 2 * RANDOM_LEN else b""
+    match = _TOKEN_BODY.match(body)
+    if match is None:
+        raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证格式不正确", "token")
+    if int(match.group(1)) != poll_id:
+        raise poll_error(ErrorCode.WRONG_POLL, "这张投票凭证属于另一次测评", "token")
+
+
+def credential_receipt(token: bytes) -> str:
+    return hashlib.sha256(token).hexdigest()
+
+
+# One statement inserts the ballot only if the poll is voting (and, for paper, the code exists);
+# it runs after the poll's shared lock is held, so it reads the status with a fresh snapshot.
+_INSERT_CREDENTIAL = text(
+    "INSERT INTO poll_ballot_staging (poll_id, receipt, choice) "
+    "SELECT id, :receipt, :choice FROM polls WHERE id = :poll_id AND status = 'voting' "
+    "ON CONFLICT (poll_id, receipt) DO NOTHING RETURNING receipt"
+)
+_INSERT_PAPER = text(
+    "INSERT INTO poll_ballot_staging (poll_id, receipt, choice) "
+    "SELECT id, :receipt, :choice FROM polls WHERE id = :poll_id AND status = 'voting' "
+    "AND EXISTS (SELECT 1 FROM poll_paper_codes c WHERE c.poll_id = :poll_id AND c.code_hash = :code_hash) "
+    "ON CONFLICT (poll_id, receipt) DO NOTHING RETURNING receipt"
+)
+# A poll's public key never changes: cache it by poll id, so the casting path verifies the
+# signature before touching the database. A failed verification re-reads the key once (a cache
+# must never be the reason a ballot is refused, e.g. after a database was restored or reset).
+_poll_keys: keys.LRU[int, rsa.RSAPublicKey] = keys.LRU(1024)
+
+
+async def _public_key(session: AsyncSession, poll_id: int) -> rsa.RSAPublicKey:
+    key = _poll_keys.get(poll_id)
+    if key is None:
+        row = (
+            await session.execute(select(Poll.key_fingerprint, Poll.public_key_der).where(Poll.id == poll_id))
+        ).first()
+        if row is None:
+            raise not_found()
+        key = keys.public_key(row.key_fingerprint, row.public_key_der)
+        _poll_keys.put(poll_id, key)
+    return key
+
+
+async def _refusal(session: AsyncSession, poll_id: int) -> None:
+    """Why nothing was inserted: the poll's phase, else the token or code was spent."""
+    status = await session.scalar(select(Poll.status).where(Poll.id == poll_id))
+    if status is None:
+        raise not_found()
+    require_status(PollStatus(status), PollStatus.VOTING, "投票")
+
+
+def _already_voted() -> Exception:
+    return poll_error(ErrorCode.ALREADY_VOTED, "这张凭证已经投过票，每人只能投一次")
+
+
+async def cast_ballot(
+    session: AsyncSession, poll_id: int, token_b64: str, signature_b64: str, choice: BallotChoice
+) -> str:
+    token = _b64url(token_b64, "token")
+    signature = _b64url(signature_b64, "signature")
+    check_token_poll(poll_id, token)
+    if not blind_rsa.verify(await _public_key(session, poll_id), token, signature):
+        _poll_keys.drop(poll_id)  # never trust a cached key to refuse: check against the stored one
+        if not blind_rsa.verify(await _public_key(session, poll_id), token, signature):
+            raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证的签名无效", "signature")
+    receipt = credential_receipt(token)
+    await lock_poll(session, poll_id, exclusive=False)
+    params = {"poll_id": poll_id, "receipt": receipt, "choice": BallotChoice(choice).value}
+    if (await session.execute(_INSERT_CREDENTIAL, params)).first() is None:
+        await _refusal(session, poll_id)
+        raise _already_voted()
+    return receipt
+
+
+async def cast_paper_ballot(session: AsyncSession, poll_id: int, code: str, choice: BallotChoice) -> str:
+    normalized = paper.normalize_code(code)
+    receipt = paper.receipt(poll_id, normalized)
+    code_hash = paper.code_hash(poll_id, normalized)
+    await lock_poll(session, poll_id, exclusive=False)
+    params = {"poll_id": poll_id, "receipt": receipt, "choice": BallotChoice(choice).value, "code_hash": code_hash}
+    if (await session.execute(_INSERT_PAPER, params)).first() is None:
+        await _refusal(session, poll_id)
+        known = await session.scalar(
+            select(PaperCode.code_hash).where(PaperCode.poll_id == poll_id, PaperCode.code_hash == code_hash)
+        )
+        if known is None:
+            raise poll_error(ErrorCode.INVALID_CODE, "票码无效：请核对纸质票上的票码", "code")
+        raise _already_voted()
+    return receipt

@@ -1,0 +1,74 @@
+"""Voting credentials: a member's phone sends a blinded message; the server checks the roster,
+flips the person's `credential_issued` flag (no token, no time, no link) and signs blindly.
+
+One credential or one paper slip per person per poll: the flag update is a single conditional
+UPDATE, so two concurrent requests cannot both be signed. Issuing happens only while the poll is
+in `issuing`; the key is erased when voting opens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.actor import Actor
+from backend.crypto import blind_rsa
+from backend.errors import ErrorCode, Forbidden, InvalidInput
+from backend.models import Poll, PollStatus, PollVoter, Role
+from backend.services.access import require_role
+from backend.services.polls import keys
+from backend.services.polls.common import lock_poll, not_found, poll_error, require_status
+from backend.settings import Settings
+
+
+async def request_credential(
+    session: AsyncSession, actor: Actor | None, settings: Settings, poll_id: int, blinded: bytes
+) -> bytes:
+    actor = require_role(actor, Role.MEMBER)
+    await lock_poll(session, poll_id, exclusive=False)  # voting cannot open while we sign
+    poll = await session.get(Poll, poll_id)
+    if poll is None:
+        raise not_found()
+    if poll.village_id != actor.village_id:
+        raise Forbidden()
+    require_status(poll, PollStatus.ISSUING, "领取投票凭证")
+    assert poll.encrypted_private_key is not None
+    key = keys.private_key(settings.jwt_secret, poll.key_fingerprint, poll.encrypted_private_key)
+    modulus = key.private_numbers().public_numbers.n
+    if len(blinded) != (modulus.bit_length() + 7) // 8 or int.from_bytes(blinded, "big") >= modulus:
+        raise InvalidInput("盲化消息长度或取值不正确", field="blindedMessage")
+    flipped = await session.execute(
+        update(PollVoter)
+        .where(
+            PollVoter.poll_id == poll.id,
+            PollVoter.user_id == actor.user_id,
+            PollVoter.credential_issued.is_(False),
+            PollVoter.paper_issued.is_(False),
+        )
+        .values(credential_issued=True)
+        .returning(PollVoter.id)
+    )
+    if flipped.first() is None:
+        voter = await session.scalar(
+            select(PollVoter.id).where(PollVoter.poll_id == poll.id, PollVoter.user_id == actor.user_id)
+        )
+        if voter is None:
+            raise poll_error(ErrorCode.NOT_ELIGIBLE, "您不在本次测评的参评名单中（名单按手机号关联账号）")
+        raise poll_error(ErrorCode.ALREADY_ISSUED, "您已领取过本次测评的投票凭证或纸质票")
+    try:
+        return await asyncio.to_thread(_sign, key, blinded)
+    except blind_rsa.BlindSignatureError as exc:  # rolls the flag back with the transaction
+        raise InvalidInput("盲化消息无效", field="blindedMessage") from exc
+
+
+def _sign(key: rsa.RSAPrivateKey, blinded: bytes) -> bytes:
+    """In a worker thread, with GMP allowed to release the GIL (gmpy2 contexts are per thread):
+    the ~5 ms exponentiation then runs beside the event loop instead of stopping it."""
+    if blind_rsa.BACKEND == "gmpy2":
+        import gmpy2
+
+        gmpy2.get_context().allow_release_gil = True
+    return blind_rsa.blind_sign(key, blinded)

@@ -1,0 +1,83 @@
+"""Typed settings read from the environment, with safe embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """Raised when the configuration is unsafe or inconsistent."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str = "development"
+    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'zhucuntong.db'}"
+    jwt_secret: str = DEFAULT_JWT_SECRET
+    jwt_issuer: str = "zhucuntong"
+    jwt_audience: str = "zhucuntong-api"
+    access_token_ttl: int = 15 * 60
+    refresh_token_ttl: int = 30 * 24 * 3600
+    login_max_failures: int = 5
+    login_lock_seconds: int = 15 * 60
+    max_query_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_page_size: int = 100
+    max_upload_bytes: int = 10 * 1024 * 1024
+    media_dir: Path = field(default=PROJECT_ROOT / "var" / "media")
+    max_photo_bytes: int = 5 * 1024 * 1024
+    pwa_dist: Path = field(default=PROJECT_ROOT / "pwa" / "dist")
+    db_pool_size: int = 10
+    sql_echo: bool = False
+    public_base_url: str = "http://127.0.0.1:8000"  # printed in QR codes; where phones reach the PWA
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        defaults = cls()
+        return cls(
+            app_env=os.environ.get("APP_ENV", defaults.app_env),
+            database_url=os.environ.get("DATABASE_URL", defaults.database_url),
+            jwt_secret=os.environ.get("JWT_SECRET", defaults.jwt_secret),
+            jwt_issuer=os.environ.get("JWT_ISSUER", defaults.jwt_issuer),
+            jwt_audience=os.environ.get("JWT_AUDIENCE", defaults.jwt_audience),
+            access_token_ttl=_env_int("ACCESS_TOKEN_TTL", defaults.access_token_ttl),
+            refresh_token_ttl=_env_int("REFRESH_TOKEN_TTL", defaults.refresh_token_ttl),
+            login_max_failures=_env_int("LOGIN_MAX_FAILURES", defaults.login_max_failures),
+            login_lock_seconds=_env_int("LOGIN_LOCK_SECONDS", defaults.login_lock_seconds),
+            max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+            media_dir=Path(os.environ.get("MEDIA_DIR", str(defaults.media_dir))),
+            max_photo_bytes=_env_int("MAX_PHOTO_BYTES", defaults.max_photo_bytes),
+            pwa_dist=Path(os.environ.get("PWA_DIST", str(defaults.pwa_dist))),
+            db_pool_size=_env_int("DB_POOL_SIZE", defaults.db_pool_size),
+            sql_echo=os.environ.get("SQL_ECHO", "") == "1",
+            public_base_url=os.environ.get("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def validate(self) -> None:
+        """Refuse configurations that must never run in production."""
+        if not self.is_production:
+            return
+        if self.jwt_secret == DEFAULT_JWT_SECRET or len(self.jwt_secret) < 32:
+            raise SettingsError("APP_ENV=production requires JWT_SECRET: a random secret of at least 32 characters")

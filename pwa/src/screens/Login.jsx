@@ -1,0 +1,62 @@
+import { useState } from 'preact/hooks';
+import { login } from '../auth.js';
+import { useT, errorText } from '../i18n.js';
+
+export default function Login() {
+  const t = useT();
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState(null);
+  const [fieldErr, setFieldErr] = useState({});
+
+  async function submit(e) {
+    e.preventDefault();
+    const fe = {};
+    if (!/^1\d{10}$/.test(phone)) fe.phone = t('phoneInvalid');
+    if (!password) fe.password = t('passwordRequired');
+    setFieldErr(fe);
+    setErr(null);
+    if (Object.keys(fe).length) return;
+    setBusy(true);
+    try {
+      const e2 = await login(phone, password);
+      if (e2) setErr(e2);
+    } catch (ex) {
+      setErr(ex);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main id="main" class="login">
+      <div class="login-brand">
+        <img src="/icons/icon-192.png" width="72" height="72" alt="" fetchpriority="high" />
+        <h1>{t('appName')}</h1>
+        <p class="muted">{t('tagline')}</p>
+      </div>
+      <form class="card form" onSubmit={submit} noValidate>
+        <h2 class="sr-only">{t('login')}</h2>
+        <div class="input">
+          <label for="phone">{t('phone')}</label>
+          <input id="phone" name="phone" type="tel" inputMode="numeric" autoComplete="username tel"
+            maxLength={11} pattern="1[0-9]{10}" required placeholder={t('phoneHint')} value={phone}
+            aria-invalid={fieldErr.phone ? 'true' : undefined} aria-describedby={fieldErr.phone ? 'phone-err' : undefined}
+            onInput={(e) => setPhone(e.currentTarget.value.replace(/\D/g, '').slice(0, 11))} />
+          {fieldErr.phone && <p id="phone-err" class="field-err">{fieldErr.phone}</p>}
+        </div>
+        <div class="input">
+          <label for="password">{t('password')}</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" required
+            value={password} aria-invalid={fieldErr.password ? 'true' : undefined}
+            aria-describedby={fieldErr.password ? 'password-err' : undefined}
+            onInput={(e) => setPassword(e.currentTarget.value)} />
+          {fieldErr.password && <p id="password-err" class="field-err">{fieldErr.password}</p>}
+        </div>
+        {err && <p class="form-err" role="alert" data-code={err.code}>{errorText(err.code, err.message)}</p>}
+        <button type="submit" class="btn block" disabled={busy}>{busy ? t('loggingIn') : t('login')}</button>
+      </form>
+    </main>
+  );
+}

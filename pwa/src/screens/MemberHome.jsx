@@ -1,0 +1,55 @@
+// MEMBER role: the village public page with the first secretary's service card.
+import { useEffect } from 'preact/hooks';
+import { gql } from '../api.js';
+import { useT } from '../i18n.js';
+import { useLoad, Loading, ErrorBox, Fields, enumLabel, termText } from '../ui.jsx';
+
+const Q = `{ villagePublicPage { townshipName village { id name }
+  secretary { id name phone dispatchUnit mode termStart termEnd } } }`;
+
+const PhoneIcon = () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <path d="M6.6 10.8a15.2 15.2 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z" />
+  </svg>
+);
+
+export default function MemberHome({ me }) {
+  const t = useT();
+  // reports queued offline are sent from here on (the queue module is a lazy chunk)
+  useEffect(() => { if (me?.id) import('./member/queue.js').then((m) => m.start(me), () => {}); }, [me?.id]);
+  const { data, error, loading, reload } = useLoad(() => gql(Q), []);
+  if (loading && !data) return <Loading />;
+  if (error) return <ErrorBox error={error} onRetry={reload} />;
+  const p = data.villagePublicPage;
+  const s = p.secretary;
+  return (
+    <>
+      <section class="card" aria-labelledby="pub-title">
+        <h2 id="pub-title"><span data-testid="village-name">{p.village.name}</span></h2>
+        <p class="muted">{t('township')}：{p.townshipName}</p>
+      </section>
+      <section class="card service-card" aria-labelledby="sec-title">
+        <h2 id="sec-title">{t('secretary')}</h2>
+        {s ? (
+          <>
+            <p class="big-name" data-testid="secretary-name">{s.name}</p>
+            <Fields rows={[
+              [t('dispatchUnit'), s.dispatchUnit],
+              [t('mode'), enumLabel(t, s.mode)],
+              [t('term'), termText(s)],
+              [t('secretaryPhone'), s.phone],
+            ]} />
+            <a class="btn block call" href={`tel:${s.phone}`}><PhoneIcon />{t('callSecretary')} {s.phone}</a>
+          </>
+        ) : <p class="muted">{t('noSecretary')}</p>}
+      </section>
+      <a class="btn block" href="/polls" data-testid="nav-polls">{t('p9navMyPolls')}</a>
+      <section class="card" aria-labelledby="report-title">
+        <h2 id="report-title">{t('x8navReport')}</h2>
+        <p class="muted">{t('x8memberHint')}</p>
+        <a class="btn block" href="/report" data-testid="nav-report">{t('x8navReport')}</a>
+        <a class="btn secondary block" href="/my-problems" data-testid="nav-my-problems">{t('x8navMyProblems')}</a>
+      </section>
+    </>
+  );
+}

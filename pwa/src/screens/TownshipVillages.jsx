@@ -1,0 +1,65 @@
+// Villages of one township with each village's current first secretary.
+// COUNTY sees name + mode; TOWNSHIP also phone and cadre class.
+import { useState } from 'preact/hooks';
+import { gql } from '../api.js';
+import { useT } from '../i18n.js';
+import { usePaged, PagedList, useLoad, enumLabel, BackLink } from '../ui.jsx';
+
+const Q = `query Villages($tw: ID, $s: String, $after: String) {
+  villages(townshipId: $tw, search: $s, first: 20, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id name isCommunity householdCount secretary { id name phone mode cadreClass } } } } }`;
+
+export default function TownshipVillages({ me, townshipId }) {
+  const t = useT();
+  const own = me.role === 'TOWNSHIP';
+  const tw = useLoad(
+    () => (own ? Promise.resolve(me.orgUnit) : gql(`query T($id: ID!) { orgUnit(id: $id) { id name villageCount householdCount } }`, { id: townshipId }).then((d) => d.orgUnit)),
+    [townshipId],
+  );
+  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const page = usePaged(
+    (after) => gql(Q, { tw: townshipId, s: search || null, after }).then((d) => d.villages),
+    [townshipId, search],
+  );
+  return (
+    <>
+      <section class="card" aria-labelledby="tw-name">
+        {!own && <BackLink href="/" />}
+        <h2 id="tw-name" data-testid="township-name">{tw.data?.name || '…'}</h2>
+        {own && (
+          <nav class="nav-grid" aria-label={t('adminTitle')} style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '.5rem', marginTop: '.75rem' }}>
+            <a class="btn" href="/review" data-testid="nav-review">{t('x8navReview')}</a>
+            <a class="btn" href="/rollcalls" data-testid="nav-rollcalls">{t('x8navRollCall')}</a>
+            <a class="btn secondary" href="/progress" data-testid="nav-progress">{t('x8navProgress')}</a>
+            <a class="btn secondary" href="/attendance" data-testid="nav-attendance">{t('x8navAttendance')}</a>
+            <a class="btn secondary" href="/polls" data-testid="nav-polls">{t('p9navPolls')}</a>
+          </nav>
+        )}
+        {own && <a class="btn secondary block" href="/admin">{t('adminTitle')}</a>}
+      </section>
+      <section class="card" aria-labelledby="vl-title">
+        <h2 id="vl-title">{t('villages')}</h2>
+        <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); setSearch(q.trim()); }}>
+          <label class="sr-only" for="v-search">{t('search')}</label>
+          <input id="v-search" type="search" value={q} placeholder={t('villages')} onInput={(e) => setQ(e.currentTarget.value)} />
+          <button type="submit" class="btn">{t('search')}</button>
+        </form>
+        <PagedList page={page} label={t('villages')} render={(v) => (
+          <li key={v.id}>
+            <a class="item link" href={`/v/${encodeURIComponent(v.id)}`} data-testid="village-item">
+              <span class="item-main"><span class="item-title">{v.name}</span><span class="chev" aria-hidden="true">›</span></span>
+              <span class="item-sub">
+                {v.secretary
+                  ? <>{t('secretary')}：<span data-testid="secretary-name">{v.secretary.name}</span> · {enumLabel(t, v.secretary.mode)}
+                      {own && <> · {v.secretary.phone} · {enumLabel(t, v.secretary.cadreClass)}</>}</>
+                  : t('noSecretary')}
+              </span>
+            </a>
+          </li>
+        )} />
+      </section>
+    </>
+  );
+}

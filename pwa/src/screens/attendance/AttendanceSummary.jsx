@@ -1,0 +1,98 @@
+// COUNTY / TOWNSHIP: monthly stationed days and allowance per secretary (month picker; county can
+// filter by township) and the .xlsx allowance sheet, fetched with the bearer header.
+import { useEffect, useState } from 'preact/hooks';
+import { gql } from '../../api.js';
+import { useT } from '../../i18n.js';
+import { useLoad, Loading, ErrorBox, Empty, enumLabel } from '../../ui.jsx';
+import { Back, SelectBox, loadAllPages, thisMonth, download, ErrLine, useToast, params } from '../review/kit.jsx';
+import { useRoute, navigate } from '../../router.js';
+
+const Q = `query Summary($m: String!, $tw: ID) { attendanceSummary(month: $m, townshipId: $tw) {
+  month title rule rateYuanPerDay geofenceRadiusM totalStationedDays totalAllowanceYuan totalOutsideCheckIns downloadPath
+  rows { index secretaryId secretaryName townshipName villageName dispatchUnit mode stationedDays rateYuanPerDay
+    allowanceYuan outsideCheckIns note } } }`;
+const TOWNSHIPS = `query($after: String) { townships(first: 50, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id name } } } }`;
+
+export default function AttendanceSummary({ me }) {
+  const t = useT();
+  const path = useRoute();
+  const qp = params(path);
+  const county = me.role === 'COUNTY';
+  const month = /^\d{4}-\d{2}$/.test(qp.get('month') || '') ? qp.get('month') : thisMonth();
+  const tw = county ? qp.get('townshipId') || '' : '';
+  const [townships, setTownships] = useState([]);
+  const [busy, setBusy] = useState(false);
+  const [dlErr, setDlErr] = useState(null);
+  const [toast, show] = useToast();
+  const [shown, setShown] = useState(50);
+  useEffect(() => setShown(50), [month, tw]);
+  useEffect(() => { if (county) loadAllPages(TOWNSHIPS, {}, (d) => d.townships).then((l) => setTownships(l.map((x) => [x.id, x.name])), () => {}); }, [county]);
+  const set = (m, w) => {
+    const q = new URLSearchParams({ month: m });
+    if (w) q.set('townshipId', w);
+    navigate(`/attendance?${q}`, { replace: true });
+  };
+  const { data, error, loading, reload } = useLoad(() => gql(Q, { m: month, tw: tw || null }).then((d) => d.attendanceSummary), [month, tw]);
+  async function dl() {
+    setBusy(true); setDlErr(null);
+    const q = new URLSearchParams({ month });
+    if (tw) q.set('townshipId', tw);
+    try {
+      const name = await download(data?.month === month && data.downloadPath ? data.downloadPath : `/exports/attendance.xlsx?${q}`, `驻村考勤-${month}.xlsx`);
+      show(t('x8downloaded', { name }));
+    } catch (e) { setDlErr(e); }
+    setBusy(false);
+  }
+  const rows = data?.rows || [];
+  return (
+    <>
+      <section class="card" aria-labelledby="as-title">
+        <Back fallback="/" />
+        <h2 id="as-title">{t('x8attendance')}</h2>
+        <div class="filters">
+          <div class="input">
+            <label for="as-month">{t('x8month')}</label>
+            <input id="as-month" type="month" value={month} max={thisMonth()} onChange={(e) => e.currentTarget.value && set(e.currentTarget.value, tw)} />
+          </div>
+          {county && <SelectBox id="as-tw" label={t('townships')} value={tw} onChange={(w) => set(month, w)} options={townships} all={t('x8wholeCounty')} />}
+        </div>
+        <button type="button" class="btn block" disabled={busy} onClick={dl} data-testid="download-xlsx">{busy ? t('x8downloading') : t('x8downloadXlsx')}</button>
+        <ErrLine error={dlErr} />
+      </section>
+      <section class="card" aria-labelledby="as-table">
+        <h2 id="as-table">{data?.title || t('x8monthSheet', { m: month })}</h2>
+        {loading && !data && <Loading />}
+        {error && <ErrorBox error={error} onRetry={reload} />}
+        {data && !rows.length && <Empty />}
+        {data && rows.length > 0 && (
+          <>
+            {data.rule && <details class="rule"><summary>{t('x8rule')}</summary><p class="muted small">{data.rule}</p></details>}
+            <p class="muted small">{t('x8perDay', { n: data.rateYuanPerDay })} · {t('total', { n: rows.length })}</p>
+            <dl class="fields" data-testid="attendance-totals">
+              <div class="field"><dt>{t('x8sumDays')}</dt><dd class="num-strong">{data.totalStationedDays}</dd></div>
+              <div class="field"><dt>{t('x8sumAllowance')}</dt><dd class="num-strong">{data.totalAllowanceYuan}</dd></div>
+              {data.totalOutsideCheckIns > 0 && <div class="field"><dt>{t('x8outside')}</dt><dd>{data.totalOutsideCheckIns}</dd></div>}
+            </dl>
+            <ul class="list" data-testid="attendance-table" aria-label={data.title}>
+              {rows.slice(0, shown).map((r) => (
+                <li key={r.secretaryId} class="item" data-testid="attendance-row">
+                  <div class="item-main">
+                    <span class="item-title">{r.secretaryName}<span class="muted small"> · {county && !tw ? `${r.townshipName} ` : ''}{r.villageName}</span></span>
+                    <span class="tag">{enumLabel(t, r.mode)}</span>
+                  </div>
+                  <span class="item-sub">
+                    {t('x8stationedDays')} <strong class="ink">{r.stationedDays}</strong> · {t('x8allowance')} <strong class="ink">{r.allowanceYuan}</strong>
+                    {r.outsideCheckIns > 0 && <> · {t('x8outside')} {r.outsideCheckIns}</>}
+                  </span>
+                  {r.note && <span class="item-sub small">{r.note}</span>}
+                </li>
+              ))}
+            </ul>
+            {rows.length > shown && <button type="button" class="btn secondary block" onClick={() => setShown(shown + 50)}>{t('loadMore')}</button>}
+          </>
+        )}
+      </section>
+      {toast}
+    </>
+  );
+}

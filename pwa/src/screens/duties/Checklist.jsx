@@ -1,0 +1,76 @@
+// 履职“八个一”: progress of the eight duties this term (dutyProgress), the outbox state, returned
+// filings, and the buttons to file each kind (works offline: filing goes to the outbox).
+import { useEffect, useState } from 'preact/hooks';
+import { gql } from '../../api.js';
+import { useT } from '../../i18n.js';
+import { useStore } from '../../store.js';
+import { useLoad, Loading, ErrorBox, BackLink } from '../../ui.jsx';
+import { outbox } from '../../outbox/engine.js';
+import { SyncSummary } from './Outbox.jsx';
+import { DUTY_KIND, OTHER_KINDS, loadRoster } from './common.jsx';
+
+const Q = `{ dutyProgress { completedCount totalCount duties { key label complete numerator denominator percent detail } } }`;
+const INBOX_Q = `{ myInbox(first: 50) { edges { node { id } } } }`;
+const LINK = { problem_ledger: '/problems', service_card: '/card' };
+
+export default function Checklist({ me }) {
+  const t = useT();
+  const o = useStore(outbox);
+  const { data, error, loading, reload } = useLoad(() => gql(Q).then((d) => d.dutyProgress), []);
+  const inbox = useLoad(() => gql(INBOX_Q).then((d) => d.myInbox.edges.length), []);
+  // keep the roster cached for filing offline; reload progress when items were sent
+  const [roster, setRoster] = useState('loading');
+  useEffect(() => { loadRoster(me.orgUnit.id).then(() => setRoster('ready'), () => setRoster('missing')); }, [me.orgUnit.id]);
+  const sent = o.items.filter((i) => i.state === 'sent').length;
+  useEffect(() => { if (sent) { reload(); inbox.reload(); } }, [sent]);
+  const returned = Math.max(inbox.data || 0, new Set(o.items.filter((i) => i.reviewStatus === 'RETURNED').map((i) => i.ref)).size);
+  return (
+    <>
+      <section class="card" aria-labelledby="duty-title">
+        <BackLink href="/" />
+        <h2 id="duty-title">{t('dutiesTitle')}</h2>
+        {data && <p class="duty-count" data-testid="duty-count">{t('completedN', { n: data.completedCount, m: data.totalCount })}</p>}
+        {loading && !data && <Loading />}
+        {error && !data && <ErrorBox error={error} onRetry={reload} />}
+        {data && (
+          <ol class="duties" data-testid="duties" data-roster={roster}>
+            {data.duties.map((d) => {
+              const kind = DUTY_KIND[d.key];
+              const href = LINK[d.key] || (kind ? `/duties/new/${kind}` : null);
+              return (
+                <li key={d.key} class={`duty${d.complete ? ' done' : ''}`} data-key={d.key} data-complete={d.complete ? '1' : '0'}>
+                  <div class="duty-head">
+                    <span class="duty-mark" aria-hidden="true">{d.complete ? '✓' : ''}</span>
+                    <span class="duty-label">{d.label}</span>
+                    <span class="duty-pct">{d.complete ? t('done') : d.percent != null ? `${d.percent < 10 && d.percent > 0 ? d.percent.toFixed(1) : Math.round(d.percent)}%` : `${d.numerator}/${d.denominator}`}</span>
+                  </div>
+                  <progress max="100" value={Math.min(100, d.percent ?? (d.denominator ? (100 * d.numerator) / d.denominator : 0))} aria-label={d.label} />
+                  <p class="small muted">{d.detail}</p>
+                  {href && <a class="btn secondary duty-go" href={href} data-testid={`file-${d.key}`}>{kind ? t('fileThis') : t('open')}</a>}
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </section>
+      <section class="card" aria-labelledby="ob-title">
+        <h2 id="ob-title"><a href="/outbox" data-testid="outbox-link">{t('outbox')}</a></h2>
+        <SyncSummary compact />
+        <a class="btn secondary block" href="/outbox">{t('openOutbox')}</a>
+        {returned > 0 && <a class="btn block" href="/inbox" data-testid="inbox-link">{t('returnedN', { n: returned })}</a>}
+      </section>
+      <section class="card" aria-labelledby="other-title">
+        <h2 id="other-title">{t('otherFilings')}</h2>
+        <ul class="list">
+          {OTHER_KINDS.map((k) => (
+            <li key={k}><a class="item link" href={`/duties/new/${k}`} data-testid={`file-${k}`}>
+              <span class="item-main"><span class="item-title">{t(`kind_${k}`)}</span><span class="chev" aria-hidden="true">›</span></span>
+            </a></li>
+          ))}
+          <li><a class="item link" href="/inbox"><span class="item-main"><span class="item-title">{t('inbox')}</span><span class="chev" aria-hidden="true">›</span></span></a></li>
+          <li><a class="item link" href="/checkin"><span class="item-main"><span class="item-title">{t('checkin')}</span><span class="chev" aria-hidden="true">›</span></span></a></li>
+        </ul>
+      </section>
+    </>
+  );
+}

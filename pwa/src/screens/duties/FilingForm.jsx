@@ -1,0 +1,193 @@
+// One schema-driven form for every filing kind (see KINDS). New: the phone makes the filing's UUID,
+// takes GPS (optional) and the time, compresses the photos and queues a submitFiling in the outbox.
+// Edit (a RETURNED or DRAFT filing, /inbox/:id): prefilled from the server, queues editFiling with
+// the version it was based on.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { gql } from '../../api.js';
+import { useT, errorText } from '../../i18n.js';
+import { navigate } from '../../router.js';
+import { BackLink, Loading, ErrorBox } from '../../ui.jsx';
+import { enqueue, uuid, outbox } from '../../outbox/engine.js';
+import { addPhoto } from '../../outbox/photos.js';
+import { getPhoto, dropPhotos } from '../../outbox/db.js';
+import { locate } from '../../outbox/geo.js';
+import { KINDS, FILING_FIELDS, HouseholdPicker, ServerPhoto, BlobPhoto, today, isoLocal } from './common.jsx';
+
+const MAX_PHOTOS = 9; // the server's limit per filing
+
+function defaultTitle(t, kind, v) {
+  const hh = v.household ? ` · ${v.household.headName}` : '';
+  const topic = v.topic || v.name || '';
+  return `${t(`kind_${kind}`)}${topic ? ` · ${topic}` : hh} · ${v.occurredOn}`.slice(0, 200);
+}
+
+export default function FilingForm({ me, kind: kindParam, editId }) {
+  const t = useT();
+  const [orig, setOrig] = useState(null); // the filing being edited
+  const [loadErr, setLoadErr] = useState(null);
+  useEffect(() => {
+    if (!editId) return;
+    gql(`query F($id: ID!) { filing(id: $id) { ${FILING_FIELDS} } }`, { id: editId })
+      .then((d) => (d.filing ? setOrig(d.filing) : setLoadErr({ code: 'NOT_FOUND' })), setLoadErr);
+  }, [editId]);
+  if (editId && loadErr) return <ErrorBox error={loadErr} />;
+  if (editId && !orig) return <Loading />;
+  const kind = orig?.kind || kindParam;
+  if (!KINDS[kind]) return <ErrorBox error={{ code: 'NOT_FOUND' }} />;
+  return <Form me={me} kind={kind} orig={orig} key={orig?.id || kind} />;
+}
+
+function Form({ me, kind, orig }) {
+  const t = useT();
+  const cfg = KINDS[kind];
+  const body = typeof orig?.body === 'string' ? JSON.parse(orig.body) : orig?.body || {};
+  const [v, setV] = useState(() => ({
+    occurredOn: orig?.occurredOn || today(),
+    household: orig?.household || null,
+    title: orig?.title || '',
+    ...Object.fromEntries(cfg.fields.map(([n]) => [n, body[n] ?? ''])),
+  }));
+  const [photos, setPhotos] = useState(() => (orig?.photos || []).map((p) => ({ sha: p.sha256, server: p })));
+  const [busyPhotos, setBusyPhotos] = useState(0);
+  const [geo, setGeo] = useState(orig ? (orig.lat != null ? { lat: orig.lat, lng: orig.lng, accuracyM: orig.accuracyM } : { error: 'NONE' }) : { busy: true });
+  const [errs, setErrs] = useState({});
+  const [formErr, setFormErr] = useState(null);
+  const [saving, setSaving] = useState(false);
+  const fileRef = useRef();
+  const set = (k) => (e) => setV((s) => ({ ...s, [k]: e.currentTarget.value }));
+  const locateNow = () => { setGeo({ busy: true }); locate().then(setGeo); };
+  useEffect(() => { if (!orig) locateNow(); }, []);
+
+  async function onFiles(e) {
+    let files = [...e.currentTarget.files];
+    e.currentTarget.value = '';
+    const room = MAX_PHOTOS - photos.length - busyPhotos;
+    if (files.length > room) { setFormErr(t('tooManyPhotos', { n: MAX_PHOTOS })); files = files.slice(0, Math.max(0, room)); }
+    else setFormErr(null);
+    setBusyPhotos((n) => n + files.length);
+    for (const f of files) {
+      try {
+        const rec = await addPhoto(f, me.id);
+        setPhotos((ps) => (ps.some((p) => p.sha === rec.sha) ? ps : [...ps, { sha: rec.sha, blob: rec.blob, size: rec.size }]));
+      } catch { setFormErr(t('photoFailed')); }
+      setBusyPhotos((n) => n - 1);
+    }
+  }
+  function removePhoto(sha) {
+    setPhotos((ps) => ps.filter((p) => p.sha !== sha));
+    dropPhotos([sha]).catch(() => {});
+  }
+
+  async function submit(e) {
+    e.preventDefault();
+    const fe = {};
+    if (cfg.household && !v.household) fe.household = t('required');
+    for (const [n, type, req] of cfg.fields) {
+      const x = String(v[n] ?? '').trim();
+      if (req && !x) fe[n] = t('required');
+      else if (type === 'int' && x && !/^\d+$/.test(x)) fe[n] = t('wholeNumber');
+    }
+    if (!v.occurredOn) fe.occurredOn = t('required');
+    setErrs(fe);
+    if (Object.keys(fe).length || busyPhotos) return;
+    setSaving(true);
+    const b = {};
+    for (const [n, type] of cfg.fields) b[n] = type === 'int' ? Number(v[n]) : String(v[n]).trim();
+    const title = (v.title.trim() || defaultTitle(t, kind, { ...v, ...b })).slice(0, 200);
+    const input = {
+      id: orig?.id || uuid(), kind, occurredOn: v.occurredOn,
+      recordedAt: isoLocal(), title, body: b,
+      householdId: cfg.household ? v.household.id : null,
+      lat: geo.lat ?? null, lng: geo.lng ?? null, accuracyM: geo.accuracyM ?? null,
+      photos: photos.map((p) => p.sha), submit: true,
+    };
+    try {
+      await enqueue({
+        op: orig ? 'editFiling' : 'submitFiling',
+        vars: orig ? { input, baseVersion: orig.version } : { input },
+        photos: input.photos, ref: input.id, kind, title,
+      });
+      navigate('/outbox');
+    } catch (err) {
+      setSaving(false);
+      setFormErr(errorText(err.code, err.message));
+    }
+  }
+
+  const id = (n) => `ff-${n}`;
+  const pending = orig && outbox.get().items.some((i) => i.ref === orig.id && i.state !== 'sent' && i.op === 'editFiling');
+  return (
+    <section class="card">
+      <BackLink href={orig ? '/inbox' : '/duties'} />
+      <h2 data-testid="form-title">{orig ? t('editFiling') : t('newFiling')}：{t(`kind_${kind}`)}</h2>
+      {orig?.reviewComment && (
+        <p class="review-comment" role="note" data-testid="review-comment"><strong>{t('reviewComment')}：</strong>{orig.reviewComment}</p>
+      )}
+      {pending && <p class="form-err">{t('editPending')}</p>}
+      <form class="form" onSubmit={submit} noValidate>
+        {cfg.household && (
+          <HouseholdPicker villageId={me.orgUnit.id} value={v.household} hardshipOnly={cfg.household === 'hardship'}
+            onPick={(h) => setV((s) => ({ ...s, household: h }))} error={errs.household} />
+        )}
+        <div class="input">
+          <label for={id('occurredOn')}>{t('occurredOn')}<span class="req" aria-hidden="true"> *</span></label>
+          <input id={id('occurredOn')} type="date" value={v.occurredOn} max={today()} onInput={set('occurredOn')} required />
+          {errs.occurredOn && <p class="field-err">{errs.occurredOn}</p>}
+        </div>
+        {cfg.fields.map(([n, type, req, options]) => (
+          <div class="input" key={n}>
+            <label for={id(n)}>{t(`f_${n}`)}{req && <span class="req" aria-hidden="true"> *</span>}</label>
+            {type === 'textarea' ? (
+              <textarea id={id(n)} rows={5} value={v[n]} onInput={set(n)} aria-invalid={errs[n] ? 'true' : undefined} />
+            ) : type === 'select' ? (
+              <select id={id(n)} value={v[n]} onChange={set(n)} aria-invalid={errs[n] ? 'true' : undefined}>
+                <option value="">{t('choose')}</option>
+                {options.map((o) => <option key={o} value={o}>{o}</option>)}
+              </select>
+            ) : (
+              <input id={id(n)} type="text" inputMode={type === 'int' ? 'numeric' : undefined} value={v[n]} onInput={set(n)}
+                aria-invalid={errs[n] ? 'true' : undefined} />
+            )}
+            {errs[n] && <p class="field-err">{errs[n]}</p>}
+          </div>
+        ))}
+        <div class="input">
+          <label for={id('title')}>{t('filingTitle')}</label>
+          <input id={id('title')} type="text" maxLength={200} value={v.title} onInput={set('title')} placeholder={t('titleAuto')} />
+        </div>
+        <fieldset class="input photos">
+          <legend>{t('photos')}</legend>
+          <ul class="thumbs" aria-label={t('photos')}>
+            {photos.map((p, i) => (
+              <li key={p.sha}>
+                {p.blob ? <BlobPhoto blob={p.blob} alt={`${t('photos')} ${i + 1}`} /> : p.server ? <ServerPhoto photo={p.server} alt={`${t('photos')} ${i + 1}`} /> : <LocalPhoto sha={p.sha} />}
+                <button type="button" class="thumb-x" aria-label={t('removePhoto', { n: i + 1 })} onClick={() => removePhoto(p.sha)}>×</button>
+              </li>
+            ))}
+          </ul>
+          {busyPhotos > 0 && <p class="muted small" role="status">{t('compressing', { n: busyPhotos })}</p>}
+          <label class="btn secondary block photo-btn" for={id('photo')}>{t('addPhoto')}</label>
+          <input ref={fileRef} id={id('photo')} class="sr-only" type="file" accept="image/*" capture="environment" multiple onChange={onFiles} />
+        </fieldset>
+        <div class="input geo" data-testid="geo">
+          <span class="label">{t('location')}</span>
+          <p class="small">
+            {geo.busy ? t('gpsLocating') : geo.lat != null ? t('gpsOk', { m: Math.round(geo.accuracyM ?? 0), lat: geo.lat.toFixed(5), lng: geo.lng.toFixed(5) }) : t('gpsNone')}
+          </p>
+          {!geo.busy && <button type="button" class="btn secondary small-btn" onClick={locateNow}>{t('gpsRetry')}</button>}
+        </div>
+        {formErr && <p class="form-err" role="alert">{formErr}</p>}
+        <button type="submit" class="btn block" disabled={saving || busyPhotos > 0} data-testid="queue-submit">
+          {saving ? t('saving') : orig ? t('resubmit') : t('queueSubmit')}
+        </button>
+        <p class="muted small">{t('queueHint')}</p>
+      </form>
+    </section>
+  );
+}
+
+function LocalPhoto({ sha }) {
+  const [blob, setBlob] = useState(null);
+  useEffect(() => { getPhoto(sha).then((p) => p && setBlob(p.blob)); }, [sha]);
+  return blob ? <BlobPhoto blob={blob} alt="" /> : <span class="thumb thumb-empty" />;
+}

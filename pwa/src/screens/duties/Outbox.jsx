@@ -1,0 +1,90 @@
+// 发件箱: every queued record of this user with its state — 待发送 / 发送中 / 已发送 / 被退回 /
+// 已通过 / 失败 (with the reason). Failed ones can be retried or deleted (with confirmation);
+// returned and stale ones open the edit form.
+import { useEffect } from 'preact/hooks';
+import { useT, errorText } from '../../i18n.js';
+import { useStore } from '../../store.js';
+import { BackLink } from '../../ui.jsx';
+import { outbox, syncNow, retry, remove, refreshReview } from '../../outbox/engine.js';
+import { StateBadge, shownState, fmtTime, fmtDist } from './common.jsx';
+
+export function reason(e) {
+  if (!e) return '';
+  if (e.code === 'STALE_VERSION') return errorText('STALE_VERSION');
+  return e.message || errorText(e.code);
+}
+
+function label(t, it) {
+  if (it.kind) return t(`kind_${it.kind}`);
+  return t(`op_${it.op}`);
+}
+
+export function SyncSummary({ compact }) {
+  const t = useT();
+  const o = useStore(outbox);
+  const unsent = o.items.filter((i) => i.state === 'waiting' || i.state === 'sending').length;
+  const failed = o.items.filter((i) => i.state === 'failed').length;
+  return (
+    <div class="sync" data-testid="sync-summary" data-unsent={unsent} data-busy={o.busy ? '1' : '0'}>
+      <p class="sync-line">
+        {o.busy ? <><span class="spinner" aria-hidden="true" />{t('syncing')}</> : unsent ? t('unsentN', { n: unsent }) : t('allSent')}
+        {failed > 0 && <span class="badge st-failed"> {t('failedN', { n: failed })}</span>}
+      </p>
+      {o.note && unsent > 0 && <p class="small muted" role="status">{reason(o.note)}{o.nextAt ? ` · ${t('autoRetry')}` : ''}</p>}
+      {!compact && (
+        <button type="button" class="btn secondary block" disabled={o.busy || !unsent} onClick={() => syncNow()} data-testid="sync-now">{t('syncNow')}</button>
+      )}
+    </div>
+  );
+}
+
+export default function Outbox() {
+  const t = useT();
+  const o = useStore(outbox);
+  useEffect(() => { refreshReview().catch(() => {}); }, []);
+  const items = [...o.items].reverse(); // newest first
+  return (
+    <>
+      <section class="card">
+        <BackLink href="/duties" />
+        <h2>{t('outbox')}</h2>
+        <SyncSummary />
+      </section>
+      <section class="card" aria-label={t('outbox')}>
+        {items.length === 0 && <p class="state empty">{t('outboxEmpty')}</p>}
+        <ul class="list" data-testid="outbox-list">
+          {items.map((it) => {
+            const st = shownState(it);
+            return (
+              <li key={it.id} class="item ob-item" data-testid="outbox-item" data-state={st} data-ref={it.ref}>
+                <div class="item-main">
+                  <span class="item-title">{label(t, it)}</span>
+                  <StateBadge state={st} />
+                </div>
+                <span class="item-sub">{it.title}</span>
+                <span class="item-sub">{fmtTime(it.createdAt)}{it.photos?.length ? ` · ${t('photoN', { n: it.photos.length })}` : ''}{it.op === 'editFiling' ? ` · ${t('resubmission')}` : ''}</span>
+                {it.state === 'waiting' && it.note && <p class="small muted">{reason(it.note)}</p>}
+                {it.state === 'failed' && <p class="field-err" data-testid="fail-reason">{t('failReason')}：{reason(it.error)}</p>}
+                {st === 'returned' && it.reviewComment && <p class="review-comment">{t('reviewComment')}：{it.reviewComment}</p>}
+                {it.result?.distanceM != null && (
+                  <p class="small">{t('distanceM', { d: fmtDist(t, it.result.distanceM) })} · {it.result.insideGeofence ? t('insideFence') : t('outsideFence')}</p>
+                )}
+                <div class="ob-actions">
+                  {it.state === 'failed' && it.error?.code !== 'STALE_VERSION' && it.error?.code !== 'CONFLICT' && (
+                    <button type="button" class="btn secondary" onClick={() => retry(it.id)}>{t('retry')}</button>
+                  )}
+                  {(st === 'returned' || it.error?.code === 'STALE_VERSION') && /Filing$/.test(it.op) && (
+                    <a class="btn secondary" href={`/inbox/${encodeURIComponent(it.ref)}`}>{t('reEdit')}</a>
+                  )}
+                  {it.state === 'failed' && (
+                    <button type="button" class="btn secondary danger" onClick={() => { if (confirm(t('confirmDelete'))) remove(it.id); }}>{t('delete')}</button>
+                  )}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+    </>
+  );
+}

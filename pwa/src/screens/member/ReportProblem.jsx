@@ -1,0 +1,56 @@
+// MEMBER: 反映问题 from the village public page: title + description. Stored on the phone first,
+// sent when online; it lands in the secretary's problem ledger.
+import { useEffect, useState } from 'preact/hooks';
+import { useT, errorText } from '../../i18n.js';
+import { navigate } from '../../router.js';
+import { Back } from '../review/kit.jsx';
+import { start, report } from './queue.js';
+
+export default function ReportProblem({ me }) {
+  const t = useT();
+  const [title, setTitle] = useState('');
+  const [desc, setDesc] = useState('');
+  const [errs, setErrs] = useState({});
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState(null);
+  useEffect(() => start(me), [me.id]);
+  async function submit(e) {
+    e.preventDefault();
+    const fe = {};
+    if (!title.trim()) fe.title = t('x8probTitleRequired');
+    else if (title.trim().length > 100) fe.title = t('x8tooLong', { n: 100 });
+    if (desc.trim().length > 2000) fe.desc = t('x8tooLong', { n: 2000 });
+    setErrs(fe);
+    if (Object.keys(fe).length) return;
+    setBusy(true); setErr(null);
+    try {
+      await report({ title: title.trim(), description: desc.trim() });
+      navigate('/my-problems?sent=1');
+    } catch (x) {
+      setErr(x); setBusy(false);
+    }
+  }
+  return (
+    <form class="card form" aria-labelledby="rp-title" noValidate onSubmit={submit}>
+      <Back fallback="/" />
+      <h2 id="rp-title">{t('x8reportProblem')}</h2>
+      <p class="muted small">{t('x8reportHint')}</p>
+      <div class="input">
+        <label for="rp-t">{t('x8probTitle')}<span class="req" aria-hidden="true"> *</span></label>
+        <input id="rp-t" name="title" value={title} maxLength={100} placeholder={t('x8probTitlePh')} required
+          aria-invalid={errs.title ? 'true' : undefined} aria-describedby={errs.title ? 'rp-t-err' : undefined}
+          onInput={(e) => setTitle(e.currentTarget.value)} />
+        {errs.title && <p class="field-err" id="rp-t-err">{errs.title}</p>}
+      </div>
+      <div class="input">
+        <label for="rp-d">{t('x8probDesc')}</label>
+        <textarea id="rp-d" name="description" value={desc} maxLength={2000} rows={5} placeholder={t('x8probDescPh')}
+          aria-invalid={errs.desc ? 'true' : undefined} onInput={(e) => setDesc(e.currentTarget.value)} />
+        {errs.desc && <p class="field-err">{errs.desc}</p>}
+      </div>
+      {err && <p class="form-err" role="alert">{errorText(err.code || 'UNKNOWN', err.message)}</p>}
+      <button type="submit" class="btn block" disabled={busy} data-testid="report-submit">{busy ? t('saving') : t('submit')}</button>
+      <a class="btn secondary block" href="/my-problems">{t('x8myProblems')}</a>
+    </form>
+  );
+}

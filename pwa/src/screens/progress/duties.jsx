@@ -1,0 +1,56 @@
+// Duty chips and metrics shared by the progress screens.
+import { useT } from '../../i18n.js';
+
+export const DUTY_FIELDS = `key label complete numerator denominator percent detail`;
+export const PROGRESS_FIELDS = `secretary { id name village { id name } } completedCount totalCount duties { ${DUTY_FIELDS} }`;
+
+/** Duty key → filing kind to list its evidence (the ledger has no filings). */
+export const DUTY_KIND = {
+  household_visits: 'HOUSEHOLD_VISIT', work_diary: 'WORK_DIARY', service_card: 'SERVICE_CARD',
+  research_report: 'RESEARCH_REPORT', party_lecture: 'PARTY_LECTURE', tech_training: 'TECH_TRAINING',
+  startup_project: 'STARTUP_PROJECT',
+};
+
+// percent is 0–100 (null when there is nothing to divide by)
+const pct = (p) => (p == null ? null : Math.round(p * 10) / 10);
+
+/** "85%" (coverage, diary months, resolution rate) or "1/1" (approved counts) — one duty's metric. */
+export function metric(d) {
+  const p = pct(d.percent);
+  if (p != null) return `${p}%`;
+  if (d.denominator) return `${d.numerator ?? 0}/${d.denominator}`;
+  return '';
+}
+
+export function barWidth(d) {
+  const p = pct(d.percent);
+  if (p != null) return Math.max(0, Math.min(100, p));
+  if (d.denominator) return Math.max(0, Math.min(100, (100 * (d.numerator || 0)) / d.denominator));
+  return d.complete ? 100 : 0;
+}
+
+export function shortLabel(t, d) {
+  const k = `x8duty_${d.key}`;
+  const s = t(k);
+  return s === k ? d.label : s;
+}
+
+export function DutyChips({ duties }) {
+  const t = useT();
+  return (
+    <span class="chips">
+      {duties.map((d) => (
+        <span key={d.key} class={`chip ${d.complete ? 'ok' : 'no'}`} data-testid="duty-chip" data-complete={d.complete ? '1' : '0'}
+          title={d.detail || d.label}>
+          {d.complete ? '✓' : '○'} {shortLabel(t, d)}{metric(d) ? ` ${metric(d)}` : ''}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function shareText(s) {
+  if (s == null) return '—';
+  const p = s <= 1 ? s * 100 : s;
+  return `${Math.round(p)}%`;
+}

@@ -1,0 +1,126 @@
+// Shared UI pieces: page header, list states, paged list hook, labels.
+import { useEffect, useState, useCallback, useRef } from 'preact/hooks';
+import { useT, errorText } from './i18n.js';
+
+export function Loading() {
+  const t = useT();
+  return <p class="state" role="status" aria-live="polite"><span class="spinner" aria-hidden="true" />{t('loading')}</p>;
+}
+
+export function Empty() {
+  const t = useT();
+  return <p class="state empty">{t('empty')}</p>;
+}
+
+export function ErrorBox({ error, onRetry }) {
+  const t = useT();
+  return (
+    <div class="state error" role="alert">
+      <p>{t('loadFailed')}：{errorText(error?.code, error?.message)}</p>
+      {onRetry && <button type="button" class="btn secondary" onClick={onRetry}>{t('retry')}</button>}
+    </div>
+  );
+}
+
+/** Run an async loader; returns { data, error, loading, reload }. */
+export function useLoad(loader, deps) {
+  const [st, setSt] = useState({ loading: true, data: null, error: null });
+  const seq = useRef(0);
+  const run = useCallback(() => {
+    const n = ++seq.current;
+    setSt((s) => ({ ...s, loading: true, error: null }));
+    loader().then(
+      (data) => n === seq.current && setSt({ loading: false, data, error: null }),
+      (error) => n === seq.current && setSt({ loading: false, data: null, error }),
+    );
+  }, deps);
+  useEffect(run, [run]);
+  return { ...st, reload: run };
+}
+
+/** Cursor pagination over a Relay-style connection. fetchPage(after) → connection. */
+export function usePaged(fetchPage, deps) {
+  const [st, setSt] = useState({ items: [], loading: true, error: null, hasNext: false, cursor: null, total: null });
+  const seq = useRef(0);
+  const load = useCallback((after, append) => {
+    const n = ++seq.current;
+    setSt((s) => ({ ...s, loading: true, error: null, ...(append ? {} : { items: [] }) }));
+    fetchPage(after).then(
+      (conn) => n === seq.current && setSt((s) => ({
+        items: append ? [...s.items, ...conn.edges.map((e) => e.node)] : conn.edges.map((e) => e.node),
+        loading: false, error: null, hasNext: conn.pageInfo.hasNextPage, cursor: conn.pageInfo.endCursor,
+        total: conn.totalCount,
+      })),
+      (error) => n === seq.current && setSt((s) => ({ ...s, loading: false, error })),
+    );
+  }, deps);
+  useEffect(() => load(null, false), [load]);
+  return {
+    ...st,
+    loadMore: () => load(st.cursor, true),
+    retry: () => (st.items.length ? load(st.cursor, true) : load(null, false)),
+  };
+}
+
+/** Renders a paged list with loading / empty / error / load-more states. */
+export function PagedList({ page, render, label }) {
+  const t = useT();
+  const { items, loading, error, hasNext, total } = page;
+  return (
+    <div class="paged">
+      {total != null && items.length > 0 && <p class="muted small">{t('total', { n: total })}</p>}
+      {items.length > 0 && <ul class="list" aria-label={label}>{items.map(render)}</ul>}
+      {loading && <Loading />}
+      {!loading && error && <ErrorBox error={error} onRetry={page.retry} />}
+      {!loading && !error && items.length === 0 && <Empty />}
+      {!loading && !error && hasNext && (
+        <button type="button" class="btn secondary block" onClick={page.loadMore}>{t('loadMore')}</button>
+      )}
+    </div>
+  );
+}
+
+export function Fields({ rows }) {
+  return (
+    <dl class="fields">
+      {rows.filter(Boolean).map(([k, v]) => (
+        <div class="field" key={k}><dt>{k}</dt><dd>{v ?? '—'}</dd></div>
+      ))}
+    </dl>
+  );
+}
+
+export function BackLink({ href }) {
+  const t = useT();
+  return <a class="back" href={href}>‹ {t('back')}</a>;
+}
+
+const ENUMS = { TOWNSHIP: 'TOWNSHIP_UNIT' };
+/** Label for a Gender/UnitType/StationMode/CadreClass value. */
+export function enumLabel(t, value, kind) {
+  if (!value) return '—';
+  if (kind === 'unitType' && ENUMS[value]) return t(ENUMS[value]);
+  return t(value);
+}
+
+export function termText(s) {
+  return s ? `${s.termStart} ~ ${s.termEnd}` : '—';
+}
+
+export function SecretaryFields({ s, t, showPhone = true }) {
+  if (!s) return <p class="muted">{t('noSecretary')}</p>;
+  return (
+    <Fields rows={[
+      [t('name'), s.name],
+      [t('gender'), enumLabel(t, s.gender)],
+      showPhone && [t('secretaryPhone'), <a href={`tel:${s.phone}`}>{s.phone}</a>],
+      [t('dispatchUnit'), s.dispatchUnit],
+      [t('unitType'), enumLabel(t, s.unitType, 'unitType')],
+      [t('mode'), enumLabel(t, s.mode)],
+      [t('cadreClass'), enumLabel(t, s.cadreClass)],
+      [t('term'), termText(s)],
+    ]} />
+  );
+}
+
+export const SECRETARY_FIELDS = `id name gender phone dispatchUnit unitType mode cadreClass termStart termEnd hasAccount`;

@@ -1,0 +1,56 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const API = process.env.API_ORIGIN || 'http://127.0.0.1:8000';
+const apiPaths = ['/graphql', '/healthz', '/readyz', '/metrics', '/media', '/cards', '/exports'];
+
+export default defineConfig({
+  // JSX via esbuild, no extra preset: h/Fragment from preact.
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  build: {
+    manifest: true, // dist/.vite/manifest.json, read by scripts/check-budget.mjs
+    target: 'es2020',
+    cssCodeSplit: true,
+    modulePreload: { polyfill: false },
+  },
+  server: { proxy: Object.fromEntries(apiPaths.map((p) => [p, API])) },
+  preview: { proxy: Object.fromEntries(apiPaths.map((p) => [p, API])) },
+  plugins: [
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false, // registered in src/sw-register.js
+      strategies: 'generateSW',
+      includeManifestIcons: false, // the icons are already matched by globPatterns
+      manifest: {
+        id: '/',
+        name: '驻村通',
+        short_name: '驻村通',
+        description: '驻村第一书记履职管理 — 县委组织部、镇街党委、第一书记与村民共用',
+        lang: 'zh-CN',
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#b71c1c',
+        background_color: '#ffffff',
+        categories: ['government', 'productivity'],
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,png,svg,txt}'],
+        globIgnores: ['**/.vite/**'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/graphql/, /^\/healthz/, /^\/readyz/, /^\/metrics/, /^\/media/, /^\/cards/, /^\/exports/, /^\/polls\/\d+\/(board\.json|ballots)/],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
+});

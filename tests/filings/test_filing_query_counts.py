@@ -1,0 +1,106 @@
+"""The review queue and the progress screen issue a bounded number of SQL statements."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from starlette.applications import Starlette
+
+from backend.db import SessionFactory
+from backend.models import (
+    CadreClass,
+    Filing,
+    FilingKind,
+    FilingStatus,
+    Gender,
+    OrgKind,
+    OrgUnit,
+    SecretaryProfile,
+    StationMode,
+    UnitType,
+)
+from tests.conftest import GraphQLClient
+from tests.test_query_counts import count_queries
+from tests.world import World
+
+QUEUE = """{ reviewQueue(first: 50) { totalCount edges { node { id kind title submittedAt accuracyM
+  household { code } photos { thumbUrl } secretary { name village { name } } history { action actorName } } } } }"""
+PROGRESS = """{ townshipProgress { completedShare township { name }
+  secretaries { completedCount totalCount secretary { name village { name } } duties { key complete percent detail } } } }"""
+
+
+async def _add_secretaries(session_factory: SessionFactory, world: World, count: int) -> None:
+    township = world.units["T1"]
+    now = datetime.now(UTC)
+    async with session_factory.begin() as session:
+        for n in range(count):
+            village = OrgUnit(
+                kind=OrgKind.VILLAGE,
+                name=f"加村{n}",
+                code=f"X{n}",
+                parent_id=township.id,
+                county_id=township.county_id,
+                township_id=township.id,
+            )
+            session.add(village)
+            await session.flush()
+            profile = SecretaryProfile(
+                name=f"书记{n}",
+                gender=Gender.MALE,
+                phone=f"1370000{n:04d}",
+                dispatch_unit="县局",
+                unit_type=UnitType.TOWNSHIP,
+                mode=StationMode.LIAISON,
+                cadre_class=CadreClass.DEPUTY_SECTION_AND_BELOW,
+                village_id=village.id,
+                county_id=township.county_id,
+                term_start=date(2026, 1, 1),
+                term_end=date(2027, 12, 31),
+            )
+            session.add(profile)
+            await session.flush()
+            session.add(
+                Filing(
+                    id=str(uuid.uuid4()),
+                    kind=FilingKind.WORK_DIARY,
+                    status=FilingStatus.SUBMITTED,
+                    content_hash="0" * 64,
+                    secretary_id=profile.id,
+                    village_id=village.id,
+                    township_id=township.id,
+                    county_id=township.county_id,
+                    title="日志",
+                    body={"content": "x"},
+                    occurred_on=now.date(),
+                    recorded_at=now,
+                    received_at=now,
+                    submitted_at=now,
+                    created_by=world.users["township"].id,
+                )
+            )
+
+
+async def _statements(app: Starlette, gql: GraphQLClient, doc: str) -> int:
+    with count_queries(app) as statements:
+        body = await gql.execute(doc, as_user="township")
+    assert "errors" not in body, body
+    return len(statements)
+
+
+async def test_review_queue_query_count_is_fixed(
+    app: Starlette, gql: GraphQLClient, world: World, session_factory: SessionFactory
+) -> None:
+    small = await _statements(app, gql, QUEUE)
+    await _add_secretaries(session_factory, world, 30)
+    large = await _statements(app, gql, QUEUE)
+    assert small == large <= 6, (small, large)
+
+
+async def test_township_progress_query_count_is_fixed(
+    app: Starlette, gql: GraphQLClient, world: World, session_factory: SessionFactory
+) -> None:
+    small = await _statements(app, gql, PROGRESS)
+    await _add_secretaries(session_factory, world, 30)
+    large = await _statements(app, gql, PROGRESS)
+    assert small == large <= 12, (small, large)

@@ -1,0 +1,244 @@
+"""The role × own/other-place matrix for operations addressed by poll (or roster row) id.
+
+tests/test_permissions.py covers the poll operations addressed by a place (polls, createPoll);
+these need a poll in a given state to exist, so each case seeds one in the role's own village
+(V11) and one in the role's other place, then runs the operation on either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from backend.auth.actor import Actor
+from backend.crypto import blind_rsa
+from backend.db import SessionFactory
+from backend.models import PollStatus, Role, VoterCategory
+from backend.services.polls import lifecycle, roster
+from backend.settings import Settings
+from tests.conftest import GraphQLClient
+from tests.polls.helpers import b64u, error_code, make_message
+from tests.world import World
+
+ROLES = ("county", "township", "village", "member")
+OTHER_VILLAGE = {"county": "VB", "township": "V21", "village": "V12", "member": "V12"}
+MEMBER_OF = {"V11": "member", "V12": "member_v12", "V21": "member_v21", "VB": "member_vb"}
+TOWNSHIP_USER = {"T1": "township", "T2": "township_t2", "TB": "county_b"}  # TB has no township account
+STAGES = [PollStatus.DRAFT, PollStatus.ISSUING, PollStatus.VOTING, PollStatus.CLOSED]
+
+
+@dataclass
+class Seeded:
+    poll_id: int
+    voter_ids: list[int]
+    public_key: rsa.RSAPublicKey
+
+
+async def seed_poll(
+    session_factory: SessionFactory,
+    settings: Settings,
+    world: World,
+    village: str,
+    state: PollStatus,
+    key: rsa.RSAPrivateKey,
+) -> Seeded:
+    unit = world.units[village]
+    township = next(k for k, u in world.units.items() if u.id == unit.township_id)
+    actor = Actor(
+        user_id=world.users[TOWNSHIP_USER[township]].id,
+        role=Role.TOWNSHIP,
+        org_unit_id=unit.township_id,
+        county_id=unit.county_id,
+        township_id=unit.township_id,
+    )
+    member = world.users[MEMBER_OF[village]]
+    async with session_factory.begin() as session:
+        poll = await lifecycle.create_poll(
+            session,
+            actor,
+            settings,
+            secretary_id=world.secretaries[village].id,
+            period="2026",
+            title=None,
+            signing_key=key,
+        )
+        people = [roster.VoterInput(name=member.name, category=VoterCategory.PARTY_MEMBER, phone=member.phone)]
+        people += [roster.VoterInput(name=f"村民{i}", category=VoterCategory.REPRESENTATIVE) for i in range(6)]
+        rows = await roster.import_roster(session, actor, poll.id, people, replace=False)
+    for stage, step in zip(
+        STAGES[1:], (lifecycle.start_issuing, lifecycle.open_voting, lifecycle.close_poll), strict=True
+    ):
+        if STAGES.index(state) >= STAGES.index(stage):
+            async with session_factory.begin() as session:
+                await step(session, actor, poll.id)
+    return Seeded(poll.id, [r.id for r in rows], key.public_key())
+
+
+def _blinded(seeded: Seeded) -> str:
+    blinded, _ = blind_rsa.blind(seeded.public_key, blind_rsa.prepare(make_message(seeded.poll_id)))
+    return b64u(blinded)
+
+
+@dataclass(frozen=True)
+class Op:
+    field: str
+    document: str
+    state: PollStatus
+    allowed: frozenset[str]
+    variables: Callable[[Seeded], dict[str, object]]
+
+
+ERR = "errors { code }"
+OPS = [
+    Op(
+        "poll",
+        "query($id: ID!) { poll(id: $id) { id result { ballots } } }",
+        PollStatus.CLOSED,
+        frozenset(ROLES),
+        lambda s: {"id": s.poll_id},
+    ),
+    Op(
+        "pollProgress",
+        "query($id: ID!) { pollProgress(pollId: $id) { ballotsCast } }",
+        PollStatus.VOTING,
+        frozenset({"county", "township"}),
+        lambda s: {"id": s.poll_id},
+    ),
+    Op(
+        "pollRoster",
+        "query($id: ID!) { pollRoster(pollId: $id) { totalCount } }",
+        PollStatus.ISSUING,
+        frozenset({"county", "township"}),
+        lambda s: {"id": s.poll_id},
+    ),
+    Op(
+        "pollRecount",
+        "query($id: ID!) { pollRecount(pollId: $id) { ballots { receipt } } }",
+        PollStatus.CLOSED,
+        frozenset({"county"}),
+        lambda s: {"id": s.poll_id},
+    ),
+    Op(
+        "importPollRoster",
+        'mutation($id: ID!) { importPollRoster(pollId: $id, voters: [{name: "新人", category: COMMITTEE}]) '
+        f"{{ voters {{ id }} {ERR} }} }}",
+        PollStatus.DRAFT,
+        frozenset({"township"}),
+        lambda s: {"id": s.poll_id},
+    ),
+    Op(
+        "updatePollVoter",
+        'mutation($id: ID!) { updatePollVoter(id: $id, input: {name: "改名", category: COMMITTEE}) '
+        f"{{ voter {{ id }} {ERR} }} }}",
+        PollStatus.DRAFT,
+        frozenset({"township"}),
+        lambda s: {"id": s.voter_ids[1]},
+    ),
+    Op(
+        "removePollVoter",
+        f"mutation($id: ID!) {{ removePollVoter(id: $id) {{ poll {{ id }} {ERR} }} }}",
+        PollStatus.DRAFT,
+        frozenset({"township"}),
+        lambda s: {"id": s.voter_ids[1]},
+    ),
+    Op(
+        "startPollIssuing",
+        f"mutation($id: ID!) {{ startPollIssuing(pollId: $id) {{ poll {{ id }} {ERR} }} }}",
+        PollStatus.DRAFT,
+        frozenset({"township"}),
+        lambda s: {"id": s.poll_id},
+    ),
+    Op(
+        "issuePaperSlips",
+        f"mutation($id: ID!, $v: [ID!]!) {{ issuePaperSlips(pollId: $id, voterIds: $v) {{ count {ERR} }} }}",
+        PollStatus.ISSUING,
+        frozenset({"township"}),
+        lambda s: {"id": s.poll_id, "v": s.voter_ids[1:]},
+    ),
+    Op(
+        "openPollVoting",
+        f"mutation($id: ID!) {{ openPollVoting(pollId: $id) {{ poll {{ id }} {ERR} }} }}",
+        PollStatus.ISSUING,
+        frozenset({"township"}),
+        lambda s: {"id": s.poll_id},
+    ),
+    Op(
+        "closePoll",
+        f"mutation($id: ID!) {{ closePoll(pollId: $id) {{ poll {{ id }} {ERR} }} }}",
+        PollStatus.VOTING,
+        frozenset({"township"}),
+        lambda s: {"id": s.poll_id},
+    ),
+    Op(
+        "requestPollCredential",
+        f"mutation($id: ID!, $b: String!) {{ requestPollCredential(pollId: $id, blindedMessage: $b) "
+        f"{{ blindSignature {ERR} }} }}",
+        PollStatus.ISSUING,
+        frozenset({"member"}),
+        lambda s: {"id": s.poll_id, "b": _blinded(s)},
+    ),
+]
+POLL_MATRIX_FIELDS = {op.field for op in OPS}
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.field)
+async def test_poll_permission_matrix(
+    gql: GraphQLClient,
+    world: World,
+    session_factory: SessionFactory,
+    settings: Settings,
+    key_pool: list[rsa.RSAPrivateKey],
+    op: Op,
+    role: str,
+    own: bool,
+) -> None:
+    village = "V11" if own else OTHER_VILLAGE[role]
+    seeded = await seed_poll(session_factory, settings, world, village, op.state, key_pool[0])
+    outcome = error_code(await gql.execute(op.document, op.variables(seeded), as_user=role), op.field)
+    if own and role in op.allowed:
+        assert outcome is None, f"{role} should be allowed {op.field}: {outcome}"
+    else:
+        assert outcome in {"FORBIDDEN", "NOT_FOUND"}, f"{role} must be refused {op.field} ({village}): {outcome}"
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.field)
+async def test_anonymous_is_refused(
+    gql: GraphQLClient,
+    world: World,
+    session_factory: SessionFactory,
+    settings: Settings,
+    key_pool: list[rsa.RSAPrivateKey],
+    op: Op,
+) -> None:
+    seeded = await seed_poll(session_factory, settings, world, "V11", op.state, key_pool[0])
+    assert error_code(await gql.execute(op.document, op.variables(seeded)), op.field) == "UNAUTHENTICATED"
+
+
+PUBLIC = {
+    "publicPoll": "query($id: ID!) { publicPoll(id: $id) { title status result { valid } } }",
+    "pollBoard": "query($id: ID!) { pollBoard(pollId: $id) { headHash } }",
+    "verifyPollBoard": "query($id: ID) { verifyPollBoard(pollId: $id) { ok } }",
+}
+
+
+@pytest.mark.parametrize("field", sorted(PUBLIC))
+@pytest.mark.parametrize("as_user", [None, "member_vb", "village"])
+async def test_public_reads_need_no_login_but_hide_drafts(
+    gql: GraphQLClient,
+    world: World,
+    session_factory: SessionFactory,
+    settings: Settings,
+    key_pool: list[rsa.RSAPrivateKey],
+    field: str,
+    as_user: str | None,
+) -> None:
+    draft = await seed_poll(session_factory, settings, world, "V11", PollStatus.DRAFT, key_pool[0])
+    closed = await seed_poll(session_factory, settings, world, "V12", PollStatus.CLOSED, key_pool[1])
+    body = await gql.execute(PUBLIC[field], {"id": closed.poll_id}, as_user=as_user)
+    assert error_code(body, field) is None, body
+    assert error_code(await gql.execute(PUBLIC[field], {"id": draft.poll_id}, as_user=as_user), field) == "NOT_FOUND"

@@ -1,0 +1,238 @@
+"""A small, fixed world for API tests: two counties, townships, villages, one user per role.
+
+County A: townships T1 (villages V11, V12) and T2 (village V21). County B: township TB (village VB).
+Users: a county, township, village (first secretary) and member account in A's first line
+(A / T1 / V11), plus their twins in the other places so "other jurisdiction" is always concrete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.actor import Actor
+from backend.models import (
+    CadreClass,
+    Filing,
+    FilingKind,
+    FilingStatus,
+    Gender,
+    Household,
+    OrgKind,
+    OrgUnit,
+    Problem,
+    ProblemSource,
+    ProblemStatus,
+    Role,
+    SecretaryProfile,
+    StationMode,
+    UnitType,
+    User,
+)
+
+PASSWORD = "Test1234pw"
+
+
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    """Cheap argon2 parameters (verification reads them from the hash) keep the suite fast."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+
+
+@dataclass
+class World:
+    units: dict[str, OrgUnit] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    secretaries: dict[str, SecretaryProfile] = field(default_factory=dict)
+
+    def unit_id(self, key: str) -> str:
+        return str(self.units[key].id)
+
+    def user_id(self, key: str) -> str:
+        return str(self.users[key].id)
+
+    def actor(self, key: str) -> Actor:
+        user = self.users[key]
+        unit = next(u for u in self.units.values() if u.id == user.org_unit_id)
+        return Actor(
+            user_id=user.id,
+            role=user.role,
+            org_unit_id=unit.id,
+            county_id=unit.county_id or unit.id,
+            township_id=unit.township_id,
+            village_id=unit.id if unit.kind is OrgKind.VILLAGE else None,
+        )
+
+
+async def _unit(session: AsyncSession, world: World, key: str, kind: OrgKind, parent: str | None) -> None:
+    parent_unit = world.units[parent] if parent else None
+    unit = OrgUnit(
+        kind=kind,
+        name=f"{key}名",
+        code=key,
+        parent_id=parent_unit.id if parent_unit else None,
+        center_lat=36.3,
+        center_lng=120.0,
+    )
+    if parent_unit is not None:
+        unit.county_id = parent_unit.county_id
+        unit.township_id = parent_unit.id if kind is OrgKind.VILLAGE else None
+    session.add(unit)
+    await session.flush()
+    if kind is OrgKind.COUNTY:
+        unit.county_id = unit.id
+    if kind is OrgKind.TOWNSHIP:
+        unit.township_id = unit.id
+    world.units[key] = unit
+
+
+async def _user(session: AsyncSession, world: World, key: str, role: Role, unit: str, phone: str) -> None:
+    user = User(
+        phone=phone, name=f"{key}用户", password_hash=password_hash(), role=role, org_unit_id=world.units[unit].id
+    )
+    session.add(user)
+    await session.flush()
+    world.users[key] = user
+
+
+async def build_world(session: AsyncSession) -> World:
+    world = World()
+    tree = [
+        ("A", OrgKind.COUNTY, None),
+        ("T1", OrgKind.TOWNSHIP, "A"),
+        ("T2", OrgKind.TOWNSHIP, "A"),
+        ("V11", OrgKind.VILLAGE, "T1"),
+        ("V12", OrgKind.VILLAGE, "T1"),
+        ("V21", OrgKind.VILLAGE, "T2"),
+        ("B", OrgKind.COUNTY, None),
+        ("TB", OrgKind.TOWNSHIP, "B"),
+        ("VB", OrgKind.VILLAGE, "TB"),
+    ]
+    for key, kind, parent in tree:
+        await _unit(session, world, key, kind, parent)
+    accounts = [
+        ("county", Role.COUNTY, "A"),
+        ("township", Role.TOWNSHIP, "T1"),
+        ("village", Role.VILLAGE, "V11"),
+        ("member", Role.MEMBER, "V11"),
+        ("county_b", Role.COUNTY, "B"),
+        ("township_t2", Role.TOWNSHIP, "T2"),
+        ("village_v12", Role.VILLAGE, "V12"),
+        ("member_v12", Role.MEMBER, "V12"),
+        ("member_v21", Role.MEMBER, "V21"),
+        ("member_vb", Role.MEMBER, "VB"),
+        ("village_v21", Role.VILLAGE, "V21"),
+        ("village_vb", Role.VILLAGE, "VB"),
+    ]
+    for i, (key, role, unit) in enumerate(accounts):
+        await _user(session, world, key, role, unit, f"1390000{i:04d}")
+    for key, village in (("village", "V11"), ("village_v12", "V12"), ("village_v21", "V21"), ("village_vb", "VB")):
+        user = world.users[key]
+        profile = SecretaryProfile(
+            name=f"{village}书记",
+            gender=Gender.FEMALE,
+            phone=user.phone,
+            dispatch_unit="县农业农村局",
+            unit_type=UnitType.MUNICIPAL,
+            mode=StationMode.RESIDENT,
+            cadre_class=CadreClass.SECTION_CHIEF,
+            village_id=world.units[village].id,
+            county_id=world.units[village].county_id,
+            term_start=date(2026, 3, 1),
+            term_end=date(2027, 2, 28),
+            user_id=user.id,
+        )
+        session.add(profile)
+        world.secretaries[village] = profile
+    for village in ("V11", "V12", "V21", "VB"):
+        for n in range(3):
+            session.add(
+                Household(
+                    village_id=world.units[village].id,
+                    code=f"{village}-{n:03d}",
+                    head_name=f"{village}户主{n}",
+                    member_count=3,
+                    address="一组",
+                )
+            )
+    await session.flush()
+    await _filings(session, world)
+    await _problems(session, world)
+    return world
+
+
+FILING_IDS = {
+    "V11": "00000000-0000-4000-8000-000000000011",
+    "V12": "00000000-0000-4000-8000-000000000012",
+    "V21": "00000000-0000-4000-8000-000000000021",
+    "VB": "00000000-0000-4000-8000-0000000000b1",
+}
+
+
+RETURNED_FILING_IDS = {village: filing_id[:-3] + "f" + filing_id[-2:] for village, filing_id in FILING_IDS.items()}
+
+
+async def _filings(session: AsyncSession, world: World) -> None:
+    """Per secretary: one submitted work-diary filing (to review) and one returned (to edit)."""
+    now = datetime.now(UTC)
+    entries = [(v, i, FilingStatus.SUBMITTED) for v, i in FILING_IDS.items()]
+    entries += [(v, i, FilingStatus.RETURNED) for v, i in RETURNED_FILING_IDS.items()]
+    for village, filing_id, status in entries:
+        profile = world.secretaries[village]
+        unit = world.units[village]
+        session.add(
+            Filing(
+                id=filing_id,
+                kind=FilingKind.WORK_DIARY,
+                status=status,
+                content_hash="0" * 64,
+                secretary_id=profile.id,
+                village_id=unit.id,
+                township_id=unit.township_id,
+                county_id=unit.county_id,
+                title=f"{village}日志",
+                body={"content": "走访了解民情"},
+                occurred_on=now.date(),
+                recorded_at=now,
+                received_at=now,
+                submitted_at=now,
+                created_by=profile.user_id,
+            )
+        )
+    await session.flush()
+
+
+# One open problem per village, reported by that village's member (the ledger's permission checks).
+PROBLEM_IDS = {
+    "V11": "00000000-0000-4000-9000-000000000011",
+    "V12": "00000000-0000-4000-9000-000000000012",
+    "V21": "00000000-0000-4000-9000-000000000021",
+    "VB": "00000000-0000-4000-9000-0000000000b1",
+}
+PROBLEM_REPORTERS = {"V11": "member", "V12": "member_v12", "V21": "member_v21", "VB": "member_vb"}
+
+
+async def _problems(session: AsyncSession, world: World) -> None:
+    for village, problem_id in PROBLEM_IDS.items():
+        unit = world.units[village]
+        session.add(
+            Problem(
+                id=problem_id,
+                village_id=unit.id,
+                township_id=unit.township_id,
+                county_id=unit.county_id,
+                secretary_id=world.secretaries[village].id,
+                source=ProblemSource.VILLAGER,
+                reporter_user_id=world.users[PROBLEM_REPORTERS[village]].id,
+                title=f"{village}路灯不亮",
+                description="",
+                status=ProblemStatus.OPEN,
+                content_hash="0" * 64,
+                version=1,
+            )
+        )
+    await session.flush()
