@@ -8,48 +8,15 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 
 from backend.graphql.schema import schema
+from tests.assessment.matrix import assessment_ops
 from tests.conftest import GraphQLClient
+from tests.permission_matrix import ROLES, Operation, place
+from tests.ranking.matrix import ranking_ops
 from tests.world import FILING_IDS, PROBLEM_IDS, RETURNED_FILING_IDS, World
-
-ROLES = ("county", "township", "village", "member")
-OWN_VILLAGE = {"county": "V11", "township": "V11", "village": "V11", "member": "V11"}
-OTHER_VILLAGE = {"county": "VB", "township": "V21", "village": "V12", "member": "V12"}
-OWN_TOWNSHIP = {"county": "T1", "township": "T1", "village": "T1", "member": "T1"}
-OTHER_TOWNSHIP = {"county": "TB", "township": "T2", "village": "T2", "member": "T2"}
-# A member account to manage, living in the role's own / other village.
-OWN_MEMBER = {r: "member" for r in ROLES}
-OTHER_MEMBER = {"county": "member_vb", "township": "member_v21", "village": "member_v12", "member": "member_v12"}
-
-
-@dataclass(frozen=True)
-class Place:
-    village: str
-    township: str
-    member: str
-
-
-def place(role: str, own: bool) -> Place:
-    if own:
-        return Place(OWN_VILLAGE[role], OWN_TOWNSHIP[role], OWN_MEMBER[role])
-    return Place(OTHER_VILLAGE[role], OTHER_TOWNSHIP[role], OTHER_MEMBER[role])
-
-
-@dataclass(frozen=True)
-class Operation:
-    field: str
-    document: str
-    variables: Callable[[World, str, Place], dict[str, object]]
-    allowed_own: frozenset[str]
-    scoped: bool = True  # False: the operation names no place, so "other" is not applicable
-
-    def expected(self, role: str, own: bool) -> bool:
-        return role in self.allowed_own and (own or not self.scoped)
 
 
 def _ops() -> list[Operation]:
@@ -147,6 +114,8 @@ def _ops() -> list[Operation]:
             lambda w, r, p: {"s": str(w.secretaries[p.village].id)},
             frozenset({"township"}),
         ),
+        *assessment_ops(),
+        *ranking_ops(),
     ]
 
 
@@ -229,32 +198,61 @@ def _ledger_ops(staff: frozenset[str]) -> list[Operation]:
 def _filing_ops(staff: frozenset[str], managers: frozenset[str]) -> list[Operation]:
     secretary_of = {"V11": "V11", "V12": "V12", "V21": "V21", "VB": "VB"}
     return [
-        Operation("myFilings", "{ myFilings { totalCount } }", lambda w, r, p: {}, frozenset({"village"}), scoped=False),
+        Operation(
+            "myFilings", "{ myFilings { totalCount } }", lambda w, r, p: {}, frozenset({"village"}), scoped=False
+        ),
         Operation("myInbox", "{ myInbox { totalCount } }", lambda w, r, p: {}, frozenset({"village"}), scoped=False),
-        Operation("filing", "query($id: ID!) { filing(id: $id) { id history { action } } }",
-                  lambda w, r, p: {"id": FILING_IDS[p.village]}, staff),
-        Operation("filings", "query($s: ID) { filings(secretaryId: $s) { totalCount } }",
-                  lambda w, r, p: {"s": str(w.secretaries[secretary_of[p.village]].id)}, staff),
-        Operation("reviewQueue", "query($v: ID) { reviewQueue(villageId: $v) { totalCount } }",
-                  lambda w, r, p: {"v": w.unit_id(p.village)}, frozenset({"township"})),
+        Operation(
+            "filing",
+            "query($id: ID!) { filing(id: $id) { id history { action } } }",
+            lambda w, r, p: {"id": FILING_IDS[p.village]},
+            staff,
+        ),
+        Operation(
+            "filings",
+            "query($s: ID) { filings(secretaryId: $s) { totalCount } }",
+            lambda w, r, p: {"s": str(w.secretaries[secretary_of[p.village]].id)},
+            staff,
+        ),
+        Operation(
+            "reviewQueue",
+            "query($v: ID) { reviewQueue(villageId: $v) { totalCount } }",
+            lambda w, r, p: {"v": w.unit_id(p.village)},
+            frozenset({"township"}),
+        ),
         Operation(
             "submitFiling",
             "mutation($id: ID!) { submitFiling(input: " + _filing_input(DIARY_BODY) + ") "
             "{ filing { id } errors { code } } }",
-            lambda w, r, p: {"id": str(uuid.uuid4())}, frozenset({"village"}), scoped=False),
+            lambda w, r, p: {"id": str(uuid.uuid4())},
+            frozenset({"village"}),
+            scoped=False,
+        ),
         Operation(
             "editFiling",
             "mutation($id: ID!) { editFiling(baseVersion: 1, input: " + _filing_input(DIARY_BODY) + ") "
             "{ filing { id } errors { code } } }",
-            lambda w, r, p: {"id": RETURNED_FILING_IDS[p.village]}, frozenset({"village"})),
+            lambda w, r, p: {"id": RETURNED_FILING_IDS[p.village]},
+            frozenset({"village"}),
+        ),
         Operation(
             "reviewFiling",
             "mutation($id: ID!) { reviewFiling(id: $id, decision: APPROVE) { filing { id } errors { code } } }",
-            lambda w, r, p: {"id": FILING_IDS[p.village]}, frozenset({"township"})),
-        Operation("dutyProgress", "query($s: ID) { dutyProgress(secretaryId: $s) { completedCount } }",
-                  lambda w, r, p: {"s": str(w.secretaries[secretary_of[p.village]].id)}, staff),
-        Operation("townshipProgress", "query($t: ID) { townshipProgress(townshipId: $t) { completedShare } }",
-                  lambda w, r, p: {"t": w.unit_id(p.township)}, managers),
+            lambda w, r, p: {"id": FILING_IDS[p.village]},
+            frozenset({"township"}),
+        ),
+        Operation(
+            "dutyProgress",
+            "query($s: ID) { dutyProgress(secretaryId: $s) { completedCount } }",
+            lambda w, r, p: {"s": str(w.secretaries[secretary_of[p.village]].id)},
+            staff,
+        ),
+        Operation(
+            "townshipProgress",
+            "query($t: ID) { townshipProgress(townshipId: $t) { completedShare } }",
+            lambda w, r, p: {"t": w.unit_id(p.township)},
+            managers,
+        ),
     ]
 
 
@@ -316,8 +314,18 @@ PUBLIC_FIELDS |= {"publicPoll", "pollBoard", "verifyPollBoard", "castBallot", "c
 # Polls addressed by poll or roster-row id: a role × own/other matrix over seeded polls in
 # tests/polls/test_poll_permissions.py.
 POLL_MATRIX_FIELDS = {
-    "poll", "pollProgress", "pollRoster", "pollRecount", "importPollRoster", "updatePollVoter", "removePollVoter",
-    "startPollIssuing", "issuePaperSlips", "openPollVoting", "closePoll", "requestPollCredential",
+    "poll",
+    "pollProgress",
+    "pollRoster",
+    "pollRecount",
+    "importPollRoster",
+    "updatePollVoter",
+    "removePollVoter",
+    "startPollIssuing",
+    "issuePaperSlips",
+    "openPollVoting",
+    "closePoll",
+    "requestPollCredential",
 }
 UPLOAD_FIELDS = {"importWorkbook"}  # multipart; covered below
 

@@ -18,6 +18,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from backend.graphql.errors import MaskInternalErrors, log_internal_errors
+from backend.graphql.mutations.assessment import AssessmentMutations
 from backend.graphql.mutations.attendance import AttendanceMutations
 from backend.graphql.mutations.auth import AuthMutations
 from backend.graphql.mutations.county_settings import CountySettingsMutations
@@ -26,7 +27,9 @@ from backend.graphql.mutations.imports import ImportMutations
 from backend.graphql.mutations.org import OrgMutations
 from backend.graphql.mutations.polls import PollMutations
 from backend.graphql.mutations.problems import ProblemMutations
+from backend.graphql.mutations.ranking import RankingMutations
 from backend.graphql.mutations.service_card import ServiceCardMutations
+from backend.graphql.queries.assessment import AssessmentQueries
 from backend.graphql.queries.attendance import AttendanceQueries
 from backend.graphql.queries.county_settings import CountySettingsQueries
 from backend.graphql.queries.filings import FilingQueries
@@ -35,17 +38,42 @@ from backend.graphql.queries.people import PeopleQueries
 from backend.graphql.queries.polls import PollQueries
 from backend.graphql.queries.problems import ProblemQueries
 from backend.graphql.queries.progress import ProgressQueries
+from backend.graphql.queries.ranking import RankingQueries
 from backend.graphql.queries.service_card import ServiceCardQueries
 from backend.settings import Settings
 
 
 @strawberry.type
-class Query(PeopleQueries, OrgQueries, FilingQueries, ProgressQueries, AttendanceQueries, CountySettingsQueries, ProblemQueries, ServiceCardQueries, PollQueries):
+class Query(
+    PeopleQueries,
+    OrgQueries,
+    FilingQueries,
+    ProgressQueries,
+    AttendanceQueries,
+    CountySettingsQueries,
+    ProblemQueries,
+    ServiceCardQueries,
+    PollQueries,
+    AssessmentQueries,
+    RankingQueries,
+):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutations, OrgMutations, ImportMutations, FilingMutations, AttendanceMutations, CountySettingsMutations, ProblemMutations, ServiceCardMutations, PollMutations):
+class Mutation(
+    AuthMutations,
+    OrgMutations,
+    ImportMutations,
+    FilingMutations,
+    AttendanceMutations,
+    CountySettingsMutations,
+    ProblemMutations,
+    ServiceCardMutations,
+    PollMutations,
+    AssessmentMutations,
+    RankingMutations,
+):
     pass
 
 

@@ -1,5 +1,14 @@
 """All mapped tables; importing this package registers them on Base.metadata."""
 
+from backend.models.assessment import (
+    Assessment,
+    AssessmentItemScore,
+    Disqualification,
+    DisqualificationKind,
+    OrgClass,
+    OrgClassRecord,
+    RubricVersion,
+)
 from backend.models.attendance import CheckIn, RollCall, RollCallTarget
 from backend.models.audit import AuditEvent
 from backend.models.auth import LoginFailure, RefreshToken
@@ -31,11 +40,22 @@ from backend.models.poll import (
     VoterCategory,
 )
 from backend.models.problem import Problem, ProblemNote
+from backend.models.ranking import Grade, RankingSnapshot, RankingSnapshotRow
 from backend.models.secretary import SecretaryProfile
 from backend.models.settings import CountySettings, ServiceCard
 from backend.models.user import User
 
 __all__ = [
+    "Assessment",
+    "AssessmentItemScore",
+    "Disqualification",
+    "DisqualificationKind",
+    "Grade",
+    "OrgClass",
+    "OrgClassRecord",
+    "RankingSnapshot",
+    "RankingSnapshotRow",
+    "RubricVersion",
     "Ballot",
     "BallotChoice",
     "BoardEntry",

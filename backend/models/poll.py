@@ -65,6 +65,7 @@ class Poll(Base):
         Index("ix_polls_county", "county_id", "status"),
         Index("ix_polls_township", "township_id", "status"),
         Index("ix_polls_village", "village_id", "status"),
+        Index("ix_polls_county_period", "county_id", "period"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -81,6 +82,11 @@ class Poll(Base):
     encrypted_private_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     # The tally payload published on the board at close (a copy, for cheap listing).
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The outcome the ranking reads, copied from the tally at close (null while open).
+    valid: Mapped[bool | None] = mapped_column(Boolean)
+    satisfaction_num: Mapped[int | None] = mapped_column(Integer)  # null when invalid or suppressed
+    satisfaction_den: Mapped[int | None] = mapped_column(Integer)
+    tier: Mapped[str | None] = mapped_column(String(20))  # "incompetent" | "basic_competent" | "none"
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -254,6 +254,11 @@ async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -
     await board.append(session, poll.id, "tally", tally)
     poll.status = PollStatus.CLOSED
     poll.result = tally
+    poll.valid = tally["valid"]
+    if tally["valid"] and tally["satisfaction"] is not None:
+        poll.satisfaction_num = tally["satisfaction"]["numerator"]
+        poll.satisfaction_den = tally["satisfaction"]["denominator"]
+    poll.tier = tally["tier"]
     audit.record(
         session,
         actor,

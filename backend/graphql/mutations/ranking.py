@@ -1,0 +1,10 @@
+"""Mutations over rankings."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class RankingMutations:
+    pass

@@ -1,0 +1,10 @@
+"""Queries over rankings."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class RankingQueries:
+    pass

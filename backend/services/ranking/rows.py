@@ -1,0 +1,28 @@
+"""One line of a ranking table, live or published: what the GraphQL types and the Excel exports read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.models import Grade
+
+
+@dataclass(frozen=True, slots=True)
+class RankingRow:
+    group_key: str  # "unit_type:mode:cadre_class", e.g. "township:resident:section_chief"
+    position: int  # order within the group: ranked rows by rank, then the not rankable ones
+    rank: int | None  # null when not rankable
+    secretary_id: int
+    name: str
+    township_id: int
+    township_name: str
+    village_id: int
+    village_name: str
+    target_centi: int | None  # target score in hundredths of a point
+    satisfaction_num: int | None  # (very satisfied + satisfied)
+    satisfaction_den: int | None  # ballots cast
+    total_centi: int | None  # round(target × satisfaction), hundredths
+    rankable: bool
+    grade: Grade | None
+    reason_code: str | None  # why an override applied, or why not rankable (stable code)
+    reason: str | None  # the same in Chinese
