@@ -31,18 +31,12 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 
 async def _seed_demo(settings: Settings, *, only_if_empty: bool) -> str:
-    from backend.db import make_engine, make_session_factory
-    from backend.demo import database_is_empty, load_demo
+    from backend.demo.cli_hooks import describe, seed_demo_database
 
-    engine = make_engine(settings)
-    try:
-        async with make_session_factory(engine).begin() as session:
-            if only_if_empty and not await database_is_empty(session):
-                return "数据库已有数据，跳过演示数据 (database not empty, demo skipped)"
-            summary = await load_demo(session)
-        return f"演示县已载入 (demo county loaded): {summary}"
-    finally:
-        await engine.dispose()
+    summary = await seed_demo_database(settings, only_if_empty=only_if_empty)
+    if summary is None:
+        return "数据库已有数据，跳过演示数据 (database not empty, demo skipped)"
+    return describe(summary)
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:

@@ -6,18 +6,22 @@ from backend.db import make_engine, make_session_factory
 from backend.demo.accounts import COUNTY_ADMIN_PHONE, MEMBER_COUNT, member_phone, township_phone
 from backend.demo.county import secretary_phone
 from backend.demo.loader import DemoSummary, database_is_empty, load_demo
+from backend.demo.polls import seed_demo_polls
 from backend.settings import Settings
 
 
-async def seed_demo_database(settings: Settings, *, seed: int = 2026) -> DemoSummary | None:
-    """Load the demo county in one transaction if the database holds no org units yet;
-    returns None (and changes nothing) otherwise. The schema must already be migrated."""
+async def seed_demo_database(settings: Settings, *, seed: int = 2026, only_if_empty: bool = True) -> DemoSummary | None:
+    """Load the demo county and its polls in one transaction if the database holds no org units
+    yet (or always, with only_if_empty=False); returns None (and changes nothing) when skipped.
+    The schema must already be migrated."""
     engine = make_engine(settings)
     try:
         async with make_session_factory(engine).begin() as session:
-            if not await database_is_empty(session):
+            if only_if_empty and not await database_is_empty(session):
                 return None
-            return await load_demo(session, seed=seed)
+            summary = await load_demo(session, seed=seed)
+            await seed_demo_polls(session, settings, summary.county_id, seed=seed)
+            return summary
     finally:
         await engine.dispose()
 

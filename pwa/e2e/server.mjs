@@ -2,7 +2,7 @@
 // the built PWA, waits for /readyz. Shared by the e2e tests and bench/lighthouse.mjs.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, createWriteStream, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,9 @@ export async function startServer({ timeoutMs = 90_000, log = process.env.E2E_SE
   if (!existsSync(python)) throw new Error(`${python} not found`);
   const port = await freePort();
   const tmp = mkdtempSync(join(tmpdir(), 'zct-e2e-'));
+  // E2E_TEMPLATE_DB: a migrated database with the demo county, copied so that each test file
+  // starts from the same data without paying for the demo load (.ci/test makes it once).
+  if (process.env.E2E_TEMPLATE_DB) copyFileSync(process.env.E2E_TEMPLATE_DB, join(tmp, 'e2e.db'));
   const env = {
     ...process.env,
     DATABASE_URL: `sqlite+aiosqlite:///${join(tmp, 'e2e.db')}`,

@@ -72,8 +72,18 @@ class IssuedSlips:
 async def issue_paper_slips(
     session: AsyncSession, actor: Actor | None, settings: Settings, poll_id: int, voter_ids: Sequence[int]
 ) -> IssuedSlips:
+    """Issue codes for the named roster entries and return the slips' PDF — the only place the
+    codes ever exist in clear."""
+    batch, sheet = await issue_paper_codes(session, actor, settings, poll_id, voter_ids)
+    return IssuedSlips(batch=batch, count=len(sheet.codes), pdf=render_slips(sheet))
+
+
+async def issue_paper_codes(
+    session: AsyncSession, actor: Actor | None, settings: Settings, poll_id: int, voter_ids: Sequence[int]
+) -> tuple[int, SlipSheet]:
     """Mark the named roster entries as having received a slip, make as many fresh codes, store
-    their hashes, publish the batch's count and commitment, and return the slips' PDF — once."""
+    their hashes, publish the batch's count and commitment; returns the batch number and the
+    sheet to print (codes shuffled, formatted)."""
     await managed_poll(session, actor, poll_id)
     await lock_poll(session, poll_id, exclusive=False)
     poll = await managed_poll(session, actor, poll_id, for_update=True)
@@ -148,4 +158,4 @@ async def issue_paper_slips(
         base_url=settings.public_base_url,
         codes=[format_code(c) for c in codes],
     )
-    return IssuedSlips(batch=batch, count=len(codes), pdf=render_slips(sheet))
+    return batch, sheet

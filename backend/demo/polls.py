@@ -1,0 +1,147 @@
+"""Demo satisfaction polls for the assessment period, run through the real poll services: each
+township creates its secretaries' polls, imports a roster, hands out paper slips, opens voting,
+the villagers cast their slips and the township closes the poll (board, tally and outcome as in
+production).
+
+Two shortcuts, both for speed and both only here: one RSA key serves every demo poll (real polls
+get a fresh key each), and the cast codes come from the slip sheet instead of a printed PDF.
+The outcomes are deterministic for a seed and cover what a ranking must show: most polls valid
+and satisfied, a few in the 基本称职 / 不称职 tiers, a few below 2/3 turnout, some still voting and
+a few secretaries without a poll.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from faker import Faker
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.actor import Actor
+from backend.models import BallotChoice, OrgUnit, Role, SecretaryProfile, User, VoterCategory
+from backend.services.polls import casting, keys, lifecycle, paper, roster
+from backend.settings import Settings
+
+DEMO_PERIOD = "2026"
+_CATEGORY_WEIGHTS = [
+    (VoterCategory.COMMITTEE, 6),
+    (VoterCategory.PARTY_MEMBER, 20),
+    (VoterCategory.REPRESENTATIVE, 12),
+    (VoterCategory.RETIRED_CADRE, 3),
+    (VoterCategory.PARTY_APPLICANT, 3),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What happens to one secretary's poll."""
+
+    create: bool = True
+    close: bool = True
+    turnout: float = 0.88
+    satisfied_share: float = 0.9  # very satisfied + satisfied
+
+
+def _plan(index: int, rng: random.Random) -> _Plan:
+    """Every 40th secretary has no poll, every 37th is still voting, every 29th misses 2/3
+    turnout, every 23rd falls in the 基本称职 tier and every 31st in 不称职; the rest vary."""
+    if index % 40 == 39:
+        return _Plan(create=False)
+    if index % 37 == 36:
+        return _Plan(close=False)
+    if index % 29 == 28:
+        return _Plan(turnout=0.55)
+    if index % 31 == 30:
+        return _Plan(satisfied_share=0.5)
+    if index % 23 == 22:
+        return _Plan(satisfied_share=0.66)
+    return _Plan(turnout=rng.uniform(0.75, 0.97), satisfied_share=rng.uniform(0.78, 1.0))
+
+
+async def seed_demo_polls(session: AsyncSession, settings: Settings, county_id: int, *, seed: int = 2026) -> int:
+    """Runs the polls of `DEMO_PERIOD` for the county's secretaries; returns how many were closed."""
+    rng = random.Random(seed)
+    faker = Faker("zh_CN")
+    faker.seed_instance(seed + 7)
+    signing_key = keys.new_signing_key()
+    townships = await _township_actors(session, county_id)
+    secretaries = (
+        await session.execute(
+            select(SecretaryProfile.id, OrgUnit.township_id)
+            .join(OrgUnit, OrgUnit.id == SecretaryProfile.village_id)
+            .where(SecretaryProfile.county_id == county_id)
+            .order_by(SecretaryProfile.id)
+        )
+    ).all()
+    closed = 0
+    for index, (secretary_id, township_id) in enumerate(secretaries):
+        plan = _plan(index, rng)
+        if plan.create:
+            closed += await _run_poll(
+                session, settings, townships[township_id], secretary_id, plan, rng, faker, signing_key
+            )
+    return closed
+
+
+async def _township_actors(session: AsyncSession, county_id: int) -> dict[int, Actor]:
+    rows = await session.execute(
+        select(User.id, User.org_unit_id)
+        .join(OrgUnit, OrgUnit.id == User.org_unit_id)
+        .where(User.role == Role.TOWNSHIP, OrgUnit.county_id == county_id)
+        .order_by(User.id)
+    )
+    actors: dict[int, Actor] = {}
+    for user_id, township_id in rows:
+        actors.setdefault(
+            township_id,
+            Actor(
+                user_id=user_id,
+                role=Role.TOWNSHIP,
+                org_unit_id=township_id,
+                county_id=county_id,
+                township_id=township_id,
+            ),
+        )
+    return actors
+
+
+async def _run_poll(
+    session: AsyncSession,
+    settings: Settings,
+    actor: Actor,
+    secretary_id: int,
+    plan: _Plan,
+    rng: random.Random,
+    faker: Faker,
+    signing_key: rsa.RSAPrivateKey,
+) -> int:
+    poll = await lifecycle.create_poll(
+        session, actor, settings, secretary_id=secretary_id, period=DEMO_PERIOD, title=None, signing_key=signing_key
+    )
+    categories = [c for c, _ in _CATEGORY_WEIGHTS]
+    weights = [w for _, w in _CATEGORY_WEIGHTS]
+    voters = [
+        roster.VoterInput(name=faker.name(), category=rng.choices(categories, weights)[0])
+        for _ in range(rng.randint(30, 60))
+    ]
+    rows = await roster.import_roster(session, actor, poll.id, voters, replace=True)
+    await lifecycle.start_issuing(session, actor, poll.id)
+    _, sheet = await paper.issue_paper_codes(session, actor, settings, poll.id, [r.id for r in rows])
+    await lifecycle.open_voting(session, actor, poll.id)
+    await session.flush()  # casting is a raw statement: it must see the codes and the status
+    voting = sheet.codes[: round(len(sheet.codes) * plan.turnout)]
+    for code in voting:
+        await casting.cast_paper_ballot(session, poll.id, code, _choice(rng, plan.satisfied_share))
+    if not plan.close:
+        return 0
+    await lifecycle.close_poll(session, actor, poll.id)
+    return 1
+
+
+def _choice(rng: random.Random, satisfied_share: float) -> BallotChoice:
+    if rng.random() < satisfied_share:
+        return BallotChoice.VERY_SATISFIED if rng.random() < 0.6 else BallotChoice.SATISFIED
+    return BallotChoice.BASIC if rng.random() < 0.7 else BallotChoice.DISSATISFIED
