@@ -15,7 +15,7 @@ from backend.graphql.schema import schema
 from tests.assessment.matrix import assessment_ops
 from tests.conftest import GraphQLClient
 from tests.permission_matrix import ROLES, Operation, place
-from tests.ranking.matrix import ranking_ops
+from tests.ranking.matrix import SNAPSHOT_MATRIX_FIELDS, ranking_ops
 from tests.world import FILING_IDS, PROBLEM_IDS, RETURNED_FILING_IDS, World
 
 
@@ -332,7 +332,7 @@ UPLOAD_FIELDS = {"importWorkbook"}  # multipart; covered below
 
 def test_matrix_covers_every_query_and_mutation() -> None:
     fields = set(schema._schema.query_type.fields) | set(schema._schema.mutation_type.fields)
-    covered = {op.field for op in OPERATIONS} | PUBLIC_FIELDS | UPLOAD_FIELDS | POLL_MATRIX_FIELDS
+    covered = {op.field for op in OPERATIONS} | PUBLIC_FIELDS | UPLOAD_FIELDS | POLL_MATRIX_FIELDS | SNAPSHOT_MATRIX_FIELDS
     assert fields == covered, f"add these to the permission matrix: {fields - covered}"
 
 

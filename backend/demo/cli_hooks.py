@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backend.db import make_engine, make_session_factory
 from backend.demo.accounts import COUNTY_ADMIN_PHONE, MEMBER_COUNT, member_phone, township_phone
+from backend.demo.assessments import seed_demo_assessments
 from backend.demo.county import secretary_phone
 from backend.demo.loader import DemoSummary, database_is_empty, load_demo
 from backend.demo.polls import seed_demo_polls
@@ -21,6 +22,7 @@ async def seed_demo_database(settings: Settings, *, seed: int = 2026, only_if_em
                 return None
             summary = await load_demo(session, seed=seed)
             await seed_demo_polls(session, settings, summary.county_id, seed=seed)
+            await seed_demo_assessments(session, summary.county_id, seed=seed)
             return summary
     finally:
         await engine.dispose()

@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
-from backend.models import BallotChoice, OrgUnit, Role, SecretaryProfile, User, VoterCategory
+from backend.demo.actors import township_actors
+from backend.models import BallotChoice, OrgUnit, SecretaryProfile, VoterCategory
 from backend.services.polls import casting, keys, lifecycle, paper, roster
 from backend.settings import Settings
 
@@ -67,7 +68,7 @@ async def seed_demo_polls(session: AsyncSession, settings: Settings, county_id: 
     faker = Faker("zh_CN")
     faker.seed_instance(seed + 7)
     signing_key = keys.new_signing_key()
-    townships = await _township_actors(session, county_id)
+    townships = await township_actors(session, county_id)
     secretaries = (
         await session.execute(
             select(SecretaryProfile.id, OrgUnit.township_id)
@@ -84,28 +85,6 @@ async def seed_demo_polls(session: AsyncSession, settings: Settings, county_id: 
                 session, settings, townships[township_id], secretary_id, plan, rng, faker, signing_key
             )
     return closed
-
-
-async def _township_actors(session: AsyncSession, county_id: int) -> dict[int, Actor]:
-    rows = await session.execute(
-        select(User.id, User.org_unit_id)
-        .join(OrgUnit, OrgUnit.id == User.org_unit_id)
-        .where(User.role == Role.TOWNSHIP, OrgUnit.county_id == county_id)
-        .order_by(User.id)
-    )
-    actors: dict[int, Actor] = {}
-    for user_id, township_id in rows:
-        actors.setdefault(
-            township_id,
-            Actor(
-                user_id=user_id,
-                role=Role.TOWNSHIP,
-                org_unit_id=township_id,
-                county_id=county_id,
-                township_id=township_id,
-            ),
-        )
-    return actors
 
 
 async def _run_poll(

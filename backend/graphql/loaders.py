@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 
 from backend.db import SessionFactory
 from backend.models import OrgUnit, ProblemNote, SecretaryProfile
+from backend.services.assessment.evidence import filings_by_id
 from backend.services.filings import batches as filing_batches
 from backend.services.org_units import household_counts, village_counts
 from backend.services.problems import notes_for as problem_notes_for
@@ -37,6 +38,7 @@ class Loaders:
         self.secretary = DataLoader(self._batch(filing_batches.secretaries_by_id))
         self.filing_photos = DataLoader(self._batch(filing_batches.photos_by_filing))
         self.filing_history = DataLoader(self._batch(filing_batches.history_by_filing))
+        self.filing = DataLoader(self._batch(filings_by_id))  # the filings behind assessment scores
 
     def _batch(
         self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]

@@ -60,6 +60,7 @@ class FilingKind(enum.StrEnum):
     PAIRING_VISIT = "pairing_visit"  # 结对帮扶走访
     COMMITTEE_MEETING = "committee_meeting"  # 村工作例会
     SELF_REPORT = "self_report"  # 年终述职报告
+    TALK = "talk"  # 谈心谈话 (two-way talks, scored in the target assessment)
 
 
 class FilingStatus(enum.StrEnum):

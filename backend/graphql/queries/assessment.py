@@ -1,10 +1,87 @@
-"""Queries over assessments."""
+"""Queries over assessments: the rubric, one secretary's assessment, the assessors' list,
+organisation classes and disqualifications."""
 
 from __future__ import annotations
 
 import strawberry
 
+from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
+from backend.graphql.types.assessment import (
+    Assessment,
+    AssessmentSummary,
+    Disqualification,
+    Rubric,
+    VillageOrgClass,
+)
+from backend.services import assessment as service
+
 
 @strawberry.type
 class AssessmentQueries:
-    pass
+    @strawberry.field(
+        description="Staff: the caller's county's rubric for the period (the template, unsaved, when none is saved)."
+    )
+    async def rubric(self, info: strawberry.Info, period: str) -> Rubric:
+        async with info.context.session() as session:
+            return Rubric.of(await service.rubric_for(session, info.context.actor, period))
+
+    @strawberry.field(description="County: every saved version of the rubric for the period, newest first.")
+    async def rubric_versions(self, info: strawberry.Info, period: str) -> list[Rubric]:
+        async with info.context.session() as session:
+            return [Rubric.of(r) for r in await service.rubric_versions(session, info.context.actor, period)]
+
+    @strawberry.field(
+        description="A secretary's assessment: every rubric item with its score or the system's proposal. "
+        "The assessor, the county, and the secretary (their own) may read it."
+    )
+    async def assessment(self, info: strawberry.Info, secretary_id: strawberry.ID, period: str) -> Assessment:
+        async with info.context.session() as session:
+            view = await service.assessment_view(
+                session,
+                info.context.actor,
+                parse_id(secretary_id, "secretaryId"),
+                period,
+                today=info.context.today,
+            )
+        return Assessment.of(view)
+
+    @strawberry.field(
+        description="County (every secretary) or township (its liaison secretaries): who is in post during the "
+        "period and how far their assessment is, by township and village."
+    )
+    async def assessments(
+        self,
+        info: strawberry.Info,
+        period: str,
+        township_id: strawberry.ID | None = None,
+        search: str | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[AssessmentSummary]:
+        async with info.context.session() as session:
+            page = await service.list_assessments(
+                session,
+                info.context.actor,
+                period=period,
+                township_id=parse_optional_id(township_id, "townshipId"),
+                search=search,
+                first=first,
+                after=after,
+            )
+        return connection_from_page(page, AssessmentSummary.of)
+
+    @strawberry.field(description="County or township: each village's organisation class in the period.")
+    async def org_classes(
+        self, info: strawberry.Info, period: str, township_id: strawberry.ID | None = None
+    ) -> list[VillageOrgClass]:
+        async with info.context.session() as session:
+            entries = await service.list_org_classes(
+                session, info.context.actor, period, parse_optional_id(township_id, "townshipId")
+            )
+        return [VillageOrgClass.of(e) for e in entries]
+
+    @strawberry.field(description="County or township: disqualifying events of the period, withdrawn ones included.")
+    async def disqualifications(self, info: strawberry.Info, period: str) -> list[Disqualification]:
+        async with info.context.session() as session:
+            entries = await service.list_disqualifications(session, info.context.actor, period)
+        return [Disqualification.of(e) for e in entries]

@@ -22,6 +22,15 @@ KIND_LABELS: dict[FilingKind, str] = {
     FilingKind.PAIRING_VISIT: "结对走访",
     FilingKind.COMMITTEE_MEETING: "村工作例会",
     FilingKind.SELF_REPORT: "述职报告",
+    FilingKind.TALK: "谈心谈话",
+}
+
+# Whom a secretary talked with (谈心谈话对象); the first three must all be covered (DOMAIN.md section 5).
+TALK_CATEGORIES: dict[str, str] = {
+    "cadre": "村干部",
+    "member": "党员",
+    "applicant": "入党积极分子",
+    "villager": "群众",
 }
 
 
@@ -32,6 +41,7 @@ class _Field:
     kind: type = str
     required: bool = True
     max_length: int = 5000
+    choices: tuple[tuple[str, str], ...] = ()  # for str fields: the allowed (value, label) pairs
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,14 @@ SPECS: dict[FilingKind, _Spec] = {
         )
     ),
     FilingKind.SELF_REPORT: _Spec((_Field("content", "述职内容", max_length=50000),)),
+    FilingKind.TALK: _Spec(
+        (
+            _Field("person", "谈话对象", max_length=50),
+            _Field("category", "对象类别", max_length=20, choices=tuple(TALK_CATEGORIES.items())),
+            _Field("topic", "谈话主题", max_length=200),
+            _Field("requestedByPerson", "是否应约谈话", bool, required=False),
+        )
+    ),
 }
 
 
@@ -101,7 +119,10 @@ def validate_body(kind: FilingKind, body: Any) -> dict[str, Any]:
             if spec.required:
                 raise InvalidInput(f"请填写{spec.label}", field=spec.name)
             continue
-        if spec.kind is int:
+        if spec.kind is bool:
+            if not isinstance(value, bool):
+                raise InvalidInput(f"{spec.label}须为是或否", field=spec.name)
+        elif spec.kind is int:
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9:
                 raise InvalidInput(f"{spec.label}须为非负整数", field=spec.name)
         else:
@@ -112,5 +133,8 @@ def validate_body(kind: FilingKind, body: Any) -> dict[str, Any]:
                 raise InvalidInput(f"{spec.label}不能超过 {spec.max_length} 个字", field=spec.name)
             if spec.required and not value:
                 raise InvalidInput(f"请填写{spec.label}", field=spec.name)
+            if spec.choices and value not in dict(spec.choices):
+                allowed = "、".join(f"{label}（{choice}）" for choice, label in spec.choices)
+                raise InvalidInput(f"{spec.label}须为以下之一：{allowed}", field=spec.name)
         clean[spec.name] = value
     return clean

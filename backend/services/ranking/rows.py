@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.models import Grade
+from backend.services.polls.tally import percent_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +27,17 @@ class RankingRow:
     grade: Grade | None
     reason_code: str | None  # why an override applied, or why not rankable (stable code)
     reason: str | None  # the same in Chinese
+
+    @property
+    def satisfaction(self) -> float | None:
+        """0–1; None without a valid, unsuppressed poll."""
+        if self.satisfaction_num is None or not self.satisfaction_den:
+            return None
+        return self.satisfaction_num / self.satisfaction_den
+
+    @property
+    def satisfaction_percent(self) -> str | None:
+        """Two decimals, rounded half up exactly, as the poll's tally shows it (e.g. "91.67")."""
+        if self.satisfaction_num is None or not self.satisfaction_den:
+            return None
+        return percent_text(self.satisfaction_num, self.satisfaction_den)
