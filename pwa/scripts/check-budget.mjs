@@ -15,6 +15,8 @@ const MUST_BE_LAZY = [
   'CountyHome', 'TownshipVillages', 'VillageDetail', 'Admin', 'Import',
   'ReviewQueue', 'RollCalls', 'AttendanceSummary', 'TownshipProgress', 'MyProblems', 'FilingForm', 'Outbox',
   'PollsList', 'PollManage', 'MemberPoll', 'Vote', 'PollResult',
+  'AssessmentList', 'AssessmentSheet', 'RubricEditor', 'OrgClasses', 'Disqualifications',
+  'Rankings', 'Snapshot', 'Charts',
 ];
 const MUST_BE_INITIAL = ['src/screens/Login.jsx', 'src/screens/VillageHome.jsx'];
 

@@ -43,6 +43,15 @@ const PollManage = lazy(() => import('./screens/polls/PollManage.jsx'));
 const MemberPoll = lazy(() => import('./screens/polls/MemberPoll.jsx'));
 const PollVote = lazy(() => import('./screens/polls/Vote.jsx'));
 const PollResult = lazy(() => import('./screens/polls/PollResult.jsx'));
+// assessment and rankings (leaders): scoring, rubric, org classes, disqualifications, rankings, charts
+const AssessmentList = lazy(() => import('./screens/assessment/AssessmentList.jsx'));
+const AssessmentSheet = lazy(() => import('./screens/assessment/AssessmentSheet.jsx'));
+const RubricEditor = lazy(() => import('./screens/assessment/RubricEditor.jsx'));
+const OrgClasses = lazy(() => import('./screens/assessment/OrgClasses.jsx'));
+const Disqualifications = lazy(() => import('./screens/assessment/Disqualifications.jsx'));
+const Rankings = lazy(() => import('./screens/ranking/Rankings.jsx'));
+const RankingSnapshot = lazy(() => import('./screens/ranking/Snapshot.jsx'));
+const RankingCharts = lazy(() => import('./screens/ranking/Charts.jsx'));
 
 /** Routes anyone may open, logged in or not: the paper-slip ballot and a poll's result/board. */
 function publicRoute(path) {
@@ -120,6 +129,14 @@ function Routes({ me, path }) {
     if (me.role === 'COUNTY' && (p = match('/progress/t/:id', path))) return <TownshipProgress me={me} townshipId={p.id} />;
     if ((p = match('/progress/s/:id', path))) return <DutyProgress me={me} secretaryId={p.id} />;
     if (me.role === 'COUNTY' && match('/settings', path)) return <CountySettings me={me} />;
+    if (match('/assessments', path)) return <AssessmentList me={me} />;
+    if ((p = match('/assessments/:id', path))) return <AssessmentSheet key={path} me={me} secretaryId={p.id} />;
+    if (me.role === 'COUNTY' && match('/rubric', path)) return <RubricEditor me={me} />;
+    if (me.role === 'COUNTY' && match('/org-classes', path)) return <OrgClasses me={me} />;
+    if (match('/disqualifications', path)) return <Disqualifications me={me} />;
+    if (match('/rankings', path)) return <Rankings me={me} />;
+    if (match('/rankings/charts', path)) return <RankingCharts me={me} />;
+    if ((p = match('/rankings/snapshots/:id', path))) return <RankingSnapshot key={path} me={me} id={p.id} />;
   }
   const pub = publicRoute(path);
   if (pub) return pub;

@@ -24,6 +24,10 @@ export default function CountyHome({ me }) {
           <a class="btn" href="/progress" data-testid="nav-progress">{t('x8navProgress')}</a>
           <a class="btn" href="/attendance" data-testid="nav-attendance">{t('x8navAttendance')}</a>
         </nav>
+        <nav aria-label={t('a7navAssessment')} style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '.5rem', marginTop: '.75rem' }}>
+          <a class="btn" href="/rankings" data-testid="nav-rankings">{t('a7navRankings')}</a>
+          <a class="btn" href="/assessments" data-testid="nav-assessments">{t('a7navAssessments')}</a>
+        </nav>
         <a class="btn secondary block" href="/polls" data-testid="nav-polls">{t('p9navPolls')}</a>
         <a class="btn secondary block" href="/settings" data-testid="nav-settings">{t('x8navSettings')}</a>
         <a class="btn secondary block" href="/admin">{t('adminTitle')}</a>

@@ -28,6 +28,7 @@ export default function TownshipVillages({ me, townshipId }) {
       <section class="card" aria-labelledby="tw-name">
         {!own && <BackLink href="/" />}
         <h2 id="tw-name" data-testid="township-name">{tw.data?.name || '…'}</h2>
+        {!own && <a class="btn secondary block" href={`/rankings?townshipId=${encodeURIComponent(townshipId)}`} data-testid="nav-township-ranking">{t('a7navTownshipRankingOf')}</a>}
         {own && (
           <nav class="nav-grid" aria-label={t('adminTitle')} style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '.5rem', marginTop: '.75rem' }}>
             <a class="btn" href="/review" data-testid="nav-review">{t('x8navReview')}</a>
@@ -35,6 +36,8 @@ export default function TownshipVillages({ me, townshipId }) {
             <a class="btn secondary" href="/progress" data-testid="nav-progress">{t('x8navProgress')}</a>
             <a class="btn secondary" href="/attendance" data-testid="nav-attendance">{t('x8navAttendance')}</a>
             <a class="btn secondary" href="/polls" data-testid="nav-polls">{t('p9navPolls')}</a>
+            <a class="btn secondary" href="/rankings" data-testid="nav-rankings">{t('a7navTownshipRanking')}</a>
+            <a class="btn secondary" href="/assessments" data-testid="nav-assessments">{t('a7navAssessments')}</a>
           </nav>
         )}
         {own && <a class="btn secondary block" href="/admin">{t('adminTitle')}</a>}

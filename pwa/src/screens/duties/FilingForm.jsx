@@ -92,7 +92,7 @@ function Form({ me, kind, orig }) {
     if (Object.keys(fe).length || busyPhotos) return;
     setSaving(true);
     const b = {};
-    for (const [n, type] of cfg.fields) b[n] = type === 'int' ? Number(v[n]) : String(v[n]).trim();
+    for (const [n, type] of cfg.fields) b[n] = type === 'int' ? Number(v[n]) : type === 'bool' ? v[n] === true : String(v[n]).trim();
     const title = (v.title.trim() || defaultTitle(t, kind, { ...v, ...b })).slice(0, 200);
     const input = {
       id: orig?.id || uuid(), kind, occurredOn: v.occurredOn,
@@ -134,7 +134,12 @@ function Form({ me, kind, orig }) {
           <input id={id('occurredOn')} type="date" value={v.occurredOn} max={today()} onInput={set('occurredOn')} required />
           {errs.occurredOn && <p class="field-err">{errs.occurredOn}</p>}
         </div>
-        {cfg.fields.map(([n, type, req, options]) => (
+        {cfg.fields.map(([n, type, req, options]) => (type === 'bool' ? (
+          <div class="check" key={n}>
+            <input id={id(n)} type="checkbox" checked={v[n] === true} onChange={(e) => setV((s) => ({ ...s, [n]: e.currentTarget.checked }))} />
+            <label for={id(n)}>{t(`f_${n}`)}</label>
+          </div>
+        ) : (
           <div class="input" key={n}>
             <label for={id(n)}>{t(`f_${n}`)}{req && <span class="req" aria-hidden="true"> *</span>}</label>
             {type === 'textarea' ? (
@@ -142,7 +147,7 @@ function Form({ me, kind, orig }) {
             ) : type === 'select' ? (
               <select id={id(n)} value={v[n]} onChange={set(n)} aria-invalid={errs[n] ? 'true' : undefined}>
                 <option value="">{t('choose')}</option>
-                {options.map((o) => <option key={o} value={o}>{o}</option>)}
+                {options.map((o) => (Array.isArray(o) ? <option key={o[0]} value={o[0]}>{t(o[1])}</option> : <option key={o} value={o}>{o}</option>))}
               </select>
             ) : (
               <input id={id(n)} type="text" inputMode={type === 'int' ? 'numeric' : undefined} value={v[n]} onInput={set(n)}
@@ -150,7 +155,7 @@ function Form({ me, kind, orig }) {
             )}
             {errs[n] && <p class="field-err">{errs[n]}</p>}
           </div>
-        ))}
+        )))}
         <div class="input">
           <label for={id('title')}>{t('filingTitle')}</label>
           <input id={id('title')} type="text" maxLength={200} value={v.title} onInput={set('title')} placeholder={t('titleAuto')} />

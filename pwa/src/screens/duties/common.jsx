@@ -6,8 +6,10 @@ import { loadAll } from '../../forms.jsx';
 import { loadTokens } from '../../tokens.js';
 import './duties.css';
 
-// field: [name, type ('text' | 'textarea' | 'int' | 'select'), required, options]
+// field: [name, type ('text' | 'textarea' | 'int' | 'select' | 'bool'), required, options]
 export const PROJECT_STATUS = ['筹备中', '实施中', '已投产见效', '暂停'];
+// select options are plain values (shown as they are) or [value, i18n key of the label]
+export const TALK_CATEGORIES = [['cadre', 'talkCat_cadre'], ['member', 'talkCat_member'], ['applicant', 'talkCat_applicant'], ['villager', 'talkCat_villager']];
 export const KINDS = {
   HOUSEHOLD_VISIT: { duty: 'household_visits', household: 'all', fields: [['notes', 'textarea']] },
   WORK_DIARY: { duty: 'work_diary', fields: [['content', 'textarea', true]] },
@@ -22,6 +24,8 @@ export const KINDS = {
   PAIRING_VISIT: { household: 'hardship', fields: [['notes', 'textarea']] },
   COMMITTEE_MEETING: { fields: [['topic', 'text', true], ['attendees', 'int', true], ['minutes', 'textarea', true]] },
   SELF_REPORT: { fields: [['content', 'textarea', true]] },
+  // 谈心谈话: whom, which of the four groups, what about; and whether that person asked for the talk
+  TALK: { fields: [['person', 'text', true], ['category', 'select', true, TALK_CATEGORIES], ['topic', 'text', true], ['requestedByPerson', 'bool']] },
 };
 export const DUTY_KIND = Object.fromEntries(Object.entries(KINDS).filter(([, c]) => c.duty).map(([k, c]) => [c.duty, k]));
 export const OTHER_KINDS = Object.keys(KINDS).filter((k) => !KINDS[k].duty);

@@ -9,7 +9,7 @@ import { route } from '../../router.js';
 import './kit.css';
 
 export const KINDS = ['HOUSEHOLD_VISIT', 'WORK_DIARY', 'SERVICE_CARD', 'RESEARCH_REPORT', 'PARTY_LECTURE', 'TECH_TRAINING',
-  'STARTUP_PROJECT', 'TERM_GOALS', 'PLEDGE', 'PAIRING', 'PAIRING_VISIT', 'COMMITTEE_MEETING', 'SELF_REPORT'];
+  'STARTUP_PROJECT', 'TERM_GOALS', 'PLEDGE', 'PAIRING', 'PAIRING_VISIT', 'COMMITTEE_MEETING', 'SELF_REPORT', 'TALK'];
 export const kindLabel = (k) => (k ? t(`x8kind_${k}`) : '—');
 export const statusLabel = (s) => (s ? t(`x8st_${s}`) : '—');
 

@@ -1,0 +1,241 @@
+// Browser test of the assessment and the rankings (考评、排名定档、晾晒), real backend + built PWA
+// on the demo county (its 2026 polls are closed at seeding): the county opens a resident
+// secretary's assessment sheet, accepts one proposal and overrides another with a note, saves;
+// a concurrent save makes the next one STALE_VERSION (reload prompt); the ranking shows its groups
+// with grades or not-rankable reasons; the county publishes it (confirmation, hash) and the
+// township sees the published snapshot. Screenshots: test-results/screenshots/7x-*.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, graphqlClient, PASSWORD, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { Q_ASSESSMENTS, Q_ASSESSMENT, M_SCORE } from '../src/screens/assessment/queries.js';
+import { Q_SNAPSHOTS } from '../src/screens/ranking/queries.js';
+
+const ACCOUNTS = { county: '13800000001', township: '13800000011' };
+const PERIOD = '2026';
+const RUN = Date.now().toString(36).slice(-5); // unique keys when run again on one server
+
+let server, browser;
+const { api, apiLogin } = graphqlClient(() => server.url);
+
+async function newPage() {
+  const ctx = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', acceptDownloads: true,
+  });
+  const page = await ctx.newPage();
+  page.consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+  return page;
+}
+
+async function login(page, phone) {
+  await page.goto(server.url + '/');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByTestId('page-title').waitFor();
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `7x-${name}.png`), fullPage: true });
+
+before(async () => {
+  server = await startServer({ timeoutMs: 300_000 }); // the demo county and its polls are seeded first
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROME_FLAGS, headless: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('assessment and rankings (考评、排名定档、晾晒)', () => {
+  it('county scores item by item, publishes the ranking; the township sees the published snapshot', async () => {
+    const tok = await apiLogin(ACCOUNTS.county);
+    // a secretary the county scores (resident), with at least two proposals to work with
+    const list = (await api(Q_ASSESSMENTS, { p: PERIOD, tw: null, q: null, after: null }, tok)).assessments.edges.map((e) => e.node);
+    let target = null;
+    for (const s of list.filter((x) => x.canScore)) {
+      const a = (await api(Q_ASSESSMENT, { s: s.secretary.id, p: PERIOD }, tok)).assessment;
+      if (a.items.filter((i) => i.proposedPoints != null && !(i.scored && i.points === i.proposedPoints)).length >= 2) { target = a; break; }
+    }
+    assert.ok(target, 'a resident secretary with proposals to score');
+
+    // ---- county: home → assessments → the sheet
+    const page = await newPage();
+    await login(page, ACCOUNTS.county);
+    await page.getByTestId('nav-assessments').click();
+    await page.locator('[data-testid=assessment-item]').first().waitFor();
+    await shot(page, '01-assessments');
+    await page.goto(`${server.url}/assessments/${target.secretary.id}?period=${PERIOD}`);
+    await page.getByTestId('assessment-name').waitFor();
+    await page.locator('[data-testid=rubric-item]').first().waitFor();
+    assert.equal(await page.locator('[data-testid=rubric-item]').count(), target.items.length);
+    assert.equal(await page.getByTestId('read-only').count(), 0);
+
+    // accept one proposal with one tap
+    const isScored = (i) => i.scored;
+    // another value than the proposal, inside the item's range
+    const otherPoints = (i) => {
+      const { minPoints: lo, maxPoints: hi } = i.item;
+      if (lo == null || i.proposedPoints - 1 >= lo) return i.proposedPoints - 1;
+      if (hi == null || i.proposedPoints + 1 <= hi) return i.proposedPoints + 1;
+      return null;
+    };
+    const withProposal = target.items.filter((i) => i.proposedPoints != null && !(isScored(i) && i.points === i.proposedPoints));
+    const first = withProposal[0];
+    const second = withProposal.find((i) => i !== first && otherPoints(i) != null);
+    assert.ok(first && second, 'two items with proposals to confirm and override');
+    const c = (x) => Math.round(x * 100);
+    const savedCenti = (i) => (isScored(i) ? c(i.points) : 0);
+    const sumBefore = target.items.reduce((n, i) => n + savedCenti(i), 0);
+    const item1 = page.locator(`[data-testid=rubric-item][data-key="${first.key}"]`);
+    const item2 = page.locator(`[data-testid=rubric-item][data-key="${second.key}"]`);
+    const targetBefore = await page.getByTestId('target-score').innerText();
+    await item1.getByTestId('confirm-proposal').click();
+    await page.locator(`[data-testid=rubric-item][data-key="${first.key}"][data-state=edited]`).waitFor();
+    assert.equal(Number(await item1.getByTestId('item-points').innerText()), first.proposedPoints);
+
+    // override another with other points: a note is required
+    await item2.getByTestId('override').click();
+    const pointsBox = item2.getByTestId('points');
+    const newPoints = otherPoints(second);
+    await pointsBox.fill(String(newPoints));
+    await pointsBox.press('Tab');
+    await item2.getByTestId('note').fill(''); // a saved score's note is prefilled
+    await item2.getByText('与系统建议分（或按次数计算的分值）不同，须填写备注').waitFor();
+    await item2.getByTestId('note').fill('现场核实，与备案不符');
+    await item2.getByTestId('editor-done').click();
+    await item2.getByTestId('overridden').waitFor();
+    assert.equal(Number(await item2.getByTestId('item-points').innerText()), newPoints);
+    // the target score follows live: max(0, the saved scores with these two replaced)
+    const live = Math.max(0, sumBefore - savedCenti(first) - savedCenti(second) + c(first.proposedPoints) + c(newPoints)) / 100;
+    assert.equal(Number(targetBefore), Math.max(0, sumBefore) / 100);
+    assert.equal(Number(await page.getByTestId('target-score').innerText()), live);
+    await shot(page, '02-sheet-edited');
+
+    await page.getByTestId('save-assessment').click();
+    await page.getByTestId('toast').filter({ hasText: '已保存 2 项' }).waitFor();
+    await page.locator('[data-testid=save-assessment]').filter({ hasText: '没有修改' }).waitFor();
+    const saved = (await api(Q_ASSESSMENT, { s: target.secretary.id, p: PERIOD }, tok)).assessment;
+    const s1 = saved.items.find((i) => i.key === first.key);
+    const s2 = saved.items.find((i) => i.key === second.key);
+    assert.equal(s1.points, first.proposedPoints);
+    assert.equal(s1.overridden, false);
+    assert.equal(s2.points, newPoints);
+    assert.equal(s2.overridden, true);
+    assert.equal(s2.note, '现场核实，与备案不符');
+    assert.equal(saved.version, target.version + 1);
+    assert.equal(Number(await page.getByTestId('target-score').innerText()), saved.target);
+    assert.equal(Number(await page.getByTestId('target-score').innerText()), live);
+
+    // ---- someone else saves in between: the next save is STALE_VERSION → reload prompt
+    const r = await api(M_SCORE, { input: { secretaryId: target.secretary.id, period: PERIOD, version: saved.version,
+      items: [{ key: first.key, occurrences: s1.occurrences, points: s1.points, note: '复核' }] } }, tok);
+    assert.deepEqual(r.scoreAssessment.errors, []);
+    await item1.getByTestId('override').click();
+    await item1.getByTestId('note').fill('再次调整');
+    await item1.getByTestId('editor-done').click();
+    await page.getByTestId('save-assessment').click();
+    await page.getByTestId('stale').waitFor();
+    await shot(page, '03-stale');
+    await page.getByTestId('stale-reload').click();
+    await page.locator('[data-testid=save-assessment]').filter({ hasText: '没有修改' }).waitFor();
+
+    // ---- rankings: groups, grades or reasons; publish with confirmation; the snapshot
+    await page.goto(`${server.url}/rankings?period=${PERIOD}`);
+    await page.locator('[data-testid=rank-group]').first().waitFor({ timeout: 30_000 });
+    assert.ok(await page.locator('[data-testid=rank-row]').count() > 0);
+    await page.locator('[data-testid=grade], [data-testid=rank-reason]').first().waitFor();
+    const reasons = await page.locator('[data-testid=rank-row][data-rankable="0"] [data-testid=rank-reason]').count();
+    const grades = await page.locator('[data-testid=grade]').count();
+    assert.ok(reasons + grades > 0, 'a grade or a not-rankable reason');
+    await shot(page, '04-rankings');
+    const published = (await api(Q_SNAPSHOTS, { p: PERIOD }, tok)).rankingSnapshots.length;
+    await page.getByTestId('publish').click();
+    await page.getByText('不能撤回或修改').waitFor(); // the confirmation says it is irreversible
+    await page.getByTestId('confirm-yes').click();
+    const hash = (await page.getByTestId('published').getByTestId('snapshot-hash').innerText()).trim();
+    assert.match(hash, /^[0-9a-f]{64}$/);
+    await page.locator('[data-testid=snapshot-item]').first().waitFor();
+    await shot(page, '05-published');
+    const snaps = (await api(Q_SNAPSHOTS, { p: PERIOD }, tok)).rankingSnapshots;
+    assert.equal(snaps.length, published + 1);
+    assert.equal(snaps[0].sha256, hash); // newest first
+
+    // charts (lazy chunk) render as inline SVG
+    await page.getByTestId('nav-charts').click();
+    await page.locator('[data-testid=chart-compare], [data-testid=chart-dist]').first().waitFor();
+    await shot(page, '06-charts');
+    assert.deepEqual(page.consoleErrors, []);
+
+    // ---- township: its own secretaries with county-wide ranks, and the published ranking
+    const tw = await newPage();
+    await login(tw, ACCOUNTS.township);
+    await tw.getByTestId('nav-rankings').click();
+    await tw.locator('[data-testid=snapshot-item]').first().waitFor({ timeout: 30_000 });
+    await tw.locator('[data-testid=rank-row]').first().waitFor();
+    await tw.locator('[data-testid=snapshot-item]').first().click();
+    await tw.getByTestId('snapshot-title').waitFor();
+    assert.equal((await tw.getByTestId('snapshot-hash').innerText()).trim(), hash);
+    assert.ok(await tw.locator('[data-testid=rank-row]').count() > 0);
+    await shot(tw, '07-township-snapshot');
+    assert.deepEqual(tw.consoleErrors, []);
+  });
+
+  it('county admin: rubric version, organisation class, disqualification recorded and withdrawn', async () => {
+    const page = await newPage();
+    await login(page, ACCOUNTS.county);
+
+    // rubric: edit an item and add one; a missing group label is refused on the phone first
+    await page.goto(`${server.url}/rubric?period=${PERIOD}`);
+    await page.locator('[data-testid=rubric-edit-item]').first().waitFor();
+    const before = await page.locator('[data-testid=rubric-versions] li').count();
+    const n = await page.locator('[data-testid=rubric-edit-item]').count();
+    await page.locator('[data-testid=rubric-edit-item] summary').first().click();
+    await page.locator('#rb-0-label').fill('组织学习干部作风纪律规定（修订）');
+    await page.getByTestId('rubric-add').click();
+    await page.locator(`#rb-${n}-label`).fill('引进致富带头人');
+    await page.locator(`#rb-${n}-key`).fill(`team_building.leader_${RUN}`);
+    await page.getByTestId('rubric-save').click();
+    await page.locator(`#rb-${n}-groupLabel`).and(page.locator('[aria-invalid=true]')).waitFor();
+    await page.locator(`#rb-${n}-groupLabel`).fill('班子建设');
+    await page.getByTestId('rubric-save').click();
+    await page.getByTestId('confirm-yes').click();
+    await page.locator('[data-testid=rubric-versions] li').nth(before).waitFor();
+    assert.equal(await page.locator('[data-testid=rubric-edit-item]').count(), n + 1);
+    await shot(page, '08-rubric');
+
+    // organisation class: one tap records it
+    await page.goto(`${server.url}/org-classes?period=${PERIOD}`);
+    const row = page.locator('[data-testid=org-class-row]').first();
+    await row.waitFor();
+    const next = (await row.getAttribute('data-class')) === 'A' ? 'B' : 'A';
+    await row.getByRole('button', { name: next, exact: true }).click();
+    await page.getByTestId('toast').filter({ hasText: `已定为 ${next} 级` }).waitFor();
+
+    // disqualification: record (confirmed), then withdraw with a reason (confirmed)
+    await page.goto(`${server.url}/disqualifications?period=${PERIOD}`);
+    await page.locator('#dq-q').waitFor();
+    await page.locator('#dq-q').fill('杨');
+    await page.locator('#dq-q').press('Enter');
+    await page.locator('.a7-pick').first().click();
+    await page.locator('#dq-kind').selectOption('PETITION');
+    await page.locator('#dq-reason').fill('工作方法不当引发群体上访，经核实');
+    await page.getByRole('button', { name: '登记否决事项' }).last().click();
+    await page.getByText('本年度将定为不称职').waitFor();
+    await page.getByTestId('confirm-yes').click();
+    await page.getByTestId('toast').filter({ hasText: '已登记' }).waitFor();
+    const mine = page.locator('[data-testid=disq-row][data-withdrawn="0"]').filter({ hasText: '群体上访，经核实' }).first();
+    await mine.waitFor();
+    await mine.getByRole('button', { name: '撤销' }).click();
+    await mine.locator('textarea').fill('登记有误');
+    await mine.getByRole('button', { name: '撤销' }).click();
+    await page.getByTestId('confirm-yes').click();
+    await page.getByTestId('toast').filter({ hasText: '已撤销' }).waitFor();
+    await page.locator('[data-testid=disq-row][data-withdrawn="1"]').filter({ hasText: '登记有误' }).first().waitFor();
+    await shot(page, '09-disqualifications');
+    assert.deepEqual(page.consoleErrors, []);
+  });
+});
