@@ -42,8 +42,8 @@ TARGET_SCREEN_P50_MS = 50
 SUBMIT = "mutation($input: FilingInput!) { submitFiling(input: $input) { filing { id status } errors { code } } }"
 QUEUE = """{ reviewQueue(first: 20) { totalCount edges { node { id kind title submittedAt accuracyM
   household { code } photos { thumbUrl } secretary { name village { name } } history { action actorName } } } } }"""
-PROGRESS = """{ townshipProgress { completedShare secretaries { completedCount secretary { name village { name } }
-  duties { key complete percent detail } } } }"""
+PROGRESS = """{ townshipProgress { completedShare township { id name } dutyKeys dutyLabels
+  summaries { secretaryId secretaryName villageName completedCount totalCount complete figure } } }"""  # the PWA's list
 
 
 async def _tokens(settings: Settings, clients: int) -> tuple[list[str], str]:

@@ -4,11 +4,11 @@ with the county's thresholds. Set-based: a fixed number of queries for any numbe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
@@ -31,6 +31,25 @@ from backend.services.problems import ledger_counts, resolution_cutoff
 from backend.services.secretaries import current_secretaries
 
 COUNTED = (FilingStatus.SUBMITTED, FilingStatus.APPROVED)  # returned and draft filings don't count
+DUTIES = (  # (key, name) of the eight duties, in the order every DutyProgress lists them
+    ("household_visits", "走访一遍全村农户"),
+    ("work_diary", "记好一本工作日志"),
+    ("service_card", "发放一张便民服务卡"),
+    ("problem_ledger", "建立一本问题台账"),
+    ("research_report", "形成一篇调研报告"),
+    ("party_lecture", "讲好一堂主题党课"),
+    ("tech_training", "开展一次农技培训"),
+    ("startup_project", "领办一个创业项目"),
+)
+LABELS = dict(DUTIES)
+PER_KIND = (  # the kinds counted per secretary and kind: households reached, or approved filings
+    FilingKind.HOUSEHOLD_VISIT,
+    FilingKind.SERVICE_CARD,
+    FilingKind.RESEARCH_REPORT,
+    FilingKind.PARTY_LECTURE,
+    FilingKind.TECH_TRAINING,
+    FilingKind.STARTUP_PROJECT,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,13 @@ class DutyStatus:
     denominator: int
     percent: float | None
     detail: str
+
+    @property
+    def figure(self) -> str:
+        """The short figure on a duty chip: "85.3%" for a share, "1/1" for a count, "" for neither."""
+        if self.percent is not None:
+            return f"{round(self.percent, 1):g}%"
+        return f"{self.numerator}/{self.denominator}" if self.denominator else ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,7 @@ class DutyProgress:
 class TownshipProgress:
     township: OrgUnit
     secretaries: list[DutyProgress]
+    village_names: Mapping[int, str] = field(default_factory=dict)  # the township's villages, by id
 
     @property
     def completed_share(self) -> float:
@@ -88,15 +115,14 @@ async def township_progress(
     if township.kind is not OrgKind.TOWNSHIP:
         raise InvalidInput("该组织不是乡镇", field="townshipId")
     today = today or date.today()
-    village_ids = list(
-        await session.scalars(
-            select(OrgUnit.id).where(OrgUnit.township_id == township.id, OrgUnit.kind == OrgKind.VILLAGE)
-        )
+    villages = await session.execute(
+        select(OrgUnit.id, OrgUnit.name).where(OrgUnit.township_id == township.id, OrgUnit.kind == OrgKind.VILLAGE)
     )
-    chosen = await current_secretaries(session, village_ids, today)
+    village_names = dict(villages.tuples().all())
+    chosen = await current_secretaries(session, list(village_names), today)
     secretaries = sorted(chosen.values(), key=lambda s: s.village_id)
     rules = await rules_for(session, township.county_id or township.id)
-    return TownshipProgress(township, await _progress_for(session, secretaries, rules, today))
+    return TownshipProgress(township, await _progress_for(session, secretaries, rules, today), village_names)
 
 
 async def _progress_for(
@@ -106,12 +132,9 @@ async def _progress_for(
         return []
     ids = [s.id for s in secretaries]
     villages = list({s.village_id for s in secretaries})
-    roster = await _roster_sizes(session, villages)
-    visited = await _distinct_households(session, ids, FilingKind.HOUSEHOLD_VISIT)
-    carded = await _distinct_households(session, ids, FilingKind.SERVICE_CARD)
-    cards = set(await session.scalars(select(ServiceCard.secretary_id).where(ServiceCard.secretary_id.in_(ids))))
-    diary_days = await _diary_counts_by_day(session, ids)
-    approved = await _approved_counts(session, ids)
+    roster, cards = await _rosters_and_cards(session, ids)
+    counts = await _filing_counts(session, ids)
+    diary_months = await _diary_counts_by_month(session, ids)
     ledgers = await _ledgers(session, villages, today, rules)
     return [
         DutyProgress(
@@ -119,37 +142,32 @@ async def _progress_for(
             [
                 _coverage(
                     "household_visits",
-                    "走访一遍全村农户",
-                    visited.get(s.id, 0),
-                    roster.get(s.village_id, 0),
+                    counts.households(s.id, FilingKind.HOUSEHOLD_VISIT),
+                    roster.get(s.id, 0),
                     rules.household_visit_target_pct,
                     "户已走访",
                 ),
-                _diary(s, diary_days.get(s.id, {}), rules, today),
-                _card(s.id in cards, carded.get(s.id, 0), roster.get(s.village_id, 0), rules),
+                _diary(s, diary_months.get(s.id, {}), rules, today),
+                _card(s.id in cards, counts.households(s.id, FilingKind.SERVICE_CARD), roster.get(s.id, 0), rules),
                 _ledger(ledgers.get(s.village_id, _Ledger()), rules),
                 _count(
                     "research_report",
-                    "形成一篇调研报告",
-                    approved[s.id][FilingKind.RESEARCH_REPORT],
+                    counts.approved(s.id, FilingKind.RESEARCH_REPORT),
                     rules.research_reports_required,
                 ),
                 _count(
                     "party_lecture",
-                    "讲好一堂主题党课",
-                    approved[s.id][FilingKind.PARTY_LECTURE],
+                    counts.approved(s.id, FilingKind.PARTY_LECTURE),
                     rules.party_lectures_required,
                 ),
                 _count(
                     "tech_training",
-                    "开展一次农技培训",
-                    approved[s.id][FilingKind.TECH_TRAINING],
+                    counts.approved(s.id, FilingKind.TECH_TRAINING),
                     rules.tech_trainings_required,
                 ),
                 _count(
                     "startup_project",
-                    "领办一个创业项目",
-                    approved[s.id][FilingKind.STARTUP_PROJECT],
+                    counts.approved(s.id, FilingKind.STARTUP_PROJECT),
                     rules.startup_projects_required,
                 ),
             ],
@@ -162,25 +180,23 @@ def _percent(numerator: int, denominator: int) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
 
-def _coverage(key: str, label: str, done: int, roster: int, target_pct: int, unit: str) -> DutyStatus:
+def _coverage(key: str, done: int, roster: int, target_pct: int, unit: str) -> DutyStatus:
     pct = _percent(done, roster)
     complete = roster > 0 and done * 100 >= target_pct * roster
-    return DutyStatus(key, label, complete, done, roster, pct, f"{done}/{roster} {unit}")
+    return DutyStatus(key, LABELS[key], complete, done, roster, pct, f"{done}/{roster} {unit}")
 
 
 def _card(generated: bool, distributed: int, roster: int, rules: CountyRules) -> DutyStatus:
-    base = _coverage(
-        "service_card", "发放一张便民服务卡", distributed, roster, rules.card_coverage_target_pct, "户已发卡"
-    )
+    base = _coverage("service_card", distributed, roster, rules.card_coverage_target_pct, "户已发卡")
     detail = base.detail if generated else f"尚未生成服务卡；{base.detail}"
     return DutyStatus(
         base.key, base.label, generated and base.complete, base.numerator, base.denominator, base.percent, detail
     )
 
 
-def _count(key: str, label: str, approved: int, required: int) -> DutyStatus:
+def _count(key: str, approved: int, required: int) -> DutyStatus:
     return DutyStatus(
-        key, label, approved >= required, approved, required, None, f"已通过审核 {approved} 项（要求 {required}）"
+        key, LABELS[key], approved >= required, approved, required, None, f"已通过审核 {approved} 项（要求 {required}）"
     )
 
 
@@ -198,18 +214,17 @@ def _full_months(start: date, today: date) -> list[tuple[int, int]]:
         year, month = next_first.year, next_first.month
 
 
-def _diary(secretary: SecretaryProfile, by_day: dict[date, int], rules: CountyRules, today: date) -> DutyStatus:
+def _diary(
+    secretary: SecretaryProfile, per_month: dict[tuple[int, int], int], rules: CountyRules, today: date
+) -> DutyStatus:
     end = min(today, secretary.term_end + timedelta(days=1))
     months = _full_months(secretary.term_start, end)
-    per_month: dict[tuple[int, int], int] = defaultdict(int)
-    for day, count in by_day.items():
-        per_month[(day.year, day.month)] += count
-    met = sum(per_month[m] >= rules.diary_entries_per_month for m in months)
+    met = sum(per_month.get(m, 0) >= rules.diary_entries_per_month for m in months)
     detail = (
         f"{met}/{len(months)} 个完整月份达到每月 {rules.diary_entries_per_month} 篇" if months else "任期内尚无完整月份"
     )
     return DutyStatus(
-        "work_diary", "记好一本工作日志", met == len(months), met, len(months), _percent(met, len(months)), detail
+        "work_diary", LABELS["work_diary"], met == len(months), met, len(months), _percent(met, len(months)), detail
     )
 
 
@@ -229,7 +244,7 @@ def _ledger(ledger: _Ledger, rules: CountyRules) -> DutyStatus:
     )
     return DutyStatus(
         "problem_ledger",
-        "建立一本问题台账",
+        LABELS["problem_ledger"],
         ledger.total >= rules.problem_min_count,
         ledger.resolved_old,
         ledger.old,
@@ -238,45 +253,56 @@ def _ledger(ledger: _Ledger, rules: CountyRules) -> DutyStatus:
     )
 
 
-async def _roster_sizes(session: AsyncSession, village_ids: Sequence[int]) -> dict[int, int]:
+async def _rosters_and_cards(session: AsyncSession, ids: Sequence[int]) -> tuple[dict[int, int], set[int]]:
+    """Per secretary, in one query: the village roster's size, and whether the service card exists."""
+    roster = select(func.count()).where(Household.village_id == SecretaryProfile.village_id).scalar_subquery()
+    has_card = select(ServiceCard.secretary_id).where(ServiceCard.secretary_id == SecretaryProfile.id).exists()
+    rows = (
+        await session.execute(select(SecretaryProfile.id, roster, has_card).where(SecretaryProfile.id.in_(ids)))
+    ).all()
+    return {sid: int(size) for sid, size, _ in rows}, {sid for sid, _, card in rows if card}
+
+
+class _FilingCounts:
+    """Per secretary and kind: distinct households of the counted filings, and approved filings."""
+
+    def __init__(self, rows: Sequence[tuple[int, FilingKind | str, int, int]]) -> None:
+        self._counts = {(sid, FilingKind(kind)): (int(homes), int(approved)) for sid, kind, homes, approved in rows}
+
+    def households(self, secretary_id: int, kind: FilingKind) -> int:
+        return self._counts.get((secretary_id, kind), (0, 0))[0]
+
+    def approved(self, secretary_id: int, kind: FilingKind) -> int:
+        return self._counts.get((secretary_id, kind), (0, 0))[1]
+
+
+async def _filing_counts(session: AsyncSession, ids: Sequence[int]) -> _FilingCounts:
+    """One pass over the secretaries' filings of the per-kind duties (diaries are counted per month)."""
+    counted_household = case((Filing.status.in_(COUNTED), Filing.household_id))
     rows = await session.execute(
-        select(Household.village_id, func.count())
-        .where(Household.village_id.in_(village_ids))
-        .group_by(Household.village_id)
-    )
-    return dict(rows.tuples().all())
-
-
-async def _distinct_households(session: AsyncSession, ids: Sequence[int], kind: FilingKind) -> dict[int, int]:
-    rows = await session.execute(
-        select(Filing.secretary_id, func.count(func.distinct(Filing.household_id)))
-        .where(Filing.secretary_id.in_(ids), Filing.kind == kind, Filing.status.in_(COUNTED))
-        .group_by(Filing.secretary_id)
-    )
-    return dict(rows.tuples().all())
-
-
-async def _diary_counts_by_day(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[date, int]]:
-    rows = await session.execute(
-        select(Filing.secretary_id, Filing.occurred_on, func.count())
-        .where(Filing.secretary_id.in_(ids), Filing.kind == FilingKind.WORK_DIARY, Filing.status.in_(COUNTED))
-        .group_by(Filing.secretary_id, Filing.occurred_on)
-    )
-    result: dict[int, dict[date, int]] = defaultdict(dict)
-    for secretary_id, day, count in rows.tuples():
-        result[secretary_id][day] = count
-    return result
-
-
-async def _approved_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[FilingKind, int]]:
-    rows = await session.execute(
-        select(Filing.secretary_id, Filing.kind, func.count())
-        .where(Filing.secretary_id.in_(ids), Filing.status == FilingStatus.APPROVED)
+        select(
+            Filing.secretary_id,
+            Filing.kind,
+            func.count(func.distinct(counted_household)),
+            func.count(case((Filing.status == FilingStatus.APPROVED, 1))),
+        )
+        .where(Filing.secretary_id.in_(ids), Filing.kind.in_(PER_KIND))
         .group_by(Filing.secretary_id, Filing.kind)
     )
-    result: dict[int, dict[FilingKind, int]] = defaultdict(lambda: defaultdict(int))
-    for secretary_id, kind, count in rows.tuples():
-        result[secretary_id][kind] = count
+    return _FilingCounts(rows.tuples().all())
+
+
+async def _diary_counts_by_month(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[tuple[int, int], int]]:
+    """Per secretary: counted diary entries per (year, month), grouped by the database."""
+    year, month = extract("year", Filing.occurred_on), extract("month", Filing.occurred_on)
+    rows = await session.execute(
+        select(Filing.secretary_id, year, month, func.count())
+        .where(Filing.secretary_id.in_(ids), Filing.kind == FilingKind.WORK_DIARY, Filing.status.in_(COUNTED))
+        .group_by(Filing.secretary_id, year, month)
+    )
+    result: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    for secretary_id, y, m, count in rows.tuples():
+        result[secretary_id][(int(y), int(m))] = count
     return result
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from backend.graphql.pagination import parse_optional_id
-from backend.graphql.types.org import OrgUnit
 from backend.graphql.types.progress import DutyProgress, TownshipProgress
 from backend.services import progress
 
@@ -28,8 +27,4 @@ class ProgressQueries:
             result = await progress.township_progress(
                 session, info.context.actor, parse_optional_id(township_id, "townshipId"), today=info.context.today
             )
-        return TownshipProgress(
-            township=OrgUnit.from_model(result.township),
-            secretaries=[DutyProgress.from_progress(p) for p in result.secretaries],
-            completed_share=result.completed_share,
-        )
+        return TownshipProgress.from_progress(result)

@@ -1,14 +1,16 @@
-// 履职进度. TOWNSHIP: its secretaries with 八个一 completion (5/8) and duty chips.
+// 履职进度. TOWNSHIP: its secretaries with 八个一 completion (5/8) and duty chips (a compact
+// summary per secretary; the drill-down DutyProgress loads each duty's numbers and detail).
 // COUNTY: pick a township first (no townshipId) → the same list.
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
 import { useLoad, usePaged, PagedList, Loading, ErrorBox, Empty } from '../../ui.jsx';
 import { Back } from '../review/kit.jsx';
-import { PROGRESS_FIELDS, DutyChips, shareText } from './duties.jsx';
+import { SUMMARY_FIELDS, DutyChips, summaryDuties, shareText } from './duties.jsx';
 
+// The lean list: one line of plain values per secretary; each duty's detail loads on drill-down.
 const Q = `query TP($tw: ID) { townshipProgress(townshipId: $tw) { township { id name } completedShare
-  secretaries { ${PROGRESS_FIELDS} } } }`;
+  dutyKeys dutyLabels summaries { ${SUMMARY_FIELDS} } } }`;
 const TOWNSHIPS = `query Townships($after: String) { townships(first: 20, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { id name villageCount } } } }`;
 const STEP = 20;
@@ -45,7 +47,7 @@ function Progress({ me, townshipId }) {
   const { data, error, loading, reload } = useLoad(() => gql(Q, { tw: townshipId || null }).then((d) => d.townshipProgress), [townshipId]);
   if (loading && !data) return <Loading />;
   if (error) return <ErrorBox error={error} onRetry={reload} />;
-  const all = data.secretaries || [];
+  const all = data.summaries || [];
   const list = filter === 'behind' ? all.filter((s) => s.completedCount < s.totalCount) : all;
   return (
     <>
@@ -62,14 +64,14 @@ function Progress({ me, townshipId }) {
         {list.length === 0 ? <Empty /> : (
           <ul class="list" data-testid="progress-list">
             {list.slice(0, shown).map((p) => (
-              <li key={p.secretary.id}>
-                <a class="item link" href={`/progress/s/${encodeURIComponent(p.secretary.id)}`} data-testid="progress-item">
+              <li key={p.secretaryId}>
+                <a class="item link" href={`/progress/s/${encodeURIComponent(p.secretaryId)}`} data-testid="progress-item">
                   <span class="item-main">
-                    <span class="item-title">{p.secretary.name}<span class="muted small"> · {p.secretary.village?.name}</span></span>
+                    <span class="item-title">{p.secretaryName}<span class="muted small"> · {p.villageName}</span></span>
                     <span class="score" aria-label={t('x8completedOf', { n: p.completedCount, m: p.totalCount })}>{p.completedCount}/{p.totalCount}</span>
                     <span class="chev" aria-hidden="true">›</span>
                   </span>
-                  <DutyChips duties={p.duties} />
+                  <DutyChips duties={summaryDuties(data, p)} />
                 </a>
               </li>
             ))}

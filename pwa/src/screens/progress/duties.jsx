@@ -3,6 +3,13 @@ import { useT } from '../../i18n.js';
 
 export const DUTY_FIELDS = `key label complete numerator denominator percent detail`;
 export const PROGRESS_FIELDS = `secretary { id name village { id name } } completedCount totalCount duties { ${DUTY_FIELDS} }`;
+/** One secretary's line on the township list (lists in the order of townshipProgress.dutyKeys). */
+export const SUMMARY_FIELDS = `secretaryId secretaryName villageName completedCount totalCount complete figure`;
+
+/** A summary line's duties as chip items: { key, label, complete, figure }. */
+export function summaryDuties({ dutyKeys, dutyLabels }, s) {
+  return dutyKeys.map((key, i) => ({ key, label: dutyLabels[i], complete: s.complete[i], figure: s.figure[i] }));
+}
 
 /** Duty key → filing kind to list its evidence (the ledger has no filings). */
 export const DUTY_KIND = {
@@ -14,8 +21,10 @@ export const DUTY_KIND = {
 // percent is 0–100 (null when there is nothing to divide by)
 const pct = (p) => (p == null ? null : Math.round(p * 10) / 10);
 
-/** "85%" (coverage, diary months, resolution rate) or "1/1" (approved counts) — one duty's metric. */
+/** "85%" (coverage, diary months, resolution rate) or "1/1" (approved counts) — one duty's metric.
+ * A summary line brings it ready-made as `figure` (the server formats it the same way). */
 export function metric(d) {
+  if (d.figure != null) return d.figure;
   const p = pct(d.percent);
   if (p != null) return `${p}%`;
   if (d.denominator) return `${d.numerator ?? 0}/${d.denominator}`;
