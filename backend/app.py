@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -17,13 +17,15 @@ from strawberry.asgi import GraphQL
 
 from backend.cards.http import card_pdf, card_png
 from backend.db import SessionFactory, make_engine, make_session_factory
+from backend.exports.assessment_sheet import assessment_xlsx
 from backend.exports.attendance_sheet import attendance_xlsx
+from backend.exports.ranking_sheet import ranking_xlsx
 from backend.graphql.context import Context, bearer_token
 from backend.graphql.schema import build_schema
 from backend.http import BodySizeLimit, SecurityHeaders, SinglePageApp, healthz, pwa_missing, readyz
 from backend.media.routes import media_routes
 from backend.media.storage import LocalDiskStorage
-from backend.polls_http import cast_ballot_json, poll_board_json
+from backend.polls_http import cast_ballot_json, poll_board_json, request_credential_json
 from backend.settings import Settings
 
 
@@ -48,6 +50,13 @@ class _GraphQLApp(GraphQL[Context, None]):
         )
 
 
+# Zip containers (.xlsx) gain nothing from gzip and would lose their Content-Length.
+_ALREADY_COMPRESSED = (
+    *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.validate()
@@ -65,10 +74,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/exports/attendance.xlsx", attendance_xlsx),
+        Route("/exports/ranking.xlsx", ranking_xlsx),
+        Route("/exports/assessment.xlsx", assessment_xlsx),
         Route("/cards/{secretary_id:int}.pdf", card_pdf),
         Route("/cards/{secretary_id:int}.png", card_png),
         *media_routes(),
         Route("/polls/{poll_id:int}/ballots", cast_ballot_json, methods=["POST"]),
+        Route("/polls/{poll_id:int}/credentials", request_credential_json, methods=["POST"]),
         Route("/polls/{poll_id:int}/board.json", poll_board_json),
     ]
     if (settings.pwa_dist / "index.html").is_file():
@@ -80,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(GZipMiddleware, minimum_size=500, exclude_content_types=_ALREADY_COMPRESSED),
             Middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + 64 * 1024),
         ],
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"
+DEFAULT_POLL_KEY_SECRET = "dev-only-insecure-poll-key-secret"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,6 +25,7 @@ class Settings:
     app_env: str = "development"
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'zhucuntong.db'}"
     jwt_secret: str = DEFAULT_JWT_SECRET
+    poll_key_secret: str = DEFAULT_POLL_KEY_SECRET  # seals poll signing keys (services/polls/keys.py)
     jwt_issuer: str = "zhucuntong"
     jwt_audience: str = "zhucuntong-api"
     access_token_ttl: int = 15 * 60
@@ -57,6 +59,7 @@ class Settings:
             app_env=os.environ.get("APP_ENV", defaults.app_env),
             database_url=os.environ.get("DATABASE_URL", defaults.database_url),
             jwt_secret=os.environ.get("JWT_SECRET", defaults.jwt_secret),
+            poll_key_secret=os.environ.get("POLL_KEY_SECRET", defaults.poll_key_secret),
             jwt_issuer=os.environ.get("JWT_ISSUER", defaults.jwt_issuer),
             jwt_audience=os.environ.get("JWT_AUDIENCE", defaults.jwt_audience),
             access_token_ttl=_env_int("ACCESS_TOKEN_TTL", defaults.access_token_ttl),
@@ -81,3 +84,9 @@ class Settings:
             return
         if self.jwt_secret == DEFAULT_JWT_SECRET or len(self.jwt_secret) < 32:
             raise SettingsError("APP_ENV=production requires JWT_SECRET: a random secret of at least 32 characters")
+        if self.poll_key_secret == DEFAULT_POLL_KEY_SECRET or len(self.poll_key_secret) < 32:
+            raise SettingsError(
+                "APP_ENV=production requires POLL_KEY_SECRET: a random secret of at least 32 characters"
+            )
+        if self.poll_key_secret == self.jwt_secret:
+            raise SettingsError("POLL_KEY_SECRET must differ from JWT_SECRET (rotating one must not touch the other)")

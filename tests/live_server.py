@@ -29,6 +29,7 @@ def live_server(settings: Settings, *, port: int | None = None) -> Iterator[str]
         **os.environ,
         "DATABASE_URL": settings.database_url,
         "JWT_SECRET": settings.jwt_secret,
+        "POLL_KEY_SECRET": settings.poll_key_secret,
         "PWA_DIST": str(settings.pwa_dist),
         "MEDIA_DIR": str(getattr(settings, "media_dir", PROJECT_ROOT / "var" / "media")),
     }

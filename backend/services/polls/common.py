@@ -41,6 +41,11 @@ _PHASE = {
 }
 
 
+def shared_lock_sql(poll_id: int) -> str:
+    """The casting lock as an SQL expression with literal arguments (for a one-round-trip batch)."""
+    return f"pg_advisory_xact_lock_shared({_LOCK_CLASS}, {int(poll_id) % 2_147_483_647})"
+
+
 async def lock_poll(session: AsyncSession, poll_id: int, *, exclusive: bool) -> None:
     """PostgreSQL: a transaction-scoped advisory lock per poll. Casting and issuing take it
     shared; opening voting and closing take it exclusive, so no ballot or credential can land

@@ -9,13 +9,15 @@ in `issuing`; the key is erased when voting opens.
 from __future__ import annotations
 
 import asyncio
+import weakref
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Engine, event, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from backend.auth.actor import Actor
 from backend.crypto import blind_rsa
+from backend.db import SessionFactory
 from backend.errors import ErrorCode, Forbidden, InvalidInput
 from backend.models import Poll, PollStatus, PollVoter, Role
 from backend.services.access import require_role
@@ -36,7 +38,7 @@ async def request_credential(
         raise Forbidden()
     require_status(poll, PollStatus.ISSUING, "领取投票凭证")
     assert poll.encrypted_private_key is not None
-    key = keys.private_key(settings.jwt_secret, poll.key_fingerprint, poll.encrypted_private_key)
+    key = keys.private_key(settings, poll.key_fingerprint, poll.encrypted_private_key)
     modulus = key.private_numbers().public_numbers.n
     if len(blinded) != (modulus.bit_length() + 7) // 8 or int.from_bytes(blinded, "big") >= modulus:
         raise InvalidInput("盲化消息长度或取值不正确", field="blindedMessage")
@@ -72,3 +74,24 @@ def _sign(key: rsa.RSAPrivateKey, blinded: bytes) -> bytes:
 
         gmpy2.get_context().allow_release_gil = True
     return blind_rsa.blind_sign(key, blinded)
+
+
+_issuing_factories: weakref.WeakKeyDictionary[Engine, SessionFactory] = weakref.WeakKeyDictionary()
+
+
+def issuing_sessions(session_factory: SessionFactory) -> SessionFactory:
+    """Sessions for the lean credential route. PostgreSQL: on a second pool beside the app's
+    (same size, no overflow) that does not ping: the app's pool pings every connection it hands
+    out, and asyncpg's ping is `BEGIN; ; ROLLBACK` — three of a credential's eight round trips. A
+    connection found broken is invalidated by SQLAlchemy (that request fails; the flag update
+    rolls back with it). Disposed with the app's engine. SQLite: the app's own factory."""
+    engine = session_factory.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        return session_factory
+    factory = _issuing_factories.get(engine.sync_engine)
+    if factory is None:
+        size = engine.sync_engine.pool.size()
+        issuing = create_async_engine(engine.url, pool_size=size, max_overflow=0, pool_pre_ping=False)
+        factory = _issuing_factories[engine.sync_engine] = async_sessionmaker(issuing, expire_on_commit=False)
+        event.listen(engine.sync_engine, "engine_disposed", lambda _: issuing.sync_engine.dispose())
+    return factory

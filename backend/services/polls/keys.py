@@ -1,11 +1,13 @@
 """The poll's signing key at rest, and small in-process key caches.
 
 The private key (PKCS#8 DER) is sealed with AES-256-GCM under a key derived with HKDF-SHA256
-from `settings.jwt_secret` and a random per-poll salt; the associated data is the key's
-fingerprint, so a sealed key cannot be swapped onto another poll's row. Limitation: whoever
-holds both the database and the app secret can unseal it (the app must, to sign); rotating
-JWT_SECRET while a poll is issuing makes its key unusable. The sealed key is erased when voting
-opens, so after that point no one — operator included — can mint another credential.
+from `settings.poll_key_secret` (POLL_KEY_SECRET) and a random per-poll salt; the associated data
+is the key's fingerprint, so a sealed key cannot be swapped onto another poll's row. The first
+byte says which secret sealed it: 2 = POLL_KEY_SECRET; 1 = JWT_SECRET (polls created before the
+dedicated secret existed, still readable). Rotating JWT_SECRET therefore leaves open polls alone;
+rotating POLL_KEY_SECRET while a poll is issuing makes its key unusable. Limitation: whoever holds
+both the database and that secret can unseal it (the app must, to sign). The sealed key is erased
+when voting opens, so after that point no one — operator included — can mint another credential.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from backend.crypto import blind_rsa
+from backend.settings import Settings
 
 KEY_BITS = 3072
-_VERSION = b"\x01"
+_SEALED_WITH_JWT_SECRET = b"\x01"  # legacy: read, never written
+_VERSION = b"\x02"  # sealed with POLL_KEY_SECRET
 _SALT_LEN = 16
 _NONCE_LEN = 12
 _INFO = b"zhucuntong/poll-signing-key/v1"
@@ -46,8 +50,13 @@ def seal(secret: str, private_key: rsa.RSAPrivateKey, fingerprint: str) -> bytes
     return _VERSION + salt + nonce + _kek(secret, salt).encrypt(nonce, der, fingerprint.encode("ascii"))
 
 
+def sealing_secret(settings: Settings, blob: bytes) -> str:
+    """The secret that sealed `blob`, from its version byte."""
+    return settings.jwt_secret if blob[:1] == _SEALED_WITH_JWT_SECRET else settings.poll_key_secret
+
+
 def unseal(secret: str, blob: bytes, fingerprint: str) -> rsa.RSAPrivateKey:
-    if blob[:1] != _VERSION:
+    if blob[:1] not in (_VERSION, _SEALED_WITH_JWT_SECRET):
         raise ValueError("unknown sealed-key version")
     salt = blob[1 : 1 + _SALT_LEN]
     nonce = blob[1 + _SALT_LEN : 1 + _SALT_LEN + _NONCE_LEN]
@@ -99,9 +108,9 @@ def public_key(fingerprint: str, der: bytes) -> rsa.RSAPublicKey:
     return key
 
 
-def private_key(secret: str, fingerprint: str, sealed: bytes) -> rsa.RSAPrivateKey:
+def private_key(settings: Settings, fingerprint: str, sealed: bytes) -> rsa.RSAPrivateKey:
     key = private_keys.get(fingerprint)
     if key is None:
-        key = unseal(secret, sealed, fingerprint)
+        key = unseal(sealing_secret(settings, sealed), sealed, fingerprint)
         private_keys.put(fingerprint, key)
     return key

@@ -82,7 +82,7 @@ async def create_poll(
         status=PollStatus.DRAFT,
         key_fingerprint=fingerprint,
         public_key_der=blind_rsa.public_key_to_der(public_key),
-        encrypted_private_key=keys.seal(settings.jwt_secret, signing_key, fingerprint),
+        encrypted_private_key=keys.seal(settings.poll_key_secret, signing_key, fingerprint),
         created_by=actor.user_id,
     )
     session.add(poll)
