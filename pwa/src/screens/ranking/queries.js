@@ -1,6 +1,7 @@
 // GraphQL documents of the ranking screens (docs/ASSESSMENT.md; schema.graphql is authoritative).
-export const ROW = `position rank secretaryId name groupKey townshipId townshipName villageId villageName
-  targetScore satisfaction satisfactionPercent total rankable grade reasonCode reason`;
+// Only what the table shows and links to: a county's first pages are 16 groups x 20 rows.
+export const ROW = `rank secretaryId name townshipId townshipName villageId villageName
+  targetScore satisfactionPercent total rankable grade reasonCode reason`;
 export const GROUP = `groupKey label rankableCount notRankableCount excellentQuota goodQuota totalCount
   rows { ${ROW} } hasMore endCursor`;
 
