@@ -1,4 +1,7 @@
-"""Writing the audit trail (append-only; the database refuses UPDATE and DELETE)."""
+"""Writing the audit trail (append-only; the database refuses UPDATE and DELETE).
+
+`record()` only adds the event to the session; its place in the county's hash chain (seq,
+prev_hash, hash) is assigned when the session flushes (`backend.services.audit_chain`)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
 from backend.models import AuditEvent
+from backend.services import audit_chain
+
+audit_chain.install()
 
 
 def record(
