@@ -26,14 +26,21 @@ from backend.graphql.schema import build_schema
 from backend.http import BodySizeLimit, SecurityHeaders, SinglePageApp, healthz, pwa_missing, readyz
 from backend.media.routes import media_routes
 from backend.media.storage import LocalDiskStorage
+from backend.observability.endpoint import metrics_endpoint
+from backend.observability.graphql import ObserveOperations
+from backend.observability.metrics import AppMetrics
+from backend.observability.middleware import ObservabilityMiddleware
+from backend.observability.polls import counting_casts
 from backend.polls_http import cast_ballot_json, poll_board_json, request_credential_json
 from backend.settings import Settings
 
 
 class _GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, settings: Settings, session_factory: SessionFactory) -> None:
+    def __init__(self, settings: Settings, session_factory: SessionFactory, metrics: AppMetrics) -> None:
+        schema = build_schema(settings)
+        schema.extensions = (*schema.extensions, lambda: ObserveOperations(metrics))
         super().__init__(
-            build_schema(settings),
+            schema,
             graphql_ide=None if settings.is_production else "graphiql",
             allow_queries_via_get=False,
             # Bearer tokens, never cookies: a cross-site form cannot authenticate an upload.
@@ -73,10 +80,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         await engine.dispose()
 
-    graphql = _GraphQLApp(settings, session_factory)
+    metrics = AppMetrics(engine)
+    graphql = _GraphQLApp(settings, session_factory, metrics)
     routes: list[Any] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/exports/attendance.xlsx", attendance_xlsx),
         Route("/exports/ranking.xlsx", ranking_xlsx),
@@ -84,7 +93,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/cards/{secretary_id:int}.pdf", card_pdf),
         Route("/cards/{secretary_id:int}.png", card_png),
         *media_routes(),
-        Route("/polls/{poll_id:int}/ballots", cast_ballot_json, methods=["POST"]),
+        Route("/polls/{poll_id:int}/ballots", counting_casts(cast_ballot_json, metrics), methods=["POST"]),
         Route("/polls/{poll_id:int}/credentials", request_credential_json, methods=["POST"]),
         Route("/polls/{poll_id:int}/board.json", poll_board_json),
     ]
@@ -96,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(ObservabilityMiddleware, metrics=metrics),
             Middleware(SecurityHeaders),
             Middleware(GZipMiddleware, minimum_size=500, exclude_content_types=_ALREADY_COMPRESSED),
             Middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + 64 * 1024),
@@ -104,5 +114,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.metrics = metrics
     app.state.media_storage = LocalDiskStorage(settings.media_dir)  # any MediaStorage; swappable
     return app

@@ -48,7 +48,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from backend.app import create_app
+    from backend.observability.logs import configure_json_logging
 
+    configure_json_logging()
     settings = _settings()
     uvicorn.run(
         create_app(settings),
@@ -57,6 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="info",
         proxy_headers=True,
         access_log=False,
+        log_config=None,  # keep the JSON handler configured above
     )
     return 0
 
@@ -156,6 +159,36 @@ def cmd_verify_poll(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+async def _verify_audit(settings: Settings, county_code: str | None) -> int:
+    from backend.db import make_engine, make_session_factory
+    from backend.services.audit_verify import UnknownCounty, verify_audit
+
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine)() as session:
+            try:
+                reports = await verify_audit(session, county_code)
+            except UnknownCounty:
+                print(f"找不到代码为 {county_code} 的县")
+                return 2
+    finally:
+        await engine.dispose()
+    for report in reports:
+        if report.broken is None:
+            print(f"✓ {report.county_code}: {report.events} 条，链完整 (OK) · head {report.head_hash}")
+        else:
+            link = report.broken
+            print(f"✗ {report.county_code}: 第 {link.seq} 条 (id {link.event_id}) 断链 (BROKEN): {link.reason}")
+    ok = all(report.ok for report in reports)
+    print("审计链核验通过 (audit trail verified)" if ok else "审计链核验失败 (audit trail FAILED verification)")
+    return 0 if ok else 1
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    """Walk every county's audit hash chain (or one county's) and report the first broken link."""
+    return asyncio.run(_verify_audit(_settings(), args.county_code))
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -184,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     verify = sub.add_parser("verify-poll", help="re-check a poll's public board (BOARD.json) from the file alone")
     verify.add_argument("board")
     verify.set_defaults(func=cmd_verify_poll)
+    audit = sub.add_parser("verify-audit", help="check the audit trail's hash chains in the database")
+    audit.add_argument("--county-code", help="only this county (default: every county)")
+    audit.set_defaults(func=cmd_verify_audit)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -43,6 +43,7 @@ class Settings:
     db_pool_size: int = 10
     sql_echo: bool = False
     public_base_url: str = "http://127.0.0.1:8000"  # printed in QR codes; where phones reach the PWA
+    metrics_token: str = ""  # bearer token for GET /metrics; unset: production answers loopback only
 
     @property
     def is_production(self) -> bool:
@@ -73,6 +74,7 @@ class Settings:
             db_pool_size=_env_int("DB_POOL_SIZE", defaults.db_pool_size),
             sql_echo=os.environ.get("SQL_ECHO", "") == "1",
             public_base_url=os.environ.get("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
+            metrics_token=os.environ.get("METRICS_TOKEN", defaults.metrics_token),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

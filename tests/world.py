@@ -236,3 +236,46 @@ async def _problems(session: AsyncSession, world: World) -> None:
             )
         )
     await session.flush()
+
+
+async def add_village_with_secretary(
+    session: AsyncSession,
+    township: OrgUnit,
+    *,
+    name: str,
+    code: str,
+    secretary_name: str,
+    phone: str,
+    unit_type: UnitType = UnitType.TOWNSHIP,
+    mode: StationMode = StationMode.LIAISON,
+    cadre_class: CadreClass = CadreClass.DEPUTY_SECTION_AND_BELOW,
+    dispatch_unit: str = "县局",
+    term: tuple[date, date] = (date(2026, 1, 1), date(2027, 12, 31)),
+) -> tuple[OrgUnit, SecretaryProfile]:
+    """One more village of `township` with its first secretary (tests that grow the world)."""
+    village = OrgUnit(
+        kind=OrgKind.VILLAGE,
+        name=name,
+        code=code,
+        parent_id=township.id,
+        county_id=township.county_id,
+        township_id=township.id,
+    )
+    session.add(village)
+    await session.flush()
+    profile = SecretaryProfile(
+        name=secretary_name,
+        gender=Gender.MALE,
+        phone=phone,
+        dispatch_unit=dispatch_unit,
+        unit_type=unit_type,
+        mode=mode,
+        cadre_class=cadre_class,
+        village_id=village.id,
+        county_id=township.county_id,
+        term_start=term[0],
+        term_end=term[1],
+    )
+    session.add(profile)
+    await session.flush()
+    return village, profile

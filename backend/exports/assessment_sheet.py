@@ -32,8 +32,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from backend.auth.actor import Actor
-from backend.errors import DomainError, Forbidden, NotFound
+from backend.errors import DomainError, Forbidden
 from backend.exports.groups import group_label, sheet_name
+from backend.exports.scope import township_in_county
 from backend.exports.streaming import (
     BORDER,
     CellMaker,
@@ -48,7 +49,6 @@ from backend.exports.streaming import (
 from backend.models import (
     Assessment,
     AssessmentItemScore,
-    OrgKind,
     OrgUnit,
     Role,
     RubricVersion,
@@ -131,13 +131,7 @@ async def authorize_assessment_export(
         if township_id is not None and township_id != actor.township_id:
             raise Forbidden()
         township_id = actor.township_id
-    township: OrgUnit | None = None
-    if township_id is not None:
-        township = await session.get(OrgUnit, township_id)
-        if township is None or township.kind is not OrgKind.TOWNSHIP:
-            raise NotFound("镇（街道）不存在")
-        if township.county_id != actor.county_id:
-            raise Forbidden()
+    township = await township_in_county(session, actor, township_id)
     county = await session.get(OrgUnit, actor.county_id)
     assert county is not None
     return AssessmentExport(

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from backend.auth.actor import Actor
 from backend.errors import DomainError, Forbidden, InvalidInput, NotFound
 from backend.exports.groups import group_label, group_order, sheet_name
+from backend.exports.scope import township_in_county
 from backend.exports.streaming import (
     CellMaker,
     error_response,
@@ -34,7 +35,7 @@ from backend.exports.streaming import (
     write_xlsx,
     xlsx_response,
 )
-from backend.models import Grade, OrgKind, OrgUnit, RankingSnapshot, RankingSnapshotRow, Role
+from backend.models import Grade, OrgUnit, RankingSnapshot, RankingSnapshotRow, Role
 from backend.services.access import require_role
 from backend.services.attendance.common import SHANGHAI
 from backend.services.ranking.compute import iter_ranking
@@ -113,13 +114,7 @@ async def authorize_ranking_export(
         if township_id is not None and township_id != actor.township_id:
             raise Forbidden("实时排名只能导出本镇（街道）的第一书记")
         township_id = actor.township_id
-    township: OrgUnit | None = None
-    if township_id is not None:
-        township = await session.get(OrgUnit, township_id)
-        if township is None or township.kind is not OrgKind.TOWNSHIP:
-            raise NotFound("镇（街道）不存在")
-        if township.county_id != actor.county_id:
-            raise Forbidden()
+    township = await township_in_county(session, actor, township_id)
     county = await session.get(OrgUnit, actor.county_id)
     assert county is not None
     return RankingExport(

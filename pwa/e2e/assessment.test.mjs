@@ -8,7 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, graphqlClient, PASSWORD, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, loginAs, graphqlClient, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
 import { Q_ASSESSMENTS, Q_ASSESSMENT, M_SCORE } from '../src/screens/assessment/queries.js';
 import { Q_SNAPSHOTS } from '../src/screens/ranking/queries.js';
 
@@ -30,13 +30,7 @@ async function newPage() {
   return page;
 }
 
-async function login(page, phone) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('page-title').waitFor();
-}
+const login = (page, phone) => loginAs(page, server.url, phone);
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `7x-${name}.png`), fullPage: true });
 

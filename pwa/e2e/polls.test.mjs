@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, graphqlClient, PASSWORD, SHOTS, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, loginAs, graphqlClient, SHOTS, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
 
 const ACCOUNTS = { township: '13800000011', village: '13810000001', member: '13820000001' };
 const RUN = Date.now().toString(36).slice(-5);
@@ -36,13 +36,7 @@ async function newPage(opts = {}) {
   return page;
 }
 
-async function login(page, phone) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('page-title').waitFor();
-}
+const login = (page, phone) => loginAs(page, server.url, phone);
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `9x-${name}.png`), fullPage: true });
 

@@ -8,7 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { startServer, graphqlClient, PASSWORD, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, loginAs, graphqlClient, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
 
 const ACCOUNTS = { county: '13800000001', township: '13800000011', village: '13810000001', member: '13820000001' };
 const RUN = Date.now().toString(36).slice(-5);
@@ -68,13 +68,7 @@ async function newPage(opts = {}) {
   return page;
 }
 
-async function login(page, phone) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('page-title').waitFor();
-}
+const login = (page, phone) => loginAs(page, server.url, phone);
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `8x-${name}.png`), fullPage: true });
 

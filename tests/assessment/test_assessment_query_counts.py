@@ -8,11 +8,11 @@ from datetime import date
 from starlette.applications import Starlette
 
 from backend.db import SessionFactory
-from backend.models import CadreClass, FilingKind, Gender, OrgKind, OrgUnit, SecretaryProfile, StationMode, UnitType
+from backend.models import CadreClass, FilingKind, StationMode, UnitType
 from tests.assessment.helpers import ASSESSMENT, PERIOD, SCORE, add_filings, all_in_2025, perfect_record
 from tests.conftest import GraphQLClient
 from tests.test_query_counts import count_queries
-from tests.world import World
+from tests.world import World, add_village_with_secretary
 
 LIST = """query($p: String!) { assessments(period: $p, first: 50) { totalCount pageInfo { hasNextPage endCursor }
   edges { node { secretary { name mode village { name } } villageName townshipName assessorRole canScore status
@@ -31,31 +31,19 @@ async def _more_secretaries(session_factory: SessionFactory, world: World, n: in
     async with session_factory.begin() as session:
         for i in range(n):
             township = world.units["T1" if i % 2 else "T2"]
-            village = OrgUnit(
-                kind=OrgKind.VILLAGE,
+            _, profile = await add_village_with_secretary(
+                session,
+                township,
                 name=f"加村{i}",
                 code=f"X{i}",
-                parent_id=township.id,
-                county_id=township.county_id,
-                township_id=township.id,
-            )
-            session.add(village)
-            await session.flush()
-            profile = SecretaryProfile(
-                name=f"加书记{i}",
-                gender=Gender.MALE,
+                secretary_name=f"加书记{i}",
                 phone=f"1370000{i:04d}",
-                dispatch_unit="县财政局",
                 unit_type=UnitType.MUNICIPAL,
                 mode=StationMode.RESIDENT,
                 cadre_class=CadreClass.SECTION_CHIEF,
-                village_id=village.id,
-                county_id=township.county_id,
-                term_start=date(2025, 1, 1),
-                term_end=date(2025, 12, 31),
+                dispatch_unit="县财政局",
+                term=(date(2025, 1, 1), date(2025, 12, 31)),
             )
-            session.add(profile)
-            await session.flush()
             ids.append(profile.id)
     return ids
 

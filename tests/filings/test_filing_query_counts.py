@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 
 from backend.db import SessionFactory
 from backend.models import (
-    CadreClass,
     Filing,
     FilingKind,
     FilingStatus,
-    Gender,
-    OrgKind,
-    OrgUnit,
-    SecretaryProfile,
-    StationMode,
-    UnitType,
 )
 from tests.conftest import GraphQLClient
 from tests.test_query_counts import count_queries
-from tests.world import World
+from tests.world import World, add_village_with_secretary
 
 QUEUE = """{ reviewQueue(first: 50) { totalCount edges { node { id kind title submittedAt accuracyM
   household { code } photos { thumbUrl } secretary { name village { name } } history { action actorName } } } } }"""
@@ -35,31 +28,9 @@ async def _add_secretaries(session_factory: SessionFactory, world: World, count:
     now = datetime.now(UTC)
     async with session_factory.begin() as session:
         for n in range(count):
-            village = OrgUnit(
-                kind=OrgKind.VILLAGE,
-                name=f"加村{n}",
-                code=f"X{n}",
-                parent_id=township.id,
-                county_id=township.county_id,
-                township_id=township.id,
+            village, profile = await add_village_with_secretary(
+                session, township, name=f"加村{n}", code=f"X{n}", secretary_name=f"书记{n}", phone=f"1370000{n:04d}"
             )
-            session.add(village)
-            await session.flush()
-            profile = SecretaryProfile(
-                name=f"书记{n}",
-                gender=Gender.MALE,
-                phone=f"1370000{n:04d}",
-                dispatch_unit="县局",
-                unit_type=UnitType.TOWNSHIP,
-                mode=StationMode.LIAISON,
-                cadre_class=CadreClass.DEPUTY_SECTION_AND_BELOW,
-                village_id=village.id,
-                county_id=township.county_id,
-                term_start=date(2026, 1, 1),
-                term_end=date(2027, 12, 31),
-            )
-            session.add(profile)
-            await session.flush()
             session.add(
                 Filing(
                     id=str(uuid.uuid4()),

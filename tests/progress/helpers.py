@@ -7,19 +7,12 @@ from datetime import UTC, date, datetime
 
 from backend.db import SessionFactory
 from backend.models import (
-    CadreClass,
     Filing,
     FilingKind,
     FilingStatus,
-    Gender,
     Household,
-    OrgKind,
-    OrgUnit,
-    SecretaryProfile,
-    StationMode,
-    UnitType,
 )
-from tests.world import World
+from tests.world import World, add_village_with_secretary
 
 
 def filing(
@@ -60,34 +53,14 @@ async def add_villages(session_factory: SessionFactory, world: World, count: int
     now = datetime.now(UTC)
     async with session_factory.begin() as session:
         for n in range(count):
-            village = OrgUnit(
-                kind=OrgKind.VILLAGE,
-                name=f"新村{n}",
-                code=f"P{n}",
-                parent_id=township.id,
-                county_id=township.county_id,
-                township_id=township.id,
-            )
-            session.add(village)
-            await session.flush()
-            profile = SecretaryProfile(
-                name=f"新书记{n}",
-                gender=Gender.MALE,
-                phone=f"1371111{n:04d}",
-                dispatch_unit="县局",
-                unit_type=UnitType.TOWNSHIP,
-                mode=StationMode.LIAISON,
-                cadre_class=CadreClass.DEPUTY_SECTION_AND_BELOW,
-                village_id=village.id,
-                county_id=township.county_id,
-                term_start=date(2026, 1, 1),
-                term_end=date(2027, 12, 31),
+            village, profile = await add_village_with_secretary(
+                session, township, name=f"新村{n}", code=f"P{n}", secretary_name=f"新书记{n}", phone=f"1371111{n:04d}"
             )
             households = [
                 Household(village_id=village.id, code=f"P{n}-{i}", head_name=f"户主{i}", member_count=2, address="一组")
                 for i in range(2)
             ]
-            session.add_all([profile, *households])
+            session.add_all(households)
             await session.flush()
             session.add(
                 Filing(

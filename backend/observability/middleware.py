@@ -1,0 +1,61 @@
+"""One pure-ASGI middleware: request id in and out, HTTP metrics, one JSON access line per request."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.observability.context import RequestInfo, current_request, request_id_from
+from backend.observability.labels import method, route_template, status_class
+from backend.observability.metrics import AppMetrics
+
+access_log = logging.getLogger("zhucuntong.access")
+
+# Casting and credential requests are never logged: a timestamped line per ballot or per
+# credential could be joined with other records to tell who voted when.
+SILENT_ROUTES = frozenset({"/polls/{poll_id}/ballots", "/polls/{poll_id}/credentials"})
+
+
+class ObservabilityMiddleware:
+    def __init__(self, app: ASGIApp, metrics: AppMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        info = RequestInfo(request_id_from(Headers(scope=scope).get("x-request-id")))
+        token = current_request.set(info)
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", info.request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            self._record(scope, info, status, elapsed)
+            current_request.reset(token)
+
+    def _record(self, scope: Scope, info: RequestInfo, status: int, elapsed: float) -> None:
+        route = route_template(scope)
+        verb = method(scope["method"])
+        self.metrics.http_requests.inc(route, verb, status_class(status))
+        self.metrics.http_duration.observe(elapsed, route)
+        if info.silent or route in SILENT_ROUTES or not access_log.isEnabledFor(logging.INFO):
+            return
+        extra = {"method": verb, "route": route, "status": status, "duration_ms": round(elapsed * 1000, 2)}
+        if info.operation:
+            extra["operation"] = info.operation
+        access_log.info("request", extra=extra)
