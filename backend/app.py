@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -69,6 +70,23 @@ _ALREADY_COMPRESSED = (
 )
 
 
+def _cors(settings: Settings) -> list[Middleware]:
+    """Browsers on the listed origins may call the API (bearer tokens, never cookies); no one else."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID"],
+            allow_credentials=False,
+            max_age=600,
+        )
+    ]
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.validate()
@@ -106,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             Middleware(ObservabilityMiddleware, metrics=metrics),
+            *_cors(settings),
             Middleware(SecurityHeaders),
             Middleware(GZipMiddleware, minimum_size=500, exclude_content_types=_ALREADY_COMPRESSED),
             Middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + 64 * 1024),

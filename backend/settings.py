@@ -44,6 +44,7 @@ class Settings:
     sql_echo: bool = False
     public_base_url: str = "http://127.0.0.1:8000"  # printed in QR codes; where phones reach the PWA
     metrics_token: str = ""  # bearer token for GET /metrics; unset: production answers loopback only
+    cors_origins: tuple[str, ...] = ()  # other sites' origins allowed to call the API from a browser
 
     @property
     def is_production(self) -> bool:
@@ -75,6 +76,9 @@ class Settings:
             sql_echo=os.environ.get("SQL_ECHO", "") == "1",
             public_base_url=os.environ.get("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
             metrics_token=os.environ.get("METRICS_TOKEN", defaults.metrics_token),
+            cors_origins=tuple(
+                o.strip().rstrip("/") for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
+            ),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -90,5 +94,8 @@ class Settings:
             raise SettingsError(
                 "APP_ENV=production requires POLL_KEY_SECRET: a random secret of at least 32 characters"
             )
+        for origin in self.cors_origins:
+            if not origin.startswith("https://") or "*" in origin:
+                raise SettingsError(f"CORS_ORIGINS must list exact https:// origins in production, not {origin!r}")
         if self.poll_key_secret == self.jwt_secret:
             raise SettingsError("POLL_KEY_SECRET must differ from JWT_SECRET (rotating one must not touch the other)")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import jwt
 import pytest
+from jwt.warnings import InsecureKeyLengthWarning
 
 from backend.app import create_app
 from backend.auth.tokens import ALGORITHM
@@ -168,3 +170,40 @@ async def test_unsigned_and_wrong_key_tokens_are_refused(gql: GraphQLClient, wor
     for forged in (jwt.encode(claims, None, algorithm="none"), jwt.encode(claims, "x" * 40, algorithm="HS256")):
         result = await gql.execute(ME, token=forged)
         assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize("algorithm", ["HS384", "HS512"])
+async def test_other_algorithms_with_the_right_secret_are_refused(
+    gql: GraphQLClient, world: World, settings: Settings, algorithm: str
+) -> None:
+    """Algorithm confusion: only HS256 is accepted, whatever the header says."""
+    good = (await _login(gql, world.users["county"].phone))["accessToken"]
+    claims = jwt.decode(good, options={"verify_signature": False})
+    with warnings.catch_warnings():  # the attacker does not care that the key is short for HS512
+        warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+        forged = jwt.encode(claims, settings.jwt_secret, algorithm=algorithm)
+    result = await gql.execute(ME, token=forged)
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize("claim", ["aud", "iss", "exp", "role", "cty"])
+async def test_tokens_missing_a_required_claim_are_refused(
+    gql: GraphQLClient, world: World, settings: Settings, claim: str
+) -> None:
+    good = (await _login(gql, world.users["county"].phone))["accessToken"]
+    claims = jwt.decode(good, options={"verify_signature": False})
+    del claims[claim]
+    forged = jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
+    result = await gql.execute(ME, token=forged)
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_raised_role_needs_the_secret(gql: GraphQLClient, world: World) -> None:
+    """A village user cannot promote itself: the edited token's signature no longer verifies."""
+    good = (await _login(gql, world.users["village"].phone))["accessToken"]
+    header, payload, signature = good.split(".")
+    claims = jwt.decode(good, options={"verify_signature": False})
+    claims["role"] = "county"
+    forged_payload = jwt.encode(claims, "unused-key-of-32-characters-long!", algorithm=ALGORITHM).split(".")[1]
+    result = await gql.execute(ME, token=f"{header}.{forged_payload}.{signature}")
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
