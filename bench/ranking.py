@@ -33,8 +33,8 @@ from backend.app import create_app
 from backend.auth.actor import Actor
 from backend.auth.tokens import issue_access_token
 from backend.models import Role
+from backend.services.assessment.common import parse_period
 from backend.services.county_settings import DEFAULT_RULES
-from backend.services.ranking.groups import parse_period
 from backend.services.ranking.sql import Cut, live_statement
 from backend.settings import Settings
 from bench._poll_world import database
@@ -59,7 +59,7 @@ def raw_statement(county_id: int, per_group: int | None) -> tuple[str, list[obje
     period = parse_period(PERIOD)
     params: dict[str, object] = {
         "period": PERIOD,
-        "period_first": period.first_day,
+        "period_first": period.start,
         "period_last": period.last_day,
         "excellent_pct": DEFAULT_RULES.excellent_quota_pct,
         "good_pct": DEFAULT_RULES.good_quota_pct,

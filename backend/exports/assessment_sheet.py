@@ -56,8 +56,9 @@ from backend.models import (
     StationMode,
 )
 from backend.services.access import require_role
+from backend.services.assessment.common import Period, parse_period
 from backend.services.attendance.common import SHANGHAI
-from backend.services.ranking.groups import ALL_GROUPS, GroupKey, Period, parse_period
+from backend.services.ranking.groups import ALL_GROUPS, GroupKey
 
 CHUNK_ROWS = 500
 PARTS = {
@@ -99,11 +100,11 @@ class AssessmentExport:
 
     @property
     def title(self) -> str:
-        return f"{self.scope_name}{self.period.value}年度第一书记组织工作目标考评汇总表"
+        return f"{self.scope_name}{self.period.text}年度第一书记组织工作目标考评汇总表"
 
     @property
     def filename(self) -> str:
-        return f"{self.scope_name}-第一书记目标考评表-{self.period.value}.xlsx"
+        return f"{self.scope_name}-第一书记目标考评表-{self.period.text}.xlsx"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,11 +175,11 @@ def item_columns(versions: Sequence[Sequence[dict[str, Any]]]) -> list[ItemColum
 async def load_item_columns(session: AsyncSession, export: AssessmentExport) -> list[ItemColumn]:
     """Columns from the rubric versions used this period plus the latest one (newest first)."""
     used = select(Assessment.rubric_version_id).where(
-        Assessment.county_id == export.county_id, Assessment.period == export.period.value
+        Assessment.county_id == export.county_id, Assessment.period == export.period.text
     )
     latest = (
         select(RubricVersion.id)
-        .where(RubricVersion.county_id == export.county_id, RubricVersion.period == export.period.value)
+        .where(RubricVersion.county_id == export.county_id, RubricVersion.period == export.period.text)
         .order_by(RubricVersion.version.desc())
         .limit(1)
         .scalar_subquery()
@@ -235,14 +236,14 @@ async def assessment_line_chunks(
         .join(township, township.id == village.township_id)
         .outerjoin(
             Assessment,
-            and_(Assessment.secretary_id == SecretaryProfile.id, Assessment.period == export.period.value),
+            and_(Assessment.secretary_id == SecretaryProfile.id, Assessment.period == export.period.text),
         )
         .where(
             SecretaryProfile.county_id == export.county_id,
             or_(
                 and_(
                     SecretaryProfile.term_start <= export.period.last_day,
-                    SecretaryProfile.term_end >= export.period.first_day,
+                    SecretaryProfile.term_end >= export.period.start,
                 ),
                 Assessment.id.is_not(None),
             ),

@@ -37,9 +37,10 @@ from backend.exports.streaming import (
 )
 from backend.models import Grade, OrgUnit, RankingSnapshot, RankingSnapshotRow, Role
 from backend.services.access import require_role
+from backend.services.assessment.common import parse_period
 from backend.services.attendance.common import SHANGHAI
 from backend.services.ranking.compute import iter_ranking
-from backend.services.ranking.groups import parse_group_key, parse_period
+from backend.services.ranking.groups import parse_group_key
 from backend.services.ranking.rows import RankingRow
 
 CHUNK_ROWS = 1000
@@ -98,7 +99,7 @@ async def authorize_ranking_export(
     """Check the parameters and the caller's right to them; a township user's live export is
     limited to its own township."""
     actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
-    period = parse_period(period).value
+    period = parse_period(period).text
     if group_key is not None:
         group_key = parse_group_key(group_key).key
     snapshot: RankingSnapshot | None = None

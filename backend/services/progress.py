@@ -100,7 +100,7 @@ async def duty_progress(
     else:
         secretary = await access_secretary(session, actor, secretary_id)
     rules = await rules_for(session, secretary.county_id)
-    (progress,) = await _progress_for(session, [secretary], rules, today or date.today())
+    (progress,) = await progress_for(session, [secretary], rules, today or date.today())
     return progress
 
 
@@ -122,10 +122,10 @@ async def township_progress(
     chosen = await current_secretaries(session, list(village_names), today)
     secretaries = sorted(chosen.values(), key=lambda s: s.village_id)
     rules = await rules_for(session, township.county_id or township.id)
-    return TownshipProgress(township, await _progress_for(session, secretaries, rules, today), village_names)
+    return TownshipProgress(township, await progress_for(session, secretaries, rules, today), village_names)
 
 
-async def _progress_for(
+async def progress_for(
     session: AsyncSession, secretaries: Sequence[SecretaryProfile], rules: CountyRules, today: date
 ) -> list[DutyProgress]:
     if not secretaries:

@@ -40,6 +40,10 @@ class Period:
         """The first day after the period."""
         return date(self.year + 1, 1, 1)
 
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 12, 31)
+
 
 def parse_period(value: str, field: str = "period") -> Period:
     text = (value or "").strip()

@@ -27,10 +27,10 @@ from backend.auth.actor import Actor
 from backend.errors import Forbidden, NotFound
 from backend.models import CheckIn, Grade, OrgKind, OrgUnit, RankingSnapshot, RankingSnapshotRow, Role, SecretaryProfile
 from backend.services.access import require_role
+from backend.services.assessment.common import Period, parse_period
 from backend.services.county_settings import rules_for
-from backend.services.progress import _progress_for
+from backend.services.progress import progress_for
 from backend.services.ranking.compute import fetch_live, live_scope, to_row
-from backend.services.ranking.groups import Period, parse_period
 from backend.services.ranking.rows import RankingRow
 from backend.services.ranking.sql import Cut
 
@@ -97,7 +97,7 @@ def _mean(values: list[float]) -> float | None:
 async def _stationed_days(session: AsyncSession, county_id: int, period: Period) -> dict[int, int]:
     """Distinct (secretary, Beijing day) pairs inside the geofence, per township, for secretaries
     in post during the period."""
-    start = datetime.combine(period.first_day, time(), SHANGHAI).astimezone(UTC)
+    start = datetime.combine(period.start, time(), SHANGHAI).astimezone(UTC)
     end = datetime.combine(period.last_day + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
     if session.get_bind().dialect.name == "postgresql":
         day = cast(func.timezone("Asia/Shanghai", CheckIn.at), Date)
@@ -112,7 +112,7 @@ async def _stationed_days(session: AsyncSession, county_id: int, period: Period)
             CheckIn.at >= start,
             CheckIn.at < end,
             SecretaryProfile.term_start <= period.last_day,
-            SecretaryProfile.term_end >= period.first_day,
+            SecretaryProfile.term_end >= period.start,
         )
         .distinct()
         .subquery()
@@ -135,7 +135,7 @@ async def township_comparison(
         await session.scalars(select(SecretaryProfile).where(SecretaryProfile.id.in_([r.secretary_id for r in rows])))
     )
     as_of = min(today or date.today(), parsed.last_day)
-    progress = await _progress_for(session, profiles, await rules_for(session, county_id), as_of)
+    progress = await progress_for(session, profiles, await rules_for(session, county_id), as_of)
     done = {p.secretary.id: (p.completed_count, len(p.duties)) for p in progress}
     days = await _stationed_days(session, county_id, parsed)
 

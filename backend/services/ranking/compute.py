@@ -23,8 +23,9 @@ from backend.auth.actor import Actor
 from backend.errors import Forbidden, InvalidInput
 from backend.models import Grade, OrgKind, Role
 from backend.services.access import access_org_unit, require_role
+from backend.services.assessment.common import Period, parse_period
 from backend.services.county_settings import CountyRules, rules_for
-from backend.services.ranking.groups import GroupKey, Period, parse_group_key, parse_period
+from backend.services.ranking.groups import GroupKey, parse_group_key
 from backend.services.ranking.reasons import reason_text
 from backend.services.ranking.rows import RankingRow
 from backend.services.ranking.sql import Cut, live_statement
@@ -124,8 +125,8 @@ def to_row(m: Mapping[str, Any], rules: CountyRules | None) -> RankingRow:
 
 def _live_params(period: Period, rules: CountyRules, group: GroupKey | None) -> dict[str, object]:
     params: dict[str, object] = {
-        "period": period.value,
-        "period_first": period.first_day,
+        "period": period.text,
+        "period_first": period.start,
         "period_last": period.last_day,
         "excellent_pct": rules.excellent_quota_pct,
         "good_pct": rules.good_quota_pct,
@@ -218,7 +219,7 @@ async def ranking_first_pages(
     rules = await rules_for(session, scope.county_id)
     cut = Cut(township_id=scope.township_id, search=clean_search(search), per_group=first)
     records = await fetch_live(session, scope.county_id, parsed, rules, cut, group)
-    return RankingView(scope.county_id, parsed.value, scope.township_id, rules, group_pages(records, rules))
+    return RankingView(scope.county_id, parsed.text, scope.township_id, rules, group_pages(records, rules))
 
 
 async def ranking_group_page(

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
 
 from backend.errors import InvalidInput
 from backend.models import CadreClass, StationMode, UnitType
@@ -52,28 +50,3 @@ def parse_group_key(value: str, field: str = "groupKey") -> GroupKey:
         return GroupKey(UnitType(unit_type), StationMode(mode), CadreClass(cadre_class))
     except ValueError as exc:
         raise InvalidInput("分组格式不正确，应为 派出单位类型:驻村方式:干部类别", field=field) from exc
-
-
-_YEAR = re.compile(r"^\d{4}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """An assessment period: a year, as poll periods are ("2026")."""
-
-    value: str
-
-    @property
-    def first_day(self) -> date:
-        return date(int(self.value), 1, 1)
-
-    @property
-    def last_day(self) -> date:
-        return date(int(self.value), 12, 31)
-
-
-def parse_period(value: str, field: str = "period") -> Period:
-    value = (value or "").strip()
-    if not _YEAR.match(value) or not 2000 <= int(value) <= 2100:
-        raise InvalidInput("考核周期应为四位年份，如 2026", field=field)
-    return Period(value)

@@ -21,10 +21,10 @@ from backend.errors import InvalidState
 from backend.models import BoardEntry, RankingSnapshot, RankingSnapshotRow, Role, RubricVersion
 from backend.services import audit
 from backend.services.access import require_role
+from backend.services.assessment.common import parse_period
 from backend.services.county_settings import CountyRules, rules_for
 from backend.services.polls.board import canonical
 from backend.services.ranking.compute import fetch_live, to_row
-from backend.services.ranking.groups import parse_period
 from backend.services.ranking.rows import RankingRow
 from backend.services.ranking.sql import Cut
 
@@ -107,8 +107,8 @@ async def publish_ranking(session: AsyncSession, actor: Actor | None, period: st
     used = rules_used(rules)
     snapshot = RankingSnapshot(
         county_id=actor.county_id,
-        period=parsed.value,
-        sha256=snapshot_digest(actor.county_id, parsed.value, rows, rubric_versions, board_heads, used),
+        period=parsed.text,
+        sha256=snapshot_digest(actor.county_id, parsed.text, rows, rubric_versions, board_heads, used),
         rubric_versions=rubric_versions,
         board_heads=board_heads,
         rules=used,
@@ -125,6 +125,6 @@ async def publish_ranking(session: AsyncSession, actor: Actor | None, period: st
         entity="ranking_snapshot",
         entity_id=snapshot.id,
         action="publish",
-        detail={"period": parsed.value, "rows": len(rows), "sha256": snapshot.sha256},
+        detail={"period": parsed.text, "rows": len(rows), "sha256": snapshot.sha256},
     )
     return snapshot

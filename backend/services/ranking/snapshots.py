@@ -18,8 +18,9 @@ from backend.auth.actor import Actor
 from backend.errors import Forbidden, InvalidInput, NotFound
 from backend.models import RankingSnapshot, Role
 from backend.services.access import STAFF_ROLES, require_role, require_secretary
+from backend.services.assessment.common import parse_period
 from backend.services.ranking.compute import GroupPage, clean_search, group_pages, to_row
-from backend.services.ranking.groups import parse_group_key, parse_period
+from backend.services.ranking.groups import parse_group_key
 from backend.services.ranking.rows import RankingRow
 from backend.services.ranking.sql import Cut, snapshot_statement
 
@@ -37,7 +38,7 @@ async def list_snapshots(
     actor = require_role(actor, *STAFF_ROLES)
     stmt = select(RankingSnapshot).where(RankingSnapshot.county_id == actor.county_id)
     if period is not None:
-        stmt = stmt.where(RankingSnapshot.period == parse_period(period).value)
+        stmt = stmt.where(RankingSnapshot.period == parse_period(period).text)
     return list(await session.scalars(stmt.order_by(RankingSnapshot.id.desc()).limit(200)))
 
 
