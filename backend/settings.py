@@ -45,6 +45,14 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"  # printed in QR codes; where phones reach the PWA
     metrics_token: str = ""  # bearer token for GET /metrics; unset: production answers loopback only
     cors_origins: tuple[str, ...] = ()  # other sites' origins allowed to call the API from a browser
+    redis_url: str = ""  # shared rate-limit counters across processes; empty: counted in this process only
+    media_storage: str = "disk"  # "disk" (MEDIA_DIR) or "s3" (an S3-compatible object store)
+    s3_endpoint_url: str = ""  # e.g. http://minio:9000; empty: the AWS default for the region
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_prefix: str = ""  # key prefix inside the bucket, e.g. "media/"
 
     @property
     def is_production(self) -> bool:
@@ -79,6 +87,14 @@ class Settings:
             cors_origins=tuple(
                 o.strip().rstrip("/") for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
             ),
+            redis_url=os.environ.get("REDIS_URL", defaults.redis_url),
+            media_storage=os.environ.get("MEDIA_STORAGE", defaults.media_storage),
+            s3_endpoint_url=os.environ.get("S3_ENDPOINT_URL", defaults.s3_endpoint_url),
+            s3_bucket=os.environ.get("S3_BUCKET", defaults.s3_bucket),
+            s3_region=os.environ.get("S3_REGION", defaults.s3_region),
+            s3_access_key_id=os.environ.get("S3_ACCESS_KEY_ID", defaults.s3_access_key_id),
+            s3_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY", defaults.s3_secret_access_key),
+            s3_prefix=os.environ.get("S3_PREFIX", defaults.s3_prefix),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

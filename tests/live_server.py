@@ -23,7 +23,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(settings: Settings, *, port: int | None = None) -> Iterator[str]:
+def live_server(
+    settings: Settings, *, port: int | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Serve `settings` on loopback; `extra_env` adds or overrides environment variables."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -32,6 +35,7 @@ def live_server(settings: Settings, *, port: int | None = None) -> Iterator[str]
         "POLL_KEY_SECRET": settings.poll_key_secret,
         "PWA_DIST": str(settings.pwa_dist),
         "MEDIA_DIR": str(getattr(settings, "media_dir", PROJECT_ROOT / "var" / "media")),
+        **(extra_env or {}),
     }
     log = tempfile.NamedTemporaryFile(prefix="live-server-", suffix=".log", delete=False)
     process = subprocess.Popen(
