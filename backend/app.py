@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from backend import unavailable
 from backend.cards.http import card_pdf, card_png
 from backend.db import SessionFactory, make_engine, make_session_factory
 from backend.exports.assessment_sheet import assessment_xlsx
@@ -24,20 +25,32 @@ from backend.exports.attendance_sheet import attendance_xlsx
 from backend.exports.ranking_sheet import ranking_xlsx
 from backend.graphql.context import Context, bearer_token
 from backend.graphql.schema import build_schema
-from backend.http import BodySizeLimit, SecurityHeaders, SinglePageApp, healthz, pwa_missing, readyz
+from backend.http import (
+    BodySizeLimit,
+    DatabaseUnavailable,
+    GraphQLBodyLimit,
+    SecurityHeaders,
+    SinglePageApp,
+    healthz,
+    pwa_missing,
+    readyz,
+)
 from backend.media.routes import media_routes
-from backend.media.storage import LocalDiskStorage
+from backend.media.storage_factory import media_storage_from_settings
 from backend.observability.endpoint import metrics_endpoint
 from backend.observability.graphql import ObserveOperations
 from backend.observability.metrics import AppMetrics
 from backend.observability.middleware import ObservabilityMiddleware
 from backend.observability.polls import counting_casts
 from backend.polls_http import cast_ballot_json, poll_board_json, request_credential_json
+from backend.ratelimit import RateLimits, address_subject
 from backend.settings import Settings
 
 
 class _GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, settings: Settings, session_factory: SessionFactory, metrics: AppMetrics) -> None:
+    def __init__(
+        self, settings: Settings, session_factory: SessionFactory, metrics: AppMetrics, rate_limits: RateLimits
+    ) -> None:
         schema = build_schema(settings)
         schema.extensions = (*schema.extensions, lambda: ObserveOperations(metrics))
         super().__init__(
@@ -49,6 +62,20 @@ class _GraphQLApp(GraphQL[Context, None]):
         )
         self._settings = settings
         self._session_factory = session_factory
+        self._rate_limits = rate_limits
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if _database_unavailable(response_data):
+            response.status_code = 503  # clients and proxies know to come back later
+            response.headers.update(unavailable.HEADERS)
+        return response
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return json.loads(data)
+        except RecursionError as exc:  # "[[[[…" nested past the parser's limit: a bad request (400), not a crash
+            raise json.JSONDecodeError("JSON nested too deeply", "", 0) from exc
 
     def encode_json(self, data: object) -> bytes:
         # Chinese text as UTF-8, not \uXXXX escapes: half the bytes on a slow network.
@@ -59,8 +86,18 @@ class _GraphQLApp(GraphQL[Context, None]):
             settings=self._settings,
             session_factory=self._session_factory,
             bearer_token=bearer_token(request.headers.get("authorization")),
+            rate_limits=self._rate_limits.for_client(address_subject(request.client and request.client.host)),
             carries_identity="authorization" in request.headers or "cookie" in request.headers,
         )
+
+
+def _database_unavailable(response_data: Any) -> bool:
+    results = response_data if isinstance(response_data, list) else [response_data]
+    return any(
+        (error.get("extensions") or {}).get("code") == unavailable.CODE
+        for result in results
+        for error in result.get("errors") or ()
+    )
 
 
 # Zip containers (.xlsx) gain nothing from gzip and would lose their Content-Length.
@@ -96,24 +133,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        await rate_limits.close()
         await engine.dispose()
 
     metrics = AppMetrics(engine)
-    graphql = _GraphQLApp(settings, session_factory, metrics)
+    rate_limits = RateLimits.from_settings(settings, metrics.registry)
+    graphql = _GraphQLApp(settings, session_factory, metrics, rate_limits)
+    upload_limit = settings.max_upload_bytes + 64 * 1024  # the file plus its multipart framing
     routes: list[Any] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", GraphQLBodyLimit(graphql, upload_limit), methods=["GET", "POST"]),
         Route("/exports/attendance.xlsx", attendance_xlsx),
         Route("/exports/ranking.xlsx", ranking_xlsx),
         Route("/exports/assessment.xlsx", assessment_xlsx),
-        Route("/cards/{secretary_id:int}.pdf", card_pdf),
-        Route("/cards/{secretary_id:int}.png", card_png),
+        Route("/cards/{secretary_id:id}.pdf", card_pdf),
+        Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),
-        Route("/polls/{poll_id:int}/ballots", counting_casts(cast_ballot_json, metrics), methods=["POST"]),
-        Route("/polls/{poll_id:int}/credentials", request_credential_json, methods=["POST"]),
-        Route("/polls/{poll_id:int}/board.json", poll_board_json),
+        Route("/polls/{poll_id:id}/ballots", counting_casts(cast_ballot_json, metrics), methods=["POST"]),
+        Route("/polls/{poll_id:id}/credentials", request_credential_json, methods=["POST"]),
+        Route("/polls/{poll_id:id}/board.json", poll_board_json),
     ]
     if (settings.pwa_dist / "index.html").is_file():
         routes.append(Mount("/", SinglePageApp(directory=settings.pwa_dist, html=True)))
@@ -124,15 +164,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             Middleware(ObservabilityMiddleware, metrics=metrics),
+            Middleware(DatabaseUnavailable),
             *_cors(settings),
             Middleware(SecurityHeaders),
-            Middleware(GZipMiddleware, minimum_size=500, exclude_content_types=_ALREADY_COMPRESSED),
-            Middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + 64 * 1024),
+            Middleware(GZipMiddleware, minimum_size=500, compresslevel=5, exclude_content_types=_ALREADY_COMPRESSED),
+            Middleware(BodySizeLimit, max_bytes=upload_limit),
         ],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
     app.state.metrics = metrics
-    app.state.media_storage = LocalDiskStorage(settings.media_dir)  # any MediaStorage; swappable
+    app.state.rate_limits = rate_limits
+    app.state.media_storage = media_storage_from_settings(settings)  # MEDIA_STORAGE: disk or s3
     return app

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backend.settings import Settings
 
 SessionFactory = async_sessionmaker[AsyncSession]
+CONNECT_TIMEOUT = 5  # seconds (PostgreSQL)
+POOL_TIMEOUT = 10
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -57,7 +59,12 @@ def make_engine(settings: Settings) -> AsyncEngine:
         echo=settings.sql_echo,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
+        # A connection broken by a database restart is found by the ping on checkout and replaced;
+        # while the server is unreachable a connect attempt gives up after CONNECT_TIMEOUT instead
+        # of asyncpg's 60 s, and a request waits at most POOL_TIMEOUT for a free connection.
         pool_pre_ping=True,
+        pool_timeout=POOL_TIMEOUT,
+        connect_args={"timeout": CONNECT_TIMEOUT},
     )
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import text
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend import unavailable
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -23,6 +26,25 @@ SECURITY_HEADERS = {
         "manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     ),
 }
+# Only on requests that arrived over TLS: the scheme comes from X-Forwarded-Proto of a trusted proxy
+# (uvicorn proxy_headers, FORWARDED_ALLOW_IPS). The proxies send it too (Caddyfile, ingress).
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class DatabaseIdConvertor(Convertor[int]):
+    """`{name:id}` in a route: a positive BIGINT. Longer digit strings do not match (404) instead of
+    overflowing the database driver (a 500) as `{name:int}` would."""
+
+    regex = "[1-9][0-9]{0,17}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", DatabaseIdConvertor())
 
 
 async def healthz(_request: Request) -> Response:
@@ -34,8 +56,48 @@ async def readyz(request: Request) -> Response:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": "unreachable"}, status_code=503, headers=unavailable.HEADERS
+        )
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+class DatabaseUnavailable:
+    """A database outage on a plain HTTP route (media, polls, exports, cards) is answered 503 with
+    Retry-After in that route's own error shape, not 500 (GraphQL does the same in its view)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started or not unavailable.is_unavailable(exc):
+                raise
+            unavailable.note(exc)
+            await _unavailable_response(scope["path"])(scope, receive, send)
+
+
+def _unavailable_response(path: str) -> Response:
+    error = {"code": unavailable.CODE, "message": unavailable.MESSAGE}
+    if path.startswith("/media"):
+        body: object = {"error": error}
+    elif path.startswith("/exports"):
+        body = {"errors": [{"message": unavailable.MESSAGE, "extensions": {"code": unavailable.CODE}}]}
+    else:
+        body = error  # polls and cards
+    return JSONResponse(body, status_code=503, headers=unavailable.HEADERS)
 
 
 class SecurityHeaders:
@@ -52,37 +114,70 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                if scope.get("scheme") == "https":
+                    headers.setdefault("strict-transport-security", HSTS)
             await send(message)
 
         await self.app(scope, receive, with_headers)
 
 
+MAX_GRAPHQL_JSON_BYTES = 1024 * 1024  # a JSON GraphQL request; the largest real one, a 5,000-row roster, is ~0.4 MB
+
+
+class BodyTooLarge(Exception):
+    """Raised from `receive` once a streamed body passes the limit; turned into a 413 below."""
+
+
 class BodySizeLimit:
-    """Refuse request bodies over `max_bytes` before reading them (413), declared or streamed."""
+    """Refuse request bodies over the limit (413, code PAYLOAD_TOO_LARGE): a declared Content-Length
+    before reading a byte, a streamed (chunked) body as soon as it passes the limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
+    def limit_for(self, scope: Scope) -> int:
+        return self.max_bytes
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         declared = Headers(scope=scope).get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared and declared.isdigit() and int(declared) > limit:
             await _too_large(scope, receive, send)
             return
         received = 0
+        response_started = False
 
         async def counting_receive() -> Message:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise HTTPException(413, "请求体过大")
+            if received > limit:
+                raise BodyTooLarge
             return message
 
-        await self.app(scope, counting_receive, send)
+        async def watching_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLarge:
+            if response_started:
+                raise
+            await _too_large(scope, receive, send)
+
+
+class GraphQLBodyLimit(BodySizeLimit):
+    """/graphql: a JSON request up to MAX_GRAPHQL_JSON_BYTES; a multipart one (a workbook) up to `max_bytes`."""
+
+    def limit_for(self, scope: Scope) -> int:
+        content_type = Headers(scope=scope).get("content-type", "")
+        return self.max_bytes if content_type.startswith("multipart/form-data") else MAX_GRAPHQL_JSON_BYTES
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:

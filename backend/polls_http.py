@@ -10,6 +10,9 @@ POST /polls/{poll_id}/credentials   (a member's bearer token; JSON)
     service as GraphQL `requestPollCredential`, without GraphQL's per-request work (about a third
     of the CPU of a credential besides the signature; see docs/PERFORMANCE.md).
 GET /polls/{poll_id}/board.json  (no login) — the public board, what `verify-poll` reads.
+
+Casting is rate-limited per client address, credentials per user (backend/ratelimit/): past the
+limit, 429 {"code": "RATE_LIMITED", ...} with Retry-After, before any body is read or signed.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from backend.auth.tokens import InvalidAccessToken, decode_access_token
 from backend.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
 from backend.graphql.context import bearer_token
 from backend.models import BallotChoice
+from backend.ratelimit import ClientRateLimits, RateLimited, address_subject
 from backend.services.polls import casting, common, credentials, results
 
 _STATUS = {
@@ -36,12 +40,24 @@ _STATUS = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.POLL_NOT_OPEN: 409,
     ErrorCode.POLL_CLOSED: 409,
+    ErrorCode.RATE_LIMITED: 429,
 }
 _NO_STORE = {"cache-control": "no-store"}
 
 
 def _error(code: ErrorCode, message: str) -> JSONResponse:
     return JSONResponse({"code": code.value, "message": message}, status_code=_STATUS.get(code, 400), headers=_NO_STORE)
+
+
+def _failure(exc: DomainError) -> JSONResponse:
+    response = _error(exc.code, exc.message)
+    if isinstance(exc, RateLimited):
+        response.headers["retry-after"] = str(exc.retry_after)
+    return response
+
+
+def _rate_limits(request: Request) -> ClientRateLimits:
+    return request.app.state.rate_limits.for_client(address_subject(request.client and request.client.host))
 
 
 def _choice(value: object) -> BallotChoice:
@@ -55,11 +71,15 @@ async def cast_ballot_json(request: Request) -> Response:
     if "authorization" in request.headers or "cookie" in request.headers:
         return _error(ErrorCode.ANONYMOUS_ONLY, "投票请求不能携带登录信息或 Cookie，以保证无记名")
     try:
+        await _rate_limits(request).cast()  # before reading the body
+    except RateLimited as exc:
+        return _failure(exc)
+    try:
         poll_id = int(request.path_params["poll_id"])
         body = json.loads(await request.body())
         if not isinstance(body, dict):
             raise ValueError("not an object")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past the parser's limit
         return _error(ErrorCode.INVALID_INPUT, "请求体应为 JSON 对象")
     try:
         choice = _choice(body.get("choice"))
@@ -72,7 +92,7 @@ async def cast_ballot_json(request: Request) -> Response:
                 session_factory, poll_id, str(body.get("token", "")), str(body.get("signature", "")), choice
             )
     except DomainError as exc:
-        return _error(exc.code, exc.message)
+        return _failure(exc)
     return JSONResponse({"receipt": receipt}, headers=_NO_STORE)
 
 
@@ -86,12 +106,13 @@ async def request_credential_json(request: Request) -> Response:
             actor = decode_access_token(settings, token)
         except InvalidAccessToken as exc:
             raise Unauthenticated("登录已过期，请重新登录") from exc
+        await _rate_limits(request).credential(actor.user_id)  # before the RSA signature
         poll_id = int(request.path_params["poll_id"])
         blinded = _b64url(_json_object(await request.body()).get("blindedMessage"), "blindedMessage")
         async with credentials.issuing_sessions(request.app.state.session_factory).begin() as session:
             signature = await credentials.request_credential(session, actor, settings, poll_id, blinded)
     except DomainError as exc:
-        return _error(exc.code, exc.message)
+        return _failure(exc)
     encoded = base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
     return JSONResponse({"blindSignature": encoded}, headers=_NO_STORE)
 
@@ -99,7 +120,7 @@ async def request_credential_json(request: Request) -> Response:
 def _json_object(raw: bytes) -> dict:
     try:
         body = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise InvalidInput("请求体应为 JSON 对象") from exc
     if not isinstance(body, dict):
         raise InvalidInput("请求体应为 JSON 对象")
@@ -122,7 +143,7 @@ async def poll_board_json(request: Request) -> Response:
             await common.public_poll(session, poll_id)
             doc = await results.board_document(session, poll_id)
     except DomainError as exc:
-        return _error(exc.code, exc.message)
+        return _failure(exc)
     return Response(
         json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1),
         media_type="application/json",

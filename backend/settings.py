@@ -25,6 +25,7 @@ class Settings:
     app_env: str = "development"
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'zhucuntong.db'}"
     jwt_secret: str = DEFAULT_JWT_SECRET
+    jwt_secret_previous: str = ""  # still accepted for verifying access tokens during a key rotation
     poll_key_secret: str = DEFAULT_POLL_KEY_SECRET  # seals poll signing keys (services/polls/keys.py)
     jwt_issuer: str = "zhucuntong"
     jwt_audience: str = "zhucuntong-api"
@@ -46,6 +47,13 @@ class Settings:
     metrics_token: str = ""  # bearer token for GET /metrics; unset: production answers loopback only
     cors_origins: tuple[str, ...] = ()  # other sites' origins allowed to call the API from a browser
     redis_url: str = ""  # shared rate-limit counters across processes; empty: counted in this process only
+    # Rate limits (backend/ratelimit/): attempts per window; 0 turns that limit off.
+    rate_limit_window_seconds: int = 60
+    rate_limit_login_per_phone: int = 10
+    rate_limit_login_per_address: int = 30
+    rate_limit_credentials_per_user: int = 10
+    rate_limit_casts_per_address: int = 120
+    rate_limit_key_prefix: str = "zct:rl:"  # Redis key prefix, for sharing one Redis between deployments
     media_storage: str = "disk"  # "disk" (MEDIA_DIR) or "s3" (an S3-compatible object store)
     s3_endpoint_url: str = ""  # e.g. http://minio:9000; empty: the AWS default for the region
     s3_bucket: str = ""
@@ -53,6 +61,7 @@ class Settings:
     s3_access_key_id: str = ""
     s3_secret_access_key: str = ""
     s3_prefix: str = ""  # key prefix inside the bucket, e.g. "media/"
+    s3_addressing_style: str = "path"  # "path" (MinIO, Ceph RGW) or "virtual" (Aliyun OSS, Tencent COS)
 
     @property
     def is_production(self) -> bool:
@@ -69,6 +78,7 @@ class Settings:
             app_env=os.environ.get("APP_ENV", defaults.app_env),
             database_url=os.environ.get("DATABASE_URL", defaults.database_url),
             jwt_secret=os.environ.get("JWT_SECRET", defaults.jwt_secret),
+            jwt_secret_previous=os.environ.get("JWT_SECRET_PREVIOUS", defaults.jwt_secret_previous),
             poll_key_secret=os.environ.get("POLL_KEY_SECRET", defaults.poll_key_secret),
             jwt_issuer=os.environ.get("JWT_ISSUER", defaults.jwt_issuer),
             jwt_audience=os.environ.get("JWT_AUDIENCE", defaults.jwt_audience),
@@ -88,6 +98,18 @@ class Settings:
                 o.strip().rstrip("/") for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
             ),
             redis_url=os.environ.get("REDIS_URL", defaults.redis_url),
+            rate_limit_window_seconds=_env_int("RATE_LIMIT_WINDOW_SECONDS", defaults.rate_limit_window_seconds),
+            rate_limit_login_per_phone=_env_int("RATE_LIMIT_LOGIN_PER_PHONE", defaults.rate_limit_login_per_phone),
+            rate_limit_login_per_address=_env_int(
+                "RATE_LIMIT_LOGIN_PER_ADDRESS", defaults.rate_limit_login_per_address
+            ),
+            rate_limit_credentials_per_user=_env_int(
+                "RATE_LIMIT_CREDENTIALS_PER_USER", defaults.rate_limit_credentials_per_user
+            ),
+            rate_limit_casts_per_address=_env_int(
+                "RATE_LIMIT_CASTS_PER_ADDRESS", defaults.rate_limit_casts_per_address
+            ),
+            rate_limit_key_prefix=os.environ.get("RATE_LIMIT_KEY_PREFIX", defaults.rate_limit_key_prefix),
             media_storage=os.environ.get("MEDIA_STORAGE", defaults.media_storage),
             s3_endpoint_url=os.environ.get("S3_ENDPOINT_URL", defaults.s3_endpoint_url),
             s3_bucket=os.environ.get("S3_BUCKET", defaults.s3_bucket),
@@ -95,6 +117,7 @@ class Settings:
             s3_access_key_id=os.environ.get("S3_ACCESS_KEY_ID", defaults.s3_access_key_id),
             s3_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY", defaults.s3_secret_access_key),
             s3_prefix=os.environ.get("S3_PREFIX", defaults.s3_prefix),
+            s3_addressing_style=os.environ.get("S3_ADDRESSING_STYLE", defaults.s3_addressing_style),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -102,6 +125,7 @@ class Settings:
 
     def validate(self) -> None:
         """Refuse configurations that must never run in production."""
+        self._validate_rate_limits()
         if not self.is_production:
             return
         if self.jwt_secret == DEFAULT_JWT_SECRET or len(self.jwt_secret) < 32:
@@ -113,5 +137,28 @@ class Settings:
         for origin in self.cors_origins:
             if not origin.startswith("https://") or "*" in origin:
                 raise SettingsError(f"CORS_ORIGINS must list exact https:// origins in production, not {origin!r}")
+        if self.jwt_secret_previous and (
+            len(self.jwt_secret_previous) < 32 or self.jwt_secret_previous in (DEFAULT_JWT_SECRET, self.jwt_secret)
+        ):
+            raise SettingsError("JWT_SECRET_PREVIOUS must be the previous JWT_SECRET (≥ 32 characters), or unset")
         if self.poll_key_secret == self.jwt_secret:
             raise SettingsError("POLL_KEY_SECRET must differ from JWT_SECRET (rotating one must not touch the other)")
+        if not self.redis_url:
+            raise SettingsError(
+                "APP_ENV=production requires REDIS_URL: rate limits must be counted across all app processes"
+            )
+
+    def _validate_rate_limits(self) -> None:
+        # The casting counter is keyed by a (keyed hash of the) client address: keep it for a minute at most.
+        if not 1 <= self.rate_limit_window_seconds <= 60:
+            raise SettingsError("RATE_LIMIT_WINDOW_SECONDS must be between 1 and 60")
+        limits = (
+            self.rate_limit_login_per_phone,
+            self.rate_limit_login_per_address,
+            self.rate_limit_credentials_per_user,
+            self.rate_limit_casts_per_address,
+        )
+        if any(limit < 0 for limit in limits):
+            raise SettingsError("RATE_LIMIT_* limits must be 0 (off) or positive")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")

@@ -22,21 +22,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def server_env(settings: Settings, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a `python -m backend.cli serve` subprocess needs to serve `settings`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "JWT_SECRET": settings.jwt_secret,
+        "POLL_KEY_SECRET": settings.poll_key_secret,
+        "PWA_DIST": str(settings.pwa_dist),
+        "MEDIA_DIR": str(settings.media_dir),
+        "DB_POOL_SIZE": str(settings.db_pool_size),
+        "RATE_LIMIT_LOGIN_PER_PHONE": str(settings.rate_limit_login_per_phone),
+        "RATE_LIMIT_LOGIN_PER_ADDRESS": str(settings.rate_limit_login_per_address),
+        "RATE_LIMIT_CREDENTIALS_PER_USER": str(settings.rate_limit_credentials_per_user),
+        "RATE_LIMIT_CASTS_PER_ADDRESS": str(settings.rate_limit_casts_per_address),
+        **(extra_env or {}),
+    }
+
+
 @contextmanager
 def live_server(
     settings: Settings, *, port: int | None = None, extra_env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """Serve `settings` on loopback; `extra_env` adds or overrides environment variables."""
     port = port or free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "JWT_SECRET": settings.jwt_secret,
-        "POLL_KEY_SECRET": settings.poll_key_secret,
-        "PWA_DIST": str(settings.pwa_dist),
-        "MEDIA_DIR": str(getattr(settings, "media_dir", PROJECT_ROOT / "var" / "media")),
-        **(extra_env or {}),
-    }
+    env = server_env(settings, extra_env)
     log = tempfile.NamedTemporaryFile(prefix="live-server-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "backend.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -103,7 +103,9 @@ def test_production_refuses_the_default_secret() -> None:
 
 
 async def test_production_turns_off_introspection_and_graphiql(settings: Settings) -> None:
-    production = settings.with_overrides(app_env="production", jwt_secret=TEST_JWT_SECRET, poll_key_secret="p" * 40)
+    production = settings.with_overrides(
+        app_env="production", jwt_secret=TEST_JWT_SECRET, poll_key_secret="p" * 40, redis_url="redis://127.0.0.1:6379/0"
+    )
     app = create_app(production)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:

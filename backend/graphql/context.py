@@ -14,6 +14,7 @@ from backend.auth.tokens import InvalidAccessToken, decode_access_token
 from backend.db import SessionFactory
 from backend.errors import Unauthenticated
 from backend.graphql.loaders import Loaders
+from backend.ratelimit import ClientRateLimits
 from backend.settings import Settings
 
 
@@ -22,6 +23,7 @@ class Context:
     settings: Settings
     session_factory: SessionFactory
     bearer_token: str | None
+    rate_limits: ClientRateLimits  # bound to this request's client address
     carries_identity: bool = False  # an Authorization or Cookie header came with the request
     today: date = field(default_factory=date.today)
     loaders: Loaders = field(init=False)

@@ -9,9 +9,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, VariableDefinitionNode
 from strawberry.extensions import MaskErrors
 
+from backend import unavailable
 from backend.errors import DomainError
 from backend.errors import ErrorCode as DomainErrorCode
 
@@ -61,13 +62,30 @@ def _domain_error(error: GraphQLError) -> DomainError | None:
     return original if isinstance(original, DomainError) else None
 
 
+def _database_unavailable(error: GraphQLError) -> bool:
+    return unavailable.is_unavailable(error.original_error)
+
+
+def _bad_variable(error: GraphQLError) -> bool:
+    """A variable's value its scalar refused (Int 1e300, Date "x"): graphql-core keeps the scalar's
+    exception as the original error, but the fault is the request's."""
+    return bool(error.nodes) and isinstance(error.nodes[0], VariableDefinitionNode)
+
+
 def is_internal(error: GraphQLError) -> bool:
-    """Parse and validation errors have no original error; domain errors are expected."""
-    return error.original_error is not None and _domain_error(error) is None
+    """Parse and validation errors have no original error; domain errors, bad variables and a
+    database outage are expected."""
+    return (
+        error.original_error is not None
+        and _domain_error(error) is None
+        and not _bad_variable(error)
+        and not _database_unavailable(error)
+    )
 
 
 class MaskInternalErrors(MaskErrors):
-    """Pass domain errors through with `extensions.code`; replace everything else."""
+    """Pass domain errors through with `extensions.code`; a database outage becomes
+    SERVICE_UNAVAILABLE (answered with HTTP 503 by the view); replace everything else."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_internal, error_message=INTERNAL_MESSAGE)
@@ -82,12 +100,17 @@ class MaskInternalErrors(MaskErrors):
             domain = _domain_error(error)
             if domain is not None:
                 error.extensions = {**(error.extensions or {}), "code": domain.code.value}
-            elif error.original_error is None and not error.extensions:
+            elif _database_unavailable(error):
+                error.message = unavailable.MESSAGE
+                error.extensions = {"code": unavailable.CODE}
+            elif (error.original_error is None or _bad_variable(error)) and not error.extensions:
                 error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
         return super()._process_errors(errors)
 
 
 def log_internal_errors(errors: list[GraphQLError], _context: Any = None) -> None:
     for error in errors:
-        if is_internal(error):
+        if error.original_error is not None and _database_unavailable(error):
+            unavailable.note(error.original_error)
+        elif is_internal(error):
             logger.error("internal error at %s", error.path, exc_info=error.original_error)

@@ -41,12 +41,15 @@ def connection_from_page(page: Page[Any], convert: Callable[[Any], NodeT]) -> Co
     )
 
 
+MAX_ID = 2**63 - 1  # BIGINT; a larger number would fail in the database driver, not here
+
+
 def parse_id(value: strawberry.ID | str | None, field: str = "id") -> int:
     try:
         parsed = int(str(value))
     except (TypeError, ValueError) as exc:
         raise InvalidInput("编号格式不正确", field=field) from exc
-    if parsed <= 0:
+    if not 0 < parsed <= MAX_ID:
         raise InvalidInput("编号格式不正确", field=field)
     return parsed
 

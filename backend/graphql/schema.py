@@ -18,6 +18,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from backend.graphql.errors import MaskInternalErrors, log_internal_errors
+from backend.graphql.limits import RequestSizeLimits
 from backend.graphql.mutations.assessment import AssessmentMutations
 from backend.graphql.mutations.attendance import AttendanceMutations
 from backend.graphql.mutations.auth import AuthMutations
@@ -80,6 +81,11 @@ class Mutation(
 class _Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         log_internal_errors(errors, execution_context)
+        for error in errors:
+            # A syntax error (also: too many tokens, nested too deeply) is raised by the parser cache
+            # outside the operation, where MaskInternalErrors would give it its code.
+            if error.original_error is None and not error.extensions and error.message.startswith("Syntax Error"):
+                error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -90,6 +96,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         alias_rule(settings.max_aliases),
     ]
     extensions: list[Any] = [
+        RequestSizeLimits,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
         lambda: AddValidationRules(limit_rules),

@@ -2,8 +2,7 @@
 
 Keys are content-addressed (`ab/cd/<sha256>.jpg`, the SHA-256 of the stored bytes), so a key
 never changes meaning: writing a key that exists is a no-op, and readers may cache forever.
-An S3-compatible store implements the same three calls (PUT / GET / HEAD object); see
-docs/MEDIA.md.
+The S3-compatible implementation is backend/media/s3.py; see docs/MEDIA.md.
 """
 
 from __future__ import annotations
@@ -40,6 +39,13 @@ def content_key(data: bytes, ext: str, *, suffix: str = "") -> str:
     return f"{digest[:2]}/{digest[2:4]}/{digest}{suffix}.{ext}"
 
 
+def checked_key(key: str) -> str:
+    """`key` itself, if it is a safe relative key (no `..`, no leading `/`); else ValueError."""
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"invalid storage key: {key!r}")
+    return key
+
+
 def is_storage_full(exc: OSError) -> bool:
     return exc.errno in _FULL_ERRNOS
 
@@ -53,9 +59,7 @@ class LocalDiskStorage:
         self.root = Path(root)
 
     def path_for(self, key: str) -> Path:
-        if not _KEY.fullmatch(key):
-            raise ValueError(f"invalid storage key: {key!r}")
-        return self.root / key
+        return self.root / checked_key(key)
 
     async def put(self, key: str, data: bytes) -> None:
         path = self.path_for(key)

@@ -42,6 +42,6 @@ def app_setting_names() -> set[str]:
     from tests.deploy.files import ROOT
 
     source = (ROOT / "backend" / "settings.py").read_text(encoding="utf-8")
-    names = set(re.findall(r'(?:os\.environ\.get|_env_int)\(\s*"([A-Z_]+)"', source))
+    names = set(re.findall(r'(?:os\.environ\.get|_env_int)\(\s*"([A-Z0-9_]+)"', source))
     assert {"DATABASE_URL", "JWT_SECRET", "MAX_UPLOAD_BYTES"} <= names
     return names | {"FORWARDED_ALLOW_IPS"}

@@ -14,7 +14,12 @@ from tests.observability.helpers import label_values, scrape, value
 
 HTTP = "zhucuntong_http_requests_total"
 GQL = "zhucuntong_graphql_operation_duration_seconds_count"
-PRODUCTION = {"app_env": "production", "jwt_secret": "j" * 40, "poll_key_secret": "p" * 40}
+PRODUCTION = {
+    "app_env": "production",
+    "jwt_secret": "j" * 40,
+    "poll_key_secret": "p" * 40,
+    "redis_url": "redis://127.0.0.1:6379/0",
+}
 
 
 async def test_requests_are_counted_by_route_template_and_status_class(client: httpx.AsyncClient) -> None:

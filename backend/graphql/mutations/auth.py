@@ -59,6 +59,7 @@ class AuthMutations:
     @returns_payload_errors(AuthPayload)
     async def login(self, info: strawberry.Info, phone: str, password: str) -> AuthPayload:
         ctx = info.context
+        await ctx.rate_limits.login(phone)  # before any database work or password hashing
         async with ctx.transaction() as session:
             # A failed attempt is recorded (committed) even though the login fails.
             result, failure = await _committing_failure(auth.login(session, ctx.settings, phone, password))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from backend.errors import InvalidInput
@@ -60,6 +61,8 @@ class ImportMutations:
     @returns_payload_errors(ImportPayload)
     async def import_workbook(self, info: strawberry.Info, file: Upload, dry_run: bool = False) -> ImportPayload:
         ctx = info.context
+        if not isinstance(file, UploadFile):  # a string in the document or in JSON variables
+            raise InvalidInput("请以文件形式上传工作簿（multipart 请求）", field="file")
         try:
             data = await file.read(ctx.settings.max_upload_bytes + 1)
         finally:

@@ -197,6 +197,8 @@ class PollMutations:
     async def request_poll_credential(
         self, info: strawberry.Info, poll_id: strawberry.ID, blinded_message: str
     ) -> PollCredentialPayload:
+        if info.context.actor is not None:  # anonymous callers are refused by the service; nothing to count
+            await info.context.rate_limits.credential(info.context.actor.user_id)  # before the RSA signature
         blinded = _b64url(blinded_message, "blindedMessage")
         async with info.context.transaction() as session:
             signature = await credentials.request_credential(
@@ -213,6 +215,7 @@ class PollMutations:
         self, info: strawberry.Info, poll_id: strawberry.ID, token: str, signature: str, choice: BallotChoice
     ) -> CastBallotPayload:
         _refuse_identity(info)
+        await info.context.rate_limits.cast()
         async with info.context.transaction() as session:
             receipt = await casting.cast_ballot(session, parse_id(poll_id, "pollId"), token, signature, choice)
         return CastBallotPayload.of(receipt)
@@ -225,6 +228,7 @@ class PollMutations:
         self, info: strawberry.Info, poll_id: strawberry.ID, code: str, choice: BallotChoice
     ) -> CastBallotPayload:
         _refuse_identity(info)
+        await info.context.rate_limits.cast()
         async with info.context.transaction() as session:
             receipt = await casting.cast_paper_ballot(session, parse_id(poll_id, "pollId"), code, choice)
         return CastBallotPayload.of(receipt)

@@ -1,0 +1,86 @@
+"""The app's rate limits (issue #6): login, poll credential issuing and ballot casting.
+
+| limit | counted per | default |
+|---|---|---|
+| login_phone | phone number (as typed, trimmed) | 10 per window |
+| login_address | client address | 30 per window |
+| credential_user | user id | 10 per window |
+| cast_address | client address | 120 per window |
+
+The window is RATE_LIMIT_WINDOW_SECONDS (60, at most 60). A casting key holds the keyed hash of
+the address and nothing else — no poll, token, code, choice or receipt — and lives one window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from backend.observability.registry import Registry
+from backend.ratelimit.limiter import Limit, RateLimiter
+from backend.ratelimit.memory import InMemoryCounterStore
+from backend.ratelimit.metrics import RateLimitMetrics
+from backend.ratelimit.redis_store import RedisCounterStore
+from backend.settings import Settings
+
+_KEY_SECRET_LABEL = b"zhucuntong/rate-limit-keys/v1"
+
+
+def key_secret(settings: Settings) -> bytes:
+    """Derived from JWT_SECRET, so every process of a deployment makes the same keys."""
+    return hmac.new(settings.jwt_secret.encode(), _KEY_SECRET_LABEL, hashlib.sha256).digest()
+
+
+class RateLimits:
+    def __init__(self, limiter: RateLimiter, settings: Settings) -> None:
+        window = settings.rate_limit_window_seconds
+        self.limiter = limiter
+        self.login_phone = Limit("login_phone", settings.rate_limit_login_per_phone, window)
+        self.login_address = Limit("login_address", settings.rate_limit_login_per_address, window)
+        self.credential_user = Limit("credential_user", settings.rate_limit_credentials_per_user, window)
+        self.cast_address = Limit("cast_address", settings.rate_limit_casts_per_address, window)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, registry: Registry | None = None) -> RateLimits:
+        """Redis when REDIS_URL is set (memory while it is unreachable); else this process's memory."""
+        metrics = RateLimitMetrics(registry)
+        secret, prefix = key_secret(settings), settings.rate_limit_key_prefix
+        if settings.redis_url:
+            limiter = RateLimiter(
+                RedisCounterStore(settings.redis_url),
+                fallback=InMemoryCounterStore(),
+                key_secret=secret,
+                key_prefix=prefix,
+                metrics=metrics,
+            )
+        else:
+            limiter = RateLimiter(InMemoryCounterStore(), key_secret=secret, key_prefix=prefix, metrics=metrics)
+        return cls(limiter, settings)
+
+    def for_client(self, address: str | None) -> ClientRateLimits:
+        return ClientRateLimits(self, address)
+
+    async def close(self) -> None:
+        await self.limiter.close()
+
+
+class ClientRateLimits:
+    """The limits as one request sees them: bound to its client address (see addresses.py)."""
+
+    def __init__(self, limits: RateLimits, address: str | None) -> None:
+        self._limits = limits
+        self._address = address
+
+    async def login(self, phone: str) -> None:
+        limits = self._limits
+        attempts = [(limits.login_phone, phone.strip())]
+        if self._address is not None:
+            attempts.append((limits.login_address, self._address))
+        await limits.limiter.check(*attempts)
+
+    async def credential(self, user_id: int) -> None:
+        await self._limits.limiter.check((self._limits.credential_user, str(user_id)))
+
+    async def cast(self) -> None:
+        if self._address is not None:
+            await self._limits.limiter.check((self._limits.cast_address, self._address))
