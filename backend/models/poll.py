@@ -108,6 +108,8 @@ class PollVoter(Base):
     phone: Mapped[str | None] = mapped_column(String(20))  # only to match an account; never exported
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     credential_issued: Mapped[bool] = mapped_column(Boolean, default=False)
+    # SHA-256 of the blinded message signed, so a lost answer can be fetched again; NULL once voting opens.
+    credential_request: Mapped[str | None] = mapped_column(String(64))
     paper_issued: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -1,6 +1,7 @@
 // Browser test of the satisfaction poll (群众满意度测评), real backend + built PWA:
 // township creates a poll and builds the roster (paste, add, edit, remove), starts issuing, a
-// member gets a blind-signed credential (only the blinded message is sent with the login), paper
+// member gets a blind-signed credential (only the blinded message is sent with the login; a lost
+// answer is fetched again with the same blinded message), paper
 // slips are issued as a PDF (codes read out of it), voting opens, the member votes with no
 // Authorization/cookie after the delay (?delay=0 on localhost), villagers vote anonymously with a
 // scanned and a typed code in a second browser context, the poll closes, receipts are found on
@@ -187,9 +188,24 @@ describe('satisfaction poll (群众满意度测评)', () => {
     assert.equal(await mb.getByTestId('key-fingerprint').getAttribute('data-value'), fp);
     const credBodies = [];
     mb.on('request', (r) => { if (r.url().endsWith('/graphql') && /requestPollCredential/.test(r.postData() || '')) credBodies.push(JSON.parse(r.postData())); });
+    // the first answer is lost on the way back: the server signed and committed, the phone saw nothing
+    let dropAnswer = true;
+    await mb.route('**/graphql', async (route) => {
+      if (dropAnswer && /requestPollCredential/.test(route.request().postData() || '')) {
+        dropAnswer = false;
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
     await mb.getByTestId('get-credential').click();
+    await mb.locator('[data-testid=poll-error][data-code=NETWORK]').waitFor();
+    await mb.unroute('**/graphql');
+    await mb.reload();
+    await mb.getByTestId('resume-credential').click(); // the same blinded message again: the same signature
     await mb.getByTestId('cred-ready').waitFor();
-    assert.equal(credBodies.length, 1);
+    assert.equal(credBodies.length, 2);
+    assert.equal(credBodies[1].variables.b, credBodies[0].variables.b);
     assert.deepEqual(Object.keys(credBodies[0].variables).sort(), ['b', 'p']);
     assert.match(credBodies[0].variables.b, /^[A-Za-z0-9_-]{300,}$/); // the blinded message only
     await shot(mb, '04-member-credential');

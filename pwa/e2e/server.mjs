@@ -70,6 +70,9 @@ export async function startServer({ timeoutMs = 90_000, log = process.env.E2E_SE
     ...process.env,
     DATABASE_URL: `sqlite+aiosqlite:///${join(tmp, 'e2e.db')}`,
     PWA_DIST: DIST,
+    // the browser tests log in dozens of times from one address; tests/ratelimit covers the limits
+    RATE_LIMIT_LOGIN_PER_PHONE: '0', RATE_LIMIT_LOGIN_PER_ADDRESS: '0',
+    RATE_LIMIT_CREDENTIALS_PER_USER: '0', RATE_LIMIT_CASTS_PER_ADDRESS: '0',
   };
   const child = spawn(python, ['-m', 'backend.cli', 'up', '--host', '127.0.0.1', '--port', String(port)], {
     cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: false,

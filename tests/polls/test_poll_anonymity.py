@@ -63,7 +63,10 @@ async def test_nothing_joins_a_person_to_a_ballot(
         for fk in info["fks"]:
             assert fk["referred_table"] not in BALLOT_TABLES, (table, fk)
     assert [fk["referred_table"] for fk in tables["poll_ballots"]["fks"]] == ["polls"]
-    # The roster and the code list have no token, receipt, code, hash or time to join on.
+    # The roster and the code list have no token, receipt, code or time to join on. While issuing
+    # runs the roster keeps the hash of the blinded message each credential was signed for (a
+    # phone that lost the answer asks again): a blinded message reveals nothing of the token
+    # (RSA blinding is perfectly hiding), and it is erased when voting opens.
     assert set(tables["poll_voters"]["columns"]) == {
         "id",
         "poll_id",
@@ -72,8 +75,12 @@ async def test_nothing_joins_a_person_to_a_ballot(
         "phone",
         "user_id",
         "credential_issued",
+        "credential_request",
         "paper_issued",
     }
+    async with engine.connect() as connection:
+        kept = await connection.scalar(text("SELECT count(*) FROM poll_voters WHERE credential_request IS NOT NULL"))
+    assert kept == 0
     assert set(tables["poll_paper_codes"]["columns"]) == {"poll_id", "code_hash"}
 
     # Scan every row of every table: a receipt appears only as a ballot's key and in the public

@@ -58,7 +58,11 @@ async def test_lean_credential_route(
     signature = blind_rsa.finalize(public, prepared, blind_sig, inv)
     assert blind_rsa.verify(public, prepared, signature)
     assert await _issued(session_factory) == 1
-    assert await _post(client, gql, setup.id, body, member) == (
+    # The same blinded message again (the phone lost the answer): the same signature, still one credential.
+    assert await _post(client, gql, setup.id, body, member) == (200, answer)
+    assert await _issued(session_factory) == 1
+    other, _ = blind_rsa.blind(public, blind_rsa.prepare(prepared))
+    assert await _post(client, gql, setup.id, {"blindedMessage": b64u(other)}, member) == (
         409,
         {"code": "ALREADY_ISSUED", "message": "您已领取过本次测评的投票凭证或纸质票"},
     )

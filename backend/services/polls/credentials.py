@@ -1,5 +1,8 @@
 """Voting credentials: a member's phone sends a blinded message; the server checks the roster,
 flips the person's `credential_issued` flag (no token, no time, no link) and signs blindly.
+The hash of the blinded message is kept while issuing runs: the same person sending the same
+blinded message again (their phone never got the answer) gets the same signature again — RSA
+signing is deterministic, so that is not a second credential. Another blinded message is refused.
 
 One credential or one paper slip per person per poll: the flag update is a single conditional
 UPDATE, so two concurrent requests cannot both be signed. Issuing happens only while the poll is
@@ -9,6 +12,8 @@ in `issuing`; the key is erased when voting opens.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import weakref
 
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -42,6 +47,7 @@ async def request_credential(
     modulus = key.private_numbers().public_numbers.n
     if len(blinded) != (modulus.bit_length() + 7) // 8 or int.from_bytes(blinded, "big") >= modulus:
         raise InvalidInput("盲化消息长度或取值不正确", field="blindedMessage")
+    request = hashlib.sha256(blinded).hexdigest()
     flipped = await session.execute(
         update(PollVoter)
         .where(
@@ -50,20 +56,28 @@ async def request_credential(
             PollVoter.credential_issued.is_(False),
             PollVoter.paper_issued.is_(False),
         )
-        .values(credential_issued=True)
+        .values(credential_issued=True, credential_request=request)
         .returning(PollVoter.id)
     )
     if flipped.first() is None:
-        voter = await session.scalar(
-            select(PollVoter.id).where(PollVoter.poll_id == poll.id, PollVoter.user_id == actor.user_id)
-        )
-        if voter is None:
-            raise poll_error(ErrorCode.NOT_ELIGIBLE, "您不在本次测评的参评名单中（名单按手机号关联账号）")
-        raise poll_error(ErrorCode.ALREADY_ISSUED, "您已领取过本次测评的投票凭证或纸质票")
+        await _refuse_unless_resent(session, poll.id, actor.user_id, request)
     try:
         return await asyncio.to_thread(_sign, key, blinded)
     except blind_rsa.BlindSignatureError as exc:  # rolls the flag back with the transaction
         raise InvalidInput("盲化消息无效", field="blindedMessage") from exc
+
+
+async def _refuse_unless_resent(session: AsyncSession, poll_id: int, user_id: int, request: str) -> None:
+    """Returns when this person's credential was signed for this very blinded message."""
+    voter = (
+        await session.execute(
+            select(PollVoter.credential_request).where(PollVoter.poll_id == poll_id, PollVoter.user_id == user_id)
+        )
+    ).first()
+    if voter is None:
+        raise poll_error(ErrorCode.NOT_ELIGIBLE, "您不在本次测评的参评名单中（名单按手机号关联账号）")
+    if voter.credential_request is None or not hmac.compare_digest(voter.credential_request, request):
+        raise poll_error(ErrorCode.ALREADY_ISSUED, "您已领取过本次测评的投票凭证或纸质票")
 
 
 def _sign(key: rsa.RSAPrivateKey, blinded: bytes) -> bytes:

@@ -11,7 +11,7 @@ import base64
 from collections import Counter
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
@@ -194,6 +194,9 @@ async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) 
     )
     poll.status = PollStatus.VOTING
     poll.encrypted_private_key = None
+    await session.execute(
+        update(PollVoter).where(PollVoter.poll_id == poll.id).values(credential_request=None)
+    )  # nothing left to resend once the key is gone
     keys.private_keys.drop(poll.key_fingerprint)
     audit.record(
         session,

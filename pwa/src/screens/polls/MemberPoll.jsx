@@ -65,6 +65,11 @@ export default function MemberPoll({ me, id }) {
   } else if (p.status === 'ISSUING') {
     body = ready ? (
       <p class="form-ok" role="status" data-testid="cred-ready">{tr('p9credReady')}</p>
+    ) : cred?.state === 'requested' && !ms.paperIssued ? (
+      <>
+        <p>{tr('p9credResume')}</p>
+        <button type="button" class="btn block" disabled={busy} onClick={getCred} data-testid="resume-credential">{busy ? tr('p9gettingCred') : tr('p9credResumeBtn')}</button>
+      </>
     ) : ms.paperIssued ? (
       <p class="p9-note">{tr('p9gotPaper')}</p>
     ) : ms.credentialIssued ? (

@@ -38,22 +38,36 @@ export async function pollKey(poll) {
 const REQUEST = `mutation Cred($p: ID!, $b: String!) { requestPollCredential(pollId: $p, blindedMessage: $b) {
   blindSignature errors { code message field } } }`;
 
-/** Blind, get the blind signature (logged in), unblind and verify against the published key. */
-export async function requestCredential(userId, poll) {
-  const pk = await pollKey(poll);
+/** The blinded request of this credential: the one kept from an unanswered earlier try (the
+ * server signs the same blinded message again: still one credential), else a new one. */
+async function blindedRequest(userId, poll, pk) {
+  const kept = await loadCred(userId, poll.id);
+  if (kept?.state === 'requested' && kept.blinded) {
+    return { prepared: base64UrlToBytes(kept.token), inv: base64UrlToBytes(kept.inv), blindedMsg: base64UrlToBytes(kept.blinded) };
+  }
   const nonce = crypto.getRandomValues(new Uint8Array(32));
   const prefix = new TextEncoder().encode(poll.tokenPrefix);
   const msg = new Uint8Array(prefix.length + nonce.length);
   msg.set(prefix); msg.set(nonce, prefix.length);
   const prepared = await prepare(msg); // 32 random bytes || prefix || nonce
   const { blindedMsg, inv } = await blind(pk, prepared);
-  // kept before the request: if the answer arrives the phone can finish even after a reload
-  await saveCred(userId, poll.id, { state: 'requested', token: bytesToBase64Url(prepared), inv: bytesToBase64Url(inv) });
+  // kept before the request: if the answer is lost, the same request is sent again
+  await saveCred(userId, poll.id, {
+    state: 'requested', token: bytesToBase64Url(prepared), inv: bytesToBase64Url(inv), blinded: bytesToBase64Url(blindedMsg),
+  });
+  return { prepared, inv, blindedMsg };
+}
+
+/** Blind, get the blind signature (logged in), unblind and verify against the published key. */
+export async function requestCredential(userId, poll) {
+  const pk = await pollKey(poll);
+  const { prepared, inv, blindedMsg } = await blindedRequest(userId, poll, pk);
   const data = await gql(REQUEST, { p: poll.id, b: bytesToBase64Url(blindedMsg) });
   const p = data.requestPollCredential;
   if (p.errors?.length) {
     const e = p.errors[0];
-    await (await db()).delete('creds', key(userId, poll.id));
+    // refused for good: the kept request is of no use (a rate limit is only "later": keep it)
+    if (e.code !== 'RATE_LIMITED') await (await db()).delete('creds', key(userId, poll.id));
     throw new ApiError(e.code, e.message);
   }
   let sig;
