@@ -106,6 +106,30 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _create_county(settings: Settings, args: argparse.Namespace) -> str:
+    from backend.db import make_engine, make_session_factory
+    from backend.services.counties import create_county
+
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            county = await create_county(session, args.name, args.code, center_lat=args.lat, center_lng=args.lng)
+            return f"已创建县 #{county.id}（{county.name}，代码 {county.code}）"
+    finally:
+        await engine.dispose()
+
+
+def cmd_create_county(args: argparse.Namespace) -> int:
+    from backend.errors import DomainError
+
+    try:
+        print(asyncio.run(_create_county(_settings(), args)))
+    except DomainError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 async def _import(settings: Settings, path: Path, county_code: str, dry_run: bool) -> int:
     from sqlalchemy import select
 
@@ -203,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
         p.set_defaults(func=func)
+    county = sub.add_parser("create-county", help="create a county, the root of its org tree")
+    county.add_argument("--name", required=True)
+    county.add_argument("--code", required=True, help="the county's administrative code, e.g. 370281")
+    county.add_argument("--lat", type=float, help="map centre, latitude")
+    county.add_argument("--lng", type=float, help="map centre, longitude")
+    county.set_defaults(func=cmd_create_county)
     user = sub.add_parser("create-user", help="create an account (password read from stdin/prompt)")
     user.add_argument("--phone", required=True)
     user.add_argument("--name", required=True)

@@ -37,15 +37,15 @@ def issue_access_token(settings: Settings, actor: Actor, *, now: datetime | None
 
 
 def decode_access_token(settings: Settings, token: str) -> Actor:
+    """The actor of a valid token signed with JWT_SECRET or, during a key rotation, with
+    JWT_SECRET_PREVIOUS (new tokens are always signed with JWT_SECRET)."""
     try:
-        claims = jwt.decode(
-            token,
-            settings.jwt_secret,
-            algorithms=[ALGORITHM],
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-            options={"require": ["sub", "exp", "iat", "iss", "aud", "role", "org", "cty"]},
-        )
+        try:
+            claims = _verified_claims(settings, token, settings.jwt_secret)
+        except jwt.InvalidSignatureError:
+            if not settings.jwt_secret_previous:
+                raise
+            claims = _verified_claims(settings, token, settings.jwt_secret_previous)
         return Actor(
             user_id=int(claims["sub"]),
             role=Role(claims["role"]),
@@ -56,6 +56,17 @@ def decode_access_token(settings: Settings, token: str) -> Actor:
         )
     except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
         raise InvalidAccessToken(str(exc)) from exc
+
+
+def _verified_claims(settings: Settings, token: str, secret: str) -> dict[str, object]:
+    return jwt.decode(
+        token,
+        secret,
+        algorithms=[ALGORITHM],
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+        options={"require": ["sub", "exp", "iat", "iss", "aud", "role", "org", "cty"]},
+    )
 
 
 def _optional_int(value: object) -> int | None:

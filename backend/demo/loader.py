@@ -21,6 +21,7 @@ from backend.demo.county import build_demo_county
 from backend.demo.places import COUNTY_CENTER, COUNTY_CODE, COUNTY_NAME
 from backend.errors import Duplicate
 from backend.models import OrgKind, OrgUnit, Role, SecretaryProfile, User
+from backend.services.counties import create_county
 from backend.services.importer.existing import load_org_index
 from backend.services.importer.records import ParsedWorkbook
 from backend.services.importer.validate import validate_workbook
@@ -76,18 +77,9 @@ async def _refuse_if_loaded(session: AsyncSession) -> None:
 
 
 async def _create_county(session: AsyncSession) -> OrgUnit:
-    county = OrgUnit(
-        kind=OrgKind.COUNTY,
-        name=COUNTY_NAME,
-        code=COUNTY_CODE,
-        center_lat=COUNTY_CENTER[0],
-        center_lng=COUNTY_CENTER[1],
+    return await create_county(
+        session, COUNTY_NAME, COUNTY_CODE, center_lat=COUNTY_CENTER[0], center_lng=COUNTY_CENTER[1]
     )
-    session.add(county)
-    await session.flush()
-    county.county_id = county.id  # a county row points at itself
-    await session.flush()
-    return county
 
 
 async def _write_records(session: AsyncSession, county_id: int, records: ParsedWorkbook) -> None:
