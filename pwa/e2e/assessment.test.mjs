@@ -3,7 +3,8 @@
 // secretary's assessment sheet, accepts one proposal and overrides another with a note, saves;
 // a concurrent save makes the next one STALE_VERSION (reload prompt); the ranking shows its groups
 // with grades or not-rankable reasons; the county publishes it (confirmation, hash) and the
-// township sees the published snapshot. Screenshots: test-results/screenshots/7x-*.
+// township sees the published snapshot; the secretary reads their own sheet and published line.
+// Screenshots: test-results/screenshots/7x-*.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -176,6 +177,24 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     assert.ok(await tw.locator('[data-testid=rank-row]').count() > 0);
     await shot(tw, '07-township-snapshot');
     assert.deepEqual(tw.consoleErrors, []);
+
+    // ---- the secretary: their own sheet (read-only, evidence without staff links) and published line
+    const who = (await api(`query S($q: String) { secretaries(search: $q, first: 5) { edges { node { id phone hasAccount } } } }`,
+      { q: target.secretary.name }, tok)).secretaries.edges.map((e) => e.node).find((n) => n.id === target.secretary.id);
+    assert.ok(who?.hasAccount, 'the scored secretary has an account');
+    const sec = await newPage();
+    await login(sec, who.phone);
+    await sec.getByTestId('my-assessment-link').click();
+    await sec.getByTestId('assessment-name').waitFor();
+    await sec.locator('[data-testid=rubric-item]').first().waitFor();
+    assert.equal(await sec.locator('[data-testid=rubric-item]').count(), target.items.length);
+    assert.equal(await sec.getByTestId('save-bar').count(), 0, 'read-only for the secretary');
+    assert.equal(await sec.locator('a[data-testid=evidence-filing]').count(), 0, 'no links into the staff screens');
+    assert.match(await sec.getByTestId('target-score').innerText(), /^\d+(\.\d+)?$/);
+    await sec.getByTestId('my-rank').waitFor();
+    assert.match(await sec.getByTestId('my-ranking').innerText(), /第 \d+ 名|不参与排名/);
+    await shot(sec, '08-secretary-own');
+    assert.deepEqual(sec.consoleErrors, []);
   });
 
   it('county admin: rubric version, organisation class, disqualification recorded and withdrawn', async () => {

@@ -50,6 +50,7 @@ const RubricEditor = lazy(() => import('./screens/assessment/RubricEditor.jsx'))
 const OrgClasses = lazy(() => import('./screens/assessment/OrgClasses.jsx'));
 const Disqualifications = lazy(() => import('./screens/assessment/Disqualifications.jsx'));
 const Rankings = lazy(() => import('./screens/ranking/Rankings.jsx'));
+const MyAssessment = lazy(() => import('./screens/assessment/MyAssessment.jsx'));
 const RankingSnapshot = lazy(() => import('./screens/ranking/Snapshot.jsx'));
 const RankingCharts = lazy(() => import('./screens/ranking/Charts.jsx'));
 
@@ -154,6 +155,7 @@ function Routes({ me, path }) {
     if (match('/checkin', path)) return <CheckIn me={me} />;
     if (match('/problems', path)) return <Problems me={me} />;
     if (match('/card', path)) return <ServiceCard me={me} />;
+    if (match('/my-assessment', path)) return <MyAssessment me={me} />;
   }
   return <section class="card"><h2>{t('notFound')}</h2><a class="btn block" href="/">{t('home')}</a></section>;
 }

@@ -51,6 +51,7 @@ export default function VillageHome() {
       <section class="card" aria-labelledby="profile-title">
         <h2 id="profile-title">{t('myProfile')}</h2>
         {s ? <SecretaryFields s={s} t={t} /> : <p class="muted">{t('noProfile')}</p>}
+        {s && <a class="btn secondary block" href="/my-assessment" data-testid="my-assessment-link">{t('a7mine')}<span class="muted small"> · {t('a7mineHint')}</span></a>}
       </section>
       <div class="card"><HouseholdList villageId={v.id} /></div>
     </>

@@ -31,7 +31,8 @@ export function editProblem(it, edit) {
   return null;
 }
 
-export default function AssessmentSheet({ me, secretaryId }) {
+/** `own`: a secretary reading their own sheet (no links into the staff screens). */
+export default function AssessmentSheet({ me, secretaryId, own = false }) {
   const t = useT();
   const path = useRoute();
   const period = periodOf(path);
@@ -41,17 +42,17 @@ export default function AssessmentSheet({ me, secretaryId }) {
   const [toast, show] = useToast(); // outlives the sheet, which is remade for each version
   const a = fresh && fresh.period === period ? fresh : data;
   if (loading && !a) return <Loading />;
-  if (error && !a) return <section class="card"><Back fallback={`/assessments?period=${period}`} /><ErrorBox error={error} onRetry={reload} /></section>;
+  if (error && !a) return <section class="card">{!own && <Back fallback={`/assessments?period=${period}`} />}<ErrorBox error={error} onRetry={reload} /></section>;
   return (
     <>
-      <Sheet key={`${a.secretary.id}:${a.version}`} a={a} period={period} me={me} show={show}
+      <Sheet key={`${a.secretary.id}:${a.version}`} a={a} period={period} me={me} show={show} own={own}
         onSaved={setFresh} onReload={() => { setFresh(null); reload(); }} />
       {toast}
     </>
   );
 }
 
-function Sheet({ a, period, show, onSaved, onReload }) {
+function Sheet({ a, period, show, onSaved, onReload, own }) {
   const t = useT();
   const [edits, setEdits] = useState({}); // key → { occurrences, centi, note }
   const [saving, setSaving] = useState(false);
@@ -110,8 +111,11 @@ function Sheet({ a, period, show, onSaved, onReload }) {
   return (
     <>
       <section class="card" aria-labelledby="as-name">
-        <Back fallback={`/assessments?period=${period}`} />
+        {!own && <Back fallback={`/assessments?period=${period}`} />}
         <h2 id="as-name" data-testid="assessment-name">{s.name} · {t('a7sheetOf', { y: period })}</h2>
+        {own ? (
+          <p class="muted small">{[s.township?.name, s.village?.name, s.mode && enumLabel(t, s.mode)].filter(Boolean).join(' · ')}</p>
+        ) : (
         <p class="muted small">
           {s.township && <a href={`/rankings?period=${period}&townshipId=${encodeURIComponent(s.township.id)}`}>{s.township.name}</a>}
           {s.township && ' · '}
@@ -119,12 +123,13 @@ function Sheet({ a, period, show, onSaved, onReload }) {
           {s.mode && <> · {enumLabel(t, s.mode)}</>}
           {' · '}<a href={`/filings?secretaryId=${encodeURIComponent(s.id)}`}>{t('x8allFilings')}</a>
         </p>
+        )}
         <p class="small">
           {t('a7assessor')}：{t(`role_${a.assessorRole}`)} · {t('a7versionN', { n: a.version })}
           {a.rubricVersion != null && <> · {t('a7rubricV', { n: a.rubricVersion })}</>}
         </p>
         <p class="small"><span class={`st ${a.status === 'COMPLETE' ? 'ok' : a.status === 'IN_PROGRESS' ? 'wait' : 'off'}`} data-testid="assessment-status">{t(`a7status_${a.status}`)}</span></p>
-        {!canScore && <p class="a7-note" data-testid="read-only">{t('a7readOnlyLong', { r: t(`role_${a.assessorRole}`) })}</p>}
+        {!canScore && !own && <p class="a7-note" data-testid="read-only">{t('a7readOnlyLong', { r: t(`role_${a.assessorRole}`) })}</p>}
         <div class="a7-parts" data-testid="part-sums">
           {PARTS.map((p) => (
             <div key={p} data-part={p}><span>{partLabel(p)}</span><strong data-testid={`sum-${p}`}>{pts(sums[p] / 100)}</strong></div>
@@ -149,7 +154,7 @@ function Sheet({ a, period, show, onSaved, onReload }) {
             <div class="a7-group" key={label}>
               {label && <h3>{label}</h3>}
               {list.map((it) => (
-                <ItemCard key={it.key} it={it} canScore={canScore} secretaryId={s.id}
+                <ItemCard key={it.key} it={it} canScore={canScore} secretaryId={s.id} own={own}
                   value={shown(it, edits[it.key])} edited={!!edits[it.key]} problem={editProblem(it, edits[it.key])}
                   onEdit={(e) => setEdit(it.key, e)} pointsFor={(k) => pointsCenti(it, k)} />
               ))}

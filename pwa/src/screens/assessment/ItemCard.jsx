@@ -20,7 +20,7 @@ export function isOverride(it, v) {
   return v.centi !== reference;
 }
 
-export function ItemCard({ it, canScore, secretaryId, value, edited, problem, onEdit, pointsFor }) {
+export function ItemCard({ it, canScore, secretaryId, own, value, edited, problem, onEdit, pointsFor }) {
   const t = useT();
   const [open, setOpen] = useState(false);
   const proposed = it.proposedPoints == null ? null : Math.round(it.proposedPoints * 100);
@@ -51,11 +51,17 @@ export function ItemCard({ it, canScore, secretaryId, value, edited, problem, on
           {filings.length > 0 && (
             <ul class="a7-filings">
               {filings.slice(0, MAX_FILINGS).map((f) => (
-                <li key={f.id}><a href={`/filings/${encodeURIComponent(f.id)}`} data-testid="evidence-filing">
-                  {f.title}{f.occurredOn && <span class="muted"> · {fmtDate(f.occurredOn)}</span>}
-                </a></li>
+                <li key={f.id}>{own ? (
+                  <span data-testid="evidence-filing">{f.title}{f.occurredOn && <span class="muted"> · {fmtDate(f.occurredOn)}</span>}</span>
+                ) : (
+                  <a href={`/filings/${encodeURIComponent(f.id)}`} data-testid="evidence-filing">
+                    {f.title}{f.occurredOn && <span class="muted"> · {fmtDate(f.occurredOn)}</span>}
+                  </a>
+                )}</li>
               ))}
-              {filings.length > MAX_FILINGS && <li><a href={`/filings?secretaryId=${encodeURIComponent(secretaryId)}`}>{t('a7moreFilings', { n: filings.length })}</a></li>}
+              {filings.length > MAX_FILINGS && (own
+                ? <li class="muted">{t('a7moreFilings', { n: filings.length })}</li>
+                : <li><a href={`/filings?secretaryId=${encodeURIComponent(secretaryId)}`}>{t('a7moreFilings', { n: filings.length })}</a></li>)}
             </ul>
           )}
         </div>
