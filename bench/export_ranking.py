@@ -104,8 +104,9 @@ def _rows(snapshot_id: int, count: int, township_id: int) -> list[tuple[object, 
     return rows
 
 
-async def prepare(settings: Settings, sizes: list[int]) -> dict[str, object]:
-    """A county with a county user, and one published snapshot per size (plus the warm-up one)."""
+async def prepare(settings: Settings, sizes: list[int], *, assessment_sheets: bool = True) -> dict[str, object]:
+    """A county with a county user, and one published snapshot per size (plus the warm-up one);
+    with `assessment_sheets`, also an assessed township per size."""
     engine = make_engine(settings)
     factory = make_session_factory(engine)
     async with factory.begin() as session:
@@ -135,7 +136,9 @@ async def prepare(settings: Settings, sizes: list[int]) -> dict[str, object]:
             await session.flush()
             snapshots[size] = snapshot.id
         ids = {"county": county.id, "township": township.id, "user": user.id}
-        assessed = {size: await _assessed_township(session, county.id, size) for size in sizes}
+        assessed = (
+            {size: await _assessed_township(session, county.id, size) for size in sizes} if assessment_sheets else {}
+        )
     await engine.dispose()
     conn = await asyncpg.connect(_dsn(settings))
     scored_at = datetime.now(UTC)

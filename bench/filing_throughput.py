@@ -46,11 +46,14 @@ PROGRESS = """{ townshipProgress { completedShare township { id name } dutyKeys 
   summaries { secretaryId secretaryName villageName completedCount totalCount complete figure } } }"""  # the PWA's list
 
 
-async def _tokens(settings: Settings, clients: int) -> tuple[list[str], str]:
+async def _tokens(settings: Settings, clients: int, *, load: bool = True) -> tuple[list[str], str]:
+    """Tokens of the first `clients` secretaries and of the first township (after loading the demo
+    county unless `load` is false: it is there already)."""
     engine = make_engine(settings)
-    async with make_session_factory(engine).begin() as session:
-        await load_demo(session)
-    if not settings.is_sqlite:
+    if load:
+        async with make_session_factory(engine).begin() as session:
+            await load_demo(session)
+    if load and not settings.is_sqlite:
         # What autovacuum does shortly after a bulk load: visibility map and statistics, so the
         # roster counts are index-only scans (without it they read the heap: ~10 ms instead of ~2).
         async with engine.connect() as connection:

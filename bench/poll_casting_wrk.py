@@ -132,9 +132,18 @@ def signed_ballots(key, poll_id: int, count: int) -> list[tuple[str, str]]:  # t
 
 
 class Server:
-    """`uvicorn --factory backend.app:create_app --workers N`, access log off (as `serve`)."""
+    """`uvicorn --factory backend.app:create_app --workers N`, access log off (as `serve`);
+    `factory` serves another app factory, `extra_env` adds environment variables."""
 
-    def __init__(self, settings: Settings, workers: int, pool_size: int) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        workers: int,
+        pool_size: int,
+        *,
+        factory: str = "backend.app:create_app",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -144,6 +153,7 @@ class Server:
             "POLL_KEY_SECRET": settings.poll_key_secret,
             "PWA_DIST": str(settings.pwa_dist),
             "DB_POOL_SIZE": str(pool_size),
+            **(extra_env or {}),
         }
         self.log = tempfile.NamedTemporaryFile(prefix="bench-uvicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
@@ -152,7 +162,7 @@ class Server:
                 "-m",
                 "uvicorn",
                 "--factory",
-                "backend.app:create_app",
+                factory,
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -183,13 +193,17 @@ class Server:
                 raise RuntimeError(Path(self.log.name).read_text()[-4000:])
             time.sleep(0.2)
 
-    def cpu_seconds(self) -> float:
-        """User + system CPU of the uvicorn processes (the supervisor and its workers)."""
+    def pids(self) -> list[int]:
+        """The uvicorn processes: the supervisor and its workers (one process when workers = 1)."""
         pids = [self.process.pid]
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         if children.exists():
             pids += [int(p) for p in children.read_text().split()]
-        return sum(proc_cpu_seconds(pid) for pid in pids)
+        return pids
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the uvicorn processes (the supervisor and its workers)."""
+        return sum(proc_cpu_seconds(pid) for pid in self.pids())
 
     def stop(self) -> None:
         self.process.terminate()
