@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from backend.crypto import blind_rsa
 from backend.db import SessionFactory
 from backend.errors import ErrorCode
-from backend.fifo_gate import FifoGate
 from backend.models import BallotChoice, PaperCode, Poll, PollStatus
 from backend.services.polls import keys, paper
 from backend.services.polls.common import lock_poll, not_found, poll_error, require_status, shared_lock_sql
@@ -206,11 +205,10 @@ class _BallotPool:
         self._size = engine.sync_engine.pool.size()  # type: ignore[attr-defined]
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
-        self._turns = FifoGate(self._size)  # first come, first served: asyncpg's own queue lets newcomers jump
 
     async def execute(self, sql: str) -> str:
         pool = self._pool or await self._open()
-        async with self._turns, pool.acquire() as connection:
+        async with pool.acquire() as connection:
             try:
                 return await connection.execute(sql)  # the last command's tag
             except BaseException:
