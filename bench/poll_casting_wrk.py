@@ -58,6 +58,10 @@ for line in io.lines(os.getenv("BALLOTS")) do
   requests[#requests + 1] = {auth, body}
 end
 local ok_mark = os.getenv("OK_MARK")
+local think = tonumber(os.getenv("THINK_MS") or "0")
+if think > 0 then
+  function delay() return think end  -- each connection waits this long before its next request
+end
 local threads = {}
 local counter = 0
 function setup(thread)
@@ -226,13 +230,21 @@ def run_wrk(
     *,
     authorizations: list[str] | None = None,
     ok_mark: str = "",
+    think_ms: int = 0,
 ) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         script, data = Path(tmp) / "cast.lua", Path(tmp) / "ballots.jsonl"
         script.write_text(LUA)
         auth = authorizations or [""] * len(bodies)
         data.write_text("".join(f"{a}\t{b}\n" for a, b in zip(auth, bodies, strict=True)))
-        env = {**os.environ, "BALLOTS": str(data), "THREADS": str(threads), "TARGET_PATH": path, "OK_MARK": ok_mark}
+        env = {
+            **os.environ,
+            "BALLOTS": str(data),
+            "THREADS": str(threads),
+            "TARGET_PATH": path,
+            "OK_MARK": ok_mark,
+            "THINK_MS": str(think_ms),
+        }
         out = subprocess.run(
             [
                 wrk,
@@ -342,6 +354,13 @@ def main() -> None:
     parser.add_argument("--rate-cap", type=int, default=2000, help="ballots made per second of a run")
     parser.add_argument("--pool-size", type=int, default=10, help="DB_POOL_SIZE per uvicorn process")
     parser.add_argument(
+        "--think-ms",
+        type=int,
+        default=0,
+        help="each voter (connection) waits this long between ballots: 0 = as fast as the server answers; "
+        "40 with 50 voters offers ~1,000 ballots/s, the target rate",
+    )
+    parser.add_argument(
         "--no-commit-flush",
         action="store_true",
         help="diagnosis only: synchronous_commit=off on the bench database (commits stop waiting for the disk)",
@@ -368,7 +387,8 @@ def main() -> None:
         for i, workers in enumerate(args.workers):
             chunk = bodies[i * per_run : (i + 1) * per_run]
             before = asyncio.run(staged(settings, poll_id))
-            server = Server(settings, workers, args.pool_size)
+            factory = os.environ.get("BENCH_APP_FACTORY", "backend.app:create_app")
+            server = Server(settings, workers, args.pool_size, factory=factory)
             try:
                 first = i * 100
                 run_wrk(wrk, server.base, path, warmup[first : first + 100], 2, 10, 1)  # pools, key cache
@@ -377,7 +397,16 @@ def main() -> None:
                 dbname = settings.database_url.rsplit("/", 1)[1]
                 load, cpu0, pg0 = load_average(), server.cpu_seconds(), postgres_cpu_seconds(dbname)
                 machine0 = cpu_times()
-                r = run_wrk(wrk, server.base, path, [b for _, b in chunk], args.seconds, args.connections, args.threads)
+                r = run_wrk(
+                    wrk,
+                    server.base,
+                    path,
+                    [b for _, b in chunk],
+                    args.seconds,
+                    args.connections,
+                    args.threads,
+                    think_ms=args.think_ms,
+                )
                 steal = steal_share(machine0, cpu_times())
                 time.sleep(0.5)  # requests wrk left in flight when it stopped are answered to no one
                 cpu = server.cpu_seconds() - cpu0
