@@ -23,6 +23,7 @@ from backend.db import SessionFactory, make_engine, make_session_factory
 from backend.exports.assessment_sheet import assessment_xlsx
 from backend.exports.attendance_sheet import attendance_xlsx
 from backend.exports.ranking_sheet import ranking_xlsx
+from backend.gc_tuning import freeze_startup_heap
 from backend.graphql.context import Context, bearer_token
 from backend.graphql.schema import build_schema
 from backend.http import (
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        freeze_startup_heap()
         yield
         await rate_limits.close()
         await engine.dispose()
