@@ -44,7 +44,7 @@ from backend.observability.metrics import AppMetrics
 from backend.observability.middleware import ObservabilityMiddleware
 from backend.observability.polls import counting_casts
 from backend.polls_http import cast_ballot_json, poll_board_json, request_credential_json
-from backend.ratelimit import RateLimits, address_subject
+from backend.ratelimit import RateLimits
 from backend.settings import Settings
 
 
@@ -87,7 +87,7 @@ class _GraphQLApp(GraphQL[Context, None]):
             settings=self._settings,
             session_factory=self._session_factory,
             bearer_token=bearer_token(request.headers.get("authorization")),
-            rate_limits=self._rate_limits.for_client(address_subject(request.client and request.client.host)),
+            rate_limits=self._rate_limits.for_request(request),
             carries_identity="authorization" in request.headers or "cookie" in request.headers,
         )
 

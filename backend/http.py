@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
@@ -73,20 +74,35 @@ class DatabaseUnavailable:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
+        await answer_failure_instead(self.app, scope, receive, send, self._answer)
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+    @staticmethod
+    def _answer(exc: Exception, scope: Scope) -> Response | None:
+        if not unavailable.is_unavailable(exc):
+            return None
+        unavailable.note(exc)
+        return _unavailable_response(scope["path"])
 
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            if started or not unavailable.is_unavailable(exc):
-                raise
-            unavailable.note(exc)
-            await _unavailable_response(scope["path"])(scope, receive, send)
+
+async def answer_failure_instead(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, answer: Callable[[Exception, Scope], Response | None]
+) -> None:
+    """Run `app`; when it raises before its response has started and `answer` has a response for
+    that failure, send that response instead (otherwise the exception goes on up)."""
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await app(scope, receive, tracking_send)
+    except Exception as exc:
+        response = None if started else answer(exc, scope)
+        if response is None:
+            raise
+        await response(scope, receive, send)
 
 
 def _unavailable_response(path: str) -> Response:
@@ -146,10 +162,9 @@ class BodySizeLimit:
         limit = self.limit_for(scope)
         declared = Headers(scope=scope).get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            await _too_large(scope, receive, send)
+            await _too_large()(scope, receive, send)
             return
         received = 0
-        response_started = False
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -159,17 +174,13 @@ class BodySizeLimit:
                 raise BodyTooLarge
             return message
 
-        async def watching_send(message: Message) -> None:
-            nonlocal response_started
-            response_started = response_started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, watching_send)
-        except BodyTooLarge:
-            if response_started:
-                raise
-            await _too_large(scope, receive, send)
+        await answer_failure_instead(
+            self.app,
+            scope,
+            counting_receive,
+            send,
+            lambda exc, _: _too_large() if isinstance(exc, BodyTooLarge) else None,
+        )
 
 
 class GraphQLBodyLimit(BodySizeLimit):
@@ -180,11 +191,10 @@ class GraphQLBodyLimit(BodySizeLimit):
         return self.max_bytes if content_type.startswith("multipart/form-data") else MAX_GRAPHQL_JSON_BYTES
 
 
-async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    response = JSONResponse(
+def _too_large() -> Response:
+    return JSONResponse(
         {"errors": [{"message": "请求体过大", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}, status_code=413
     )
-    await response(scope, receive, send)
 
 
 class SinglePageApp(StaticFiles):

@@ -28,7 +28,7 @@ from backend.auth.tokens import InvalidAccessToken, decode_access_token
 from backend.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
 from backend.graphql.context import bearer_token
 from backend.models import BallotChoice
-from backend.ratelimit import ClientRateLimits, RateLimited, address_subject
+from backend.ratelimit import ClientRateLimits, RateLimited
 from backend.services.polls import casting, common, credentials, results
 
 _STATUS = {
@@ -57,7 +57,7 @@ def _failure(exc: DomainError) -> JSONResponse:
 
 
 def _rate_limits(request: Request) -> ClientRateLimits:
-    return request.app.state.rate_limits.for_client(address_subject(request.client and request.client.host))
+    return request.app.state.rate_limits.for_request(request)
 
 
 def _choice(value: object) -> BallotChoice:

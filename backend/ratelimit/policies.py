@@ -16,7 +16,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from starlette.requests import HTTPConnection
+
 from backend.observability.registry import Registry
+from backend.ratelimit.addresses import address_subject
 from backend.ratelimit.limiter import Limit, RateLimiter
 from backend.ratelimit.memory import InMemoryCounterStore
 from backend.ratelimit.metrics import RateLimitMetrics
@@ -59,6 +62,10 @@ class RateLimits:
 
     def for_client(self, address: str | None) -> ClientRateLimits:
         return ClientRateLimits(self, address)
+
+    def for_request(self, request: HTTPConnection) -> ClientRateLimits:
+        """The limits as the request's client address (see addresses.py) sees them."""
+        return self.for_client(address_subject(request.client and request.client.host))
 
     async def close(self) -> None:
         await self.limiter.close()
