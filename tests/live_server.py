@@ -1,4 +1,5 @@
 """A real server process (uvicorn) on loopback, for tests that need real connections."""
+
 from __future__ import annotations
 
 import os
@@ -7,9 +8,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -40,42 +42,59 @@ def server_env(settings: Settings, extra_env: dict[str, str] | None = None) -> d
     }
 
 
-@contextmanager
-def live_server(
-    settings: Settings, *, port: int | None = None, extra_env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """Serve `settings` on loopback; `extra_env` adds or overrides environment variables."""
-    port = port or free_port()
-    env = server_env(settings, extra_env)
-    log = tempfile.NamedTemporaryFile(prefix="live-server-", suffix=".log", delete=False)
-    process = subprocess.Popen(
+def start_serving(port: int, env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """`python -m backend.cli serve` on loopback `port`, its output to `log`."""
+    return subprocess.Popen(
         [sys.executable, "-m", "backend.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+def wait_until_ready(
+    base: str, process: subprocess.Popen[bytes], log_tail: Callable[[], str], *, timeout: float = 30, pause: float = 0.1
+) -> None:
+    """Until `base`/readyz answers 200; RuntimeError with the log's tail when the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server did not start: {log_tail()}")
+        time.sleep(pause)
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """SIGTERM, and SIGKILL if it has not gone after `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
+@contextmanager
+def live_server(
+    settings: Settings, *, port: int | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Serve `settings` on loopback; `extra_env` adds or overrides environment variables."""
+    port = port or free_port()
+    log = tempfile.NamedTemporaryFile(prefix="live-server-", suffix=".log", delete=False)
+    process = start_serving(port, server_env(settings, extra_env), log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {Path(log.name).read_text()[-4000:]}")
-            time.sleep(0.1)
+        wait_until_ready(base, process, lambda: Path(log.name).read_text()[-4000:])
         yield base
     except BaseException:
         print(f"--- server log (tail) ---\n{Path(log.name).read_text()[-6000:]}")
         raise
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         log.close()
         Path(log.name).unlink(missing_ok=True)

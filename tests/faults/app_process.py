@@ -6,15 +6,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
-
-from backend.settings import PROJECT_ROOT, Settings
-from tests.live_server import free_port, server_env
+from backend.settings import Settings
+from tests.live_server import free_port, server_env, start_serving, stop_process, wait_until_ready
 
 
 class AppProcess:
@@ -34,26 +30,12 @@ class AppProcess:
 
     def start(self, timeout: float = 30) -> None:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "backend.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                cwd=PROJECT_ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            self.process = start_serving(self.port, self.env, log)
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(f"{self.base_url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if (self.process is not None and self.process.poll() is not None) or time.monotonic() > deadline:
-                raise RuntimeError(f"app did not become ready: {self.log_tail()}")
-            time.sleep(0.05)
+        assert self.process is not None
+        wait_until_ready(self.base_url, self.process, self.log_tail, timeout=timeout, pause=0.05)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hook runs, open transactions die with their connections."""
@@ -62,14 +44,8 @@ class AppProcess:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.process is not None and self.process.poll() is None:
+            stop_process(self.process)
 
     def log_tail(self, chars: int = 6000) -> str:
         try:

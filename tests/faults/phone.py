@@ -7,12 +7,13 @@ import base64
 import io
 import random
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from PIL import Image
+
+from tests.filings.test_filings import diary
 
 CLIENT_TIMEOUT = 10.0  # a request that needs longer than this counts as a hang
 SUBMIT = "mutation($input: FilingInput!) { submitFiling(input: $input) { filing { id } errors { code message } } }"
@@ -37,15 +38,7 @@ class Answer:
 
 
 def filing_entry(n: int, photo_sha: str | None = None) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "kind": "WORK_DIARY",
-        "occurredOn": "2026-11-20",
-        "recordedAt": "2026-11-20T18:30:00+08:00",
-        "title": f"故障日志 {n}",
-        "body": {"content": f"第 {n} 条"},
-        "photos": [photo_sha] if photo_sha else [],
-    }
+    return diary(title=f"故障日志 {n}", body={"content": f"第 {n} 条"}, photos=[photo_sha] if photo_sha else [])
 
 
 def photo_bytes(seed: int) -> bytes:

@@ -24,6 +24,7 @@ import boto3
 import pytest
 
 from backend.media.s3 import client_config
+from tests.live_server import free_port, stop_process
 
 EXTERNAL_ENDPOINT_URL = os.environ.get("TEST_S3_ENDPOINT_URL", "")
 S3_ACCESS_KEY_ID = os.environ.get("TEST_S3_ACCESS_KEY_ID", "test-access-key")
@@ -50,12 +51,6 @@ def s3_client(endpoint_url: str, **config: Any) -> Any:
 class S3Server:
     endpoint_url: str
     client: Any  # thread-safe; shared by the tests
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_until_listening(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
@@ -89,12 +84,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         endpoint_url = f"http://127.0.0.1:{port}"
         yield S3Server(endpoint_url, s3_client(endpoint_url))
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture

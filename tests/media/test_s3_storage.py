@@ -23,12 +23,12 @@ from backend.media.storage_factory import media_storage_from_settings
 from backend.models import Media
 from backend.settings import Settings, SettingsError
 from tests.conftest import GraphQLClient
+from tests.live_server import free_port
 from tests.media.conftest import (
     S3_ACCESS_KEY_ID,
     S3_REGION,
     S3_SECRET_ACCESS_KEY,
     S3Server,
-    free_port,
     s3_client,
 )
 from tests.media.test_media_api import Api, media_count, photo

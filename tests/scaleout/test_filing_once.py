@@ -8,7 +8,6 @@ conflict on the other process too — the id, not any process's memory, decides.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
 
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from backend.db import SessionFactory
 from backend.models import AuditEvent, Filing
 from tests.conftest import GraphQLClient
+from tests.filings.test_filings import diary
 from tests.scaleout.conftest import postgres_only
 
 pytestmark = postgres_only
@@ -28,14 +28,7 @@ SUBMIT = """mutation($input: FilingInput!) { submitFiling(input: $input) {
 
 
 def _entry(n: int) -> dict[str, object]:
-    return {
-        "id": str(uuid.uuid4()),
-        "kind": "WORK_DIARY",
-        "occurredOn": "2026-11-20",
-        "recordedAt": "2026-11-20T18:30:00+08:00",
-        "title": f"驻村日志 {n}",
-        "body": {"content": f"走访农户第 {n} 次"},
-    }
+    return diary(title=f"驻村日志 {n}", body={"content": f"走访农户第 {n} 次"})
 
 
 async def test_a_filing_sent_to_both_processes_is_stored_once(
