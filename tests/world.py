@@ -7,6 +7,7 @@ Users: a county, township, village (first secretary) and member account in A's f
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -176,34 +177,60 @@ FILING_IDS = {
 RETURNED_FILING_IDS = {village: filing_id[:-3] + "f" + filing_id[-2:] for village, filing_id in FILING_IDS.items()}
 
 
+def stored_filing(
+    secretary: SecretaryProfile,
+    village: OrgUnit,
+    *,
+    kind: FilingKind = FilingKind.WORK_DIARY,
+    status: FilingStatus = FilingStatus.SUBMITTED,
+    at: datetime | None = None,
+    occurred_on: date | None = None,
+    filing_id: str | None = None,
+    title: str = "日志",
+    body: dict[str, object] | None = None,
+    household_id: int | None = None,
+    created_by: int | None = None,
+) -> Filing:
+    """A filing row as the sync service would have stored it (received at `at`, now by default),
+    for tests that need filings in the database without going through the API."""
+    at = at or datetime.now(UTC)
+    return Filing(
+        id=filing_id or str(uuid.uuid4()),
+        kind=kind,
+        status=status,
+        content_hash="0" * 64,
+        secretary_id=secretary.id,
+        village_id=village.id,
+        township_id=village.township_id,
+        county_id=village.county_id,
+        household_id=household_id,
+        title=title,
+        body=body or {},
+        occurred_on=occurred_on or at.date(),
+        recorded_at=at,
+        received_at=at,
+        submitted_at=None if status is FilingStatus.DRAFT else at,
+        created_by=secretary.user_id if created_by is None else created_by,
+    )
+
+
 async def _filings(session: AsyncSession, world: World) -> None:
     """Per secretary: one submitted work-diary filing (to review) and one returned (to edit)."""
     now = datetime.now(UTC)
     entries = [(v, i, FilingStatus.SUBMITTED) for v, i in FILING_IDS.items()]
     entries += [(v, i, FilingStatus.RETURNED) for v, i in RETURNED_FILING_IDS.items()]
     for village, filing_id, status in entries:
-        profile = world.secretaries[village]
-        unit = world.units[village]
         session.add(
-            Filing(
-                id=filing_id,
-                kind=FilingKind.WORK_DIARY,
+            stored_filing(
+                world.secretaries[village],
+                world.units[village],
                 status=status,
-                content_hash="0" * 64,
-                secretary_id=profile.id,
-                village_id=unit.id,
-                township_id=unit.township_id,
-                county_id=unit.county_id,
+                at=now,
+                filing_id=filing_id,
                 title=f"{village}日志",
                 body={"content": "走访了解民情"},
-                occurred_on=now.date(),
-                recorded_at=now,
-                received_at=now,
-                submitted_at=now,
-                created_by=profile.user_id,
             )
         )
-    await session.flush()
 
 
 # One open problem per village, reported by that village's member (the ledger's permission checks).

@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 
 from backend.db import SessionFactory
 from backend.models import (
-    Filing,
     FilingKind,
     FilingStatus,
     Household,
@@ -23,7 +22,7 @@ from backend.models import (
     SecretaryProfile,
     StationMode,
 )
-from tests.world import World
+from tests.world import World, stored_filing
 
 PERIOD = "2025"
 YEAR_START, YEAR_END = date(2025, 1, 1), date(2025, 12, 31)
@@ -85,23 +84,17 @@ async def add_filings(
             filing_id = str(uuid.uuid4())
             moment = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
             session.add(
-                Filing(
-                    id=filing_id,
+                stored_filing(
+                    secretary,
+                    unit,
                     kind=kind,
                     status=status,
-                    content_hash="0" * 64,
-                    secretary_id=secretary.id,
-                    village_id=unit.id,
-                    township_id=unit.township_id,
-                    county_id=unit.county_id,
-                    household_id=household_id,
-                    title=f"{kind.value} {day.isoformat()}",
-                    body=body or {},
+                    at=moment,
                     occurred_on=day,
-                    recorded_at=moment,
-                    received_at=moment,
-                    submitted_at=moment,
-                    created_by=secretary.user_id,
+                    filing_id=filing_id,
+                    title=f"{kind.value} {day.isoformat()}",
+                    body=body,
+                    household_id=household_id,
                 )
             )
             ids.append(filing_id)

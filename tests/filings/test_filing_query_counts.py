@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 
 from backend.db import SessionFactory
-from backend.models import (
-    Filing,
-    FilingKind,
-    FilingStatus,
-)
 from tests.conftest import GraphQLClient
 from tests.test_query_counts import count_queries
-from tests.world import World, add_village_with_secretary
+from tests.world import World, add_village_with_secretary, stored_filing
 
 QUEUE = """{ reviewQueue(first: 50) { totalCount edges { node { id kind title submittedAt accuracyM
   household { code } photos { thumbUrl } secretary { name village { name } } history { action actorName } } } } }"""
@@ -32,21 +26,12 @@ async def _add_secretaries(session_factory: SessionFactory, world: World, count:
                 session, township, name=f"加村{n}", code=f"X{n}", secretary_name=f"书记{n}", phone=f"1370000{n:04d}"
             )
             session.add(
-                Filing(
-                    id=str(uuid.uuid4()),
-                    kind=FilingKind.WORK_DIARY,
-                    status=FilingStatus.SUBMITTED,
-                    content_hash="0" * 64,
-                    secretary_id=profile.id,
-                    village_id=village.id,
-                    township_id=township.id,
-                    county_id=township.county_id,
+                stored_filing(
+                    profile,
+                    village,
+                    at=now,
                     title="日志",
                     body={"content": "x"},
-                    occurred_on=now.date(),
-                    recorded_at=now,
-                    received_at=now,
-                    submitted_at=now,
                     created_by=world.users["township"].id,
                 )
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,10 @@ from backend.cards import CardContent
 from backend.cards.png import HEIGHT, WIDTH, find_cjk_font, qr_placement
 from backend.cards.qr import qr_matrix
 from backend.db import SessionFactory
-from backend.models import AuditEvent, Filing, FilingKind, FilingStatus, Media
+from backend.models import AuditEvent, FilingKind, FilingStatus, Media
 from backend.services.service_card import DUTIES
 from tests.conftest import GraphQLClient
-from tests.world import World
+from tests.world import World, stored_filing
 
 GENERATE = """mutation($input: GenerateServiceCardInput) {
   generateServiceCard(input: $input) {
@@ -58,23 +57,14 @@ async def _pledge(
     profile = world.secretaries["V11"]
     async with session_factory.begin() as session:
         session.add(
-            Filing(
-                id=str(uuid.uuid4()),
+            stored_filing(
+                profile,
+                unit,
                 kind=FilingKind.PLEDGE,
                 status=status,
-                version=1,
-                content_hash="0" * 64,
-                secretary_id=profile.id,
-                village_id=unit.id,
-                township_id=unit.township_id,
-                county_id=unit.county_id,
+                at=submitted,
                 title="履职承诺",
                 body={"text": text},
-                occurred_on=submitted.date(),
-                recorded_at=submitted,
-                received_at=submitted,
-                submitted_at=submitted if status is not FilingStatus.DRAFT else None,
-                created_by=profile.user_id,
             )
         )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 
 from backend.db import SessionFactory
@@ -12,7 +11,7 @@ from backend.models import (
     FilingStatus,
     Household,
 )
-from tests.world import World, add_village_with_secretary
+from tests.world import World, add_village_with_secretary, stored_filing
 
 
 def filing(
@@ -24,26 +23,14 @@ def filing(
     household_id: int | None = None,
     occurred_on: date | None = None,
 ) -> Filing:
-    profile = world.secretaries[village]
-    unit = world.units[village]
-    now = datetime.now(UTC)
-    return Filing(
-        id=str(uuid.uuid4()),
+    return stored_filing(
+        world.secretaries[village],
+        world.units[village],
         kind=kind,
         status=status,
-        content_hash="0" * 64,
-        secretary_id=profile.id,
-        village_id=unit.id,
-        township_id=unit.township_id,
-        county_id=unit.county_id,
-        household_id=household_id,
+        occurred_on=occurred_on,
         title=kind.value,
-        body={},
-        occurred_on=occurred_on or now.date(),
-        recorded_at=now,
-        received_at=now,
-        submitted_at=now,
-        created_by=profile.user_id,
+        household_id=household_id,
     )
 
 
@@ -63,22 +50,13 @@ async def add_villages(session_factory: SessionFactory, world: World, count: int
             session.add_all(households)
             await session.flush()
             session.add(
-                Filing(
-                    id=str(uuid.uuid4()),
+                stored_filing(
+                    profile,
+                    village,
                     kind=FilingKind.HOUSEHOLD_VISIT,
-                    status=FilingStatus.SUBMITTED,
-                    content_hash="0" * 64,
-                    secretary_id=profile.id,
-                    village_id=village.id,
-                    township_id=township.id,
-                    county_id=township.county_id,
-                    household_id=households[0].id,
+                    at=now,
                     title="走访",
-                    body={},
-                    occurred_on=now.date(),
-                    recorded_at=now,
-                    received_at=now,
-                    submitted_at=now,
+                    household_id=households[0].id,
                     created_by=world.users["township"].id,
                 )
             )
