@@ -31,7 +31,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
@@ -41,7 +40,7 @@ from backend.models import StagedBallot
 from backend.services.polls.casting import credential_receipt
 from backend.settings import PROJECT_ROOT, Settings
 from bench._poll_world import _pg_admin, build, credentials, database, mark_all_issued_and_open
-from tests.live_server import free_port
+from tests.live_server import free_port, stop_process, wait_until_ready
 
 TARGET_RATE = 1000.0
 TARGET_P99_MS = 100.0
@@ -186,16 +185,9 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(Path(self.log.name).read_text()[-4000:])
-            time.sleep(0.2)
+        wait_until_ready(
+            self.base, self.process, lambda: Path(self.log.name).read_text()[-4000:], timeout=60, pause=0.2
+        )
 
     def pids(self) -> list[int]:
         """The uvicorn processes: the supervisor and its workers (one process when workers = 1)."""
@@ -210,11 +202,7 @@ class Server:
         return sum(proc_cpu_seconds(pid) for pid in self.pids())
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, timeout=15)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
 
