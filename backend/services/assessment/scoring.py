@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from backend.auth.actor import Actor
 from backend.errors import InvalidInput, StaleVersion
@@ -232,12 +231,15 @@ def _proposed_centi(item: RubricItem, proposal: Proposal | None) -> int | None:
     return item.points_for(proposal.occurrences)
 
 
-async def _assessment(session: AsyncSession, secretary_id: int, period: Period) -> Assessment | None:
-    return (
-        await session.scalars(
-            select(Assessment).where(Assessment.secretary_id == secretary_id, Assessment.period == period.text)
-        )
-    ).first()
+async def _assessment(
+    session: AsyncSession, secretary_id: int, period: Period, *, for_update: bool = False
+) -> Assessment | None:
+    """`for_update`: read under a row lock, so a concurrent scoring waits for this transaction and
+    then sees the committed version (a stale version is refused before any write)."""
+    statement = select(Assessment).where(Assessment.secretary_id == secretary_id, Assessment.period == period.text)
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return (await session.scalars(statement)).first()
 
 
 async def _scores(session: AsyncSession, assessment_id: int) -> dict[str, AssessmentItemScore]:
@@ -280,7 +282,7 @@ async def score_items(
         raise InvalidInput(f"该第一书记 {parsed.text} 年度不在任，无需考评", field="period")
     if not items:
         raise InvalidInput("请至少评一项", field="items")
-    assessment = await _assessment(session, subject.secretary.id, parsed)
+    assessment = await _assessment(session, subject.secretary.id, parsed, for_update=True)
     if assessment is None:
         if version != 0:
             raise _stale(0)
@@ -317,11 +319,7 @@ async def score_items(
     else:
         for name, value in values.items():
             setattr(assessment, name, value)
-        try:
-            await session.flush()
-        except StaleDataError as exc:
-            current = await session.scalar(select(Assessment.version).where(Assessment.id == assessment.id))
-            raise _stale(int(current or 0)) from exc
+        await session.flush()
         created = False
 
     for d in decisions:

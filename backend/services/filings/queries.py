@@ -37,6 +37,13 @@ async def access_filing(session: AsyncSession, actor: Actor | None, filing_id: s
     return filing
 
 
+async def lock_filing(session: AsyncSession, filing_id: str) -> Filing | None:
+    """The filing read for a change, under a row lock (PostgreSQL; SQLite writes take turns): a
+    concurrent edit or review waits for this transaction, then reads the committed row and its
+    version — so a stale edit is told apart before any write, instead of failing at flush."""
+    return await session.get(Filing, filing_id, with_for_update=True, populate_existing=True)
+
+
 async def my_filings(
     session: AsyncSession,
     actor: Actor | None,

@@ -6,13 +6,13 @@ import enum
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from backend.auth.actor import Actor
 from backend.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from backend.models import Filing, FilingStatus, Role
 from backend.services import audit
 from backend.services.access import require_role
+from backend.services.filings.queries import lock_filing
 from backend.services.sync import client_id
 
 
@@ -32,7 +32,7 @@ async def review_filing(
 ) -> Filing:
     actor = require_role(actor, Role.TOWNSHIP)
     now = now or datetime.now(UTC)
-    filing = await session.get(Filing, client_id(filing_id))
+    filing = await lock_filing(session, client_id(filing_id))
     if filing is None:
         raise NotFound("记录不存在")
     if filing.township_id != actor.township_id:
@@ -49,10 +49,7 @@ async def review_filing(
     filing.reviewed_by = actor.user_id
     filing.reviewed_at = now
     filing.updated_at = now
-    try:
-        await session.flush()
-    except StaleDataError as exc:
-        raise InvalidState("该记录刚被修改或审核，请刷新") from exc
+    await session.flush()  # bumps the version the audit event records
     audit.record(
         session,
         actor,

@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from backend.auth.actor import Actor
-from backend.errors import Conflict, DomainError, ErrorCode, InvalidInput, InvalidState, NotFound, StaleVersion
+from backend.errors import Conflict, DomainError, ErrorCode, InvalidInput, InvalidState, NotFound
 from backend.models import AuditEvent, Filing, FilingKind, FilingPhoto, FilingStatus, Household, Media, SecretaryProfile
 from backend.services import audit
 from backend.services.access import require_secretary, require_secretary_with_village
 from backend.services.filings.bodies import needs_household, validate_body
+from backend.services.filings.queries import lock_filing
 from backend.services.sync import check_base_version, check_retry, client_id, content_hash
 from backend.services.upsert import insert_ignoring_duplicates
 from backend.services.validation import check_coordinates, clean_text
@@ -125,7 +125,7 @@ async def edit_filing(
     """Replace a draft or a returned filing's content; `base_version` is the version it replaces."""
     now = now or datetime.now(UTC)
     secretary = await require_secretary(session, actor)
-    filing = await session.get(Filing, client_id(draft.id))
+    filing = await lock_filing(session, client_id(draft.id))
     if filing is None or filing.secretary_id != secretary.id:
         raise NotFound("记录不存在")
     fingerprint = draft.fingerprint()
@@ -151,11 +151,6 @@ async def edit_filing(
         filing.submitted_at = now
     await session.execute(delete(FilingPhoto).where(FilingPhoto.filing_id == filing.id))
     _attach_photos(session, filing.id, draft.photos)
-    try:
-        await session.flush()
-    except StaleDataError as exc:
-        current = await session.scalar(select(Filing.version).where(Filing.id == filing.id))
-        raise StaleVersion("记录已被更新，请刷新后再改", current_version=int(current or 0)) from exc
     action = "resubmitted" if draft.submit and was_returned else ("submitted" if draft.submit else "edited")
     audit.record(
         session,
