@@ -14,6 +14,7 @@ from backend.auth.passwords import verify_password
 from backend.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
 from backend.errors import DomainError, ErrorCode
 from backend.models import LoginFailure, OrgKind, OrgUnit, RefreshToken, User
+from backend.services.validation import clean_phone
 from backend.settings import Settings
 
 
@@ -66,7 +67,7 @@ async def login(
     session: AsyncSession, settings: Settings, phone: str, password: str, *, now: datetime | None = None
 ) -> Session:
     now = now or datetime.now(UTC)
-    phone = phone.strip()
+    phone = clean_phone(phone)  # its shape before the failure counter writes it
     await _refuse_if_locked(session, settings, phone, now)
     user = (await session.execute(select(User).where(User.phone == phone))).scalar_one_or_none()
     if not verify_password(user.password_hash if user else None, password) or user is None:

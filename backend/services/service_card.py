@@ -4,7 +4,6 @@ and an optional photo; the snapshot is stored and the PDF/PNG are drawn from it 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,11 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
-from backend.errors import DomainError, ErrorCode, Forbidden, InvalidInput, NotFound
+from backend.errors import DomainError, ErrorCode, Forbidden, NotFound
 from backend.models import Filing, FilingKind, FilingStatus, Media, OrgUnit, SecretaryProfile, ServiceCard
 from backend.models.base import utcnow
 from backend.services import audit
 from backend.services.access import access_village, can_see_unit, require_actor, require_secretary
+from backend.services.validation import clean_sha256
 
 # The eight duties (八个一), DOMAIN.md section 2, in order.
 DUTIES: tuple[str, ...] = (
@@ -30,7 +30,6 @@ DUTIES: tuple[str, ...] = (
     "领办一个创业项目",
 )
 PUBLIC_PLEDGE_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.APPROVED)
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def public_page_url(base_url: str, village_id: int) -> str:
@@ -132,9 +131,7 @@ async def generate_service_card(
 
 
 async def _own_photo(session: AsyncSession, actor: Actor, sha256: str) -> str:
-    sha256 = sha256.strip().lower()
-    if not _SHA256.match(sha256):
-        raise InvalidInput("照片编号格式不正确", field="photoSha256")
+    sha256 = clean_sha256(sha256, "photoSha256")
     media = await session.get(Media, sha256)
     if media is None or media.uploaded_by != actor.user_id:
         raise DomainError("照片尚未上传，请先上传本人照片", field="photoSha256", code=ErrorCode.MEDIA_MISSING)

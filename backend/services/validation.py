@@ -7,13 +7,27 @@ import re
 from backend.errors import InvalidInput
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def is_mobile_phone(phone: str) -> bool:
+    """An 11-digit mainland mobile number: the one phone rule (accounts, rosters, the import)."""
+    return _MOBILE.fullmatch(phone) is not None
 
 
 def clean_phone(phone: str, field: str = "phone") -> str:
     phone = phone.strip().replace(" ", "").replace("-", "")
-    if not _MOBILE.match(phone):
+    if not is_mobile_phone(phone):
         raise InvalidInput("手机号格式不正确，应为 11 位大陆手机号", field=field)
     return phone
+
+
+def clean_sha256(value: str, field: str, label: str = "照片编号") -> str:
+    """A photo's content address as the phone sends it: 64 hex digits."""
+    value = value.strip().lower()
+    if not _SHA256_HEX.match(value):
+        raise InvalidInput(f"{label}格式不正确", field=field)
+    return value
 
 
 def clean_text(value: str, field: str, label: str, *, max_length: int = 50) -> str:

@@ -18,7 +18,7 @@ from backend.services.filings.bodies import needs_household, validate_body
 from backend.services.filings.queries import lock_filing
 from backend.services.sync import check_base_version, check_retry, client_id, content_hash
 from backend.services.upsert import insert_ignoring_duplicates
-from backend.services.validation import check_coordinates, clean_text
+from backend.services.validation import check_coordinates, clean_sha256, clean_text
 
 MAX_PHOTOS = 9
 CLOCK_SKEW = timedelta(minutes=10)
@@ -70,10 +70,10 @@ async def submit_filing(
     The happy path is one read and two inserts: INSERT … ON CONFLICT DO NOTHING decides between
     "new" and "retry", also when two sends of the same id race each other."""
     now = now or datetime.now(UTC)
+    filing_id, title, body = _checked_shape(draft, now)
     secretary, village = await require_secretary_with_village(session, actor)
-    filing_id = client_id(draft.id)
     fingerprint = draft.fingerprint()
-    body = await _checked(session, secretary, draft, now)
+    await _check_references(session, secretary, draft)
     assert actor is not None and village.township_id is not None
     values = {
         "id": filing_id,
@@ -86,7 +86,7 @@ async def submit_filing(
         "township_id": village.township_id,
         "county_id": secretary.county_id,
         "household_id": draft.household_id,
-        "title": clean_text(draft.title, "title", "标题", max_length=200),
+        "title": title,
         "body": body,
         "occurred_on": draft.occurred_on,
         "recorded_at": draft.recorded_at,
@@ -124,8 +124,9 @@ async def edit_filing(
 ) -> Filing:
     """Replace a draft or a returned filing's content; `base_version` is the version it replaces."""
     now = now or datetime.now(UTC)
+    filing_id, title, body = _checked_shape(draft, now)
     secretary = await require_secretary(session, actor)
-    filing = await lock_filing(session, client_id(draft.id))
+    filing = await lock_filing(session, filing_id)
     if filing is None or filing.secretary_id != secretary.id:
         raise NotFound("记录不存在")
     fingerprint = draft.fingerprint()
@@ -136,9 +137,9 @@ async def edit_filing(
         raise InvalidInput("不能修改记录类型", field="kind")
     if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
         raise InvalidState("已提交待审核或已通过的记录不能修改")
-    body = await _checked(session, secretary, draft, now)
+    await _check_references(session, secretary, draft)
     was_returned = filing.status is FilingStatus.RETURNED
-    filing.title = clean_text(draft.title, "title", "标题", max_length=200)
+    filing.title = title
     filing.body = body
     filing.household_id = draft.household_id
     filing.occurred_on = draft.occurred_on
@@ -180,9 +181,11 @@ async def _as_retry(session: AsyncSession, stored: Filing, secretary: SecretaryP
     return stored
 
 
-async def _checked(
-    session: AsyncSession, secretary: SecretaryProfile, draft: FilingDraft, now: datetime
-) -> dict[str, Any]:
+def _checked_shape(draft: FilingDraft, now: datetime) -> tuple[str, str, dict[str, Any]]:
+    """Everything that can be checked without the database, before any read or write: the id,
+    the title and the body as stored, or INVALID_INPUT naming the field."""
+    filing_id = client_id(draft.id)
+    title = clean_text(draft.title, "title", "标题", max_length=200)
     body = validate_body(draft.kind, draft.body)
     if draft.recorded_at.tzinfo is None:
         raise InvalidInput("记录时间须带时区", field="recordedAt")
@@ -193,9 +196,18 @@ async def _checked(
     check_coordinates(draft.lat, draft.lng)
     if draft.accuracy_m is not None and not 0 <= draft.accuracy_m <= 100_000:
         raise InvalidInput("定位精度数值不正确", field="accuracyM")
+    if len(draft.photos) > MAX_PHOTOS:
+        raise InvalidInput(f"每条记录最多 {MAX_PHOTOS} 张照片", field="photos")
+    if [clean_sha256(sha256, "photos") for sha256 in draft.photos] != draft.photos:
+        raise InvalidInput("照片编号格式不正确", field="photos")  # stored lower-case, as the phone sends it
+    if len(set(draft.photos)) != len(draft.photos):
+        raise InvalidInput("照片重复", field="photos")
+    return filing_id, title, body
+
+
+async def _check_references(session: AsyncSession, secretary: SecretaryProfile, draft: FilingDraft) -> None:
     await _check_household(session, secretary, draft)
     await _check_photos(session, draft.photos)
-    return body
 
 
 async def _check_household(session: AsyncSession, secretary: SecretaryProfile, draft: FilingDraft) -> None:
@@ -213,10 +225,6 @@ async def _check_household(session: AsyncSession, secretary: SecretaryProfile, d
 
 
 async def _check_photos(session: AsyncSession, photos: list[str]) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise InvalidInput(f"每条记录最多 {MAX_PHOTOS} 张照片", field="photos")
-    if len(set(photos)) != len(photos):
-        raise InvalidInput("照片重复", field="photos")
     if not photos:
         return
     found = await session.scalar(select(func.count()).select_from(Media).where(Media.sha256.in_(photos)))

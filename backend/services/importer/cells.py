@@ -9,7 +9,8 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
-MOBILE_PHONE = re.compile(r"^1[3-9]\d{9}$")
+from backend.services.validation import is_mobile_phone
+
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 # Excel serial numbers of 1900-01-01 … 2199-12-31: a plain number in a date column.
 _EXCEL_SERIAL_RANGE = (1, 109574)
@@ -32,10 +33,6 @@ def to_text(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value).strip()
-
-
-def is_mobile_phone(phone: str) -> bool:
-    return MOBILE_PHONE.fullmatch(phone) is not None
 
 
 def to_phone(value: Any) -> str:
