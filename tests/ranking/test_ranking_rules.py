@@ -89,6 +89,18 @@ async def test_ties_go_to_satisfaction_then_target_then_name(session_factory: Se
     assert [r.rank for r in rows] == list(range(1, 9))
 
 
+async def test_the_order_uses_the_rounded_total(session_factory: SessionFactory, world: World) -> None:
+    """Two different exact products that round to the same total are a tie in total: the higher
+    satisfaction goes first although the other's exact product is higher (docs/ASSESSMENT.md)."""
+    async with session_factory.begin() as session:
+        await ranked_secretary(session, world, "精确积高", 100.01, 2, 3)  # 66.6733… → 66.67
+        await ranked_secretary(session, world, "满意度高", 66.67, 100, 100)  # 66.67 exactly
+        await ranked_secretary(session, world, "合计高", 66.68, 100, 100)  # 66.68
+    rows = await live(session_factory, world)
+    assert [(r.name, r.total_centi) for r in rows] == [("合计高", 6668), ("满意度高", 6667), ("精确积高", 6667)]
+    assert [r.rank for r in rows] == [1, 2, 3]
+
+
 async def test_overrides_and_a_passed_on_excellent_place(session_factory: SessionFactory, world: World) -> None:
     """n = 10: three excellent and three good places; ranks by total regardless of overrides."""
     async with session_factory.begin() as session:
