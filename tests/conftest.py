@@ -33,6 +33,11 @@ UNTRIPPED_RATE_LIMITS = {
 }
 
 
+# A production app needs REDIS_URL: the machine's shared Redis, under a prefix of this run's own so
+# that its rate-limit counters never meet another run's (or another project's) keys.
+SHARED_REDIS = {"redis_url": "redis://127.0.0.1:6379/0", "rate_limit_key_prefix": f"zct-test-{uuid.uuid4().hex[:12]}:"}
+
+
 def _pg_url(name: str) -> str:
     base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     return f"{base}/{name}"

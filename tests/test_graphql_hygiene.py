@@ -11,7 +11,7 @@ from backend.app import create_app
 from backend.graphql.schema import build_schema, schema
 from backend.services import org_units
 from backend.settings import PROJECT_ROOT, Settings, SettingsError
-from tests.conftest import TEST_JWT_SECRET, GraphQLClient
+from tests.conftest import SHARED_REDIS, TEST_JWT_SECRET, GraphQLClient
 from tests.world import World
 
 
@@ -104,7 +104,7 @@ def test_production_refuses_the_default_secret() -> None:
 
 async def test_production_turns_off_introspection_and_graphiql(settings: Settings) -> None:
     production = settings.with_overrides(
-        app_env="production", jwt_secret=TEST_JWT_SECRET, poll_key_secret="p" * 40, redis_url="redis://127.0.0.1:6379/0"
+        app_env="production", jwt_secret=TEST_JWT_SECRET, poll_key_secret="p" * 40, **SHARED_REDIS
     )
     app = create_app(production)
     try:

@@ -9,7 +9,7 @@ import pytest
 from backend.app import create_app
 from backend.observability.metrics import MAX_OPERATION_NAMES
 from backend.settings import Settings
-from tests.conftest import GraphQLClient
+from tests.conftest import SHARED_REDIS, GraphQLClient
 from tests.observability.helpers import label_values, scrape, value
 
 HTTP = "zhucuntong_http_requests_total"
@@ -18,7 +18,7 @@ PRODUCTION = {
     "app_env": "production",
     "jwt_secret": "j" * 40,
     "poll_key_secret": "p" * 40,
-    "redis_url": "redis://127.0.0.1:6379/0",
+    **SHARED_REDIS,
 }
 
 

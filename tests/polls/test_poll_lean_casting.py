@@ -15,9 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backend.crypto import blind_rsa
 from backend.db import SessionFactory
 from backend.models import Poll, PollStatus, StagedBallot
-from backend.services.polls.common import shared_lock_sql
+from backend.services.polls.common import POLL_LOCK_CLASS, shared_lock_sql
 from tests.conftest import TEST_DB, GraphQLClient
-from tests.polls.helpers import CLOSE, OPEN, Credential, b64u, make_message, obtain_credential, ok, setup_poll
+from tests.pg_neighbours import advisory_lock_waiters_elsewhere
+from tests.polls.helpers import (
+    CLOSE,
+    OPEN,
+    Credential,
+    PollSetup,
+    b64u,
+    make_message,
+    obtain_credential,
+    ok,
+    setup_poll,
+)
 from tests.world import World
 
 
@@ -82,6 +93,15 @@ async def test_lean_route_counts_each_token_once_under_concurrency(
     assert sorted(r for r, _ in await _staged(session_factory, setup.id)) == sorted(c.receipt for c in creds)
 
 
+# pg_locks lists the whole server: only this database's waiters on this poll's lock count (other
+# work on the same server may hold or wait for advisory locks of its own).
+_WAITERS_ON_THIS_POLL = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    " AND classid = :key1 AND objid = :key2 AND objsubid = 2"
+)
+
+
 @pytest.mark.skipif(TEST_DB != "postgres", reason="the one-round-trip batch and advisory locks are PostgreSQL's")
 async def test_a_ballot_waiting_for_the_lock_sees_the_poll_closed(
     gql: GraphQLClient,
@@ -91,8 +111,20 @@ async def test_a_ballot_waiting_for_the_lock_sees_the_poll_closed(
     client: httpx.AsyncClient,
 ) -> None:
     """Close holds the poll's exclusive lock while it counts; a ballot that arrives meanwhile
-    waits, and must then read the status as of after the close (not as of its own start)."""
+    waits, and must then read the status as of after the close (not as of its own start). Another
+    database on the server waits on the same lock keys meanwhile, and must not be counted."""
     setup = await setup_poll(gql, world, session_factory, members=5, paper_people=0)
+    async with advisory_lock_waiters_elsewhere(POLL_LOCK_CLASS, int(setup.id)):
+        await _close_while_a_ballot_waits(setup, gql, session_factory, engine, client)
+
+
+async def _close_while_a_ballot_waits(
+    setup: PollSetup,
+    gql: GraphQLClient,
+    session_factory: SessionFactory,
+    engine: AsyncEngine,
+    client: httpx.AsyncClient,
+) -> None:
     credential = await obtain_credential(gql, setup.poll, setup.members[0])
     ok(await gql.execute(OPEN, {"id": setup.id}, as_user="township"), "openPollVoting")
     poll_id = int(setup.id)
@@ -103,9 +135,7 @@ async def test_a_ballot_waiting_for_the_lock_sees_the_poll_closed(
         for _ in range(100):  # until the ballot is queued behind the lock
             await asyncio.sleep(0.05)
             async with engine.connect() as probe:
-                waiting = await probe.scalar(
-                    text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-                )
+                waiting = await probe.scalar(_WAITERS_ON_THIS_POLL, {"key1": POLL_LOCK_CLASS, "key2": poll_id})
             if waiting:
                 break
         assert waiting == 1 and not ballot.done()

@@ -11,7 +11,7 @@ from backend.models import Poll, PollStatus, Role
 from backend.services.access import require_actor, require_role
 
 # pg_advisory_xact_lock(int4, int4) namespace for polls ("POLL").
-_LOCK_CLASS = 0x504F4C4C
+POLL_LOCK_CLASS = 0x504F4C4C
 
 
 def not_found() -> NotFound:
@@ -43,7 +43,7 @@ _PHASE = {
 
 def shared_lock_sql(poll_id: int) -> str:
     """The casting lock as an SQL expression with literal arguments (for a one-round-trip batch)."""
-    return f"pg_advisory_xact_lock_shared({_LOCK_CLASS}, {int(poll_id) % 2_147_483_647})"
+    return f"pg_advisory_xact_lock_shared({POLL_LOCK_CLASS}, {int(poll_id) % 2_147_483_647})"
 
 
 async def lock_poll(session: AsyncSession, poll_id: int, *, exclusive: bool) -> None:
@@ -53,7 +53,7 @@ async def lock_poll(session: AsyncSession, poll_id: int, *, exclusive: bool) -> 
     if session.get_bind().dialect.name != "postgresql":
         return
     fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    await session.execute(text(f"SELECT {fn}(:c, :k)"), {"c": _LOCK_CLASS, "k": poll_id % 2_147_483_647})
+    await session.execute(text(f"SELECT {fn}(:c, :k)"), {"c": POLL_LOCK_CLASS, "k": poll_id % 2_147_483_647})
 
 
 async def _get(session: AsyncSession, poll_id: int, *, for_update: bool = False) -> Poll:
