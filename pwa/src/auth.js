@@ -1,5 +1,6 @@
 // Session: login / logout / who am I. `session` holds { status, me }.
-import { gql, ApiError, sessionEnded } from './api.js';
+import { gql } from './api.js';
+import { ApiError, sessionEnded } from './transport.js';
 import { loadTokens, saveTokens, clearTokens, saveMe, currentTokens } from './tokens.js';
 import { createStore } from './store.js';
 

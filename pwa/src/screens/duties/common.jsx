@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useT } from '../../i18n.js';
 import { loadAll } from '../../forms.jsx';
-import { loadTokens } from '../../tokens.js';
+import { request } from '../../transport.js';
 import './duties.css';
 
 // field: [name, type ('text' | 'textarea' | 'int' | 'select' | 'bool'), required, options]
@@ -105,9 +105,7 @@ export function ServerPhoto({ photo, alt }) {
   useEffect(() => {
     let url = null, live = true;
     (async () => {
-      const tok = await loadTokens();
-      const r = await fetch(photo.thumbUrl || `/media/${photo.sha256}/thumb`, { headers: { Authorization: `Bearer ${tok?.access}` } });
-      if (!r.ok) return;
+      const r = await request(photo.thumbUrl || `/media/${photo.sha256}/thumb`);
       url = URL.createObjectURL(await r.blob());
       if (live) setSrc(url);
     })().catch(() => {});

@@ -5,7 +5,8 @@
 // - cast: a plain fetch with no Authorization header, no cookies, no referrer, no cache, after a
 //   random delay (the voter sees a countdown). The choice is never stored or logged.
 import { openDB } from 'idb';
-import { gql, ApiError } from '../../api.js';
+import { gql } from '../../api.js';
+import { request, ApiError } from '../../transport.js';
 import {
   importPublicKey, publicKeyFingerprint, prepare, blind, finalize, verify,
   bytesToBase64Url, base64UrlToBytes, bytesToHex,
@@ -88,24 +89,13 @@ export async function checkCred(poll, cred) {
   return verify(pk, base64UrlToBytes(cred.token), base64UrlToBytes(cred.signature));
 }
 
+/** POST the ballot anonymously: no Authorization header, no cookies, no referrer, no cache
+ * (transport.js `anonymous`); the server refuses a ballot that carries identifying headers. */
 async function postBallot(pollId, body) {
-  let r;
-  try {
-    r = await fetch(`/polls/${encodeURIComponent(pollId)}/ballots`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-      cache: 'no-store',
-      mode: 'same-origin',
-    });
-  } catch (e) {
-    throw new ApiError('NETWORK', e.message);
-  }
+  const r = await request(`/polls/${encodeURIComponent(pollId)}/ballots`, { method: 'POST', json: body, anonymous: true });
   let j = null;
   try { j = await r.json(); } catch { /* not JSON */ }
-  if (!r.ok || !j?.receipt) throw new ApiError(j?.code || (r.status >= 500 ? 'INTERNAL' : 'UNKNOWN'), j?.message);
+  if (!j?.receipt) throw new ApiError('UNKNOWN', undefined, { status: r.status });
   return j.receipt;
 }
 

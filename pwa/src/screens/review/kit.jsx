@@ -1,9 +1,9 @@
 // Shared pieces of the reviewer / leader / member screens (lazy chunks only — never import this
-// from an initial screen): labels, dates, phone-made ids, authorised fetch of media and exports,
+// from an initial screen): labels, dates, phone-made ids, downloads of exports,
 // lazy thumbnails, confirmation box, polling while visible.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { gql, ApiError, refreshSession } from '../../api.js';
-import { loadTokens, currentTokens } from '../../tokens.js';
+import { gql } from '../../api.js';
+import { request, ApiError } from '../../transport.js';
 import { t, useT, errorText } from '../../i18n.js';
 import { route } from '../../router.js';
 import './kit.css';
@@ -36,30 +36,9 @@ export function uuid() {
 /** The search params of the current route. */
 export const params = (path) => new URLSearchParams(path.split('?')[1] || '');
 
-/** GET with the bearer token (refresh once on 401). Rejects with ApiError(code). */
-export async function authFetch(url) {
-  const tok = await loadTokens();
-  if (tok?.refresh && tok.expiresAt && tok.expiresAt - Date.now() < 60_000) await refreshSession().catch(() => {});
-  const go = () => fetch(url, { headers: currentTokens()?.access ? { Authorization: `Bearer ${currentTokens().access}` } : {} });
-  let r;
-  try {
-    r = await go();
-    if (r.status === 401 && currentTokens()?.refresh && (await refreshSession())) r = await go();
-  } catch (e) {
-    throw new ApiError('NETWORK', e.message);
-  }
-  if (!r.ok) {
-    let code = r.status === 401 ? 'UNAUTHENTICATED' : r.status === 403 ? 'FORBIDDEN' : r.status === 404 ? 'NOT_FOUND' : r.status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
-    let message;
-    try { const j = await r.json(); code = j.code || j.error?.code || j.errors?.[0]?.extensions?.code || code; message = j.message || j.error?.message; } catch {}
-    throw new ApiError(code, message);
-  }
-  return r;
-}
-
-/** Fetch with the bearer header and save as a file through a temporary blob link. */
+/** Fetch with the bearer header (transport.js) and save as a file through a temporary blob link. */
 export async function download(url, fallbackName) {
-  const r = await authFetch(url);
+  const r = await request(url);
   const blob = await r.blob();
   const cd = r.headers.get('Content-Disposition') || '';
   const m = /filename\*=UTF-8''([^;]+)/i.exec(cd) || /filename="?([^";]+)"?/i.exec(cd);
@@ -97,7 +76,7 @@ export function ErrLine({ error }) {
 const thumbCache = new Map(); // url → Promise<blob URL> (kept for the page's life; thumbnails are small)
 function blobUrl(url) {
   if (!thumbCache.has(url)) {
-    const p = authFetch(url).then((r) => r.blob()).then((b) => URL.createObjectURL(b));
+    const p = request(url).then((r) => r.blob()).then((b) => URL.createObjectURL(b));
     p.catch(() => thumbCache.delete(url));
     thumbCache.set(url, p);
   }
@@ -134,7 +113,7 @@ export function PhotoViewer({ photo, onClose }) {
   const [err, setErr] = useState(null);
   useEffect(() => {
     let live = true, made = null;
-    authFetch(photo.url || `/media/${photo.sha256}`).then((r) => r.blob()).then((b) => { made = URL.createObjectURL(b); if (live) setSrc(made); }, (e) => live && setErr(e));
+    request(photo.url || `/media/${photo.sha256}`).then((r) => r.blob()).then((b) => { made = URL.createObjectURL(b); if (live) setSrc(made); }, (e) => live && setErr(e));
     const esc = (e) => e.key === 'Escape' && onClose();
     addEventListener('keydown', esc);
     return () => { live = false; removeEventListener('keydown', esc); if (made) URL.revokeObjectURL(made); };
