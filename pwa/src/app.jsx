@@ -9,6 +9,7 @@ import { ROUTES } from './routes.jsx';
 import { Loading, ErrorBox } from './ui.jsx';
 import Login from './screens/Login.jsx';
 import { startOutbox, stopOutbox, unsent } from './outbox/engine.js';
+import './outbox/ops.js'; // every kind of queued operation, registered before the outbox starts
 
 // The outbox sends by itself whenever a first secretary is logged in (also offline starts).
 session.subscribe((s) => {
