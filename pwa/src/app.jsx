@@ -19,7 +19,7 @@ session.subscribe((s) => {
 
 function confirmLogout() {
   const n = unsent();
-  return !n || confirm(t('logoutUnsent', { n }));
+  return !n || confirm(t('village.logoutUnsent', { n }));
 }
 
 function useOnline() {
@@ -37,13 +37,13 @@ function Header({ me }) {
   return (
     <header class="top">
       <div class="top-title">
-        <span class="brand">{t('appName')}</span>
-        {me && <span class="who">{me.name} · {t(`role_${me.role}`)}</span>}
+        <span class="brand">{t('common.appName')}</span>
+        {me && <span class="who">{me.name} · {t(`role.${me.role}`)}</span>}
       </div>
       <div class="top-actions">
-        <button type="button" class="btn ghost" lang={t('switchLang') === 'English' ? 'en' : 'zh-CN'}
-          aria-label={t('switchLangLabel')} data-testid="lang-switch" onClick={toggleLang}>{t('switchLang')}</button>
-        {me && <button type="button" class="btn ghost" data-testid="logout" onClick={() => confirmLogout() && logout().then(() => navigate('/', { replace: true }))}>{t('logout')}</button>}
+        <button type="button" class="btn ghost" lang={t('common.switchLang') === 'English' ? 'en' : 'zh-CN'}
+          aria-label={t('common.switchLangLabel')} data-testid="lang-switch" onClick={toggleLang}>{t('common.switchLang')}</button>
+        {me && <button type="button" class="btn ghost" data-testid="logout" onClick={() => confirmLogout() && logout().then(() => navigate('/', { replace: true }))}>{t('common.logout')}</button>}
       </div>
     </header>
   );
@@ -52,15 +52,15 @@ function Header({ me }) {
 /** The screen of the route table (routes.jsx) for this path and user, or 页面不存在. */
 function Screen({ hit }) {
   const t = useT();
-  if (!hit) return <section class="card"><h2>{t('notFound')}</h2><a class="btn block" href="/">{t('home')}</a></section>;
+  if (!hit) return <section class="card"><h2>{t('common.notFound')}</h2><a class="btn block" href="/">{t('common.home')}</a></section>;
   const { component: C, props, key } = hit;
   return <C key={key} {...props} />;
 }
 
 function roleTitle(t, me) {
-  if (me.role === 'VILLAGE') return t('myVillage');
-  if (me.role === 'MEMBER') return t('publicPage');
-  return me.orgUnit?.name || t('appName');
+  if (me.role === 'VILLAGE') return t('village.title');
+  if (me.role === 'MEMBER') return t('member.title');
+  return me.orgUnit?.name || t('common.appName');
 }
 
 export function App() {
@@ -68,7 +68,7 @@ export function App() {
   const path = useRoute();
   const online = useOnline();
   const t = useT();
-  useEffect(() => { document.title = s.me ? `${roleTitle(t, s.me)} · ${t('appName')}` : `${t('appName')} · ${t('tagline')}`; });
+  useEffect(() => { document.title = s.me ? `${roleTitle(t, s.me)} · ${t('common.appName')}` : `${t('common.appName')} · ${t('common.tagline')}`; });
 
   const pub = s.status !== 'in' && resolveRoute(ROUTES, path, null);
   let body;
@@ -85,7 +85,7 @@ export function App() {
   return (
     <>
       <Header me={s.status === 'in' ? s.me : null} />
-      {!online && <div class="offline" role="status" data-testid="offline-banner">{t('offline')}</div>}
+      {!online && <div class="offline" role="status" data-testid="offline-banner">{t('common.offline')}</div>}
       {body}
     </>
   );

@@ -33,7 +33,7 @@ export function Select({ label, name, value, onInput, options, required, idSuffi
     <div class="input">
       <label for={id}>{label}{required && <span class="req" aria-hidden="true"> *</span>}</label>
       <select id={id} name={name} value={value ?? ''} required={required} onChange={(e) => onInput(e.currentTarget.value)}>
-        <option value="">{t('choose')}</option>
+        <option value="">{t('common.choose')}</option>
         {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
       </select>
       {error && <p class="field-err">{error}</p>}
@@ -71,13 +71,13 @@ export function useMutationForm(initial) {
 export function FormStatus({ state, doneText }) {
   const t = useT();
   if (state.error) return <p class="form-err" role="alert" data-code={state.error.code}>{errorText(state.error.code, state.error.message)}</p>;
-  if (state.done) return <p class="form-ok" role="status">{t('saved')}{doneText ? `：${doneText}` : ''}</p>;
+  if (state.done) return <p class="form-ok" role="status">{t('common.saved')}{doneText ? `：${doneText}` : ''}</p>;
   return null;
 }
 
 export function SubmitButton({ busy }) {
   const t = useT();
-  return <button type="submit" class="btn block" disabled={busy}>{busy ? t('saving') : t('submit')}</button>;
+  return <button type="submit" class="btn block" disabled={busy}>{busy ? t('common.saving') : t('common.submit')}</button>;
 }
 
 /** Load every page of a connection (small lists for pickers). */

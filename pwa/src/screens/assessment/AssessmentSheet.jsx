@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/assessment.js';
 import { useRoute } from '../../router.js';
 import { useLoad, Loading, ErrorBox, enumLabel } from '../../ui.jsx';
 import { Back, ErrLine, mutate, useToast, fmtTime } from '../review/kit.jsx';
@@ -25,9 +26,9 @@ function shown(it, edit) {
 /** Why an edit cannot be saved yet (null when it can). */
 export function editProblem(it, edit) {
   if (!edit) return null;
-  if (!Number.isFinite(edit.centi)) return 'a7pointsInvalid';
-  if ((it.minPoints != null && edit.centi < centi(it.minPoints)) || (it.maxPoints != null && edit.centi > centi(it.maxPoints))) return 'a7pointsRange';
-  if (isOverride(it, edit) && !String(edit.note || '').trim()) return 'a7noteRequired';
+  if (!Number.isFinite(edit.centi)) return 'assessment.sheet.pointsInvalid';
+  if ((it.minPoints != null && edit.centi < centi(it.minPoints)) || (it.maxPoints != null && edit.centi > centi(it.maxPoints))) return 'assessment.sheet.pointsRange';
+  if (isOverride(it, edit) && !String(edit.note || '').trim()) return 'assessment.sheet.noteRequired';
   return null;
 }
 
@@ -93,7 +94,7 @@ function Sheet({ a, period, show, onSaved, onReload, own }) {
     const items = changed.map((key) => ({ key, occurrences: edits[key].occurrences ?? 0, points: edits[key].centi / 100, note: String(edits[key].note || '').trim() }));
     try {
       const p = await mutate(M_SCORE, { input: { secretaryId: a.secretary.id, period, version: a.version, items } }, 'scoreAssessment');
-      show(t('a7savedN', { n: items.length }));
+      show(t('assessment.sheet.savedN', { n: items.length }));
       setEdits({});
       if (p.assessment) onSaved(flatAssessment(p.assessment)); else onReload();
     } catch (e) {
@@ -112,7 +113,7 @@ function Sheet({ a, period, show, onSaved, onReload, own }) {
     <>
       <section class="card" aria-labelledby="as-name">
         {!own && <Back fallback={`/assessments?period=${period}`} />}
-        <h2 id="as-name" data-testid="assessment-name">{s.name} · {t('a7sheetOf', { y: period })}</h2>
+        <h2 id="as-name" data-testid="assessment-name">{s.name} · {t('assessment.sheet.titleOf', { y: period })}</h2>
         {own ? (
           <p class="muted small">{[s.township?.name, s.village?.name, s.mode && enumLabel(t, s.mode)].filter(Boolean).join(' · ')}</p>
         ) : (
@@ -121,30 +122,30 @@ function Sheet({ a, period, show, onSaved, onReload, own }) {
           {s.township && ' · '}
           {s.village && <a href={`/v/${encodeURIComponent(s.village.id)}`}>{s.village.name}</a>}
           {s.mode && <> · {enumLabel(t, s.mode)}</>}
-          {' · '}<a href={`/filings?secretaryId=${encodeURIComponent(s.id)}`}>{t('x8allFilings')}</a>
+          {' · '}<a href={`/filings?secretaryId=${encodeURIComponent(s.id)}`}>{t('common.allFilings')}</a>
         </p>
         )}
         <p class="small">
-          {t('a7assessor')}：{t(`role_${a.assessorRole}`)} · {t('a7versionN', { n: a.version })}
-          {a.rubricVersion != null && <> · {t('a7rubricV', { n: a.rubricVersion })}</>}
+          {t('assessment.sheet.assessor')}：{t(`role.${a.assessorRole}`)} · {t('assessment.versionN', { n: a.version })}
+          {a.rubricVersion != null && <> · {t('assessment.sheet.rubricV', { n: a.rubricVersion })}</>}
         </p>
-        <p class="small"><span class={`st ${a.status === 'COMPLETE' ? 'ok' : a.status === 'IN_PROGRESS' ? 'wait' : 'off'}`} data-testid="assessment-status">{t(`a7status_${a.status}`)}</span></p>
-        {!canScore && !own && <p class="a7-note" data-testid="read-only">{t('a7readOnlyLong', { r: t(`role_${a.assessorRole}`) })}</p>}
+        <p class="small"><span class={`st ${a.status === 'COMPLETE' ? 'ok' : a.status === 'IN_PROGRESS' ? 'wait' : 'off'}`} data-testid="assessment-status">{t(`assessment.status.${a.status}`)}</span></p>
+        {!canScore && !own && <p class="a7-note" data-testid="read-only">{t('assessment.sheet.readOnlyLong', { r: t(`role.${a.assessorRole}`) })}</p>}
         <div class="a7-parts" data-testid="part-sums">
           {PARTS.map((p) => (
             <div key={p} data-part={p}><span>{partLabel(p)}</span><strong data-testid={`sum-${p}`}>{pts(sums[p] / 100)}</strong></div>
           ))}
-          <div class="a7-target"><span>{t('a7target')}</span><strong data-testid="target-score">{pts(target / 100)}</strong></div>
+          <div class="a7-target"><span>{t('assessment.target')}</span><strong data-testid="target-score">{pts(target / 100)}</strong></div>
         </div>
-        <p class="muted small">{t('a7scoredOf', { n: scoredCount, m: a.items.length })}</p>
-        <div class="reasons" role="group" aria-label={t('x8filter')}>
-          {[['', t('x8all')], ['open', t('a7onlyOpen', { n: counts.open })], ['overridden', t('a7onlyOverridden', { n: counts.overridden })], ['changed', t('a7onlyChanged', { n: counts.changed })]]
+        <p class="muted small">{t('assessment.scoredOf', { n: scoredCount, m: a.items.length })}</p>
+        <div class="reasons" role="group" aria-label={t('common.filter')}>
+          {[['', t('common.all')], ['open', t('assessment.sheet.onlyOpen', { n: counts.open })], ['overridden', t('assessment.sheet.onlyOverridden', { n: counts.overridden })], ['changed', t('assessment.sheet.onlyChanged', { n: counts.changed })]]
             .filter(([k]) => !k || counts[k]).map(([k, label]) => (
               <button key={k} type="button" class="reason" aria-pressed={only === k ? 'true' : 'false'} onClick={() => setOnly(k)} data-testid={`only-${k || 'all'}`}>{label}</button>
             ))}
         </div>
         {canScore && unconfirmed > 0 && (
-          <button type="button" class="btn secondary block" onClick={confirmAll} data-testid="confirm-all">{t('a7confirmAll', { n: unconfirmed })}</button>
+          <button type="button" class="btn secondary block" onClick={confirmAll} data-testid="confirm-all">{t('assessment.sheet.confirmAll', { n: unconfirmed })}</button>
         )}
       </section>
       {byPart.map(([part, items]) => (
@@ -166,23 +167,23 @@ function Sheet({ a, period, show, onSaved, onReload, own }) {
         <div class="a7-savebar" data-testid="save-bar">
           {stale ? (
             <div class="confirm danger" role="alertdialog" data-testid="stale">
-              <p>{t('a7stale', { n: typeof stale === 'number' ? stale : '' })}</p>
-              <button type="button" class="btn block" onClick={onReload} data-testid="stale-reload">{t('a7reload')}</button>
+              <p>{t('assessment.sheet.stale', { n: typeof stale === 'number' ? stale : '' })}</p>
+              <button type="button" class="btn block" onClick={onReload} data-testid="stale-reload">{t('assessment.reload')}</button>
             </div>
           ) : (
             <>
               <ErrLine error={err} />
               <div class="a7-savebar-row">
-                <span><span class="muted small">{t('a7target')}</span> <strong class="score">{pts(target / 100)}</strong></span>
+                <span><span class="muted small">{t('assessment.target')}</span> <strong class="score">{pts(target / 100)}</strong></span>
                 <button type="button" class="btn" disabled={saving || !changed.length} onClick={save} data-testid="save-assessment">
-                  {saving ? t('saving') : changed.length ? t('a7saveN', { n: changed.length }) : t('x8noChanges')}
+                  {saving ? t('common.saving') : changed.length ? t('assessment.sheet.saveN', { n: changed.length }) : t('common.noChanges')}
                 </button>
               </div>
             </>
           )}
         </div>
       )}
-      {a.updatedAt && <p class="muted small center">{t('a7lastScored', { at: fmtTime(a.updatedAt) })}</p>}
+      {a.updatedAt && <p class="muted small center">{t('assessment.sheet.lastScored', { at: fmtTime(a.updatedAt) })}</p>}
     </>
   );
 }

@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/assessment.js';
 import { useRoute } from '../../router.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, Confirm, ErrLine, mutate, useToast, fmtTime, SelectBox } from '../review/kit.jsx';
@@ -31,15 +32,15 @@ function check(t, items) {
   const seen = new Set();
   items.forEach((it, i) => {
     const k = it.key.trim();
-    if (!KEY_RE.test(k)) errs[`${i}.key`] = t('a7keyFormat');
-    else if (seen.has(k)) errs[`${i}.key`] = t('a7keyDup');
+    if (!KEY_RE.test(k)) errs[`${i}.key`] = t('assessment.rubric.keyFormat');
+    else if (seen.has(k)) errs[`${i}.key`] = t('assessment.rubric.keyDup');
     seen.add(k);
-    if (!it.label.trim()) errs[`${i}.label`] = t('required');
-    if (!String(it.groupLabel || '').trim()) errs[`${i}.groupLabel`] = t('required');
+    if (!it.label.trim()) errs[`${i}.label`] = t('common.required');
+    if (!String(it.groupLabel || '').trim()) errs[`${i}.groupLabel`] = t('common.required');
     for (const n of NUM) {
       const v = String(it[n]).trim();
-      if (v === '' && n !== 'cap') errs[`${i}.${n}`] = t('required');
-      else if (v !== '' && !/^-?\d{1,4}(\.\d{1,2})?$/.test(v)) errs[`${i}.${n}`] = t('a7numFormat');
+      if (v === '' && n !== 'cap') errs[`${i}.${n}`] = t('common.required');
+      else if (v !== '' && !/^-?\d{1,4}(\.\d{1,2})?$/.test(v)) errs[`${i}.${n}`] = t('assessment.rubric.numFormat');
     }
   });
   return errs;
@@ -54,8 +55,8 @@ export default function RubricEditor() {
     <>
       <section class="card" aria-labelledby="rb-title">
         <Back fallback={`/assessments?period=${period}`} />
-        <h2 id="rb-title">{t('a7rubric')}</h2>
-        <p class="muted small">{t('a7rubricHint')}</p>
+        <h2 id="rb-title">{t('assessment.rubric.title')}</h2>
+        <p class="muted small">{t('assessment.rubric.hint')}</p>
         <PeriodPicker id="rb-period" period={period} onChange={(p) => setParams(path, { period: p })} />
         {loading && !data && <Loading />}
         {error && <ErrorBox error={error} onRetry={reload} />}
@@ -85,14 +86,14 @@ function Editor({ rubric, period, onSaved }) {
   function trySave() {
     const e = check(t, items);
     setErrs(e);
-    if (Object.keys(e).length) { setErr({ code: 'INVALID_INPUT', message: t('x8fixErrors') }); return; }
+    if (Object.keys(e).length) { setErr({ code: 'INVALID_INPUT', message: t('common.fixErrors') }); return; }
     setErr(null); setAsk(true);
   }
   async function save() {
     setBusy(true); setErr(null);
     try {
       await mutate(M_RUBRIC, { input: { period, basedOnVersion: rubric.version, items: fromForm(items) } }, 'updateRubric');
-      setAsk(false); show(t('saved')); onSaved();
+      setAsk(false); show(t('common.saved')); onSaved();
     } catch (e) {
       setAsk(false);
       setErr(e);
@@ -111,39 +112,39 @@ function Editor({ rubric, period, onSaved }) {
   );
   return (
     <section class="card" aria-labelledby="rb-items">
-      <h2 id="rb-items">{t('a7rubricItems', { v: rubric.version, n: items.length })}</h2>
-      {!rubric.saved && <p class="a7-note" data-testid="rubric-unsaved">{t('a7unsavedRubric')}</p>}
+      <h2 id="rb-items">{t('assessment.rubric.items', { v: rubric.version, n: items.length })}</h2>
+      {!rubric.saved && <p class="a7-note" data-testid="rubric-unsaved">{t('assessment.rubric.unsaved')}</p>}
       {PARTS.map((part) => (
         <div key={part}>
           <h3>{partLabel(part)}</h3>
           {items.map((it, i) => (it.part !== part ? null : (
             <details class="a7-redit" key={i} open={it.fresh || Object.keys(errs).some((k) => k.startsWith(`${i}.`))} data-testid="rubric-edit-item">
-              <summary>{it.label || t('a7newItem')} <span class="muted small">{kindLabel(it.kind)} · {ruleText(t, { ...it, basePoints: it.basePoints || 0, perOccurrence: it.perOccurrence || 0, cap: it.cap === '' ? null : it.cap })}</span></summary>
-              {field(i, 'label', t('a7itemLabel'))}
+              <summary>{it.label || t('assessment.rubric.newItem')} <span class="muted small">{kindLabel(it.kind)} · {ruleText(t, { ...it, basePoints: it.basePoints || 0, perOccurrence: it.perOccurrence || 0, cap: it.cap === '' ? null : it.cap })}</span></summary>
+              {field(i, 'label', t('assessment.rubric.itemLabel'))}
               <div class="a7-grid2">
-                {it.fresh ? field(i, 'key', t('a7itemKey')) : <div class="input"><span class="label">{t('a7itemKey')}</span><code class="small">{it.key}</code></div>}
-                {field(i, 'groupLabel', t('a7itemGroup'))}
-                <SelectBox id={`rb-${i}-part`} label={t('a7part')} value={it.part} onChange={(v) => set(i, 'part', v)} options={PARTS.map((p) => [p, partLabel(p)])} />
-                <SelectBox id={`rb-${i}-kind`} label={t('a7itemKind')} value={it.kind} onChange={(v) => set(i, 'kind', v)} options={KINDS.map((k) => [k, kindLabel(k)])} />
+                {it.fresh ? field(i, 'key', t('assessment.rubric.itemKey')) : <div class="input"><span class="label">{t('assessment.rubric.itemKey')}</span><code class="small">{it.key}</code></div>}
+                {field(i, 'groupLabel', t('assessment.rubric.itemGroup'))}
+                <SelectBox id={`rb-${i}-part`} label={t('assessment.rubric.part')} value={it.part} onChange={(v) => set(i, 'part', v)} options={PARTS.map((p) => [p, partLabel(p)])} />
+                <SelectBox id={`rb-${i}-kind`} label={t('assessment.rubric.itemKind')} value={it.kind} onChange={(v) => set(i, 'kind', v)} options={KINDS.map((k) => [k, kindLabel(k)])} />
               </div>
               <div class="a7-grid3">
-                {it.kind === 'BASE' ? field(i, 'basePoints', t('a7basePoints'), 'decimal') : <div class="input"><span class="label">{t('a7basePoints')}</span><code>0</code></div>}
-                {field(i, 'perOccurrence', t('a7perOcc'), 'decimal')}
-                {field(i, 'cap', t('a7cap'), 'decimal')}
+                {it.kind === 'BASE' ? field(i, 'basePoints', t('assessment.rubric.basePoints'), 'decimal') : <div class="input"><span class="label">{t('assessment.rubric.basePoints')}</span><code>0</code></div>}
+                {field(i, 'perOccurrence', t('assessment.rubric.perOcc'), 'decimal')}
+                {field(i, 'cap', t('assessment.rubric.cap'), 'decimal')}
               </div>
-              {field(i, 'unit', t('a7unit'))}
-              <SelectBox id={`rb-${i}-ev`} label={t('a7evidenceSource')} value={it.evidence || ''} onChange={(v) => set(i, 'evidence', v || null)}
-                options={EVIDENCE.map((k) => [k, t(`a7ev_${k}`)])} all={t('a7evNone')} />
-              <button type="button" class="btn warn small" onClick={() => remove(i)}>{t('a7removeItem')}</button>
+              {field(i, 'unit', t('assessment.rubric.unit'))}
+              <SelectBox id={`rb-${i}-ev`} label={t('assessment.rubric.evidenceSource')} value={it.evidence || ''} onChange={(v) => set(i, 'evidence', v || null)}
+                options={EVIDENCE.map((k) => [k, t(`assessment.evidence.${k}`)])} all={t('assessment.rubric.evNone')} />
+              <button type="button" class="btn warn small" onClick={() => remove(i)}>{t('assessment.rubric.removeItem')}</button>
             </details>
           )))}
         </div>
       ))}
-      <button type="button" class="btn secondary block" onClick={add} data-testid="rubric-add">{t('a7addItem')}</button>
+      <button type="button" class="btn secondary block" onClick={add} data-testid="rubric-add">{t('assessment.rubric.addItem')}</button>
       <ErrLine error={err} />
-      {err?.code === 'STALE_VERSION' && <button type="button" class="btn secondary block" onClick={onSaved}>{t('a7reload')}</button>}
-      {!ask && <button type="button" class="btn block" disabled={!dirty || busy} onClick={trySave} data-testid="rubric-save">{dirty ? t('a7saveRubric', { v: next }) : t('x8noChanges')}</button>}
-      {ask && <Confirm text={t('a7confirmRubric', { v: next, y: period })} busy={busy} onYes={save} onNo={() => setAsk(false)} />}
+      {err?.code === 'STALE_VERSION' && <button type="button" class="btn secondary block" onClick={onSaved}>{t('assessment.reload')}</button>}
+      {!ask && <button type="button" class="btn block" disabled={!dirty || busy} onClick={trySave} data-testid="rubric-save">{dirty ? t('assessment.rubric.saveAs', { v: next }) : t('common.noChanges')}</button>}
+      {ask && <Confirm text={t('assessment.rubric.confirmSave', { v: next, y: period })} busy={busy} onYes={save} onNo={() => setAsk(false)} />}
       {toast}
     </section>
   );
@@ -154,12 +155,12 @@ function History({ versions }) {
   if (!versions?.length) return null;
   return (
     <section class="card" aria-labelledby="rb-hist">
-      <h2 id="rb-hist">{t('a7versions')}</h2>
+      <h2 id="rb-hist">{t('assessment.rubric.versions')}</h2>
       <ul class="list" data-testid="rubric-versions">
         {[...versions].sort((a, b) => b.version - a.version).map((v) => (
           <li key={v.version} class="item">
-            <span class="item-main"><span class="item-title">{t('a7versionN', { n: v.version })}</span><span class="muted small">{fmtTime(v.createdAt)}</span></span>
-            <span class="item-sub">{t('a7itemsN', { n: v.items?.length ?? '—' })} · <code>{String(v.sha256 || '').slice(0, 16)}</code></span>
+            <span class="item-main"><span class="item-title">{t('assessment.versionN', { n: v.version })}</span><span class="muted small">{fmtTime(v.createdAt)}</span></span>
+            <span class="item-sub">{t('assessment.rubric.itemsN', { n: v.items?.length ?? '—' })} · <code>{String(v.sha256 || '').slice(0, 16)}</code></span>
           </li>
         ))}
       </ul>

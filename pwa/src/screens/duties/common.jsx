@@ -2,6 +2,7 @@
 // photo thumbnails fetched with the bearer token.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useT } from '../../i18n.js';
+import '../../i18n/duties.js';
 import { loadAll } from '../../forms.jsx';
 import { request } from '../../transport.js';
 import './duties.css';
@@ -9,7 +10,7 @@ import './duties.css';
 // field: [name, type ('text' | 'textarea' | 'int' | 'select' | 'bool'), required, options]
 export const PROJECT_STATUS = ['筹备中', '实施中', '已投产见效', '暂停'];
 // select options are plain values (shown as they are) or [value, i18n key of the label]
-export const TALK_CATEGORIES = [['cadre', 'talkCat_cadre'], ['member', 'talkCat_member'], ['applicant', 'talkCat_applicant'], ['villager', 'talkCat_villager']];
+export const TALK_CATEGORIES = [['cadre', 'duties.talkCategory.cadre'], ['member', 'duties.talkCategory.member'], ['applicant', 'duties.talkCategory.applicant'], ['villager', 'duties.talkCategory.villager']];
 export const KINDS = {
   HOUSEHOLD_VISIT: { duty: 'household_visits', household: 'all', fields: [['notes', 'textarea']] },
   WORK_DIARY: { duty: 'work_diary', fields: [['content', 'textarea', true]] },
@@ -43,7 +44,7 @@ export function shownState(it) {
 
 export function StateBadge({ state }) {
   const t = useT();
-  return <span class={`badge st-${state}`} data-state={state}>{t(`st_${state}`)}</span>;
+  return <span class={`badge st-${state}`} data-state={state}>{t(`outbox.state.${state}`)}</span>;
 }
 
 const HH_Q = `query Roster($v: ID!, $after: String) { households(villageId: $v, first: 100, after: $after) {
@@ -64,32 +65,32 @@ export function HouseholdPicker({ villageId, value, onPick, hardshipOnly, error 
   }, [all, q, hardshipOnly]);
   return (
     <fieldset class="input hh-picker" aria-invalid={error ? 'true' : undefined}>
-      <legend>{t('household')}<span class="req" aria-hidden="true"> *</span></legend>
+      <legend>{t('duties.household')}<span class="req" aria-hidden="true"> *</span></legend>
       {value && (
         <p class="hh-picked" data-testid="picked-household">
           <strong>{value.headName}</strong> <span class="muted">{value.code}</span>
-          {!open && <button type="button" class="btn secondary small-btn" onClick={() => setOpen(true)}>{t('change')}</button>}
+          {!open && <button type="button" class="btn secondary small-btn" onClick={() => setOpen(true)}>{t('common.change')}</button>}
         </p>
       )}
       {open && (
         <>
-          <label class="sr-only" for="hh-find">{t('searchPlaceholder')}</label>
-          <input id="hh-find" type="search" value={q} placeholder={t('searchPlaceholder')} onInput={(e) => setQ(e.currentTarget.value)} />
-          {err && !all && <p class="field-err">{t('rosterUnavailable')}</p>}
-          {!all && !err && <p class="muted small">{t('loading')}</p>}
+          <label class="sr-only" for="hh-find">{t('household.searchPlaceholder')}</label>
+          <input id="hh-find" type="search" value={q} placeholder={t('household.searchPlaceholder')} onInput={(e) => setQ(e.currentTarget.value)} />
+          {err && !all && <p class="field-err">{t('duties.rosterUnavailable')}</p>}
+          {!all && !err && <p class="muted small">{t('common.loading')}</p>}
           {all && (
-            <ul class="list hh-options" aria-label={t('household')}>
+            <ul class="list hh-options" aria-label={t('duties.household')}>
               {list.slice(0, 30).map((h) => (
                 <li key={h.id}>
                   <button type="button" class="item hh-option" aria-pressed={value?.id === h.id ? 'true' : 'false'}
                     onClick={() => { onPick(h); setOpen(false); setQ(''); }}>
-                    <span class="item-title">{h.headName}</span> {h.isHardship && <span class="tag">{t('hardship')}</span>}
+                    <span class="item-title">{h.headName}</span> {h.isHardship && <span class="tag">{t('household.hardship')}</span>}
                     <span class="item-sub">{h.code} · {h.address}</span>
                   </button>
                 </li>
               ))}
-              {list.length === 0 && <li class="muted small">{t('empty')}</li>}
-              {list.length > 30 && <li class="muted small">{t('refineSearch', { n: list.length })}</li>}
+              {list.length === 0 && <li class="muted small">{t('common.empty')}</li>}
+              {list.length > 30 && <li class="muted small">{t('duties.refineSearch', { n: list.length })}</li>}
             </ul>
           )}
         </>
@@ -133,4 +134,4 @@ export function isoLocal(d = new Date()) {
 }
 export const fmtTime = (ms) => new Date(ms).toLocaleString('zh-CN', { hour12: false });
 /** 850 → "850 米", 494222 → "494.2 公里" */
-export const fmtDist = (t, m) => (m >= 1000 ? t('unitKm', { n: (m / 1000).toFixed(1) }) : t('unitM', { n: Math.round(m) }));
+export const fmtDist = (t, m) => (m >= 1000 ? t('common.unitKm', { n: (m / 1000).toFixed(1) }) : t('common.unitM', { n: Math.round(m) }));

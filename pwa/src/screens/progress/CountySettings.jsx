@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/progress.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, Confirm, mutate, ErrLine, fmtTime } from '../review/kit.jsx';
 
@@ -22,21 +23,21 @@ const Q = `{ countySettings { ${NAMES} } }`;
 const M = `mutation Save($input: CountySettingsInput!) { updateCountySettings(input: $input) {
   settings { ${NAMES} } errors { code message field } } }`;
 
-const label = (t, k) => t(`x8set_${k}`);
+const label = (t, k) => t(`settings.field.${k}`);
 
 export function validate(t, v, known) {
   const errs = {};
   for (const [k, min, max] of SETTINGS) {
     if (!known.includes(k)) continue;
     const s = String(v[k] ?? '').trim();
-    if (!/^\d+$/.test(s)) { errs[k] = t('x8setInt'); continue; }
+    if (!/^\d+$/.test(s)) { errs[k] = t('settings.wholeNumber'); continue; }
     const n = Number(s);
-    if (n < min || n > max) errs[k] = t('x8setRange', { min, max });
+    if (n < min || n > max) errs[k] = t('settings.outOfRange', { min, max });
   }
   if (!errs.satisfactionIncompetentBelowPct && !errs.satisfactionBasicBelowPct && known.includes('satisfactionBasicBelowPct')
-    && Number(v.satisfactionIncompetentBelowPct) > Number(v.satisfactionBasicBelowPct)) errs.satisfactionBasicBelowPct = t('x8setPollOrder');
+    && Number(v.satisfactionIncompetentBelowPct) > Number(v.satisfactionBasicBelowPct)) errs.satisfactionBasicBelowPct = t('settings.pollOrder');
   if (!errs.excellentQuotaPct && !errs.goodQuotaPct && known.includes('goodQuotaPct')
-    && Number(v.excellentQuotaPct) + Number(v.goodQuotaPct) > 100) errs.goodQuotaPct = t('x8setQuotaSum');
+    && Number(v.excellentQuotaPct) + Number(v.goodQuotaPct) > 100) errs.goodQuotaPct = t('settings.quotaSum');
   return errs;
 }
 
@@ -81,11 +82,11 @@ export default function CountySettings() {
       if (Object.keys(v).length === 0 && changed.length) setConfirm(true);
     }}>
       <Back fallback="/" />
-      <h2 id="cs-title">{t('x8settings')}</h2>
-      <p class="muted small">{t('x8settingsHint')}</p>
+      <h2 id="cs-title">{t('settings.title')}</h2>
+      <p class="muted small">{t('settings.hint')}</p>
       {GROUPS.map((g) => (
         <fieldset key={g} class="set-group">
-          <legend>{t(`x8setGroup_${g}`)}</legend>
+          <legend>{t(`settings.group.${g}`)}</legend>
           {SETTINGS.filter((s) => s[3] === g && known.includes(s[0])).map(([k, min, max]) => (
             <div class="input" key={k}>
               <label for={`cs-${k}`}>{label(t, k)}</label>
@@ -97,15 +98,15 @@ export default function CountySettings() {
           ))}
         </fieldset>
       ))}
-      {Object.keys(errs).length > 0 && <p class="form-err" role="alert">{t('x8fixErrors')}</p>}
+      {Object.keys(errs).length > 0 && <p class="form-err" role="alert">{t('common.fixErrors')}</p>}
       <ErrLine error={saveErr} />
-      {savedAt && <p class="form-ok" role="status" data-testid="settings-saved">{t('saved')} · {fmtTime(savedAt)}</p>}
+      {savedAt && <p class="form-ok" role="status" data-testid="settings-saved">{t('common.saved')} · {fmtTime(savedAt)}</p>}
       {confirm ? (
-        <Confirm busy={busy} yes={t('x8confirmSave')} onNo={() => setConfirm(false)} onYes={save}
-          text={`${t('x8confirmSettings', { n: changed.length })} ${changed.map((k) => `${label(t, k)}：${data[k]} → ${values[k].trim()}`).join('；')}`} />
+        <Confirm busy={busy} yes={t('settings.confirmSave')} onNo={() => setConfirm(false)} onYes={save}
+          text={`${t('settings.confirmSettings', { n: changed.length })} ${changed.map((k) => `${label(t, k)}：${data[k]} → ${values[k].trim()}`).join('；')}`} />
       ) : (
         <button type="submit" class="btn block" disabled={!changed.length} data-testid="settings-save">
-          {changed.length ? t('x8saveChanges', { n: changed.length }) : t('x8noChanges')}
+          {changed.length ? t('settings.saveChanges', { n: changed.length }) : t('common.noChanges')}
         </button>
       )}
     </form>

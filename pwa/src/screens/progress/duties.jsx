@@ -1,5 +1,6 @@
 // Duty chips and metrics shared by the progress screens.
 import { useT } from '../../i18n.js';
+import '../../i18n/progress.js';
 
 export const DUTY_FIELDS = `key label complete numerator denominator percent detail`;
 export const PROGRESS_FIELDS = `secretary { id name village { id name } } completedCount totalCount duties { ${DUTY_FIELDS} }`;
@@ -39,7 +40,7 @@ export function barWidth(d) {
 }
 
 export function shortLabel(t, d) {
-  const k = `x8duty_${d.key}`;
+  const k = `progress.dutyShort.${d.key}`;
   const s = t(k);
   return s === k ? d.label : s;
 }

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/assessment.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, fmtTime, download, ErrLine, useToast } from '../review/kit.jsx';
 import { GroupTable } from './GroupTable.jsx';
@@ -20,7 +21,7 @@ export default function Snapshot({ id }) {
     setBusy(true); setDlErr(null);
     try {
       const name = await download(`/exports/ranking.xlsx?${new URLSearchParams({ period: s.period, snapshotId: s.id })}`, `晾晒排名-${s.period}.xlsx`);
-      show(t('x8downloaded', { name }));
+      show(t('common.downloaded', { name }));
     } catch (e) { setDlErr(e); }
     setBusy(false);
   }
@@ -28,11 +29,11 @@ export default function Snapshot({ id }) {
     <>
       <section class="card" aria-labelledby="sn-title">
         <Back fallback={`/rankings?period=${s.period}`} />
-        <h2 id="sn-title" data-testid="snapshot-title">{t('a7snapshotTitle', { y: s.period, at: fmtTime(s.publishedAt) })}</h2>
-        <p class="muted small">{t('a7snapshotFrozen')} · {t('a7rowsN', { n: s.rowCount })}</p>
-        <p class="small">{t('a7hash')}：</p>
+        <h2 id="sn-title" data-testid="snapshot-title">{t('ranking.snapshotTitle', { y: s.period, at: fmtTime(s.publishedAt) })}</h2>
+        <p class="muted small">{t('ranking.snapshot.frozen')} · {t('ranking.rowsN', { n: s.rowCount })}</p>
+        <p class="small">{t('ranking.hash')}：</p>
         <p class="a7-hash" data-testid="snapshot-hash">{s.sha256}</p>
-        <button type="button" class="btn secondary block" disabled={busy} onClick={dl} data-testid="export-snapshot">{busy ? t('x8downloading') : t('a7exportRanking')}</button>
+        <button type="button" class="btn secondary block" disabled={busy} onClick={dl} data-testid="export-snapshot">{busy ? t('common.downloading') : t('ranking.exportRanking')}</button>
         <ErrLine error={dlErr} />
       </section>
       {s.groups.filter((g) => g.rows.length).map((g) => <GroupTable key={g.groupKey} g={g} period={s.period} />)}

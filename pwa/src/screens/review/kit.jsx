@@ -5,13 +5,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { request, ApiError } from '../../transport.js';
 import { t, useT, errorText } from '../../i18n.js';
+import '../../i18n/review.js';
 import { route } from '../../router.js';
 import './kit.css';
 
 export const KINDS = ['HOUSEHOLD_VISIT', 'WORK_DIARY', 'SERVICE_CARD', 'RESEARCH_REPORT', 'PARTY_LECTURE', 'TECH_TRAINING',
   'STARTUP_PROJECT', 'TERM_GOALS', 'PLEDGE', 'PAIRING', 'PAIRING_VISIT', 'COMMITTEE_MEETING', 'SELF_REPORT', 'TALK'];
-export const kindLabel = (k) => (k ? t(`x8kind_${k}`) : '—');
-export const statusLabel = (s) => (s ? t(`x8st_${s}`) : '—');
+export const kindLabel = (k) => (k ? t(`review.kind.${k}`) : '—');
+export const statusLabel = (s) => (s ? t(`review.status.${s}`) : '—');
 
 const pad = (n) => String(n).padStart(2, '0');
 /** Local "YYYY-MM-DD HH:mm" (the phone's time zone). */
@@ -100,7 +101,7 @@ export function Thumb({ photo, alt, onOpen }) {
     return () => { live = false; io.disconnect(); };
   }, [url]);
   const inner = src ? <img src={src} alt={alt} width="96" height="96" decoding="async" />
-    : <span class="thumb-ph" aria-label={failed ? tr('x8photoFailed') : tr('loading')}>{failed ? '×' : ''}</span>;
+    : <span class="thumb-ph" aria-label={failed ? tr('review.photoFailed') : tr('common.loading')}>{failed ? '×' : ''}</span>;
   return onOpen
     ? <button type="button" ref={ref} class="thumb" data-testid="thumb" onClick={onOpen} aria-label={alt}>{inner}</button>
     : <span ref={ref} class="thumb" data-testid="thumb">{inner}</span>;
@@ -119,9 +120,9 @@ export function PhotoViewer({ photo, onClose }) {
     return () => { live = false; removeEventListener('keydown', esc); if (made) URL.revokeObjectURL(made); };
   }, [photo]);
   return (
-    <div class="viewer" role="dialog" aria-modal="true" aria-label={tr('x8photo')} onClick={onClose}>
-      {src ? <img src={src} alt={tr('x8photo')} /> : err ? <p class="form-err">{errMsg(err)}</p> : <p class="state">{tr('loading')}</p>}
-      <button type="button" class="btn secondary" onClick={onClose}>{tr('x8close')}</button>
+    <div class="viewer" role="dialog" aria-modal="true" aria-label={tr('review.photo')} onClick={onClose}>
+      {src ? <img src={src} alt={tr('review.photo')} /> : err ? <p class="form-err">{errMsg(err)}</p> : <p class="state">{tr('common.loading')}</p>}
+      <button type="button" class="btn secondary" onClick={onClose}>{tr('common.close')}</button>
     </div>
   );
 }
@@ -133,8 +134,8 @@ export function Confirm({ text, yes, onYes, onNo, busy, danger }) {
     <div class={`confirm${danger ? ' danger' : ''}`} role="alertdialog" aria-label={text}>
       <p>{text}</p>
       <div class="row">
-        <button type="button" class="btn" disabled={busy} onClick={onYes} data-testid="confirm-yes">{busy ? tr('saving') : (yes || tr('x8confirm'))}</button>
-        <button type="button" class="btn secondary" disabled={busy} onClick={onNo}>{tr('x8cancel')}</button>
+        <button type="button" class="btn" disabled={busy} onClick={onYes} data-testid="confirm-yes">{busy ? tr('common.saving') : (yes || tr('common.confirm'))}</button>
+        <button type="button" class="btn secondary" disabled={busy} onClick={onNo}>{tr('common.cancel')}</button>
       </div>
     </div>
   );
@@ -181,7 +182,7 @@ export function BodyFields({ body }) {
     <dl class="fields body-fields">
       {rows.map(([k, v]) => (
         <div class="field" key={k}>
-          <dt>{t(`x8body_${k}`) === `x8body_${k}` ? k : t(`x8body_${k}`)}</dt>
+          <dt>{t(`review.body.${k}`) === `review.body.${k}` ? k : t(`review.body.${k}`)}</dt>
           <dd class="pre">{Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join('\n') : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
         </div>
       ))}
@@ -220,6 +221,6 @@ route.subscribe(() => { moved = true; });
 export function Back({ fallback = '/' }) {
   const tr = useT();
   return (
-    <a class="back" href={fallback} onClick={(e) => { if (moved && history.length > 1) { e.preventDefault(); history.back(); } }}>‹ {tr('back')}</a>
+    <a class="back" href={fallback} onClick={(e) => { if (moved && history.length > 1) { e.preventDefault(); history.back(); } }}>‹ {tr('common.back')}</a>
   );
 }
