@@ -62,7 +62,7 @@ export async function clearTokens() {
     const d = await db();
     await d.delete(STORE, 'session');
     await d.clear(CACHE);
-  } catch {}
+  } catch { /* IndexedDB unavailable: nothing stored to clear */ }
 }
 
 /** Re-read from IndexedDB (another tab may have rotated the refresh token). */

@@ -33,6 +33,7 @@ export function useLoad(loader, deps) {
       (data) => n === seq.current && setSt({ loading: false, data, error: null }),
       (error) => n === seq.current && setSt({ loading: false, data: null, error }),
     );
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps (useLoad(loader, deps), like useEffect)
   }, deps);
   useEffect(run, [run]);
   return { ...st, reload: run };
@@ -53,6 +54,7 @@ export function usePaged(fetchPage, deps) {
       })),
       (error) => n === seq.current && setSt((s) => ({ ...s, loading: false, error })),
     );
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps (usePaged(fetchPage, deps), like useEffect)
   }, deps);
   useEffect(() => load(null, false), [load]);
   return {

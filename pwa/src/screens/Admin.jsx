@@ -12,6 +12,7 @@ function useOptions(loader, deps) {
     let live = true;
     loader().then((list) => live && setOpts(list.map((n) => [n.id, n.name])), () => live && setOpts([]));
     return () => { live = false; };
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps (useLoad(loader, deps), like useEffect)
   }, deps);
   return opts;
 }

@@ -16,6 +16,7 @@ const PhoneIcon = () => (
 export default function MemberHome({ me }) {
   const t = useT();
   // reports queued offline are sent from here on (the queue module is a lazy chunk)
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- start once per user
   useEffect(() => { if (me?.id) import('./member/queue.js').then((m) => m.start(me), () => {}); }, [me?.id]);
   const { data, error, loading, reload } = useLoad(() => gql(Q), []);
   if (loading && !data) return <Loading />;

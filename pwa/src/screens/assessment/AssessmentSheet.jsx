@@ -34,7 +34,7 @@ export function editProblem(it, edit) {
 
 /** `own`: a secretary reading their own sheet (no links into the staff screens). */
 export default function AssessmentSheet({ me, secretaryId, own = false }) {
-  const t = useT();
+  useT(); // re-render on a language switch
   const path = useRoute();
   const period = periodOf(path);
   const { data, error, loading, reload } = useLoad(
@@ -76,6 +76,7 @@ function Sheet({ a, period, show, onSaved, onReload, own }) {
     const stop = (e) => { e.preventDefault(); e.returnValue = ''; };
     addEventListener('beforeunload', stop);
     return () => removeEventListener('beforeunload', stop);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- only when unsaved changes appear or disappear
   }, [changed.length > 0]);
   const problems = changed.map((k) => [k, editProblem(a.items.find((i) => i.key === k), edits[k])]).filter(([, p]) => p);
   const scoredCount = a.items.filter((it) => shown(it, edits[it.key])).length;

@@ -27,6 +27,7 @@ export default function OrgClasses() {
       setTownships(l.map((x) => [x.id, x.name]));
       if (!tw && l.length) setParams(path, { townshipId: l[0].id });
     }, () => {});
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the screen opens
   }, []);
   const { data, error, loading, reload } = useLoad(
     () => (tw ? gql(Q_ORG_CLASSES, { p: period, tw }).then((d) => d.orgClasses) : Promise.resolve(null)), [period, tw]);

@@ -32,6 +32,7 @@ export default function CheckIn({ me }) {
   const mine = useLoad(() => gql(MINE_Q).then((d) => d.myCheckIns.edges.map((e) => e.node)), []);
   const queued = o.items.filter((i) => i.op === 'checkIn').slice(-5).reverse();
   const sentN = queued.filter((i) => i.state === 'sent').length;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- reload when one more queued item has been sent
   useEffect(() => { if (sentN) { mine.reload(); rolls.reload(); } }, [sentN]);
 
   async function checkIn() {

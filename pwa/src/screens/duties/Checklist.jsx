@@ -23,6 +23,7 @@ export default function Checklist({ me }) {
   const [roster, setRoster] = useState('loading');
   useEffect(() => { loadRoster(me.orgUnit.id).then(() => setRoster('ready'), () => setRoster('missing')); }, [me.orgUnit.id]);
   const sent = o.items.filter((i) => i.state === 'sent').length;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- reload when one more queued item has been sent
   useEffect(() => { if (sent) { reload(); inbox.reload(); } }, [sent]);
   const returned = Math.max(inbox.data || 0, new Set(o.items.filter((i) => i.reviewStatus === 'RETURNED').map((i) => i.ref)).size);
   return (

@@ -23,7 +23,7 @@ function defaultTitle(t, kind, v) {
 }
 
 export default function FilingForm({ me, kind: kindParam, editId }) {
-  const t = useT();
+  useT(); // re-render on a language switch
   const [orig, setOrig] = useState(null); // the filing being edited
   const [loadErr, setLoadErr] = useState(null);
   useEffect(() => {
@@ -57,6 +57,7 @@ function Form({ me, kind, orig }) {
   const fileRef = useRef();
   const set = (k) => (e) => setV((s) => ({ ...s, [k]: e.currentTarget.value }));
   const locateNow = () => { setGeo({ busy: true }); locate().then(setGeo); };
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- locate once, when the form opens
   useEffect(() => { if (!orig) locateNow(); }, []);
 
   async function onFiles(e) {

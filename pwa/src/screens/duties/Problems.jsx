@@ -13,7 +13,7 @@ const Q = `query P($after: String) { problems(first: 20, after: $after) { pageIn
   edges { node { id title description status version source createdAt } } } }`;
 const NEXT = { OPEN: ['IN_PROGRESS', 'RESOLVED', 'CLOSED'], IN_PROGRESS: ['RESOLVED', 'CLOSED'], RESOLVED: [], CLOSED: [] };
 
-export default function Problems({ me }) {
+export default function Problems() {
   const t = useT();
   const o = useStore(outbox);
   const [f, setF] = useState({ title: '', description: '' });

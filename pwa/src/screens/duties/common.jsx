@@ -111,6 +111,7 @@ export function ServerPhoto({ photo, alt }) {
       if (live) setSrc(url);
     })().catch(() => {});
     return () => { live = false; if (url) URL.revokeObjectURL(url); };
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a photo is identified by its hash
   }, [photo.sha256]);
   return src ? <img class="thumb" src={src} alt={alt} /> : <span class="thumb thumb-empty" aria-label={alt} />;
 }

@@ -47,6 +47,7 @@ export default function MyProblems({ me }) {
   const ob = useStore(outbox);
   const pending = unsentReports(ob);
   const sent = sentCount(ob);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- start once per user
   useEffect(() => start(me), [me.id]);
   const page = usePaged((after) => gql(Q, { after }).then((d) => d.myReportedProblems), [sent]);
   return (

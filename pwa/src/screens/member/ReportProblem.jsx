@@ -14,6 +14,7 @@ export default function ReportProblem({ me }) {
   const [errs, setErrs] = useState({});
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- start once per user
   useEffect(() => start(me), [me.id]);
   async function submit(e) {
     e.preventDefault();

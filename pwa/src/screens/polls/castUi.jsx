@@ -51,6 +51,7 @@ export function Countdown({ seconds, send }) {
     const timer = setInterval(tick, 250);
     tick();
     return () => clearInterval(timer);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- one countdown per mount
   }, []);
   return (
     <div role="status" aria-live="polite" data-testid="countdown">

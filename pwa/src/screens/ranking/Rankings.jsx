@@ -34,6 +34,7 @@ export default function Rankings({ me }) {
   const { data, error, loading, reload } = useLoad(
     () => gql(Q_RANKING, { ...vars, g: groupKey || null }).then((d) => d.ranking), [period, tw, groupKey, search, stamp]);
   const [allGroups, setAllGroups] = useState([]); // the group picker keeps every group of the period
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the group list follows the loaded data only
   useEffect(() => { if (data && !groupKey) setAllGroups(data.groups.map((g) => [g.groupKey, g.label || groupKeyLabel(g.groupKey)])); }, [data]);
 
   async function dl(kind) {

@@ -44,7 +44,7 @@ export async function download(url, fallbackName) {
   const cd = r.headers.get('Content-Disposition') || '';
   const m = /filename\*=UTF-8''([^;]+)/i.exec(cd) || /filename="?([^";]+)"?/i.exec(cd);
   let name = fallbackName;
-  try { if (m) name = decodeURIComponent(m[1]); } catch {}
+  try { if (m) name = decodeURIComponent(m[1]); } catch { /* not percent-encoded: keep the fallback name */ }
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href; a.download = name; a.rel = 'noopener'; a.style.display = 'none';
@@ -118,6 +118,7 @@ export function PhotoViewer({ photo, onClose }) {
     const esc = (e) => e.key === 'Escape' && onClose();
     addEventListener('keydown', esc);
     return () => { live = false; removeEventListener('keydown', esc); if (made) URL.revokeObjectURL(made); };
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new onClose each render must not fetch the photo again
   }, [photo]);
   return (
     <div class="viewer" role="dialog" aria-modal="true" aria-label={tr('review.photo')} onClick={onClose}>
