@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, graphqlClient, PASSWORD, SHOTS, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, PASSWORD, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { newPhonePage, submitLogin, screenshotter } from './helpers.mjs';
 
 const ACCOUNTS = { county: '13800000001', township: '13800000011', village: '13810000001', member: '13820000001' };
 
@@ -15,26 +16,9 @@ let server, browser;
 /** Direct GraphQL calls, used to set up and to learn what the UI should show. */
 const { api, apiLogin } = graphqlClient(() => server.url);
 
-async function newPage(opts = {}) {
-  const ctx = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'zh-CN', ...opts,
-  });
-  const page = await ctx.newPage();
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  return page;
-}
-
-async function login(page, phone, password = PASSWORD) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-}
-
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const newPage = (opts = {}) => newPhonePage(browser, opts);
+const login = (page, phone, password = PASSWORD) => submitLogin(page, server.url, phone, password);
+const shot = screenshotter('');
 
 before(async () => {
   server = await startServer();

@@ -7,9 +7,9 @@
 // Screenshots: test-results/screenshots/7x-*.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, loginAs, graphqlClient, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
 import { Q_ASSESSMENTS, Q_ASSESSMENT, M_SCORE } from '../src/screens/assessment/queries.js';
 import { Q_SNAPSHOTS } from '../src/screens/ranking/queries.js';
 
@@ -20,20 +20,11 @@ const RUN = Date.now().toString(36).slice(-5); // unique keys when run again on 
 let server, browser;
 const { api, apiLogin } = graphqlClient(() => server.url);
 
-async function newPage() {
-  const ctx = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', acceptDownloads: true,
-  });
-  const page = await ctx.newPage();
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  return page;
-}
+const newPage = () => newPhonePage(browser, { acceptDownloads: true }, { ignore: /Failed to load resource/ });
 
 const login = (page, phone) => loginAs(page, server.url, phone);
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `7x-${name}.png`), fullPage: true });
+const shot = screenshotter('7x-');
 
 before(async () => {
   server = await startServer({ timeoutMs: 300_000 }); // the demo county and its polls are seeded first

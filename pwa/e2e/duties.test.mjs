@@ -4,9 +4,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, graphqlClient, PASSWORD, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { PHONE, trackErrors, submitLogin, screenshotter } from './helpers.mjs';
 
 const SECRETARY = '13810000001'; // village 1 of township 1
 const SECRETARY2 = '13810000002';
@@ -29,22 +29,13 @@ async function review(token, id, decision, comment = null) {
 
 async function newContext(opts = {}) {
   return browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
+    ...PHONE,
     permissions: ['geolocation'], geolocation: { latitude: 30.0, longitude: 120.0, accuracy: 12 }, ...opts,
   });
 }
-async function track(page) {
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(m.text())) page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
+const track = async (page) => trackErrors(page, { ignore: /Failed to load resource|ERR_INTERNET_DISCONNECTED/, acceptDialogs: true });
 async function login(page, phone) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await submitLogin(page, server.url, phone);
   await page.getByTestId('duties-link').waitFor();
   // be controlled by the service worker so that reloads work offline
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
@@ -52,7 +43,7 @@ async function login(page, phone) {
   await page.getByTestId('duties-link').waitFor();
   assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'page controlled by SW');
 }
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `7x-${name}.png`), fullPage: true });
+const shot = screenshotter('7x-');
 
 /** A big camera-like JPEG (3000×2250, noisy) made in the page; → Buffer. */
 async function makeJpeg(page, seed = 1) {

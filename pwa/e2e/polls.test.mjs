@@ -15,7 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, loginAs, graphqlClient, SHOTS, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
 
 const ACCOUNTS = { township: '13800000011', village: '13810000001', member: '13820000001' };
 const RUN = Date.now().toString(36).slice(-5);
@@ -24,22 +25,11 @@ let server, browser;
 
 const { api, apiLogin } = graphqlClient(() => server.url);
 
-async function newPage(opts = {}) {
-  const ctx = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'zh-CN', acceptDownloads: true, ...opts,
-  });
-  const page = await ctx.newPage();
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
+const newPage = (opts = {}) => newPhonePage(browser, { acceptDownloads: true, ...opts }, { acceptDialogs: true });
 
 const login = (page, phone) => loginAs(page, server.url, phone);
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `9x-${name}.png`), fullPage: true });
+const shot = screenshotter('9x-');
 
 // --- the slips' PDF: reportlab content streams are ASCII85 + Flate; each code is drawn as two
 // lines of 4-character groups in the monospace font. No PDF library needed.

@@ -5,10 +5,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { startServer, loginAs, graphqlClient, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
 
 const ACCOUNTS = { county: '13800000001', township: '13800000011', village: '13810000001', member: '13820000001' };
 const RUN = Date.now().toString(36).slice(-5);
@@ -56,21 +56,11 @@ async function submitFiling(token, input) {
   return d.submitFiling.filing;
 }
 
-async function newPage(opts = {}) {
-  const ctx = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'zh-CN', acceptDownloads: true, ...opts,
-  });
-  const page = await ctx.newPage();
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  return page;
-}
+const newPage = (opts = {}) => newPhonePage(browser, { acceptDownloads: true, ...opts });
 
 const login = (page, phone) => loginAs(page, server.url, phone);
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `8x-${name}.png`), fullPage: true });
+const shot = screenshotter('8x-');
 
 before(async () => {
   server = await startServer();

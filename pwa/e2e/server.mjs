@@ -34,15 +34,6 @@ export function graphqlClient(baseUrl) {
   return { api, apiLogin };
 }
 
-/** Logs in through the login screen and waits for the role's home. */
-export async function loginAs(page, baseUrl, phone) {
-  await page.goto(baseUrl + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('page-title').waitFor();
-}
-
 export function freePort() {
   return new Promise((res, rej) => {
     const s = createServer();
