@@ -11,7 +11,9 @@ const ENDPOINT = '/graphql';
 /** The JSON of a 2xx GraphQL answer; an answer that is not JSON is a broken connection
  * (a captive portal, a proxy page) unless the server said 5xx. */
 async function readJson(res) {
-  try { return await res.json(); } catch {
+  try {
+    return await res.json();
+  } catch {
     throw new ApiError(res.status >= 500 ? 'INTERNAL' : 'NETWORK', `HTTP ${res.status}`, { status: res.status });
   }
 }
@@ -61,7 +63,10 @@ export async function gqlUpload(query, variables, fileVar, file, onProgress) {
   fd.append('map', JSON.stringify({ 0: [`variables.${fileVar}`] }));
   fd.append('0', file, file.name);
   const res = await request(ENDPOINT, {
-    method: 'POST', body: fd, headers: { 'Apollo-Require-Preflight': 'true' }, onProgress: onProgress || (() => {}),
+    method: 'POST',
+    body: fd,
+    headers: { 'Apollo-Require-Preflight': 'true' },
+    onProgress: onProgress || (() => {}),
   });
   return dataOf(await readJson(res));
 }

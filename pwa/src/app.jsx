@@ -25,9 +25,14 @@ function confirmLogout() {
 function useOnline() {
   const [on, setOn] = useState(navigator.onLine);
   useEffect(() => {
-    const up = () => setOn(true), down = () => setOn(false);
-    addEventListener('online', up); addEventListener('offline', down);
-    return () => { removeEventListener('online', up); removeEventListener('offline', down); };
+    const up = () => setOn(true),
+      down = () => setOn(false);
+    addEventListener('online', up);
+    addEventListener('offline', down);
+    return () => {
+      removeEventListener('online', up);
+      removeEventListener('offline', down);
+    };
   }, []);
   return on;
 }
@@ -38,12 +43,33 @@ function Header({ me }) {
     <header class="top">
       <div class="top-title">
         <span class="brand">{t('common.appName')}</span>
-        {me && <span class="who">{me.name} · {t(`role.${me.role}`)}</span>}
+        {me && (
+          <span class="who">
+            {me.name} · {t(`role.${me.role}`)}
+          </span>
+        )}
       </div>
       <div class="top-actions">
-        <button type="button" class="btn ghost" lang={t('common.switchLang') === 'English' ? 'en' : 'zh-CN'}
-          aria-label={t('common.switchLangLabel')} data-testid="lang-switch" onClick={toggleLang}>{t('common.switchLang')}</button>
-        {me && <button type="button" class="btn ghost" data-testid="logout" onClick={() => confirmLogout() && logout().then(() => navigate('/', { replace: true }))}>{t('common.logout')}</button>}
+        <button
+          type="button"
+          class="btn ghost"
+          lang={t('common.switchLang') === 'English' ? 'en' : 'zh-CN'}
+          aria-label={t('common.switchLangLabel')}
+          data-testid="lang-switch"
+          onClick={toggleLang}
+        >
+          {t('common.switchLang')}
+        </button>
+        {me && (
+          <button
+            type="button"
+            class="btn ghost"
+            data-testid="logout"
+            onClick={() => confirmLogout() && logout().then(() => navigate('/', { replace: true }))}
+          >
+            {t('common.logout')}
+          </button>
+        )}
       </div>
     </header>
   );
@@ -52,7 +78,15 @@ function Header({ me }) {
 /** The screen of the route table (routes.jsx) for this path and user, or 页面不存在. */
 function Screen({ hit }) {
   const t = useT();
-  if (!hit) return <section class="card"><h2>{t('common.notFound')}</h2><a class="btn block" href="/">{t('common.home')}</a></section>;
+  if (!hit)
+    return (
+      <section class="card">
+        <h2>{t('common.notFound')}</h2>
+        <a class="btn block" href="/">
+          {t('common.home')}
+        </a>
+      </section>
+    );
   const { component: C, props, key } = hit;
   return <C key={key} {...props} />;
 }
@@ -68,24 +102,58 @@ export function App() {
   const path = useRoute();
   const online = useOnline();
   const t = useT();
-  useEffect(() => { document.title = s.me ? `${roleTitle(t, s.me)} · ${t('common.appName')}` : `${t('common.appName')} · ${t('common.tagline')}`; });
+  useEffect(() => {
+    document.title = s.me ? `${roleTitle(t, s.me)} · ${t('common.appName')}` : `${t('common.appName')} · ${t('common.tagline')}`;
+  });
 
   const pub = s.status !== 'in' && resolveRoute(ROUTES, path, null);
   let body;
-  if (pub) body = <main id="main" class="page"><Suspense fallback={<Loading />}><Screen hit={pub} /></Suspense></main>;
-  else if (s.status === 'loading') body = <main id="main"><Loading /></main>;
-  else if (s.status === 'error') body = <main id="main"><ErrorBox error={s.error} onRetry={() => { session.set({ status: 'loading', me: null }); restore(); }} /></main>;
+  if (pub)
+    body = (
+      <main id="main" class="page">
+        <Suspense fallback={<Loading />}>
+          <Screen hit={pub} />
+        </Suspense>
+      </main>
+    );
+  else if (s.status === 'loading')
+    body = (
+      <main id="main">
+        <Loading />
+      </main>
+    );
+  else if (s.status === 'error')
+    body = (
+      <main id="main">
+        <ErrorBox
+          error={s.error}
+          onRetry={() => {
+            session.set({ status: 'loading', me: null });
+            restore();
+          }}
+        />
+      </main>
+    );
   else if (s.status !== 'in') body = <Login />;
-  else body = (
-    <main id="main" class="page">
-      <h1 class="page-title" data-testid="page-title">{roleTitle(t, s.me)}</h1>
-      <Suspense fallback={<Loading />}><Screen hit={resolveRoute(ROUTES, path, s.me)} /></Suspense>
-    </main>
-  );
+  else
+    body = (
+      <main id="main" class="page">
+        <h1 class="page-title" data-testid="page-title">
+          {roleTitle(t, s.me)}
+        </h1>
+        <Suspense fallback={<Loading />}>
+          <Screen hit={resolveRoute(ROUTES, path, s.me)} />
+        </Suspense>
+      </main>
+    );
   return (
     <>
       <Header me={s.status === 'in' ? s.me : null} />
-      {!online && <div class="offline" role="status" data-testid="offline-banner">{t('common.offline')}</div>}
+      {!online && (
+        <div class="offline" role="status" data-testid="offline-banner">
+          {t('common.offline')}
+        </div>
+      )}
       {body}
     </>
   );

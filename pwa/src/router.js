@@ -26,7 +26,8 @@ addEventListener('click', (e) => {
 /** Match "/v/:id" style patterns; returns params or null. */
 export function match(pattern, path) {
   const [p] = path.split('?');
-  const a = pattern.split('/'), b = p.split('/');
+  const a = pattern.split('/'),
+    b = p.split('/');
   if (a.length !== b.length) return null;
   const params = {};
   for (let i = 0; i < a.length; i++) {
@@ -62,4 +63,6 @@ export function resolveRoute(routes, path, me) {
   return null;
 }
 
-export function useRoute() { return useStore(route); }
+export function useRoute() {
+  return useStore(route);
+}

@@ -26,7 +26,9 @@ const TownshipProgress = screen(() => import('./screens/progress/TownshipProgres
 
 const Forbidden = () => <ErrorBox error={{ code: 'FORBIDDEN' }} />;
 const id = ({ params }) => ({ id: params.id });
-const withId = (name) => ({ me, params }) => ({ me, [name]: params.id });
+const withId =
+  (name) =>
+  ({ me, params }) => ({ me, [name]: params.id });
 
 export const ROUTES = [
   // role homes
@@ -38,40 +40,82 @@ export const ROUTES = [
 
   // county and township: villages, admin
   { path: '/t/:id', roles: STAFF, component: TownshipVillages, props: withId('townshipId') },
-  { path: '/v/:id', roles: STAFF, component: screen(() => import('./screens/VillageDetail.jsx')), props: ({ params }) => ({ villageId: params.id }) },
+  {
+    path: '/v/:id',
+    roles: STAFF,
+    component: screen(() => import('./screens/VillageDetail.jsx')),
+    props: ({ params }) => ({ villageId: params.id }),
+  },
   { path: '/admin', roles: STAFF, component: screen(() => import('./screens/Admin.jsx')) },
   { path: '/admin/import', roles: COUNTY, component: screen(() => import('./screens/Import.jsx')), props: () => ({}) },
 
   // township review, roll call, attendance, progress, county settings
   { path: '/review', roles: TOWNSHIP, component: screen(() => import('./screens/review/ReviewQueue.jsx')) },
   { path: '/rollcalls', roles: TOWNSHIP, component: screen(() => import('./screens/attendance/RollCalls.jsx')) },
-  { path: '/filings/:id', roles: STAFF, component: screen(() => import('./screens/review/FilingDetail.jsx')), props: ({ me, params }) => ({ me, id: params.id }) },
   {
-    path: '/filings', roles: STAFF, keyed: true, component: screen(() => import('./screens/review/FilingList.jsx')),
+    path: '/filings/:id',
+    roles: STAFF,
+    component: screen(() => import('./screens/review/FilingDetail.jsx')),
+    props: ({ me, params }) => ({ me, id: params.id }),
+  },
+  {
+    path: '/filings',
+    roles: STAFF,
+    keyed: true,
+    component: screen(() => import('./screens/review/FilingList.jsx')),
     props: ({ me, query }) => ({ me, secretaryId: query.get('secretaryId'), initialKind: query.get('kind') || '' }),
   },
   { path: '/attendance', roles: STAFF, component: screen(() => import('./screens/attendance/AttendanceSummary.jsx')) },
   { path: '/progress', roles: STAFF, component: TownshipProgress },
   { path: '/progress/t/:id', roles: COUNTY, component: TownshipProgress, props: withId('townshipId') },
-  { path: '/progress/s/:id', roles: STAFF, component: screen(() => import('./screens/progress/DutyProgress.jsx')), props: withId('secretaryId') },
+  {
+    path: '/progress/s/:id',
+    roles: STAFF,
+    component: screen(() => import('./screens/progress/DutyProgress.jsx')),
+    props: withId('secretaryId'),
+  },
   { path: '/settings', roles: COUNTY, component: screen(() => import('./screens/progress/CountySettings.jsx')) },
 
   // assessment and rankings (leaders)
   { path: '/assessments', roles: STAFF, component: screen(() => import('./screens/assessment/AssessmentList.jsx')) },
-  { path: '/assessments/:id', roles: STAFF, keyed: true, component: screen(() => import('./screens/assessment/AssessmentSheet.jsx')), props: withId('secretaryId') },
+  {
+    path: '/assessments/:id',
+    roles: STAFF,
+    keyed: true,
+    component: screen(() => import('./screens/assessment/AssessmentSheet.jsx')),
+    props: withId('secretaryId'),
+  },
   { path: '/rubric', roles: COUNTY, component: screen(() => import('./screens/assessment/RubricEditor.jsx')) },
   { path: '/org-classes', roles: COUNTY, component: screen(() => import('./screens/assessment/OrgClasses.jsx')) },
   { path: '/disqualifications', roles: STAFF, component: screen(() => import('./screens/assessment/Disqualifications.jsx')) },
   { path: '/rankings', roles: STAFF, component: screen(() => import('./screens/ranking/Rankings.jsx')) },
   { path: '/rankings/charts', roles: STAFF, component: screen(() => import('./screens/ranking/Charts.jsx')) },
-  { path: '/rankings/snapshots/:id', roles: STAFF, keyed: true, component: screen(() => import('./screens/ranking/Snapshot.jsx')), props: ({ me, params }) => ({ me, id: params.id }) },
+  {
+    path: '/rankings/snapshots/:id',
+    roles: STAFF,
+    keyed: true,
+    component: screen(() => import('./screens/ranking/Snapshot.jsx')),
+    props: ({ me, params }) => ({ me, id: params.id }),
+  },
 
   // satisfaction polls: two public screens (no login needed), then by role
   { path: '/vote/:id', roles: PUBLIC, keyed: true, component: screen(() => import('./screens/polls/Vote.jsx')), props: id },
   { path: '/polls/:id/result', roles: PUBLIC, keyed: true, component: screen(() => import('./screens/polls/PollResult.jsx')), props: id },
   { path: '/polls', roles: LOGGED_IN, component: screen(() => import('./screens/polls/PollsList.jsx')) },
-  { path: '/polls/:id', roles: STAFF, keyed: true, component: screen(() => import('./screens/polls/PollManage.jsx')), props: ({ me, params }) => ({ me, id: params.id }) },
-  { path: '/polls/:id', roles: MEMBER, keyed: true, component: screen(() => import('./screens/polls/MemberPoll.jsx')), props: ({ me, params }) => ({ me, id: params.id }) },
+  {
+    path: '/polls/:id',
+    roles: STAFF,
+    keyed: true,
+    component: screen(() => import('./screens/polls/PollManage.jsx')),
+    props: ({ me, params }) => ({ me, id: params.id }),
+  },
+  {
+    path: '/polls/:id',
+    roles: MEMBER,
+    keyed: true,
+    component: screen(() => import('./screens/polls/MemberPoll.jsx')),
+    props: ({ me, params }) => ({ me, id: params.id }),
+  },
 
   // party members and villagers: problem reports
   { path: '/report', roles: MEMBER, component: screen(() => import('./screens/member/ReportProblem.jsx')) },

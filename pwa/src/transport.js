@@ -26,8 +26,15 @@ export class ApiError extends Error {
 }
 
 const CODE_OF_STATUS = {
-  400: 'INVALID_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 408: 'TIMEOUT',
-  413: 'MEDIA_TOO_LARGE', 415: 'MEDIA_UNSUPPORTED', 429: 'RATE_LIMITED', 507: 'STORAGE_FULL',
+  400: 'INVALID_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  408: 'TIMEOUT',
+  413: 'MEDIA_TOO_LARGE',
+  415: 'MEDIA_UNSUPPORTED',
+  429: 'RATE_LIMITED',
+  507: 'STORAGE_FULL',
 };
 const codeOfStatus = (status) => CODE_OF_STATUS[status] || (status >= 500 ? 'INTERNAL' : 'INVALID_INPUT');
 
@@ -41,7 +48,9 @@ export function parseError(status, body) {
   const e = Array.isArray(body?.errors) ? body.errors[0] : null;
   if (e) {
     return new ApiError(e.extensions?.code || codeOfStatus(status >= 400 ? status : 500), e.message, {
-      status, field: e.extensions?.field ?? undefined, path: e.path,
+      status,
+      field: e.extensions?.field ?? undefined,
+      path: e.path,
     });
   }
   if (status >= 400) {
@@ -59,7 +68,11 @@ const isJson = (res) => /\bjson\b/i.test(res.headers.get('Content-Type') || '');
 /** The parsed JSON body, or null when there is none (the response is not consumed). */
 export async function peekJson(res) {
   if (!isJson(res)) return null;
-  try { return await res.clone().json(); } catch { return null; }
+  try {
+    return await res.clone().json();
+  } catch {
+    return null;
+  }
 }
 
 const REFRESH = `mutation Refresh($t: String!) { refreshToken(refreshToken: $t) {
@@ -94,10 +107,15 @@ export function refreshSession() {
     const locked = navigator.locks?.request ? navigator.locks.request('zct-refresh', run) : run();
     inflight = locked
       .then(async (ok) => {
-        if (!ok) { await clearTokens(); sessionEnded.set((n) => n + 1); }
+        if (!ok) {
+          await clearTokens();
+          sessionEnded.set((n) => n + 1);
+        }
         return ok;
       })
-      .finally(() => { inflight = null; });
+      .finally(() => {
+        inflight = null;
+      });
   }
   return inflight;
 }
@@ -134,7 +152,9 @@ function sendWithProgress(url, init, onProgress) {
     xhr.responseType = 'blob';
     for (const [k, v] of Object.entries(init.headers)) xhr.setRequestHeader(k, v);
     if (init.credentials === 'omit') xhr.withCredentials = false;
-    xhr.upload.onprogress = (ev) => { if (ev.lengthComputable) onProgress(ev.loaded / ev.total); };
+    xhr.upload.onprogress = (ev) => {
+      if (ev.lengthComputable) onProgress(ev.loaded / ev.total);
+    };
     xhr.onload = () => {
       const headers = new Headers();
       for (const line of xhr.getAllResponseHeaders().trim().split(/\r?\n/)) {

@@ -49,7 +49,12 @@ function keyUses(s) {
 }
 const exists = (use) => {
   if (use.includes('${')) {
-    const rx = new RegExp(`^${use.split(/\$\{[^}]*\}/).map((x) => x.replace(/\./g, '\\.')).join('.+')}$`);
+    const rx = new RegExp(
+      `^${use
+        .split(/\$\{[^}]*\}/)
+        .map((x) => x.replace(/\./g, '\\.'))
+        .join('.+')}$`,
+    );
     return [...keys].some((k) => rx.test(k));
   }
   if (use.endsWith('.')) return [...keys].some((k) => k.startsWith(use));
@@ -60,9 +65,11 @@ test('zh and en have exactly the same keys in every namespace, and no empty text
   for (const [m, { zh, en }] of Object.entries(modules)) {
     assert.deepEqual(Object.keys(en).sort(), Object.keys(zh).sort(), `${m}: namespaces`);
     for (const ns of Object.keys(zh)) {
-      const z = flat(zh[ns]), e = flat(en[ns]);
+      const z = flat(zh[ns]),
+        e = flat(en[ns]);
       assert.deepEqual(Object.keys(e).sort(), Object.keys(z).sort(), `${m}.js: keys of namespace ${ns}`);
-      for (const [k, v] of [...Object.entries(z), ...Object.entries(e)]) assert.ok(typeof v === 'string' && v.trim(), `${ns}.${k} is empty`);
+      for (const [k, v] of [...Object.entries(z), ...Object.entries(e)])
+        assert.ok(typeof v === 'string' && v.trim(), `${ns}.${k} is empty`);
     }
   }
 });
@@ -78,9 +85,14 @@ test('a namespace lives in one module', () => {
 });
 
 test('placeholders agree between zh and en', () => {
-  const vars = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join();
+  const vars = (s) =>
+    [...s.matchAll(/\{(\w+)\}/g)]
+      .map((m) => m[1])
+      .sort()
+      .join();
   for (const { zh, en } of Object.values(modules)) {
-    const z = flat(zh), e = flat(en);
+    const z = flat(zh),
+      e = flat(en);
     for (const k of Object.keys(z)) assert.equal(vars(e[k]), vars(z[k]), `placeholders of ${k}`);
   }
 });
@@ -108,7 +120,11 @@ test('every key kept as a literal or completed at run time exists', () => {
 test('a file that names a key of a lazy module imports that module', () => {
   const missing = [];
   for (const { rel, s } of files) {
-    const need = new Set(keyUses(s).map((u) => owner[u.split('.')[0]]).filter((m) => m !== INITIAL_MODULE));
+    const need = new Set(
+      keyUses(s)
+        .map((u) => owner[u.split('.')[0]])
+        .filter((m) => m !== INITIAL_MODULE),
+    );
     for (const m of need) if (!new RegExp(`import ['"][./]*i18n/${m}\\.js['"]`).test(s)) missing.push(`${rel} uses ${m}.js`);
   }
   assert.deepEqual(missing, []);
@@ -116,8 +132,20 @@ test('a file that names a key of a lazy module imports that module', () => {
 
 test('the initial JS registers only the initial module', () => {
   const entry = readFileSync(join(SRC, 'i18n.js'), 'utf8');
-  assert.deepEqual([...entry.matchAll(/import ['"]\.\/i18n\/(\w+)\.js['"]/g)].map((m) => m[1]), [INITIAL_MODULE]);
-  for (const f of ['app.jsx', 'ui.jsx', 'forms.jsx', 'households.jsx', 'routes.jsx', 'screens/Login.jsx', 'screens/VillageHome.jsx', 'screens/MemberHome.jsx']) {
+  assert.deepEqual(
+    [...entry.matchAll(/import ['"]\.\/i18n\/(\w+)\.js['"]/g)].map((m) => m[1]),
+    [INITIAL_MODULE],
+  );
+  for (const f of [
+    'app.jsx',
+    'ui.jsx',
+    'forms.jsx',
+    'households.jsx',
+    'routes.jsx',
+    'screens/Login.jsx',
+    'screens/VillageHome.jsx',
+    'screens/MemberHome.jsx',
+  ]) {
     const s = readFileSync(join(SRC, f), 'utf8');
     assert.ok(!/import ['"][./]*i18n\/(?!common)\w+\.js['"]/.test(s), `${f} (initial) imports a lazy message module`);
   }

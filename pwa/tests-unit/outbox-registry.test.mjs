@@ -44,11 +44,23 @@ test('a kind is registered once, and must say how to send itself', () => {
 });
 
 test('classify: no answer, timeouts, 5xx, 408, 429, 401 and transient codes wait; anything else fails', () => {
-  for (const e of [{ code: 'NETWORK', status: 0 }, { code: 'TIMEOUT' }, { code: 'INTERNAL', status: 502 }, { code: 'SERVICE_UNAVAILABLE', status: 503 },
-    { code: 'STORAGE_FULL', status: 507 }, { code: 'RATE_LIMITED', status: 429 }, { code: 'UNAUTHENTICATED', status: 401 }, { code: 'X', status: 408 }]) {
+  for (const e of [
+    { code: 'NETWORK', status: 0 },
+    { code: 'TIMEOUT' },
+    { code: 'INTERNAL', status: 502 },
+    { code: 'SERVICE_UNAVAILABLE', status: 503 },
+    { code: 'STORAGE_FULL', status: 507 },
+    { code: 'RATE_LIMITED', status: 429 },
+    { code: 'UNAUTHENTICATED', status: 401 },
+    { code: 'X', status: 408 },
+  ]) {
     assert.ok(registry.classify(e).wait, JSON.stringify(e));
   }
-  for (const e of [{ code: 'MEDIA_TOO_LARGE', status: 413 }, { code: 'INVALID_INPUT', status: 400 }, { code: 'FORBIDDEN', status: 200 }]) {
+  for (const e of [
+    { code: 'MEDIA_TOO_LARGE', status: 413 },
+    { code: 'INVALID_INPUT', status: 400 },
+    { code: 'FORBIDDEN', status: 200 },
+  ]) {
     assert.deepEqual(registry.classify({ ...e, message: 'm' }), { fail: { code: e.code, message: 'm' } });
   }
 });
@@ -57,10 +69,16 @@ test('mutationOp: the payload record is the result; payload errors fail (STORAGE
   server.graphql = () => json({ data: { doThing: { thing: { id: 'rec-1', status: 'SUBMITTED' }, currentVersion: 1, errors: [] } } });
   assert.deepEqual(await op().send(item(), ctx), { ok: { result: { id: 'rec-1', status: 'SUBMITTED' }, reviewStatus: 'SUBMITTED' } });
 
-  server.graphql = () => json({ data: { doThing: { thing: null, currentVersion: 3, errors: [{ code: 'STALE_VERSION', message: '已被更新', field: 'baseVersion' }] } } });
-  assert.deepEqual(await op().send(item(), ctx), { fail: { code: 'STALE_VERSION', message: '已被更新', field: 'baseVersion', currentVersion: 3 } });
+  server.graphql = () =>
+    json({
+      data: { doThing: { thing: null, currentVersion: 3, errors: [{ code: 'STALE_VERSION', message: '已被更新', field: 'baseVersion' }] } },
+    });
+  assert.deepEqual(await op().send(item(), ctx), {
+    fail: { code: 'STALE_VERSION', message: '已被更新', field: 'baseVersion', currentVersion: 3 },
+  });
 
-  server.graphql = () => json({ data: { doThing: { thing: null, currentVersion: null, errors: [{ code: 'STORAGE_FULL', message: '满', field: null }] } } });
+  server.graphql = () =>
+    json({ data: { doThing: { thing: null, currentVersion: null, errors: [{ code: 'STORAGE_FULL', message: '满', field: null }] } } });
   assert.equal((await op().send(item(), ctx)).wait.code, 'STORAGE_FULL');
 });
 
@@ -78,8 +96,11 @@ test('mutationOp: photos go first, each once; an upload the server refuses fails
   server.graphql = () => json({ data: { doThing: { thing: { id: 'rec-1', status: 'SUBMITTED' }, currentVersion: 1, errors: [] } } });
   const saved = [];
   const it = item({ photos: ['p1', 'p2', 'gone'] });
-  server.media = () => (server.calls.length === 1 ? json({ sha256: 'p1' }, 201) : json({ error: { code: 'MEDIA_TOO_LARGE', message: '照片过大' } }, 413));
-  assert.deepEqual(await op().send(it, { saveItem: async (x) => saved.push([...x.uploaded]) }), { fail: { code: 'MEDIA_TOO_LARGE', message: '照片过大' } });
+  server.media = () =>
+    server.calls.length === 1 ? json({ sha256: 'p1' }, 201) : json({ error: { code: 'MEDIA_TOO_LARGE', message: '照片过大' } }, 413);
+  assert.deepEqual(await op().send(it, { saveItem: async (x) => saved.push([...x.uploaded]) }), {
+    fail: { code: 'MEDIA_TOO_LARGE', message: '照片过大' },
+  });
   assert.deepEqual(server.calls, ['/media', '/media'], 'no mutation after a refused photo');
   assert.deepEqual(saved, [['p1']], 'the uploaded photo is recorded on the item at once');
   assert.equal(state.photos.get('p1').up, true);
@@ -104,7 +125,15 @@ test('the engine sends any registered kind in order: a waiting item holds back t
   let offline = true; // the first item cannot be sent until this turns false
   const sent = [];
   const tracked = [];
-  const track = async (items) => { tracked.push(items.map((i) => i.ref).sort().join()); return items.map((i) => ({ id: i.id, patch: { reviewStatus: 'APPROVED' } })); };
+  const track = async (items) => {
+    tracked.push(
+      items
+        .map((i) => i.ref)
+        .sort()
+        .join(),
+    );
+    return items.map((i) => ({ id: i.id, patch: { reviewStatus: 'APPROVED' } }));
+  };
   registry.registerOp('testStep', {
     track,
     async send(it) {
@@ -113,7 +142,13 @@ test('the engine sends any registered kind in order: a waiting item holds back t
       return offline ? { wait: { code: 'NETWORK' } } : { ok: { result: { id: it.ref }, reviewStatus: 'SUBMITTED' } };
     },
   });
-  registry.registerOp('testOther', { track, send: async (it) => { sent.push(it.ref); return { ok: { result: { id: it.ref } } }; } });
+  registry.registerOp('testOther', {
+    track,
+    send: async (it) => {
+      sent.push(it.ref);
+      return { ok: { result: { id: it.ref } } };
+    },
+  });
   await assert.rejects(engine.enqueue({ op: 'notRegistered', vars: {}, ref: 'x' }), /no operation notRegistered/);
 
   engine.startOutbox(9);
@@ -121,7 +156,10 @@ test('the engine sends any registered kind in order: a waiting item holds back t
   await engine.enqueue({ op: 'testStep', vars: {}, ref: 'second', title: '2' });
   let items = await settled();
   assert.ok(sent.length >= 1 && sent.every((r) => r === 'first'), `the second item does not overtake the waiting first one: ${sent}`);
-  assert.deepEqual(items.map((i) => i.state), ['waiting', 'waiting']);
+  assert.deepEqual(
+    items.map((i) => i.state),
+    ['waiting', 'waiting'],
+  );
   assert.equal(items[0].note.code, 'NETWORK');
 
   offline = false;
@@ -129,12 +167,28 @@ test('the engine sends any registered kind in order: a waiting item holds back t
   await engine.enqueue({ op: 'testOther', vars: {}, ref: 'third', title: '3' });
   items = await settled();
   assert.deepEqual(sent, ['first', 'second', 'third']);
-  assert.deepEqual(items.map((i) => [i.ref, i.state]), [['first', 'sent'], ['second', 'failed'], ['third', 'sent']]);
+  assert.deepEqual(
+    items.map((i) => [i.ref, i.state]),
+    [
+      ['first', 'sent'],
+      ['second', 'failed'],
+      ['third', 'sent'],
+    ],
+  );
   assert.deepEqual(items[0].result, { id: 'first' });
   assert.equal(items[1].error.code, 'CONFLICT');
 
   await engine.refreshReview(); // also run by the engine after sending
   assert.ok(tracked.length >= 1);
-  assert.ok(tracked.every((refs) => refs === 'first,third'), `one call per tracker, with all the kinds it follows: ${tracked}`);
-  assert.deepEqual(engine.outbox.get().items.filter((i) => i.state === 'sent').map((i) => i.reviewStatus), ['APPROVED', 'APPROVED']);
+  assert.ok(
+    tracked.every((refs) => refs === 'first,third'),
+    `one call per tracker, with all the kinds it follows: ${tracked}`,
+  );
+  assert.deepEqual(
+    engine.outbox
+      .get()
+      .items.filter((i) => i.state === 'sent')
+      .map((i) => i.reviewStatus),
+    ['APPROVED', 'APPROVED'],
+  );
 });

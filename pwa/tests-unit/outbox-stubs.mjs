@@ -55,4 +55,3 @@ globalThis.document = { visibilityState: 'visible', addEventListener() {}, remov
 globalThis.addEventListener = () => {};
 globalThis.removeEventListener = () => {};
 globalThis.BroadcastChannel = undefined;
-

@@ -17,7 +17,10 @@ globalThis.fetch = async (url, init) => {
   server.calls.push(url === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : url);
   if (url === '/media') {
     if (server.media === 'full') {
-      return json({ error: { code: 'STORAGE_FULL', message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试' } }, 507);
+      return json(
+        { error: { code: 'STORAGE_FULL', message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试' } },
+        507,
+      );
     }
     return json({ sha256: 'ab'.repeat(32) }, 201);
   }
@@ -25,7 +28,12 @@ globalThis.fetch = async (url, init) => {
     return json({ data: null, errors: [{ message: '服务暂时不可用，请稍后重试', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, 503);
   }
   if (/submitFiling/.test(body.query)) {
-    return json({ data: { submitFiling: { filing: { id: body.variables.input.id, status: 'SUBMITTED', version: 1 }, currentVersion: 1, errors: [] } } }, 200);
+    return json(
+      {
+        data: { submitFiling: { filing: { id: body.variables.input.id, status: 'SUBMITTED', version: 1 }, currentVersion: 1, errors: [] } },
+      },
+      200,
+    );
   }
   return json({ data: { myFilings: { edges: [] } } }, 200);
 };
@@ -75,7 +83,10 @@ test('a full media disk (507) keeps the record and its photo waiting; it is sent
   const [sent] = await settled();
 
   assert.equal(sent.state, 'sent');
-  assert.deepEqual(server.calls.filter((c) => c !== 'myFilings'), ['/media', 'submitFiling']);
+  assert.deepEqual(
+    server.calls.filter((c) => c !== 'myFilings'),
+    ['/media', 'submitFiling'],
+  );
   assert.ok(!state.photos.has(sha), 'the photo is dropped once its record is sent');
 });
 
@@ -96,5 +107,9 @@ test('a database outage (503 SERVICE_UNAVAILABLE) keeps the record waiting; it i
   const sent = (await settled()).find((i) => i.ref === 'f-db-down');
 
   assert.equal(sent.state, 'sent');
-  assert.deepEqual(server.calls.filter((c) => c !== 'myFilings'), ['submitFiling'], 'the photo is not uploaded twice');
+  assert.deepEqual(
+    server.calls.filter((c) => c !== 'myFilings'),
+    ['submitFiling'],
+    'the photo is not uploaded twice',
+  );
 });

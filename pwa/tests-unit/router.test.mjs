@@ -9,12 +9,22 @@ globalThis.location = { pathname: '/', search: '', href: 'http://localhost/', or
 globalThis.addEventListener = () => {};
 const { resolveRoute, match, PUBLIC, LOGGED_IN } = await import('../src/router.js');
 
-const Home = 'Home', Staff = 'Staff', Member = 'Member', Vote = 'Vote', List = 'List', Any = 'Any';
+const Home = 'Home',
+  Staff = 'Staff',
+  Member = 'Member',
+  Vote = 'Vote',
+  List = 'List',
+  Any = 'Any';
 const TABLE = [
   { path: ['/', '/login'], roles: ['VILLAGE'], component: Home },
   { path: '/polls/:id/vote', roles: PUBLIC, keyed: true, component: Vote, props: ({ params }) => ({ id: params.id }) },
   { path: '/polls', roles: LOGGED_IN, component: List },
-  { path: '/polls/:id', roles: ['COUNTY', 'TOWNSHIP'], component: Staff, props: ({ me, params, query }) => ({ me, id: params.id, tab: query.get('tab') }) },
+  {
+    path: '/polls/:id',
+    roles: ['COUNTY', 'TOWNSHIP'],
+    component: Staff,
+    props: ({ me, params, query }) => ({ me, id: params.id, tab: query.get('tab') }),
+  },
   { path: '/polls/:id', roles: ['MEMBER'], component: Member },
   { path: '/polls/:id', roles: LOGGED_IN, component: Any },
 ];

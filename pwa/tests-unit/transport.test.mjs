@@ -38,7 +38,16 @@ globalThis.fetch = async (url, init = {}) => {
   if (req.isRefresh) {
     return body.variables.t === 'refresh-1'
       ? json({ data: { refreshToken: { accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900, errors: [] } } })
-      : json({ data: { refreshToken: { accessToken: null, refreshToken: null, expiresIn: null, errors: [{ code: 'TOKEN_INVALID', message: '登录已失效' }] } } });
+      : json({
+          data: {
+            refreshToken: {
+              accessToken: null,
+              refreshToken: null,
+              expiresIn: null,
+              errors: [{ code: 'TOKEN_INVALID', message: '登录已失效' }],
+            },
+          },
+        });
   }
   return server.answer(req);
 };
@@ -53,7 +62,10 @@ beforeEach(() => {
 test('parseError reads the unified GraphQL shape first, with code, message, field and status', () => {
   const e = parseError(400, { errors: [{ message: '标题不能为空', extensions: { code: 'INVALID_INPUT', field: 'title' } }] });
   assert.ok(e instanceof ApiError);
-  assert.deepEqual({ code: e.code, message: e.message, field: e.field, status: e.status }, { code: 'INVALID_INPUT', message: '标题不能为空', field: 'title', status: 400 });
+  assert.deepEqual(
+    { code: e.code, message: e.message, field: e.field, status: e.status },
+    { code: 'INVALID_INPUT', message: '标题不能为空', field: 'title', status: 400 },
+  );
   const inBand = parseError(200, { data: null, errors: [{ message: '请先登录', extensions: { code: 'UNAUTHENTICATED' } }] });
   assert.equal(inBand.code, 'UNAUTHENTICATED');
   assert.equal(parseError(200, { data: { me: null } }), null, 'a success without errors is no error');
@@ -79,17 +91,24 @@ test('every request carries the bearer token; a 2xx answer is handed back as it 
 });
 
 test('HTTP 401: one refresh, one retry with the new token', async () => {
-  server.answer = (req) => (bearer(req) === 'Bearer access-2' ? json({ sha256: 'ab' }, 201) : json({ error: { code: 'UNAUTHENTICATED', message: '请先登录' } }, 401));
+  server.answer = (req) =>
+    bearer(req) === 'Bearer access-2'
+      ? json({ sha256: 'ab' }, 201)
+      : json({ error: { code: 'UNAUTHENTICATED', message: '请先登录' } }, 401);
   const res = await request('/media', { method: 'POST', body: new Blob(['x']) });
   assert.equal(res.status, 201);
-  assert.deepEqual(server.calls.map((c) => (c.isRefresh ? 'refresh' : bearer(c))), ['Bearer access-1', 'refresh', 'Bearer access-2']);
+  assert.deepEqual(
+    server.calls.map((c) => (c.isRefresh ? 'refresh' : bearer(c))),
+    ['Bearer access-1', 'refresh', 'Bearer access-2'],
+  );
   assert.equal(globalThis.__tokens.session.refresh, 'refresh-2', 'the refresh token was rotated');
 });
 
 test('UNAUTHENTICATED inside a 200 GraphQL answer also refreshes once and retries', async () => {
-  server.answer = (req) => (bearer(req) === 'Bearer access-2'
-    ? json({ data: { me: { id: '1' } } })
-    : json({ data: null, errors: [{ message: '请先登录', extensions: { code: 'UNAUTHENTICATED' } }] }));
+  server.answer = (req) =>
+    bearer(req) === 'Bearer access-2'
+      ? json({ data: { me: { id: '1' } } })
+      : json({ data: null, errors: [{ message: '请先登录', extensions: { code: 'UNAUTHENTICATED' } }] });
   const res = await request('/graphql', { method: 'POST', json: { query: '{ me { id } }' } });
   assert.deepEqual(await res.json(), { data: { me: { id: '1' } } });
   assert.equal(server.calls.filter((c) => c.isRefresh).length, 1);
@@ -99,7 +118,10 @@ test('a token about to expire is refreshed before the request', async () => {
   globalThis.__tokens.session = session({ expiresAt: Date.now() + 10e3 });
   server.answer = () => json({ ok: 1 });
   await request('/media/ab/thumb');
-  assert.deepEqual(server.calls.map((c) => (c.isRefresh ? 'refresh' : bearer(c))), ['refresh', 'Bearer access-2']);
+  assert.deepEqual(
+    server.calls.map((c) => (c.isRefresh ? 'refresh' : bearer(c))),
+    ['refresh', 'Bearer access-2'],
+  );
 });
 
 test('when the refresh is refused the session ends and the first answer stands (no second retry)', async () => {
@@ -128,13 +150,20 @@ test('anonymous: no Authorization header, no cookies, no referrer, no cache — 
 
 test('an anonymous refusal is an ApiError too (legacy flat body)', async () => {
   server.answer = () => json({ code: 'ALREADY_VOTED', message: '该凭证已投票' }, 409);
-  await assert.rejects(request('/polls/3/ballots', { method: 'POST', json: {}, anonymous: true }),
-    (e) => e instanceof ApiError && e.code === 'ALREADY_VOTED' && e.message === '该凭证已投票' && e.status === 409);
+  await assert.rejects(
+    request('/polls/3/ballots', { method: 'POST', json: {}, anonymous: true }),
+    (e) => e instanceof ApiError && e.code === 'ALREADY_VOTED' && e.message === '该凭证已投票' && e.status === 409,
+  );
 });
 
 test('no answer: NETWORK (status 0); too slow: TIMEOUT', async () => {
-  server.answer = () => { throw new TypeError('Failed to fetch'); };
+  server.answer = () => {
+    throw new TypeError('Failed to fetch');
+  };
   await assert.rejects(request('/media/ab'), (e) => e.code === 'NETWORK' && e.status === 0);
-  server.answer = (req) => new Promise((_, reject) => req.init.signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
+  server.answer = (req) =>
+    new Promise((_, reject) =>
+      req.init.signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))),
+    );
   await assert.rejects(request('/media', { method: 'POST', body: new Blob(['x']), timeoutMs: 20 }), (e) => e.code === 'TIMEOUT');
 });

@@ -301,7 +301,8 @@ export default addMessages({
       duties: 'The eight duties',
       dutiesEntry: 'Eight duties & outbox',
       outboxBadge: '{n} waiting',
-      logoutUnsent: '{n} records in the outbox are not sent yet. They stay on this phone and are sent when you log in again with this account. Log out?',
+      logoutUnsent:
+        '{n} records in the outbox are not sent yet. They stay on this phone and are sent when you log in again with this account. Log out?',
       checkin: 'Check in',
       myAssessment: 'My assessment',
       myAssessmentHint: 'Target score, satisfaction and the published ranking',

@@ -23,7 +23,12 @@ export function addMessages(messages) {
 }
 
 function initial() {
-  try { const v = localStorage.getItem(KEY); if (v === 'en' || v === 'zh') return v; } catch { /* no storage */ }
+  try {
+    const v = localStorage.getItem(KEY);
+    if (v === 'en' || v === 'zh') return v;
+  } catch {
+    /* no storage */
+  }
   return 'zh';
 }
 
@@ -35,7 +40,11 @@ function applyLang(l) {
 applyLang(lang.get());
 lang.subscribe((l) => {
   applyLang(l);
-  try { localStorage.setItem(KEY, l); } catch { /* no storage */ }
+  try {
+    localStorage.setItem(KEY, l);
+  } catch {
+    /* no storage */
+  }
 });
 
 /** The text of `key` in the current language (Chinese when English lacks it, else the key

@@ -105,7 +105,8 @@ export default addMessages({
         lineBadCat: '第 {n} 行：缺少姓名或类别不正确',
         lineBadPhone: '第 {n} 行：手机号应为 11 位',
         slips: '纸质票',
-        slipsHint: '为没有账号的人员打印一次性票码（每批至少 5 张，或剩余全部人员）。票码只在这次下载的 PDF 中，服务器不保存明文，无法再次下载。',
+        slipsHint:
+          '为没有账号的人员打印一次性票码（每批至少 5 张，或剩余全部人员）。票码只在这次下载的 PDF 中，服务器不保存明文，无法再次下载。',
         noneLeft: '所有人员都已领取凭证或纸质票',
         issueSlips: '发放纸质票（{n} 张）',
         issueAndDownload: '发放并下载 PDF',
@@ -226,11 +227,13 @@ export default addMessages({
       member: {
         notOnRosterLong: 'You are not on this poll’s roster (matched by phone number). Ask the township if this is wrong.',
         boardAndVerify: 'Board and verification',
-        credHint: 'Get your voting credential here (logged in). It stays on this phone; the ballot is sent without any login, so the server cannot link it to you.',
+        credHint:
+          'Get your voting credential here (logged in). It stays on this phone; the ballot is sent without any login, so the server cannot link it to you.',
         getCred: 'Get voting credential',
         gettingCred: 'Getting…',
         credReady: 'Your credential is saved on this phone. Vote with this phone when voting opens.',
-        credResume: 'The connection dropped while your credential was being issued; it may already be signed. Tap below to fetch it (still the same single credential).',
+        credResume:
+          'The connection dropped while your credential was being issued; it may already be signed. Tap below to fetch it (still the same single credential).',
         credResumeBtn: 'Fetch my credential',
         credElsewhere: 'You already got a credential, but not on this phone; vote with that phone.',
         gotPaper: 'You received a paper slip; vote with its code.',
@@ -276,14 +279,16 @@ export default addMessages({
         removed: 'Removed',
         addVoter: 'Add a person',
         pasteTitle: 'Paste a list',
-        pasteHint: 'One person per line: name, category, phone (optional). Categories: 村两委成员 / 党员 / 村民代表 / 离退职老干部 / 入党积极分子.',
+        pasteHint:
+          'One person per line: name, category, phone (optional). Categories: 村两委成员 / 党员 / 村民代表 / 离退职老干部 / 入党积极分子.',
         pasteImport: 'Import',
         pasteEmpty: 'Nothing to import',
         imported: '{n} people imported',
         lineBadCat: 'Line {n}: missing name or unknown category',
         lineBadPhone: 'Line {n}: the phone must have 11 digits',
         slips: 'Paper slips',
-        slipsHint: 'One-time codes for people without an account (at least 5 per batch, or everyone left). The codes exist only in this PDF; it cannot be downloaded again.',
+        slipsHint:
+          'One-time codes for people without an account (at least 5 per batch, or everyone left). The codes exist only in this PDF; it cannot be downloaded again.',
         noneLeft: 'Everyone has a credential or a slip',
         issueSlips: 'Issue paper slips ({n})',
         issueAndDownload: 'Issue and download PDF',
@@ -297,7 +302,8 @@ export default addMessages({
         lookup: 'Look up',
         later: 'The result is published when the poll closes.',
         verify: 'Verify the board',
-        verifyHint: 'The server’s verifier recomputes the hash chain, signatures and tally; or download the JSON and run verify-poll yourself.',
+        verifyHint:
+          'The server’s verifier recomputes the hash chain, signatures and tally; or download the JSON and run verify-poll yourself.',
         verifyBtn: 'Verify',
         verifying: 'Verifying…',
         verifyOk: 'Verified',

@@ -15,7 +15,12 @@ const BACKOFF = [5, 15, 30, 60, 120, 300];
 /** { items: this user's items in order, busy, note: last transient problem {code,message}, nextAt } */
 export const outbox = createStore({ items: [], busy: false, note: null, nextAt: null });
 
-let user = null, timer = null, tick = null, fails = 0, queued = false, again = false;
+let user = null,
+  timer = null,
+  tick = null,
+  fails = 0,
+  queued = false,
+  again = false;
 const chan = typeof BroadcastChannel === 'function' ? new BroadcastChannel('zct-outbox') : null;
 if (chan) chan.onmessage = () => refresh();
 
@@ -24,11 +29,17 @@ async function refresh() {
   outbox.set((s) => ({ ...s, items }));
   return items;
 }
-function changed() { chan?.postMessage(1); return refresh(); }
+function changed() {
+  chan?.postMessage(1);
+  return refresh();
+}
 const patch = (p) => outbox.set((s) => ({ ...s, ...p }));
 
-const uuid = () => crypto.randomUUID?.() ||
-  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
+const uuid = () =>
+  crypto.randomUUID?.() ||
+  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+    (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16),
+  );
 export { uuid };
 let lastSeq = 0;
 
@@ -38,8 +49,23 @@ export async function enqueue({ op, vars, photos = [], ref, kind, title }) {
   if (!getOp(op)) throw new Error(`outbox: no operation ${op} is registered`);
   const seq = Math.max(Date.now(), lastSeq + 1);
   lastSeq = seq;
-  const item = { id: uuid(), seq, user, op, vars, photos, uploaded: [], ref, kind, title, state: 'waiting',
-    error: null, note: null, tries: 0, createdAt: Date.now() };
+  const item = {
+    id: uuid(),
+    seq,
+    user,
+    op,
+    vars,
+    photos,
+    uploaded: [],
+    ref,
+    kind,
+    title,
+    state: 'waiting',
+    error: null,
+    note: null,
+    tries: 0,
+    createdAt: Date.now(),
+  };
   await putItem(item);
   navigator.storage?.persist?.().catch(() => {});
   await changed();
@@ -51,14 +77,23 @@ export async function enqueue({ op, vars, photos = [], ref, kind, title }) {
 export async function retry(id) {
   const it = await getItem(id);
   const again = it?.error?.code === 'MEDIA_MISSING' ? { uploaded: [] } : {};
-  if (again.uploaded) for (const sha of it.photos) { const p = await getPhoto(sha); if (p) await putPhoto({ ...p, up: false }); }
+  if (again.uploaded)
+    for (const sha of it.photos) {
+      const p = await getPhoto(sha);
+      if (p) await putPhoto({ ...p, up: false });
+    }
   await transition(id, 'failed', { state: 'waiting', error: null, ...again });
   await changed();
   fails = 0;
   syncNow();
 }
-export async function remove(id) { await deleteItem(id); await changed(); }
-export function unsent() { return outbox.get().items.filter((i) => i.state !== 'sent').length; }
+export async function remove(id) {
+  await deleteItem(id);
+  await changed();
+}
+export function unsent() {
+  return outbox.get().items.filter((i) => i.state !== 'sent').length;
+}
 
 const saveItem = (it) => putItem(it);
 
@@ -79,7 +114,8 @@ async function run() {
   for (const i of await listItems(user)) {
     if (i.state === 'sending' && (!lockless || Date.now() - i.updatedAt > 120_000)) await transition(i.id, 'sending', { state: 'waiting' });
   }
-  let sentAny = false, wait = null;
+  let sentAny = false,
+    wait = null;
   try {
     while (navigator.onLine !== false && user != null) {
       const next = (await listItems(user)).find((i) => i.state === 'waiting');
@@ -88,15 +124,21 @@ async function run() {
       if (!it) continue; // claimed by another tab
       await changed();
       let r;
-      try { r = await sendOne(it); } catch (e) { r = { wait: { code: e.code || 'NETWORK', message: e.message } }; }
+      try {
+        r = await sendOne(it);
+      } catch (e) {
+        r = { wait: { code: e.code || 'NETWORK', message: e.message } };
+      }
       if (r.ok) {
         const { result, reviewStatus } = r.ok;
         Object.assign(it, { state: 'sent', error: null, note: null, sentAt: Date.now(), result });
         if (reviewStatus) it.reviewStatus = reviewStatus;
         sentAny = true;
         await putItem(it);
-        if (reviewStatus) { // earlier items of the same record (e.g. the returned original) follow its state
-          for (const o of await listItems(user)) if (o.ref === it.ref && o.id !== it.id && o.state === 'sent') await putItem({ ...o, reviewStatus });
+        if (reviewStatus) {
+          // earlier items of the same record (e.g. the returned original) follow its state
+          for (const o of await listItems(user))
+            if (o.ref === it.ref && o.id !== it.id && o.state === 'sent') await putItem({ ...o, reviewStatus });
         }
         await dropPhotos(it.photos);
       } else if (r.fail) {
@@ -129,15 +171,23 @@ function schedule(sec) {
 /** Send now (or as soon as the other tab holding the lock is done). */
 export function syncNow() {
   if (user == null) return Promise.resolve();
-  if (queued) { again = true; return Promise.resolve(); }
+  if (queued) {
+    again = true;
+    return Promise.resolve();
+  }
   queued = true;
   clearTimeout(timer);
   patch({ nextAt: null });
   const go = navigator.locks?.request ? navigator.locks.request('zct-outbox', run) : run();
-  return go.catch(() => {}).finally(() => {
-    queued = false;
-    if (again) { again = false; syncNow(); }
-  });
+  return go
+    .catch(() => {})
+    .finally(() => {
+      queued = false;
+      if (again) {
+        again = false;
+        syncNow();
+      }
+    });
 }
 
 /** Let each operation that follows its sent records (registry `track`, e.g. a filing's review
@@ -153,13 +203,18 @@ export async function refreshReview() {
   for (const [track, items] of byTracker) {
     for (const { id, patch } of await track(items)) {
       const it = items.find((i) => i.id === id);
-      if (it) { await putItem(Object.assign(it, patch)); n++; }
+      if (it) {
+        await putItem(Object.assign(it, patch));
+        n++;
+      }
     }
   }
   if (n) await changed();
 }
 
-const onVisible = () => { if (document.visibilityState === 'visible') syncNow(); };
+const onVisible = () => {
+  if (document.visibilityState === 'visible') syncNow();
+};
 /** Start for the logged-in user (idempotent); stop() on logout. */
 export function startOutbox(userId) {
   if (user === userId) return;
@@ -167,7 +222,9 @@ export function startOutbox(userId) {
   user = userId;
   addEventListener('online', syncNow);
   document.addEventListener('visibilitychange', onVisible);
-  tick = setInterval(() => { if (document.visibilityState === 'visible') syncNow(); }, 5 * 60_000);
+  tick = setInterval(() => {
+    if (document.visibilityState === 'visible') syncNow();
+  }, 5 * 60_000);
   refresh().then(syncNow);
   gcPhotos().catch(() => {});
 }

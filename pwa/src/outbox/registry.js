@@ -24,11 +24,24 @@ export function registerOp(kind, op) {
   if (typeof op?.send !== 'function') throw new Error(`outbox: operation ${kind} has no send()`);
   ops.set(kind, op);
 }
-export function getOp(kind) { return ops.get(kind); }
-export function opKinds() { return [...ops.keys()]; }
+export function getOp(kind) {
+  return ops.get(kind);
+}
+export function opKinds() {
+  return [...ops.keys()];
+}
 
 /** Codes that mean "not now" rather than "not this": the item waits and is sent again. */
-export const TRANSIENT = new Set(['NETWORK', 'TIMEOUT', 'INTERNAL', 'SERVICE_UNAVAILABLE', 'STORAGE_FULL', 'NO_SESSION', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+export const TRANSIENT = new Set([
+  'NETWORK',
+  'TIMEOUT',
+  'INTERNAL',
+  'SERVICE_UNAVAILABLE',
+  'STORAGE_FULL',
+  'NO_SESSION',
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
+]);
 
 /** A transport failure (ApiError { code, message, status }) → wait or fail. */
 export function classify(e) {
@@ -47,7 +60,12 @@ export async function uploadPhotos(item, ctx) {
     // not on this phone: already on the server (edit of a returned filing); or sent for another item
     if (!p || p.up) continue;
     try {
-      await request('/media', { method: 'POST', headers: { 'Content-Type': p.blob.type || 'image/jpeg' }, body: p.blob, timeoutMs: 90_000 });
+      await request('/media', {
+        method: 'POST',
+        headers: { 'Content-Type': p.blob.type || 'image/jpeg' },
+        body: p.blob,
+        timeoutMs: 90_000,
+      });
     } catch (e) {
       return classify(e);
     }

@@ -40,22 +40,54 @@ export default function Login() {
         <h2 class="sr-only">{t('login.submit')}</h2>
         <div class="input">
           <label for="phone">{t('login.phone')}</label>
-          <input id="phone" name="phone" type="tel" inputMode="numeric" autoComplete="username tel"
-            maxLength={11} pattern="1[0-9]{10}" required placeholder={t('login.phoneHint')} value={phone}
-            aria-invalid={fieldErr.phone ? 'true' : undefined} aria-describedby={fieldErr.phone ? 'phone-err' : undefined}
-            onInput={(e) => setPhone(e.currentTarget.value.replace(/\D/g, '').slice(0, 11))} />
-          {fieldErr.phone && <p id="phone-err" class="field-err">{fieldErr.phone}</p>}
+          <input
+            id="phone"
+            name="phone"
+            type="tel"
+            inputMode="numeric"
+            autoComplete="username tel"
+            maxLength={11}
+            pattern="1[0-9]{10}"
+            required
+            placeholder={t('login.phoneHint')}
+            value={phone}
+            aria-invalid={fieldErr.phone ? 'true' : undefined}
+            aria-describedby={fieldErr.phone ? 'phone-err' : undefined}
+            onInput={(e) => setPhone(e.currentTarget.value.replace(/\D/g, '').slice(0, 11))}
+          />
+          {fieldErr.phone && (
+            <p id="phone-err" class="field-err">
+              {fieldErr.phone}
+            </p>
+          )}
         </div>
         <div class="input">
           <label for="password">{t('login.password')}</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required
-            value={password} aria-invalid={fieldErr.password ? 'true' : undefined}
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            aria-invalid={fieldErr.password ? 'true' : undefined}
             aria-describedby={fieldErr.password ? 'password-err' : undefined}
-            onInput={(e) => setPassword(e.currentTarget.value)} />
-          {fieldErr.password && <p id="password-err" class="field-err">{fieldErr.password}</p>}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+          {fieldErr.password && (
+            <p id="password-err" class="field-err">
+              {fieldErr.password}
+            </p>
+          )}
         </div>
-        {err && <p class="form-err" role="alert" data-code={err.code}>{errorText(err.code, err.message)}</p>}
-        <button type="submit" class="btn block" disabled={busy}>{busy ? t('login.submitting') : t('login.submit')}</button>
+        {err && (
+          <p class="form-err" role="alert" data-code={err.code}>
+            {errorText(err.code, err.message)}
+          </p>
+        )}
+        <button type="submit" class="btn block" disabled={busy}>
+          {busy ? t('login.submitting') : t('login.submit')}
+        </button>
       </form>
     </main>
   );

@@ -19,18 +19,24 @@ export default function VillageDetail({ villageId }) {
     <>
       <section class="card" aria-labelledby="vd-title">
         <BackLink href={v.parent ? `/t/${encodeURIComponent(v.parent.id)}` : '/'} />
-        <h2 id="vd-title" data-testid="village-name">{v.name}</h2>
-        <Fields rows={[
-          [t('secretary.township'), v.parent?.name],
-          [t('admin.code'), v.code],
-          [t('household.count'), v.householdCount],
-        ]} />
+        <h2 id="vd-title" data-testid="village-name">
+          {v.name}
+        </h2>
+        <Fields
+          rows={[
+            [t('secretary.township'), v.parent?.name],
+            [t('admin.code'), v.code],
+            [t('household.count'), v.householdCount],
+          ]}
+        />
       </section>
       <section class="card" aria-labelledby="vd-sec">
         <h2 id="vd-sec">{t('secretary.title')}</h2>
         <SecretaryFields s={v.secretary} t={t} />
       </section>
-      <div class="card"><HouseholdList villageId={v.id} /></div>
+      <div class="card">
+        <HouseholdList villageId={v.id} />
+      </div>
     </>
   );
 }

@@ -64,7 +64,11 @@ export const gradeLabel = (g) => (g ? t(`assessment.grade.${g}`) : '—');
 export function GradeBadge({ grade }) {
   const tr = useT();
   if (!grade) return null;
-  return <span class={`a7-grade a7-${grade.toLowerCase()}`} data-testid="grade" data-grade={grade}>{tr(`assessment.grade.${grade}`)}</span>;
+  return (
+    <span class={`a7-grade a7-${grade.toLowerCase()}`} data-testid="grade" data-grade={grade}>
+      {tr(`assessment.grade.${grade}`)}
+    </span>
+  );
 }
 
 /** Years to choose from: this year and the four before it (and the current one if older). */
@@ -77,7 +81,11 @@ export function PeriodPicker({ id = 'period', period, onChange }) {
     <div class="input">
       <label for={id}>{tr('assessment.period')}</label>
       <select id={id} value={period} data-testid="period" onChange={(e) => onChange(e.currentTarget.value)}>
-        {years.map((p) => <option key={p} value={p}>{tr('assessment.year', { y: p })}</option>)}
+        {years.map((p) => (
+          <option key={p} value={p}>
+            {tr('assessment.year', { y: p })}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -86,6 +94,9 @@ export function PeriodPicker({ id = 'period', period, onChange }) {
 /** "乡镇·脱产·正股级" style label of a ranking group key "township:resident:section_chief". */
 export function groupKeyLabel(key) {
   const [u, m, c] = String(key || '').split(':');
-  const L = (k, v) => { const s = t(`${k}${String(v || '').toUpperCase()}`); return s.startsWith(k) ? v : s; };
+  const L = (k, v) => {
+    const s = t(`${k}${String(v || '').toUpperCase()}`);
+    return s.startsWith(k) ? v : s;
+  };
   return [L('ranking.groupKey.unit.', u), L('ranking.groupKey.mode.', m), L('ranking.groupKey.cadre.', c)].filter(Boolean).join(' · ');
 }

@@ -18,16 +18,28 @@ export default function Inbox() {
     <section class="card">
       <BackLink href="/duties" />
       <h2>{t('outbox.inbox')}</h2>
-      <PagedList page={page} label={t('outbox.inbox')} render={(f) => (
-        <li key={f.id}>
-          <a class="item link" href={`/inbox/${encodeURIComponent(f.id)}`} data-testid="inbox-item" data-id={f.id}>
-            <span class="item-main"><span class="item-title">{t(`duties.kind.${f.kind}`)}</span>
-              <span class={`badge st-${pending.has(f.id) ? 'waiting' : 'returned'}`}>{pending.has(f.id) ? t('outbox.state.waiting') : t('outbox.state.returned')}</span></span>
-            <span class="item-sub">{f.title}</span>
-            {f.reviewComment && <span class="item-sub review-comment">{t('duties.reviewComment')}：{f.reviewComment}</span>}
-          </a>
-        </li>
-      )} />
+      <PagedList
+        page={page}
+        label={t('outbox.inbox')}
+        render={(f) => (
+          <li key={f.id}>
+            <a class="item link" href={`/inbox/${encodeURIComponent(f.id)}`} data-testid="inbox-item" data-id={f.id}>
+              <span class="item-main">
+                <span class="item-title">{t(`duties.kind.${f.kind}`)}</span>
+                <span class={`badge st-${pending.has(f.id) ? 'waiting' : 'returned'}`}>
+                  {pending.has(f.id) ? t('outbox.state.waiting') : t('outbox.state.returned')}
+                </span>
+              </span>
+              <span class="item-sub">{f.title}</span>
+              {f.reviewComment && (
+                <span class="item-sub review-comment">
+                  {t('duties.reviewComment')}：{f.reviewComment}
+                </span>
+              )}
+            </a>
+          </li>
+        )}
+      />
     </section>
   );
 }

@@ -28,12 +28,28 @@ export function SyncSummary({ compact }) {
   return (
     <div class="sync" data-testid="sync-summary" data-unsent={unsent} data-busy={o.busy ? '1' : '0'}>
       <p class="sync-line">
-        {o.busy ? <><span class="spinner" aria-hidden="true" />{t('outbox.syncing')}</> : unsent ? t('outbox.unsentN', { n: unsent }) : t('outbox.allSent')}
+        {o.busy ? (
+          <>
+            <span class="spinner" aria-hidden="true" />
+            {t('outbox.syncing')}
+          </>
+        ) : unsent ? (
+          t('outbox.unsentN', { n: unsent })
+        ) : (
+          t('outbox.allSent')
+        )}
         {failed > 0 && <span class="badge st-failed"> {t('outbox.failedN', { n: failed })}</span>}
       </p>
-      {o.note && unsent > 0 && <p class="small muted" role="status">{reason(o.note)}{o.nextAt ? ` · ${t('outbox.autoRetry')}` : ''}</p>}
+      {o.note && unsent > 0 && (
+        <p class="small muted" role="status">
+          {reason(o.note)}
+          {o.nextAt ? ` · ${t('outbox.autoRetry')}` : ''}
+        </p>
+      )}
       {!compact && (
-        <button type="button" class="btn secondary block" disabled={o.busy || !unsent} onClick={() => syncNow()} data-testid="sync-now">{t('outbox.syncNow')}</button>
+        <button type="button" class="btn secondary block" disabled={o.busy || !unsent} onClick={() => syncNow()} data-testid="sync-now">
+          {t('outbox.syncNow')}
+        </button>
       )}
     </div>
   );
@@ -42,7 +58,9 @@ export function SyncSummary({ compact }) {
 export default function Outbox() {
   const t = useT();
   const o = useStore(outbox);
-  useEffect(() => { refreshReview().catch(() => {}); }, []);
+  useEffect(() => {
+    refreshReview().catch(() => {});
+  }, []);
   const items = [...o.items].reverse(); // newest first
   return (
     <>
@@ -63,22 +81,49 @@ export default function Outbox() {
                   <StateBadge state={st} />
                 </div>
                 <span class="item-sub">{it.title}</span>
-                <span class="item-sub">{fmtTime(it.createdAt)}{it.photos?.length ? ` · ${t('duties.photoN', { n: it.photos.length })}` : ''}{it.op === 'editFiling' ? ` · ${t('duties.resubmission')}` : ''}</span>
+                <span class="item-sub">
+                  {fmtTime(it.createdAt)}
+                  {it.photos?.length ? ` · ${t('duties.photoN', { n: it.photos.length })}` : ''}
+                  {it.op === 'editFiling' ? ` · ${t('duties.resubmission')}` : ''}
+                </span>
                 {it.state === 'waiting' && it.note && <p class="small muted">{reason(it.note)}</p>}
-                {it.state === 'failed' && <p class="field-err" data-testid="fail-reason">{t('outbox.failReason')}：{reason(it.error)}</p>}
-                {st === 'returned' && it.reviewComment && <p class="review-comment">{t('duties.reviewComment')}：{it.reviewComment}</p>}
+                {it.state === 'failed' && (
+                  <p class="field-err" data-testid="fail-reason">
+                    {t('outbox.failReason')}：{reason(it.error)}
+                  </p>
+                )}
+                {st === 'returned' && it.reviewComment && (
+                  <p class="review-comment">
+                    {t('duties.reviewComment')}：{it.reviewComment}
+                  </p>
+                )}
                 {it.result?.distanceM != null && (
-                  <p class="small">{t('checkin.distance', { d: fmtDist(t, it.result.distanceM) })} · {it.result.insideGeofence ? t('checkin.insideFence') : t('checkin.outsideFence')}</p>
+                  <p class="small">
+                    {t('checkin.distance', { d: fmtDist(t, it.result.distanceM) })} ·{' '}
+                    {it.result.insideGeofence ? t('checkin.insideFence') : t('checkin.outsideFence')}
+                  </p>
                 )}
                 <div class="ob-actions">
                   {it.state === 'failed' && it.error?.code !== 'STALE_VERSION' && it.error?.code !== 'CONFLICT' && (
-                    <button type="button" class="btn secondary" onClick={() => retry(it.id)}>{t('common.retry')}</button>
+                    <button type="button" class="btn secondary" onClick={() => retry(it.id)}>
+                      {t('common.retry')}
+                    </button>
                   )}
                   {(st === 'returned' || it.error?.code === 'STALE_VERSION') && /Filing$/.test(it.op) && (
-                    <a class="btn secondary" href={`/inbox/${encodeURIComponent(it.ref)}`}>{t('outbox.reEdit')}</a>
+                    <a class="btn secondary" href={`/inbox/${encodeURIComponent(it.ref)}`}>
+                      {t('outbox.reEdit')}
+                    </a>
                   )}
                   {it.state === 'failed' && (
-                    <button type="button" class="btn secondary danger" onClick={() => { if (confirm(t('outbox.confirmDelete'))) remove(it.id); }}>{t('outbox.delete')}</button>
+                    <button
+                      type="button"
+                      class="btn secondary danger"
+                      onClick={() => {
+                        if (confirm(t('outbox.confirmDelete'))) remove(it.id);
+                      }}
+                    >
+                      {t('outbox.delete')}
+                    </button>
                   )}
                 </div>
               </li>

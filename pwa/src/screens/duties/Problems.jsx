@@ -23,7 +23,10 @@ export default function Problems() {
 
   async function file(e) {
     e.preventDefault();
-    if (!f.title.trim()) { setErr(t('common.required')); return; }
+    if (!f.title.trim()) {
+      setErr(t('common.required'));
+      return;
+    }
     setErr(null);
     const input = { id: uuid(), title: f.title.trim().slice(0, 200), description: f.description.trim() };
     await enqueue({ op: 'fileProblem', vars: { input }, ref: input.id, title: input.title });
@@ -41,15 +44,37 @@ export default function Problems() {
         <BackLink href="/duties" />
         <h2>{t('ledger.title')}</h2>
         <form class="form" onSubmit={file} noValidate>
-          <div class="input"><label for="pb-title">{t('ledger.problem')}<span class="req" aria-hidden="true"> *</span></label>
-            <input id="pb-title" value={f.title} maxLength={200} onInput={(e) => setF({ ...f, title: e.currentTarget.value })} /></div>
-          <div class="input"><label for="pb-desc">{t('ledger.description')}</label>
-            <textarea id="pb-desc" rows={4} value={f.description} onInput={(e) => setF({ ...f, description: e.currentTarget.value })} /></div>
+          <div class="input">
+            <label for="pb-title">
+              {t('ledger.problem')}
+              <span class="req" aria-hidden="true">
+                {' '}
+                *
+              </span>
+            </label>
+            <input id="pb-title" value={f.title} maxLength={200} onInput={(e) => setF({ ...f, title: e.currentTarget.value })} />
+          </div>
+          <div class="input">
+            <label for="pb-desc">{t('ledger.description')}</label>
+            <textarea id="pb-desc" rows={4} value={f.description} onInput={(e) => setF({ ...f, description: e.currentTarget.value })} />
+          </div>
           {err && <p class="field-err">{err}</p>}
-          <button class="btn block" type="submit">{t('ledger.file')}</button>
+          <button class="btn block" type="submit">
+            {t('ledger.file')}
+          </button>
         </form>
         {mine.length > 0 && (
-          <ul class="list">{mine.map((i) => <li key={i.id} class="item"><span class="item-main"><span class="item-title">{i.title}</span><StateBadge state={shownState(i)} /></span>{i.error && <span class="item-sub field-err">{i.error.message || i.error.code}</span>}</li>)}</ul>
+          <ul class="list">
+            {mine.map((i) => (
+              <li key={i.id} class="item">
+                <span class="item-main">
+                  <span class="item-title">{i.title}</span>
+                  <StateBadge state={shownState(i)} />
+                </span>
+                {i.error && <span class="item-sub field-err">{i.error.message || i.error.code}</span>}
+              </li>
+            ))}
+          </ul>
         )}
       </section>
       <Ledger key={sentN} t={t} move={move} />
@@ -69,19 +94,34 @@ function Ledger({ t, move }) {
         {sum.data && (
           <p class="small" data-testid="ledger-summary">
             {t('ledger.total', { n: sum.data.total })}
-            {sum.data.byStatus.filter((b) => b.count).map((b) => ` · ${t(`ledger.status.${b.status}`)} ${b.count}`).join('')}
-            {' · '}{t('ledger.resolutionRate', { d: r.ageDays })}：{r.percent != null ? `${r.percent}%（${r.numerator}/${r.denominator}）` : '—'}
+            {sum.data.byStatus
+              .filter((b) => b.count)
+              .map((b) => ` · ${t(`ledger.status.${b.status}`)} ${b.count}`)
+              .join('')}
+            {' · '}
+            {t('ledger.resolutionRate', { d: r.ageDays })}：{r.percent != null ? `${r.percent}%（${r.numerator}/${r.denominator}）` : '—'}
           </p>
         )}
-        <PagedList page={page} label={t('ledger.title')} render={(p) => (
-          <li key={p.id} class="item" data-testid="problem-item">
-            <span class="item-main"><span class="item-title">{p.title}</span><span class="tag">{t(`ledger.status.${p.status}`)}</span></span>
-            {p.description && <span class="item-sub">{p.description}</span>}
-            <div class="ob-actions">
-              {(NEXT[p.status] || []).map((s) => <button key={s} type="button" class="btn secondary" onClick={() => move(p, s)}>{t('ledger.moveTo', { s: t(`ledger.status.${s}`) })}</button>)}
-            </div>
-          </li>
-        )} />
+        <PagedList
+          page={page}
+          label={t('ledger.title')}
+          render={(p) => (
+            <li key={p.id} class="item" data-testid="problem-item">
+              <span class="item-main">
+                <span class="item-title">{p.title}</span>
+                <span class="tag">{t(`ledger.status.${p.status}`)}</span>
+              </span>
+              {p.description && <span class="item-sub">{p.description}</span>}
+              <div class="ob-actions">
+                {(NEXT[p.status] || []).map((s) => (
+                  <button key={s} type="button" class="btn secondary" onClick={() => move(p, s)}>
+                    {t('ledger.moveTo', { s: t(`ledger.status.${s}`) })}
+                  </button>
+                ))}
+              </div>
+            </li>
+          )}
+        />
       </section>
     </>
   );

@@ -12,7 +12,12 @@ const GEN = `mutation { generateServiceCard { card { ${CARD} } errors { code mes
 
 /** Same-origin path of a card URL (the server may put its configured public host in front). */
 function local(url, fallback) {
-  try { const u = new URL(url, location.origin); return u.pathname + u.search; } catch { return fallback; }
+  try {
+    const u = new URL(url, location.origin);
+    return u.pathname + u.search;
+  } catch {
+    return fallback;
+  }
 }
 
 export default function ServiceCard() {
@@ -24,7 +29,9 @@ export default function ServiceCard() {
     try {
       const p = (await gql(GEN)).generateServiceCard;
       setSt({ busy: false, done: !p.errors?.length, error: p.errors?.[0] || null, card: p.card });
-    } catch (e) { setSt({ busy: false, done: false, error: e }); }
+    } catch (e) {
+      setSt({ busy: false, done: false, error: e });
+    }
   }
   const card = st.card || prof.data;
   return (
@@ -32,20 +39,50 @@ export default function ServiceCard() {
       <BackLink href="/duties" />
       <h2>{t('card.title')}</h2>
       {prof.loading && <Loading />}
-      <button type="button" class="btn block" onClick={gen} disabled={st.busy || !navigator.onLine} data-testid="gen-card">{st.busy ? t('common.saving') : t('card.generate')}</button>
+      <button type="button" class="btn block" onClick={gen} disabled={st.busy || !navigator.onLine} data-testid="gen-card">
+        {st.busy ? t('common.saving') : t('card.generate')}
+      </button>
       {!navigator.onLine && <p class="small muted">{t('duties.needOnline')}</p>}
-      {st.error && <p class="form-err" role="alert">{st.error.message || errorText(st.error.code)}</p>}
-      {st.done && <p class="form-ok" role="status">{t('card.ready')}</p>}
+      {st.error && (
+        <p class="form-err" role="alert">
+          {st.error.message || errorText(st.error.code)}
+        </p>
+      )}
+      {st.done && (
+        <p class="form-ok" role="status">
+          {t('card.ready')}
+        </p>
+      )}
       {card && (
         <>
-          <p class="small muted">{t('card.generated')}：{fmtTime(Date.parse(card.generatedAt))}</p>
+          <p class="small muted">
+            {t('card.generated')}：{fmtTime(Date.parse(card.generatedAt))}
+          </p>
           <div class="ob-actions">
-            <a class="btn secondary" href={local(card.pdfUrl, `/cards/${card.secretaryId}.pdf`)} target="_blank" rel="noopener" data-testid="card-pdf">{t('card.pdf')}</a>
-            <a class="btn secondary" href={local(card.pngUrl, `/cards/${card.secretaryId}.png`)} target="_blank" rel="noopener" data-testid="card-png">{t('card.png')}</a>
+            <a
+              class="btn secondary"
+              href={local(card.pdfUrl, `/cards/${card.secretaryId}.pdf`)}
+              target="_blank"
+              rel="noopener"
+              data-testid="card-pdf"
+            >
+              {t('card.pdf')}
+            </a>
+            <a
+              class="btn secondary"
+              href={local(card.pngUrl, `/cards/${card.secretaryId}.png`)}
+              target="_blank"
+              rel="noopener"
+              data-testid="card-png"
+            >
+              {t('card.png')}
+            </a>
           </div>
         </>
       )}
-      <a class="btn secondary block" href="/duties/new/SERVICE_CARD">{t('duties.kind.SERVICE_CARD')}</a>
+      <a class="btn secondary block" href="/duties/new/SERVICE_CARD">
+        {t('duties.kind.SERVICE_CARD')}
+      </a>
     </section>
   );
 }

@@ -24,12 +24,14 @@ export default function ReportProblem({ me }) {
     if (desc.trim().length > 2000) fe.desc = t('report.tooLong', { n: 2000 });
     setErrs(fe);
     if (Object.keys(fe).length) return;
-    setBusy(true); setErr(null);
+    setBusy(true);
+    setErr(null);
     try {
       await report({ title: title.trim(), description: desc.trim() });
       navigate('/my-problems?sent=1');
     } catch (x) {
-      setErr(x); setBusy(false);
+      setErr(x);
+      setBusy(false);
     }
   }
   return (
@@ -38,21 +40,55 @@ export default function ReportProblem({ me }) {
       <h2 id="rp-title">{t('report.title')}</h2>
       <p class="muted small">{t('report.hint')}</p>
       <div class="input">
-        <label for="rp-t">{t('report.problemTitle')}<span class="req" aria-hidden="true"> *</span></label>
-        <input id="rp-t" name="title" value={title} maxLength={100} placeholder={t('report.problemTitlePlaceholder')} required
-          aria-invalid={errs.title ? 'true' : undefined} aria-describedby={errs.title ? 'rp-t-err' : undefined}
-          onInput={(e) => setTitle(e.currentTarget.value)} />
-        {errs.title && <p class="field-err" id="rp-t-err">{errs.title}</p>}
+        <label for="rp-t">
+          {t('report.problemTitle')}
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        </label>
+        <input
+          id="rp-t"
+          name="title"
+          value={title}
+          maxLength={100}
+          placeholder={t('report.problemTitlePlaceholder')}
+          required
+          aria-invalid={errs.title ? 'true' : undefined}
+          aria-describedby={errs.title ? 'rp-t-err' : undefined}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+        />
+        {errs.title && (
+          <p class="field-err" id="rp-t-err">
+            {errs.title}
+          </p>
+        )}
       </div>
       <div class="input">
         <label for="rp-d">{t('report.description')}</label>
-        <textarea id="rp-d" name="description" value={desc} maxLength={2000} rows={5} placeholder={t('report.descriptionPlaceholder')}
-          aria-invalid={errs.desc ? 'true' : undefined} onInput={(e) => setDesc(e.currentTarget.value)} />
+        <textarea
+          id="rp-d"
+          name="description"
+          value={desc}
+          maxLength={2000}
+          rows={5}
+          placeholder={t('report.descriptionPlaceholder')}
+          aria-invalid={errs.desc ? 'true' : undefined}
+          onInput={(e) => setDesc(e.currentTarget.value)}
+        />
         {errs.desc && <p class="field-err">{errs.desc}</p>}
       </div>
-      {err && <p class="form-err" role="alert">{errorText(err.code || 'UNKNOWN', err.message)}</p>}
-      <button type="submit" class="btn block" disabled={busy} data-testid="report-submit">{busy ? t('common.saving') : t('common.submit')}</button>
-      <a class="btn secondary block" href="/my-problems">{t('report.myProblems')}</a>
+      {err && (
+        <p class="form-err" role="alert">
+          {errorText(err.code || 'UNKNOWN', err.message)}
+        </p>
+      )}
+      <button type="submit" class="btn block" disabled={busy} data-testid="report-submit">
+        {busy ? t('common.saving') : t('common.submit')}
+      </button>
+      <a class="btn secondary block" href="/my-problems">
+        {t('report.myProblems')}
+      </a>
     </form>
   );
 }

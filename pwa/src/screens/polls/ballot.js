@@ -8,20 +8,36 @@ import { openDB } from 'idb';
 import { gql } from '../../api.js';
 import { request, ApiError } from '../../transport.js';
 import {
-  importPublicKey, publicKeyFingerprint, prepare, blind, finalize, verify,
-  bytesToBase64Url, base64UrlToBytes, bytesToHex,
+  importPublicKey,
+  publicKeyFingerprint,
+  prepare,
+  blind,
+  finalize,
+  verify,
+  bytesToBase64Url,
+  base64UrlToBytes,
+  bytesToHex,
 } from '../../crypto/blindRsa.js';
 
 let dbp;
 function db() {
-  if (!dbp) dbp = openDB('zct-polls', 1, { upgrade(d) { d.createObjectStore('creds'); } });
+  if (!dbp)
+    dbp = openDB('zct-polls', 1, {
+      upgrade(d) {
+        d.createObjectStore('creds');
+      },
+    });
   return dbp;
 }
 const key = (userId, pollId) => `${userId}:${pollId}`;
 
 /** The stored credential of this user for this poll: { state, token, signature, receipt, castAt } or undefined. */
 export async function loadCred(userId, pollId) {
-  try { return await (await db()).get('creds', key(userId, pollId)); } catch { return undefined; }
+  try {
+    return await (await db()).get('creds', key(userId, pollId));
+  } catch {
+    return undefined;
+  }
 }
 async function saveCred(userId, pollId, value) {
   await (await db()).put('creds', value, key(userId, pollId));
@@ -49,12 +65,16 @@ async function blindedRequest(userId, poll, pk) {
   const nonce = crypto.getRandomValues(new Uint8Array(32));
   const prefix = new TextEncoder().encode(poll.tokenPrefix);
   const msg = new Uint8Array(prefix.length + nonce.length);
-  msg.set(prefix); msg.set(nonce, prefix.length);
+  msg.set(prefix);
+  msg.set(nonce, prefix.length);
   const prepared = await prepare(msg); // 32 random bytes || prefix || nonce
   const { blindedMsg, inv } = await blind(pk, prepared);
   // kept before the request: if the answer is lost, the same request is sent again
   await saveCred(userId, poll.id, {
-    state: 'requested', token: bytesToBase64Url(prepared), inv: bytesToBase64Url(inv), blinded: bytesToBase64Url(blindedMsg),
+    state: 'requested',
+    token: bytesToBase64Url(prepared),
+    inv: bytesToBase64Url(inv),
+    blinded: bytesToBase64Url(blindedMsg),
   });
   return { prepared, inv, blindedMsg };
 }
@@ -94,7 +114,11 @@ export async function checkCred(poll, cred) {
 async function postBallot(pollId, body) {
   const r = await request(`/polls/${encodeURIComponent(pollId)}/ballots`, { method: 'POST', json: body, anonymous: true });
   let j = null;
-  try { j = await r.json(); } catch { /* not JSON */ }
+  try {
+    j = await r.json();
+  } catch {
+    /* not JSON */
+  }
   if (!j?.receipt) throw new ApiError('UNKNOWN', undefined, { status: r.status });
   return j.receipt;
 }
@@ -128,7 +152,11 @@ export function castDelay(search = location.search) {
 
 /** Paper code typed or from the QR fragment: 28 Crockford base32 characters, forgiving. */
 export function normalizeCode(text) {
-  const c = String(text || '').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const c = String(text || '')
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
   return /^[0-9A-HJKMNP-TV-Z]{28}$/.test(c) ? c : null;
 }
 export const formatCode = (c) => c.match(/.{1,4}/g).join('-');

@@ -25,12 +25,20 @@ export function pollErr(e) {
 
 export function PErr({ error }) {
   if (!error) return null;
-  return <p class="form-err" role="alert" data-testid="poll-error" data-code={error.code}>{pollErr(error)}</p>;
+  return (
+    <p class="form-err" role="alert" data-testid="poll-error" data-code={error.code}>
+      {pollErr(error)}
+    </p>
+  );
 }
 
 export function StatusTag({ status }) {
   const tr = useT();
-  return <span class={`p9-status p9-${String(status).toLowerCase()}`} data-testid="poll-status" data-status={status}>{tr(`poll.status.${status}`)}</span>;
+  return (
+    <span class={`p9-status p9-${String(status).toLowerCase()}`} data-testid="poll-status" data-status={status}>
+      {tr(`poll.status.${status}`)}
+    </span>
+  );
 }
 
 /** 64 hex characters in groups of 4 (8 per line), for reading aloud or comparing. */
@@ -43,7 +51,11 @@ export function group4(hex, perLine = 0) {
 }
 
 export function HexBlock({ hex, testid, label }) {
-  return <code class="p9-hex" data-testid={testid} data-value={hex} aria-label={label}>{group4(hex, 4)}</code>;
+  return (
+    <code class="p9-hex" data-testid={testid} data-value={hex} aria-label={label}>
+      {group4(hex, 4)}
+    </code>
+  );
 }
 
 export function Fingerprint({ poll }) {
@@ -51,8 +63,13 @@ export function Fingerprint({ poll }) {
   return (
     <div class="p9-fp">
       <p class="muted small">{tr('poll.fingerprint')}</p>
-      <p class="p9-fp-short" data-testid="key-fingerprint" data-value={poll.keyFingerprint}>{poll.keyFingerprintShort}</p>
-      <details><summary class="small">{tr('poll.fullFingerprint')}</summary><HexBlock hex={poll.keyFingerprint} /></details>
+      <p class="p9-fp-short" data-testid="key-fingerprint" data-value={poll.keyFingerprint}>
+        {poll.keyFingerprintShort}
+      </p>
+      <details>
+        <summary class="small">{tr('poll.fullFingerprint')}</summary>
+        <HexBlock hex={poll.keyFingerprint} />
+      </details>
     </div>
   );
 }
@@ -68,14 +85,28 @@ export function ResultView({ result }) {
   return (
     <div class="p9-result" data-testid="poll-result">
       <dl class="fields">
-        <div class="field"><dt>{tr('poll.ballots')}</dt><dd data-testid="r-ballots">{r.ballots}</dd></div>
-        <div class="field"><dt>{tr('poll.eligible')}</dt><dd data-testid="r-eligible">{r.eligible}</dd></div>
-        <div class="field"><dt>{tr('poll.turnout')}</dt>
-          <dd><span class={`st ${r.valid ? 'ok' : 'no'}`} data-testid="r-valid" data-valid={String(r.valid)}>{r.valid ? tr('poll.valid') : tr('poll.invalid')}</span>
-            <span class="muted small"> · {tr('poll.ruleText', { b: r.ballots, e: r.eligible })}</span></dd></div>
+        <div class="field">
+          <dt>{tr('poll.ballots')}</dt>
+          <dd data-testid="r-ballots">{r.ballots}</dd>
+        </div>
+        <div class="field">
+          <dt>{tr('poll.eligible')}</dt>
+          <dd data-testid="r-eligible">{r.eligible}</dd>
+        </div>
+        <div class="field">
+          <dt>{tr('poll.turnout')}</dt>
+          <dd>
+            <span class={`st ${r.valid ? 'ok' : 'no'}`} data-testid="r-valid" data-valid={String(r.valid)}>
+              {r.valid ? tr('poll.valid') : tr('poll.invalid')}
+            </span>
+            <span class="muted small"> · {tr('poll.ruleText', { b: r.ballots, e: r.eligible })}</span>
+          </dd>
+        </div>
       </dl>
       {r.suppressed ? (
-        <p class="p9-note" data-testid="r-suppressed">{tr('poll.suppressed', { n: r.suppressBelow })}</p>
+        <p class="p9-note" data-testid="r-suppressed">
+          {tr('poll.suppressed', { n: r.suppressBelow })}
+        </p>
       ) : (
         <>
           {c && (
@@ -83,17 +114,28 @@ export function ResultView({ result }) {
               <tbody>
                 {CHOICES.map((k) => {
                   const v = c[{ VERY_SATISFIED: 'verySatisfied', SATISFIED: 'satisfied', BASIC: 'basic', DISSATISFIED: 'dissatisfied' }[k]];
-                  return <tr key={k}><th scope="row">{tr(`poll.choice.${k}`)}</th><td data-testid={`r-count-${k}`}>{v}</td></tr>;
+                  return (
+                    <tr key={k}>
+                      <th scope="row">{tr(`poll.choice.${k}`)}</th>
+                      <td data-testid={`r-count-${k}`}>{v}</td>
+                    </tr>
+                  );
                 })}
               </tbody>
             </table>
           )}
           {r.satisfaction && (
             <p class="p9-sat" data-testid="r-satisfaction">
-              {tr('poll.satisfaction')}：<strong>{r.satisfaction.numerator} / {r.satisfaction.denominator}</strong> = <strong>{r.satisfaction.percent}%</strong>
+              {tr('poll.satisfaction')}：
+              <strong>
+                {r.satisfaction.numerator} / {r.satisfaction.denominator}
+              </strong>{' '}
+              = <strong>{r.satisfaction.percent}%</strong>
             </p>
           )}
-          <p data-testid="r-tier">{tr('poll.tier')}：<strong>{r.tier ? tr(TIER[r.tier]) : (r.valid ? '—' : tr('poll.tierInvalid'))}</strong></p>
+          <p data-testid="r-tier">
+            {tr('poll.tier')}：<strong>{r.tier ? tr(TIER[r.tier]) : r.valid ? '—' : tr('poll.tierInvalid')}</strong>
+          </p>
           <p class="muted small">{tr('poll.tierRule', { a: r.thresholds.incompetentBelowPct, b: r.thresholds.basicBelowPct })}</p>
         </>
       )}
@@ -107,8 +149,12 @@ export function PollHead({ poll }) {
   return (
     <>
       <h2 data-testid="poll-title">{poll.title}</h2>
-      <p class="muted small">{tr('secretary.title')}：{poll.secretaryName} · {poll.villageName} · {poll.townshipName} · {tr('poll.period')} {poll.period}</p>
-      <p><StatusTag status={poll.status} /></p>
+      <p class="muted small">
+        {tr('secretary.title')}：{poll.secretaryName} · {poll.villageName} · {poll.townshipName} · {tr('poll.period')} {poll.period}
+      </p>
+      <p>
+        <StatusTag status={poll.status} />
+      </p>
     </>
   );
 }

@@ -19,10 +19,22 @@ export default function DutyProgress({ secretaryId }) {
     <>
       <section class="card" aria-labelledby="dp-title">
         <Back fallback="/progress" />
-        <h2 id="dp-title"><span data-testid="dp-name">{p.secretary.name}</span><span class="muted small"> · {p.secretary.village?.name}</span></h2>
-        <p><span class="score" data-testid="dp-score">{p.completedCount}/{p.totalCount}</span> {t('progress.dutiesDone')}</p>
-        <div class="bar" aria-hidden="true"><span style={{ width: `${p.totalCount ? (100 * p.completedCount) / p.totalCount : 0}%` }} /></div>
-        <a class="btn secondary block" href={`/filings?secretaryId=${sid}`}>{t('common.allFilings')}</a>
+        <h2 id="dp-title">
+          <span data-testid="dp-name">{p.secretary.name}</span>
+          <span class="muted small"> · {p.secretary.village?.name}</span>
+        </h2>
+        <p>
+          <span class="score" data-testid="dp-score">
+            {p.completedCount}/{p.totalCount}
+          </span>{' '}
+          {t('progress.dutiesDone')}
+        </p>
+        <div class="bar" aria-hidden="true">
+          <span style={{ width: `${p.totalCount ? (100 * p.completedCount) / p.totalCount : 0}%` }} />
+        </div>
+        <a class="btn secondary block" href={`/filings?secretaryId=${sid}`}>
+          {t('common.allFilings')}
+        </a>
       </section>
       <section class="card" aria-label={t('progress.dutyList')}>
         {p.duties.map((d) => (
@@ -31,10 +43,18 @@ export default function DutyProgress({ secretaryId }) {
               <span class="item-title">{d.label}</span>
               <span class={`st ${d.complete ? 'ok' : 'no'}`}>{d.complete ? t('progress.dutyDone') : t('progress.dutyNotDone')}</span>
             </div>
-            <div class="bar" role="img" aria-label={metric(d)}><span style={{ width: `${barWidth(d)}%` }} /></div>
-            <p class="small" style={{ margin: 0 }}>{metric(d) && <strong>{metric(d)}</strong>}{metric(d) && d.detail ? ' · ' : ''}{d.detail}</p>
+            <div class="bar" role="img" aria-label={metric(d)}>
+              <span style={{ width: `${barWidth(d)}%` }} />
+            </div>
+            <p class="small" style={{ margin: 0 }}>
+              {metric(d) && <strong>{metric(d)}</strong>}
+              {metric(d) && d.detail ? ' · ' : ''}
+              {d.detail}
+            </p>
             {DUTY_KIND[d.key] && (
-              <a class="back small" href={`/filings?secretaryId=${sid}&kind=${DUTY_KIND[d.key]}`}>{t('progress.seeFilings')} ›</a>
+              <a class="back small" href={`/filings?secretaryId=${sid}&kind=${DUTY_KIND[d.key]}`}>
+                {t('progress.seeFilings')} ›
+              </a>
             )}
           </div>
         ))}

@@ -14,8 +14,12 @@ export function summaryDuties({ dutyKeys, dutyLabels }, s) {
 
 /** Duty key → filing kind to list its evidence (the ledger has no filings). */
 export const DUTY_KIND = {
-  household_visits: 'HOUSEHOLD_VISIT', work_diary: 'WORK_DIARY', service_card: 'SERVICE_CARD',
-  research_report: 'RESEARCH_REPORT', party_lecture: 'PARTY_LECTURE', tech_training: 'TECH_TRAINING',
+  household_visits: 'HOUSEHOLD_VISIT',
+  work_diary: 'WORK_DIARY',
+  service_card: 'SERVICE_CARD',
+  research_report: 'RESEARCH_REPORT',
+  party_lecture: 'PARTY_LECTURE',
+  tech_training: 'TECH_TRAINING',
   startup_project: 'STARTUP_PROJECT',
 };
 
@@ -50,9 +54,15 @@ export function DutyChips({ duties }) {
   return (
     <span class="chips">
       {duties.map((d) => (
-        <span key={d.key} class={`chip ${d.complete ? 'ok' : 'no'}`} data-testid="duty-chip" data-complete={d.complete ? '1' : '0'}
-          title={d.detail || d.label}>
-          {d.complete ? '✓' : '○'} {shortLabel(t, d)}{metric(d) ? ` ${metric(d)}` : ''}
+        <span
+          key={d.key}
+          class={`chip ${d.complete ? 'ok' : 'no'}`}
+          data-testid="duty-chip"
+          data-complete={d.complete ? '1' : '0'}
+          title={d.detail || d.label}
+        >
+          {d.complete ? '✓' : '○'} {shortLabel(t, d)}
+          {metric(d) ? ` ${metric(d)}` : ''}
         </span>
       ))}
     </span>

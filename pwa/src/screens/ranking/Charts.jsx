@@ -40,11 +40,23 @@ export default function Charts() {
           <section class="card" aria-labelledby="ch-dist">
             <h2 id="ch-dist">{t('ranking.chart.dist')}</h2>
             {dist.buckets.some((b) => b.count) ? (
-              <Histogram testid="chart-dist" label={t('ranking.chart.dist')} bins={dist.buckets.map((b) => ({ label: b.label, value: b.count }))} />
-            ) : <Empty />}
+              <Histogram
+                testid="chart-dist"
+                label={t('ranking.chart.dist')}
+                bins={dist.buckets.map((b) => ({ label: b.label, value: b.count }))}
+              />
+            ) : (
+              <Empty />
+            )}
             <p class="a7-legend" data-testid="grade-counts">
-              {dist.grades.map((g) => <span key={g.grade}><GradeBadge grade={g.grade} /> {g.count}</span>)}
-              <span>{t('assessment.notRankable')} {dist.notRankable}</span>
+              {dist.grades.map((g) => (
+                <span key={g.grade}>
+                  <GradeBadge grade={g.grade} /> {g.count}
+                </span>
+              ))}
+              <span>
+                {t('assessment.notRankable')} {dist.notRankable}
+              </span>
             </p>
           </section>
           <section class="card" aria-labelledby="ch-cmp">
@@ -52,26 +64,50 @@ export default function Charts() {
             <Legend series={cmpSeries} />
             {cmp.length ? (
               <>
-                <Bars testid="chart-compare" label={t('ranking.chart.compare')} series={cmpSeries}
-                  rows={cmp.map((r) => ({ label: r.townshipName, values: [pctOf(r.dutyCompletedShare), pctOf(r.averageSatisfaction), r.averageTotal, r.averageStationedDays] }))} />
+                <Bars
+                  testid="chart-compare"
+                  label={t('ranking.chart.compare')}
+                  series={cmpSeries}
+                  rows={cmp.map((r) => ({
+                    label: r.townshipName,
+                    values: [pctOf(r.dutyCompletedShare), pctOf(r.averageSatisfaction), r.averageTotal, r.averageStationedDays],
+                  }))}
+                />
                 <ul class="list">
                   {cmp.map((r) => (
-                    <li key={r.townshipId}><a class="item link" href={`/rankings?period=${period}&townshipId=${encodeURIComponent(r.townshipId)}`}>
-                      <span class="item-main"><span class="item-title">{r.townshipName}</span><span class="chev" aria-hidden="true">›</span></span>
-                      <span class="item-sub">{t('ranking.avgTotal')} {pts(r.averageTotal)} · {t('ranking.avgSat')} {pct(r.averageSatisfaction)}</span>
-                    </a></li>
+                    <li key={r.townshipId}>
+                      <a class="item link" href={`/rankings?period=${period}&townshipId=${encodeURIComponent(r.townshipId)}`}>
+                        <span class="item-main">
+                          <span class="item-title">{r.townshipName}</span>
+                          <span class="chev" aria-hidden="true">
+                            ›
+                          </span>
+                        </span>
+                        <span class="item-sub">
+                          {t('ranking.avgTotal')} {pts(r.averageTotal)} · {t('ranking.avgSat')} {pct(r.averageSatisfaction)}
+                        </span>
+                      </a>
+                    </li>
                   ))}
                 </ul>
               </>
-            ) : <Empty />}
+            ) : (
+              <Empty />
+            )}
           </section>
           <section class="card" aria-labelledby="ch-trend">
             <h2 id="ch-trend">{t('ranking.chart.trend')}</h2>
             <p class="muted small">{t('ranking.chart.trendHint')}</p>
             {trend.length ? (
-              <Line testid="chart-trend" label={t('ranking.chart.trend')} series={trendSeries}
-                points={trend.map((p) => ({ x: p.period, values: [p.averageTotal] }))} />
-            ) : <Empty />}
+              <Line
+                testid="chart-trend"
+                label={t('ranking.chart.trend')}
+                series={trendSeries}
+                points={trend.map((p) => ({ x: p.period, values: [p.averageTotal] }))}
+              />
+            ) : (
+              <Empty />
+            )}
           </section>
         </>
       )}

@@ -12,19 +12,37 @@ import { Q_GROUP_PAGE } from './queries.js';
 export function RankRow({ r, period, own }) {
   const t = useT();
   return (
-    <li class={`a7-row${r.rankable ? '' : ' unrankable'}${own ? ' own' : ''}`} data-testid="rank-row" data-rankable={r.rankable ? '1' : '0'}>
-      <span class="a7-rank" aria-label={t('ranking.rank')}>{r.rankable ? r.rank : t('ranking.notRankableShort')}</span>
+    <li
+      class={`a7-row${r.rankable ? '' : ' unrankable'}${own ? ' own' : ''}`}
+      data-testid="rank-row"
+      data-rankable={r.rankable ? '1' : '0'}
+    >
+      <span class="a7-rank" aria-label={t('ranking.rank')}>
+        {r.rankable ? r.rank : t('ranking.notRankableShort')}
+      </span>
       <span class="a7-who">
-        <a href={`/assessments/${encodeURIComponent(r.secretaryId)}?period=${period}`} data-testid="rank-name">{r.name}</a>{' '}
+        <a href={`/assessments/${encodeURIComponent(r.secretaryId)}?period=${period}`} data-testid="rank-name">
+          {r.name}
+        </a>{' '}
         <GradeBadge grade={r.grade} />
       </span>
-      <strong class="a7-total" aria-label={t('assessment.total')}>{pts(r.total)}</strong>
+      <strong class="a7-total" aria-label={t('assessment.total')}>
+        {pts(r.total)}
+      </strong>
       <span class="a7-sub">
         <a href={`/rankings?period=${period}&townshipId=${encodeURIComponent(r.townshipId)}`}>{r.townshipName}</a>
-        {' · '}<a href={`/v/${encodeURIComponent(r.villageId)}`}>{r.villageName}</a>
+        {' · '}
+        <a href={`/v/${encodeURIComponent(r.villageId)}`}>{r.villageName}</a>
       </span>
-      <span class="a7-sub muted">{t('ranking.targetShort')} {pts(r.targetScore)} × {t('ranking.satShort')} {r.satisfactionPercent != null ? `${r.satisfactionPercent}%` : '—'}</span>
-      {r.reason && <span class="a7-reason" data-testid="rank-reason" data-code={r.reasonCode || ''}>{r.reason}</span>}
+      <span class="a7-sub muted">
+        {t('ranking.targetShort')} {pts(r.targetScore)} × {t('ranking.satShort')}{' '}
+        {r.satisfactionPercent != null ? `${r.satisfactionPercent}%` : '—'}
+      </span>
+      {r.reason && (
+        <span class="a7-reason" data-testid="rank-reason" data-code={r.reasonCode || ''}>
+          {r.reason}
+        </span>
+      )}
     </li>
   );
 }
@@ -37,8 +55,16 @@ export function GroupTable({ g, period, pageVars }) {
     setMore((m) => ({ ...m, busy: true, err: null }));
     try {
       const c = (await gql(Q_GROUP_PAGE, { ...pageVars, g: g.groupKey, after: more.cursor })).rankingGroup;
-      setMore((m) => ({ rows: [...m.rows, ...c.edges.map((e) => e.node)], cursor: c.pageInfo.endCursor, hasNext: c.pageInfo.hasNextPage, busy: false, err: null }));
-    } catch (e) { setMore((m) => ({ ...m, busy: false, err: e })); }
+      setMore((m) => ({
+        rows: [...m.rows, ...c.edges.map((e) => e.node)],
+        cursor: c.pageInfo.endCursor,
+        hasNext: c.pageInfo.hasNextPage,
+        busy: false,
+        err: null,
+      }));
+    } catch (e) {
+      setMore((m) => ({ ...m, busy: false, err: e }));
+    }
   }
   const rows = [...g.rows, ...more.rows];
   return (
@@ -51,10 +77,20 @@ export function GroupTable({ g, period, pageVars }) {
         {g.totalCount !== g.rankableCount + g.notRankableCount && <> · {t('ranking.shownN', { n: g.totalCount })}</>}
       </p>
       {rows.length ? (
-        <ol class="list plain a7-groups">{rows.map((r) => <RankRow key={r.secretaryId} r={r} period={period} />)}</ol>
-      ) : <p class="state empty">{t('common.empty')}</p>}
+        <ol class="list plain a7-groups">
+          {rows.map((r) => (
+            <RankRow key={r.secretaryId} r={r} period={period} />
+          ))}
+        </ol>
+      ) : (
+        <p class="state empty">{t('common.empty')}</p>
+      )}
       <ErrLine error={more.err} />
-      {!pageVars && g.hasMore && <p class="muted small" data-testid="snapshot-cut">{t('ranking.snapshotCut', { n: rows.length })}</p>}
+      {!pageVars && g.hasMore && (
+        <p class="muted small" data-testid="snapshot-cut">
+          {t('ranking.snapshotCut', { n: rows.length })}
+        </p>
+      )}
       {pageVars && more.hasNext && (
         <button type="button" class="btn secondary block" disabled={more.busy} onClick={loadMore} data-testid="group-more">
           {more.busy ? t('common.loading') : t('common.loadMore')}

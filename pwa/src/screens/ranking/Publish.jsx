@@ -15,24 +15,54 @@ export function PublishButton({ period, onPublished }) {
   const [err, setErr] = useState(null);
   const [done, setDone] = useState(null);
   async function publish() {
-    setBusy(true); setErr(null);
+    setBusy(true);
+    setErr(null);
     try {
       const p = await mutate(M_PUBLISH, { input: { period } }, 'publishRanking');
-      setDone(p.snapshot); setAsk(false); onPublished?.(p.snapshot);
-    } catch (e) { setErr(e); }
+      setDone(p.snapshot);
+      setAsk(false);
+      onPublished?.(p.snapshot);
+    } catch (e) {
+      setErr(e);
+    }
     setBusy(false);
   }
   return (
     <div class="a7-publish">
-      {!ask && <button type="button" class="btn block" onClick={() => { setAsk(true); setDone(null); }} data-testid="publish">{t('ranking.publish')}</button>}
-      {ask && <Confirm danger text={t('ranking.confirmPublish', { y: period })} yes={t('ranking.publishYes')} busy={busy} onYes={publish} onNo={() => setAsk(false)} />}
+      {!ask && (
+        <button
+          type="button"
+          class="btn block"
+          onClick={() => {
+            setAsk(true);
+            setDone(null);
+          }}
+          data-testid="publish"
+        >
+          {t('ranking.publish')}
+        </button>
+      )}
+      {ask && (
+        <Confirm
+          danger
+          text={t('ranking.confirmPublish', { y: period })}
+          yes={t('ranking.publishYes')}
+          busy={busy}
+          onYes={publish}
+          onNo={() => setAsk(false)}
+        />
+      )}
       <ErrLine error={err} />
       {done && (
         <div class="form-ok" role="status" data-testid="published">
           <p>{t('ranking.published', { n: done.rowCount ?? '' })}</p>
           <p class="small">{t('ranking.hash')}：</p>
-          <p class="a7-hash" data-testid="snapshot-hash">{done.sha256}</p>
-          <a href={`/rankings/snapshots/${encodeURIComponent(done.id)}`} data-testid="open-snapshot">{t('ranking.openSnapshot')}</a>
+          <p class="a7-hash" data-testid="snapshot-hash">
+            {done.sha256}
+          </p>
+          <a href={`/rankings/snapshots/${encodeURIComponent(done.id)}`} data-testid="open-snapshot">
+            {t('ranking.openSnapshot')}
+          </a>
         </div>
       )}
     </div>
@@ -48,14 +78,25 @@ export function SnapshotList({ period, stamp }) {
       <p class="muted small">{t('ranking.snapshotsHint')}</p>
       {loading && !data && <Loading />}
       {error && <ErrorBox error={error} onRetry={reload} />}
-      {data && !data.length && <p class="state empty" data-testid="no-snapshots">{t('ranking.noSnapshots')}</p>}
+      {data && !data.length && (
+        <p class="state empty" data-testid="no-snapshots">
+          {t('ranking.noSnapshots')}
+        </p>
+      )}
       {data && data.length > 0 && (
         <ul class="list" data-testid="snapshots">
           {data.map((s) => (
             <li key={s.id}>
               <a class="item link" href={`/rankings/snapshots/${encodeURIComponent(s.id)}`} data-testid="snapshot-item">
-                <span class="item-main"><span class="item-title">{t('ranking.snapshotTitle', { y: s.period, at: fmtTime(s.publishedAt) })}</span><span class="chev" aria-hidden="true">›</span></span>
-                <span class="item-sub">{t('ranking.rowsN', { n: s.rowCount })} · {t('ranking.hash')} {String(s.sha256).slice(0, 16)}…</span>
+                <span class="item-main">
+                  <span class="item-title">{t('ranking.snapshotTitle', { y: s.period, at: fmtTime(s.publishedAt) })}</span>
+                  <span class="chev" aria-hidden="true">
+                    ›
+                  </span>
+                </span>
+                <span class="item-sub">
+                  {t('ranking.rowsN', { n: s.rowCount })} · {t('ranking.hash')} {String(s.sha256).slice(0, 16)}…
+                </span>
               </a>
             </li>
           ))}

@@ -24,8 +24,13 @@ export function Timeline({ history }) {
     <ol class="timeline" data-testid="history">
       {history.map((h, i) => (
         <li key={i}>
-          <span class="when">{fmtTime(h.at)}{h.version != null ? ` · v${h.version}` : ''}</span>
-          <span class="what">{h.actorName || '—'} · {actionLabel(t, h.action)}</span>
+          <span class="when">
+            {fmtTime(h.at)}
+            {h.version != null ? ` · v${h.version}` : ''}
+          </span>
+          <span class="what">
+            {h.actorName || '—'} · {actionLabel(t, h.action)}
+          </span>
           {h.comment && <span class="note">{h.comment}</span>}
         </li>
       ))}
@@ -45,11 +50,18 @@ export default function FilingDetail({ me, id }) {
   const f = data;
   if (!f) return <ErrorBox error={{ code: 'NOT_FOUND' }} />;
   async function decide(decision, comment) {
-    setBusy(true); setErr(null);
+    setBusy(true);
+    setErr(null);
     try {
       await mutate(REVIEW_M, { id: f.id, d: decision, c: comment }, 'reviewFiling');
-      show(decision === 'APPROVE' ? t('review.approvedToast', { title: f.title || kindLabel(f.kind) }) : t('review.returnedToast', { title: f.title || kindLabel(f.kind) }));
-    } catch (e) { setErr(e); }
+      show(
+        decision === 'APPROVE'
+          ? t('review.approvedToast', { title: f.title || kindLabel(f.kind) })
+          : t('review.returnedToast', { title: f.title || kindLabel(f.kind) }),
+      );
+    } catch (e) {
+      setErr(e);
+    }
     setBusy(false);
     reload();
   }
@@ -57,19 +69,28 @@ export default function FilingDetail({ me, id }) {
     <>
       <section class="card filing-detail" aria-labelledby="fd-title">
         <Back fallback={me.role === 'TOWNSHIP' ? '/review' : '/'} />
-        <h2 id="fd-title" class="sr-only">{t('review.filingDetail')}</h2>
+        <h2 id="fd-title" class="sr-only">
+          {t('review.filingDetail')}
+        </h2>
         <FilingSummary f={f} showStatus onPhoto={setPhoto} />
         <BodyFields body={f.body} />
-        <Fields rows={[
-          [t('review.recordedAt'), fmtTime(f.recordedAt)],
-          [t('review.receivedAt'), fmtTime(f.receivedAt)],
-          [t('review.gps'), f.lat != null ? `${Number(f.lat).toFixed(5)}, ${Number(f.lng).toFixed(5)}（${gpsText(t, f)}）` : gpsText(t, f)],
-          f.reviewedAt && [t('review.reviewedAt'), fmtTime(f.reviewedAt)],
-          f.reviewComment && [t('review.comment'), f.reviewComment],
-        ]} />
+        <Fields
+          rows={[
+            [t('review.recordedAt'), fmtTime(f.recordedAt)],
+            [t('review.receivedAt'), fmtTime(f.receivedAt)],
+            [
+              t('review.gps'),
+              f.lat != null ? `${Number(f.lat).toFixed(5)}, ${Number(f.lng).toFixed(5)}（${gpsText(t, f)}）` : gpsText(t, f),
+            ],
+            f.reviewedAt && [t('review.reviewedAt'), fmtTime(f.reviewedAt)],
+            f.reviewComment && [t('review.comment'), f.reviewComment],
+          ]}
+        />
         {f.photos?.length > 1 && (
           <div class="thumbs" aria-label={t('review.photos', { n: f.photos.length })}>
-            {f.photos.map((p, i) => <Thumb key={p.sha256} photo={p} alt={`${t('review.photo')} ${i + 1}`} onOpen={() => setPhoto(p)} />)}
+            {f.photos.map((p, i) => (
+              <Thumb key={p.sha256} photo={p} alt={`${t('review.photo')} ${i + 1}`} onOpen={() => setPhoto(p)} />
+            ))}
           </div>
         )}
         <ErrLine error={err} />

@@ -27,15 +27,44 @@ export function FilingSummary({ f, onPhoto, showStatus }) {
   return (
     <div class="filing-head">
       <div class="meta">
-        <span class="kind" data-testid="filing-kind">{kindLabel(f.kind)}</span>
-        {showStatus && <> <span class={`st ${f.status}`} data-testid="filing-status">{statusLabel(f.status)}</span></>}
-        <p class="filing-title" data-testid="filing-title">{f.title || kindLabel(f.kind)}</p>
-        <p class="sub">{f.secretary?.village?.name || '—'} · {f.secretary?.name || '—'}</p>
-        {f.household && <p class="sub">{t('review.household')}：{f.household.headName}（{f.household.code}）</p>}
-        <p class="sub">{t('review.occurred')}：{fmtDate(f.occurredOn)}{f.submittedAt ? ` · ${t('review.submitted')} ${fmtTime(f.submittedAt)}` : ''}</p>
-        <p class="sub">{gpsText(t, f)}{f.photos?.length ? ` · ${t('review.photos', { n: f.photos.length })}` : ''}</p>
+        <span class="kind" data-testid="filing-kind">
+          {kindLabel(f.kind)}
+        </span>
+        {showStatus && (
+          <>
+            {' '}
+            <span class={`st ${f.status}`} data-testid="filing-status">
+              {statusLabel(f.status)}
+            </span>
+          </>
+        )}
+        <p class="filing-title" data-testid="filing-title">
+          {f.title || kindLabel(f.kind)}
+        </p>
+        <p class="sub">
+          {f.secretary?.village?.name || '—'} · {f.secretary?.name || '—'}
+        </p>
+        {f.household && (
+          <p class="sub">
+            {t('review.household')}：{f.household.headName}（{f.household.code}）
+          </p>
+        )}
+        <p class="sub">
+          {t('review.occurred')}：{fmtDate(f.occurredOn)}
+          {f.submittedAt ? ` · ${t('review.submitted')} ${fmtTime(f.submittedAt)}` : ''}
+        </p>
+        <p class="sub">
+          {gpsText(t, f)}
+          {f.photos?.length ? ` · ${t('review.photos', { n: f.photos.length })}` : ''}
+        </p>
       </div>
-      {photo && <Thumb photo={photo} alt={t('review.photoOf', { title: f.title || kindLabel(f.kind) })} onOpen={onPhoto ? () => onPhoto(photo) : undefined} />}
+      {photo && (
+        <Thumb
+          photo={photo}
+          alt={t('review.photoOf', { title: f.title || kindLabel(f.kind) })}
+          onOpen={onPhoto ? () => onPhoto(photo) : undefined}
+        />
+      )}
     </div>
   );
 }
@@ -48,41 +77,109 @@ export function ReviewActions({ f, onDecide, busy }) {
   const [err, setErr] = useState(null);
   const idBase = `rv-${f.id}`;
   const reasons = REASONS.map((k) => t(k));
-  const has = (r) => comment.split(/[；;\n]/).map((s) => s.trim()).includes(r);
+  const has = (r) =>
+    comment
+      .split(/[；;\n]/)
+      .map((s) => s.trim())
+      .includes(r);
   function toggle(r) {
     setErr(null);
-    if (has(r)) setComment(comment.split(/[；;\n]/).map((s) => s.trim()).filter((s) => s && s !== r).join('；'));
+    if (has(r))
+      setComment(
+        comment
+          .split(/[；;\n]/)
+          .map((s) => s.trim())
+          .filter((s) => s && s !== r)
+          .join('；'),
+      );
     else setComment(comment.trim() ? `${comment.trim()}；${r}` : r);
   }
   if (mode !== 'return') {
     return (
       <div class="actions">
-        <button type="button" class="btn approve" disabled={busy} data-testid="approve" onClick={() => onDecide('APPROVE', null)}>{t('review.approve')}</button>
-        <button type="button" class="btn warn" disabled={busy} data-testid="return" onClick={() => setMode('return')}>{t('review.return')}</button>
+        <button type="button" class="btn approve" disabled={busy} data-testid="approve" onClick={() => onDecide('APPROVE', null)}>
+          {t('review.approve')}
+        </button>
+        <button type="button" class="btn warn" disabled={busy} data-testid="return" onClick={() => setMode('return')}>
+          {t('review.return')}
+        </button>
       </div>
     );
   }
   return (
-    <form class="return-box" onSubmit={(e) => {
-      e.preventDefault();
-      const c = comment.trim();
-      if (!c) { setErr({ code: 'INVALID_INPUT', message: t('review.commentRequired') }); return; }
-      if (c.length > 500) { setErr({ code: 'INVALID_INPUT', message: t('review.commentTooLong') }); return; }
-      onDecide('RETURN', c);
-    }}>
-      <p class="small muted" id={`${idBase}-q`}>{t('review.quickReasons')}</p>
+    <form
+      class="return-box"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const c = comment.trim();
+        if (!c) {
+          setErr({ code: 'INVALID_INPUT', message: t('review.commentRequired') });
+          return;
+        }
+        if (c.length > 500) {
+          setErr({ code: 'INVALID_INPUT', message: t('review.commentTooLong') });
+          return;
+        }
+        onDecide('RETURN', c);
+      }}
+    >
+      <p class="small muted" id={`${idBase}-q`}>
+        {t('review.quickReasons')}
+      </p>
       <div class="reasons" role="group" aria-labelledby={`${idBase}-q`}>
-        {reasons.map((r) => <button type="button" key={r} class="reason" aria-pressed={has(r) ? 'true' : 'false'} data-testid="reason" onClick={() => toggle(r)}>{r}</button>)}
+        {reasons.map((r) => (
+          <button
+            type="button"
+            key={r}
+            class="reason"
+            aria-pressed={has(r) ? 'true' : 'false'}
+            data-testid="reason"
+            onClick={() => toggle(r)}
+          >
+            {r}
+          </button>
+        ))}
       </div>
       <div class="input">
-        <label for={`${idBase}-c`}>{t('review.returnComment')}<span class="req" aria-hidden="true"> *</span></label>
-        <textarea id={`${idBase}-c`} value={comment} maxLength={500} aria-invalid={err ? 'true' : undefined} data-testid="return-comment"
-          onInput={(e) => { setComment(e.currentTarget.value); setErr(null); }} />
+        <label for={`${idBase}-c`}>
+          {t('review.returnComment')}
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        </label>
+        <textarea
+          id={`${idBase}-c`}
+          value={comment}
+          maxLength={500}
+          aria-invalid={err ? 'true' : undefined}
+          data-testid="return-comment"
+          onInput={(e) => {
+            setComment(e.currentTarget.value);
+            setErr(null);
+          }}
+        />
       </div>
-      {err && <p class="field-err" role="alert">{err.message}</p>}
+      {err && (
+        <p class="field-err" role="alert">
+          {err.message}
+        </p>
+      )}
       <div class="actions">
-        <button type="submit" class="btn" disabled={busy} data-testid="confirm-return">{busy ? t('common.saving') : t('review.confirmReturn')}</button>
-        <button type="button" class="btn secondary" disabled={busy} onClick={() => { setMode(null); setErr(null); }}>{t('common.cancel')}</button>
+        <button type="submit" class="btn" disabled={busy} data-testid="confirm-return">
+          {busy ? t('common.saving') : t('review.confirmReturn')}
+        </button>
+        <button
+          type="button"
+          class="btn secondary"
+          disabled={busy}
+          onClick={() => {
+            setMode(null);
+            setErr(null);
+          }}
+        >
+          {t('common.cancel')}
+        </button>
       </div>
     </form>
   );
@@ -97,7 +194,9 @@ export function FilingCard({ f, onDecide, onPhoto, error }) {
       <details>
         <summary>{t('review.showBody')}</summary>
         <BodyFields body={f.body} />
-        <a class="btn secondary small" href={`/filings/${encodeURIComponent(f.id)}`}>{t('review.detailHistory')}</a>
+        <a class="btn secondary small" href={`/filings/${encodeURIComponent(f.id)}`}>
+          {t('review.detailHistory')}
+        </a>
       </details>
       <ErrLine error={error} />
       <ReviewActions f={f} onDecide={onDecide} />
