@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, graphqlClient, PASSWORD, SHOTS, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, PASSWORD, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { newPhonePage, submitLogin, screenshotter } from './helpers.mjs';
 
 const ACCOUNTS = { county: '13800000001', township: '13800000011', village: '13810000001', member: '13820000001' };
 
@@ -15,26 +16,9 @@ let server, browser;
 /** Direct GraphQL calls, used to set up and to learn what the UI should show. */
 const { api, apiLogin } = graphqlClient(() => server.url);
 
-async function newPage(opts = {}) {
-  const ctx = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'zh-CN', ...opts,
-  });
-  const page = await ctx.newPage();
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  return page;
-}
-
-async function login(page, phone, password = PASSWORD) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-}
-
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const newPage = (opts = {}) => newPhonePage(browser, opts);
+const login = (page, phone, password = PASSWORD) => submitLogin(page, server.url, phone, password);
+const shot = screenshotter('');
 
 before(async () => {
   server = await startServer();
@@ -138,7 +122,7 @@ describe('county (组织部)', () => {
     await page.waitForURL(/\/t\//);
     await page.getByTestId('village-item').first().waitFor();
     assert.equal(await page.getByTestId('township-name').innerText(), first.name);
-    assert.ok(await page.getByTestId('secretary-name').count() > 0, 'villages list shows secretaries');
+    assert.ok((await page.getByTestId('secretary-name').count()) > 0, 'villages list shows secretaries');
     await shot(page, '11-county-township-villages');
 
     await page.getByTestId('village-item').first().click();
@@ -223,7 +207,8 @@ describe('county workbook import', () => {
     await shot(page, '16-import-dry-run-ok');
     // nothing written by the dry run
     const token = await apiLogin(ACCOUNTS.county);
-    const names = async () => (await api(`{ townships(first: 50) { edges { node { name } } } }`, {}, token)).townships.edges.map((e) => e.node.name);
+    const names = async () =>
+      (await api(`{ townships(first: 50) { edges { node { name } } } }`, {}, token)).townships.edges.map((e) => e.node.name);
     assert.ok(!(await names()).includes('东岭镇'));
 
     await page.getByRole('button', { name: '确认导入' }).click();
@@ -287,7 +272,11 @@ describe('township (镇街党委)', () => {
   it('sees its villages with their first secretaries', async () => {
     const token = await apiLogin(ACCOUNTS.township);
     const d = await api(`{ me { orgUnit { id name } } }`, {}, token);
-    const v = await api(`query($t: ID) { villages(townshipId: $t, first: 20) { edges { node { name secretary { name phone } } } } }`, { t: d.me.orgUnit.id }, token);
+    const v = await api(
+      `query($t: ID) { villages(townshipId: $t, first: 20) { edges { node { name secretary { name phone } } } } }`,
+      { t: d.me.orgUnit.id },
+      token,
+    );
     const withSec = v.villages.edges.map((e) => e.node).find((n) => n.secretary);
     assert.ok(withSec, 'demo township has a village with a secretary');
 
@@ -325,7 +314,11 @@ describe('first secretary (第一书记)', () => {
   it('sees own village, profile and the household roster', async () => {
     const token = await apiLogin(ACCOUNTS.village);
     const d = await api(`{ mySecretaryProfile { name dispatchUnit village { id name } } villagePublicPage { townshipName } }`, {}, token);
-    const hh = await api(`query($v: ID!) { households(villageId: $v, first: 20) { totalCount edges { node { headName } } } }`, { v: d.mySecretaryProfile.village.id }, token);
+    const hh = await api(
+      `query($v: ID!) { households(villageId: $v, first: 20) { totalCount edges { node { headName } } } }`,
+      { v: d.mySecretaryProfile.village.id },
+      token,
+    );
     assert.ok(hh.households.totalCount > 0);
 
     const page = await newPage();
@@ -366,7 +359,9 @@ describe('first secretary (第一书记)', () => {
     assert.ok(before?.refresh, 'refresh token stored in IndexedDB');
     await page.evaluate(writeSession, { ...before, access: 'not-a-valid-token' });
     let refreshes = 0;
-    page.on('request', (r) => { if (r.url().endsWith('/graphql') && (r.postData() || '').includes('refreshToken(')) refreshes++; });
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && (r.postData() || '').includes('refreshToken(')) refreshes++;
+    });
     await page.reload();
     await page.getByTestId('village-name').waitFor();
     await page.locator('.list .item').first().waitFor();
@@ -471,7 +466,10 @@ function readSession() {
     r.onerror = () => rej(r.error);
     r.onsuccess = () => {
       const tx = r.result.transaction('auth', 'readonly').objectStore('auth').get('session');
-      tx.onsuccess = () => { r.result.close(); res(tx.result ?? null); };
+      tx.onsuccess = () => {
+        r.result.close();
+        res(tx.result ?? null);
+      };
       tx.onerror = () => rej(tx.error);
     };
   });
@@ -483,7 +481,10 @@ function writeSession(v) {
     r.onsuccess = () => {
       const tx = r.result.transaction('auth', 'readwrite');
       tx.objectStore('auth').put(v, 'session');
-      tx.oncomplete = () => { r.result.close(); res(true); };
+      tx.oncomplete = () => {
+        r.result.close();
+        res(true);
+      };
       tx.onerror = () => rej(tx.error);
     };
   });

@@ -7,9 +7,9 @@
 // Screenshots: test-results/screenshots/7x-*.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, loginAs, graphqlClient, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
 import { Q_ASSESSMENTS, Q_ASSESSMENT, M_SCORE } from '../src/screens/assessment/queries.js';
 import { Q_SNAPSHOTS } from '../src/screens/ranking/queries.js';
 
@@ -20,20 +20,11 @@ const RUN = Date.now().toString(36).slice(-5); // unique keys when run again on 
 let server, browser;
 const { api, apiLogin } = graphqlClient(() => server.url);
 
-async function newPage() {
-  const ctx = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', acceptDownloads: true,
-  });
-  const page = await ctx.newPage();
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  return page;
-}
+const newPage = () => newPhonePage(browser, { acceptDownloads: true }, { ignore: /Failed to load resource/ });
 
 const login = (page, phone) => loginAs(page, server.url, phone);
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `7x-${name}.png`), fullPage: true });
+const shot = screenshotter('7x-');
 
 before(async () => {
   server = await startServer({ timeoutMs: 300_000 }); // the demo county and its polls are seeded first
@@ -53,7 +44,10 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     let target = null;
     for (const s of list.filter((x) => x.canScore)) {
       const a = (await api(Q_ASSESSMENT, { s: s.secretary.id, p: PERIOD }, tok)).assessment;
-      if (a.items.filter((i) => i.proposedPoints != null && !(i.scored && i.points === i.proposedPoints)).length >= 2) { target = a; break; }
+      if (a.items.filter((i) => i.proposedPoints != null && !(i.scored && i.points === i.proposedPoints)).length >= 2) {
+        target = a;
+        break;
+      }
     }
     assert.ok(target, 'a resident secretary with proposals to score');
 
@@ -126,8 +120,18 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     assert.equal(Number(await page.getByTestId('target-score').innerText()), live);
 
     // ---- someone else saves in between: the next save is STALE_VERSION → reload prompt
-    const r = await api(M_SCORE, { input: { secretaryId: target.secretary.id, period: PERIOD, version: saved.version,
-      items: [{ key: first.key, occurrences: s1.occurrences, points: s1.points, note: '复核' }] } }, tok);
+    const r = await api(
+      M_SCORE,
+      {
+        input: {
+          secretaryId: target.secretary.id,
+          period: PERIOD,
+          version: saved.version,
+          items: [{ key: first.key, occurrences: s1.occurrences, points: s1.points, note: '复核' }],
+        },
+      },
+      tok,
+    );
     assert.deepEqual(r.scoreAssessment.errors, []);
     await item1.getByTestId('override').click();
     await item1.getByTestId('note').fill('再次调整');
@@ -141,7 +145,7 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     // ---- rankings: groups, grades or reasons; publish with confirmation; the snapshot
     await page.goto(`${server.url}/rankings?period=${PERIOD}`);
     await page.locator('[data-testid=rank-group]').first().waitFor({ timeout: 30_000 });
-    assert.ok(await page.locator('[data-testid=rank-row]').count() > 0);
+    assert.ok((await page.locator('[data-testid=rank-row]').count()) > 0);
     await page.locator('[data-testid=grade], [data-testid=rank-reason]').first().waitFor();
     const reasons = await page.locator('[data-testid=rank-row][data-rankable="0"] [data-testid=rank-reason]').count();
     const grades = await page.locator('[data-testid=grade]').count();
@@ -174,13 +178,20 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     await tw.locator('[data-testid=snapshot-item]').first().click();
     await tw.getByTestId('snapshot-title').waitFor();
     assert.equal((await tw.getByTestId('snapshot-hash').innerText()).trim(), hash);
-    assert.ok(await tw.locator('[data-testid=rank-row]').count() > 0);
+    assert.ok((await tw.locator('[data-testid=rank-row]').count()) > 0);
     await shot(tw, '07-township-snapshot');
     assert.deepEqual(tw.consoleErrors, []);
 
     // ---- the secretary: their own sheet (read-only, evidence without staff links) and published line
-    const who = (await api(`query S($q: String) { secretaries(search: $q, first: 5) { edges { node { id phone hasAccount } } } }`,
-      { q: target.secretary.name }, tok)).secretaries.edges.map((e) => e.node).find((n) => n.id === target.secretary.id);
+    const who = (
+      await api(
+        `query S($q: String) { secretaries(search: $q, first: 5) { edges { node { id phone hasAccount } } } }`,
+        { q: target.secretary.name },
+        tok,
+      )
+    ).secretaries.edges
+      .map((e) => e.node)
+      .find((n) => n.id === target.secretary.id);
     assert.ok(who?.hasAccount, 'the scored secretary has an account');
     const sec = await newPage();
     await login(sec, who.phone);
@@ -226,7 +237,10 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     await row.waitFor();
     const next = (await row.getAttribute('data-class')) === 'A' ? 'B' : 'A';
     await row.getByRole('button', { name: next, exact: true }).click();
-    await page.getByTestId('toast').filter({ hasText: `已定为 ${next} 级` }).waitFor();
+    await page
+      .getByTestId('toast')
+      .filter({ hasText: `已定为 ${next} 级` })
+      .waitFor();
 
     // disqualification: record (confirmed), then withdraw with a reason (confirmed)
     await page.goto(`${server.url}/disqualifications?period=${PERIOD}`);

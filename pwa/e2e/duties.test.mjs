@@ -4,9 +4,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, graphqlClient, PASSWORD, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { PHONE, trackErrors, submitLogin, screenshotter } from './helpers.mjs';
 
 const SECRETARY = '13810000001'; // village 1 of township 1
 const SECRETARY2 = '13810000002';
@@ -21,30 +21,27 @@ async function myFilings(token) {
   return d.myFilings.edges.map((e) => e.node);
 }
 async function review(token, id, decision, comment = null) {
-  const d = await api(`mutation($id: ID!, $d: ReviewDecision!, $c: String) { reviewFiling(id: $id, decision: $d, comment: $c) {
-    filing { id status version } errors { code message } } }`, { id, d: decision, c: comment }, token);
+  const d = await api(
+    `mutation($id: ID!, $d: ReviewDecision!, $c: String) { reviewFiling(id: $id, decision: $d, comment: $c) {
+    filing { id status version } errors { code message } } }`,
+    { id, d: decision, c: comment },
+    token,
+  );
   assert.deepEqual(d.reviewFiling.errors, [], `review ${decision}`);
   return d.reviewFiling.filing;
 }
 
 async function newContext(opts = {}) {
   return browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
-    permissions: ['geolocation'], geolocation: { latitude: 30.0, longitude: 120.0, accuracy: 12 }, ...opts,
+    ...PHONE,
+    permissions: ['geolocation'],
+    geolocation: { latitude: 30.0, longitude: 120.0, accuracy: 12 },
+    ...opts,
   });
 }
-async function track(page) {
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(m.text())) page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
+const track = async (page) => trackErrors(page, { ignore: /Failed to load resource|ERR_INTERNET_DISCONNECTED/, acceptDialogs: true });
 async function login(page, phone) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await submitLogin(page, server.url, phone);
   await page.getByTestId('duties-link').waitFor();
   // be controlled by the service worker so that reloads work offline
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
@@ -52,24 +49,29 @@ async function login(page, phone) {
   await page.getByTestId('duties-link').waitFor();
   assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'page controlled by SW');
 }
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `7x-${name}.png`), fullPage: true });
+const shot = screenshotter('7x-');
 
 /** A big camera-like JPEG (3000×2250, noisy) made in the page; → Buffer. */
 async function makeJpeg(page, seed = 1) {
   const b64 = await page.evaluate((seed) => {
     const c = document.createElement('canvas');
-    c.width = 3000; c.height = 2250;
+    c.width = 3000;
+    c.height = 2250;
     const g = c.getContext('2d');
     const grad = g.createLinearGradient(0, 0, 3000, 2250);
-    grad.addColorStop(0, `hsl(${seed * 70}, 70%, 60%)`); grad.addColorStop(1, '#234');
-    g.fillStyle = grad; g.fillRect(0, 0, 3000, 2250);
+    grad.addColorStop(0, `hsl(${seed * 70}, 70%, 60%)`);
+    grad.addColorStop(1, '#234');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, 3000, 2250);
     let x = seed * 9973;
-    const rnd = () => ((x = (x * 16807) % 2147483647) / 2147483647);
+    const rnd = () => (x = (x * 16807) % 2147483647) / 2147483647;
     for (let i = 0; i < 4000; i++) {
       g.fillStyle = `hsla(${rnd() * 360}, 60%, ${30 + rnd() * 50}%, .7)`;
       g.fillRect(rnd() * 3000, rnd() * 2250, 4 + rnd() * 80, 4 + rnd() * 80);
     }
-    g.fillStyle = '#fff'; g.font = 'bold 200px sans-serif'; g.fillText(`走访 ${seed}`, 200, 400);
+    g.fillStyle = '#fff';
+    g.font = 'bold 200px sans-serif';
+    g.fillText(`走访 ${seed}`, 200, 400);
     return c.toDataURL('image/jpeg', 0.95).split(',')[1];
   }, seed);
   return Buffer.from(b64, 'base64');
@@ -88,15 +90,24 @@ async function fileDuty(page, { kind, testid, household, fields = {}, photos = [
   }
   for (const [label, value] of Object.entries(fields)) {
     const el = page.getByLabel(label);
-    await el.waitFor({ timeout: 5000 }).catch(async (e) => { await shot(page, `debug-${kind}`); throw e; });
+    await el.waitFor({ timeout: 5000 }).catch(async (e) => {
+      await shot(page, `debug-${kind}`);
+      throw e;
+    });
     if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
     else await el.fill(String(value));
   }
   if (photos.length) {
     await page.locator('#ff-photo').setInputFiles(photos.map((buffer, i) => ({ name: `p${i}.jpg`, mimeType: 'image/jpeg', buffer })));
-    await page.locator('.thumbs img').nth(photos.length - 1).waitFor();
+    await page
+      .locator('.thumbs img')
+      .nth(photos.length - 1)
+      .waitFor();
   }
-  await page.getByTestId('geo').filter({ hasText: /已定位|未能定位/ }).waitFor();
+  await page
+    .getByTestId('geo')
+    .filter({ hasText: /已定位|未能定位/ })
+    .waitFor();
   await page.getByTestId('queue-submit').click();
   await page.waitForURL(/\/outbox$/);
   const item = page.getByTestId('outbox-item').first();
@@ -112,9 +123,23 @@ function readOutbox() {
     r.onsuccess = () => {
       const tx = r.result.transaction(['items', 'photos']);
       const out = {};
-      tx.objectStore('items').getAll().onsuccess = (e) => { out.items = e.target.result.map(({ id, ref, op, state, photos }) => ({ id, ref, op, state, photos })); };
-      tx.objectStore('photos').getAll().onsuccess = (e) => { out.photos = e.target.result.map(({ sha, size, width, height, blob }) => ({ sha, size, width, height, type: blob.type, blobSize: blob.size })); };
-      tx.oncomplete = () => { r.result.close(); res(out); };
+      tx.objectStore('items').getAll().onsuccess = (e) => {
+        out.items = e.target.result.map(({ id, ref, op, state, photos }) => ({ id, ref, op, state, photos }));
+      };
+      tx.objectStore('photos').getAll().onsuccess = (e) => {
+        out.photos = e.target.result.map(({ sha, size, width, height, blob }) => ({
+          sha,
+          size,
+          width,
+          height,
+          type: blob.type,
+          blobSize: blob.size,
+        }));
+      };
+      tx.oncomplete = () => {
+        r.result.close();
+        res(out);
+      };
     };
   });
 }
@@ -133,7 +158,13 @@ describe('first secretary files duties offline', () => {
     const sToken = await apiLogin(SECRETARY);
     const tToken = await apiLogin(TOWNSHIP);
     const me = await api(`{ me { orgUnit { id } } }`, {}, sToken);
-    const hh = (await api(`query($v: ID!) { households(villageId: $v, first: 1) { edges { node { id headName } } } }`, { v: me.me.orgUnit.id }, sToken)).households.edges[0].node;
+    const hh = (
+      await api(
+        `query($v: ID!) { households(villageId: $v, first: 1) { edges { node { id headName } } } }`,
+        { v: me.me.orgUnit.id },
+        sToken,
+      )
+    ).households.edges[0].node;
     const before = (await api(`{ dutyProgress { completedCount duties { key complete } } }`, {}, sToken)).dutyProgress;
     assert.equal(before.duties.find((d) => d.key === 'party_lecture').complete, false);
 
@@ -157,12 +188,26 @@ describe('first secretary files duties offline', () => {
 
     await ctx.setOffline(true);
     await page.getByTestId('offline-banner').waitFor();
-    const visit = await fileDuty(page, { kind: 'HOUSEHOLD_VISIT', testid: 'file-household_visits', household: hh.headName,
-      fields: { 走访情况: '了解种植情况，反映灌溉渠年久失修' }, photos: [photos[0], photos[1]] });
+    const visit = await fileDuty(page, {
+      kind: 'HOUSEHOLD_VISIT',
+      testid: 'file-household_visits',
+      household: hh.headName,
+      fields: { 走访情况: '了解种植情况，反映灌溉渠年久失修' },
+      photos: [photos[0], photos[1]],
+    });
     await shot(page, 'outbox-one-queued');
-    const lecture = await fileDuty(page, { kind: 'PARTY_LECTURE', testid: 'file-party_lecture',
-      fields: { 主题: '学习二十届三中全会精神', 地点: '村党群服务中心', 参加人数: '25' }, photos: [photos[2]] });
-    const diary = await fileDuty(page, { kind: 'WORK_DIARY', testid: 'file-work_diary', fields: { 内容: '上午走访三户，下午召开村两委会议。' }, photos: [photos[0]] });
+    const lecture = await fileDuty(page, {
+      kind: 'PARTY_LECTURE',
+      testid: 'file-party_lecture',
+      fields: { 主题: '学习二十届三中全会精神', 地点: '村党群服务中心', 参加人数: '25' },
+      photos: [photos[2]],
+    });
+    const diary = await fileDuty(page, {
+      kind: 'WORK_DIARY',
+      testid: 'file-work_diary',
+      fields: { 内容: '上午走访三户，下午召开村两委会议。' },
+      photos: [photos[0]],
+    });
     const ids = [visit, lecture, diary];
     assert.equal(new Set(ids).size, 3);
     assert.deepEqual(sends, [], 'nothing sent while offline');
@@ -186,10 +231,14 @@ describe('first secretary files duties offline', () => {
 
     // back online: the outbox sends by itself, in order, each exactly once
     await ctx.setOffline(false);
-    await page.waitForFunction(() => {
-      const s = [...document.querySelectorAll('[data-testid=outbox-item]')].map((e) => e.dataset.state);
-      return s.length === 3 && s.every((x) => x === 'sent');
-    }, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const s = [...document.querySelectorAll('[data-testid=outbox-item]')].map((e) => e.dataset.state);
+        return s.length === 3 && s.every((x) => x === 'sent');
+      },
+      null,
+      { timeout: 30_000 },
+    );
     await shot(page, 'outbox-sent');
     const filingSends = sends.filter((s) => s !== 'media');
     assert.deepEqual(filingSends, ids, 'one submitFiling per item, in creation order');
@@ -228,7 +277,10 @@ describe('first secretary files duties offline', () => {
     assert.equal(edited.status, 'SUBMITTED');
     assert.equal(edited.body.attendeeCount, 31);
     assert.equal(edited.photos.length, 2);
-    assert.deepEqual(edited.history.map((h) => h.action), ['submitted', 'returned', 'resubmitted']);
+    assert.deepEqual(
+      edited.history.map((h) => h.action),
+      ['submitted', 'returned', 'resubmitted'],
+    );
 
     // approved → the checklist shows the party lecture done
     await review(tToken, lecture, 'APPROVE');
@@ -253,7 +305,12 @@ describe('first secretary files duties offline', () => {
     await p1.getByTestId('duties-link').click();
     await p1.locator('[data-testid=duties][data-roster=ready]').waitFor();
     await ctx.setOffline(true);
-    const id = await fileDuty(p1, { kind: 'WORK_DIARY', testid: 'file-work_diary', fields: { 内容: '两个标签页测试' }, photos: [await makeJpeg(p1, 5)] });
+    const id = await fileDuty(p1, {
+      kind: 'WORK_DIARY',
+      testid: 'file-work_diary',
+      fields: { 内容: '两个标签页测试' },
+      photos: [await makeJpeg(p1, 5)],
+    });
     const p2 = await track(await ctx.newPage());
     await p2.goto(server.url + '/outbox');
     await p2.locator(`[data-testid=outbox-item][data-ref="${id}"][data-state=waiting]`).waitFor();
@@ -261,11 +318,23 @@ describe('first secretary files duties offline', () => {
     let submits = 0;
     // slow the server down so both tabs are trying at the same time
     await ctx.route('**/graphql', async (route) => {
-      if ((route.request().postData() || '').includes('submitFiling')) { submits++; await new Promise((r) => setTimeout(r, 1500)); }
+      if ((route.request().postData() || '').includes('submitFiling')) {
+        submits++;
+        await new Promise((r) => setTimeout(r, 1500));
+      }
       await route.continue();
     });
     await ctx.setOffline(false);
-    await Promise.all([p1.getByTestId('sync-now').click().catch(() => {}), p2.getByTestId('sync-now').click().catch(() => {})]);
+    await Promise.all([
+      p1
+        .getByTestId('sync-now')
+        .click()
+        .catch(() => {}),
+      p2
+        .getByTestId('sync-now')
+        .click()
+        .catch(() => {}),
+    ]);
     for (const p of [p1, p2]) await p.locator(`[data-testid=outbox-item][data-ref="${id}"][data-state=sent]`).waitFor({ timeout: 20_000 });
     await shot(p2, 'two-tabs-sent');
     assert.equal(submits, 1, 'one submitFiling request from the two tabs');
@@ -281,8 +350,11 @@ describe('first secretary check-in', () => {
     // the township starts a roll call naming this secretary
     const sToken = await apiLogin(SECRETARY);
     const sec = (await api(`{ mySecretaryProfile { id } }`, {}, sToken)).mySecretaryProfile;
-    const rc = await api(`mutation($i: StartRollCallInput!) { startRollCall(input: $i) { rollCall { id } errors { code message } } }`,
-      { i: { id: crypto.randomUUID(), secretaryIds: [sec.id], note: '请立即在村打卡' } }, await apiLogin(TOWNSHIP));
+    const rc = await api(
+      `mutation($i: StartRollCallInput!) { startRollCall(input: $i) { rollCall { id } errors { code message } } }`,
+      { i: { id: crypto.randomUUID(), secretaryIds: [sec.id], note: '请立即在村打卡' } },
+      await apiLogin(TOWNSHIP),
+    );
     assert.deepEqual(rc.startRollCall.errors, []);
 
     const ctx = await newContext({ geolocation: { latitude: 39.9, longitude: 116.4, accuracy: 20 } });
@@ -311,7 +383,10 @@ describe('first secretary check-in', () => {
     await page.getByTestId('checkin-btn').click();
     await page.getByTestId('checkin-result').waitFor();
     let asked = null;
-    page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    page.once('dialog', (d) => {
+      asked = d.message();
+      d.dismiss();
+    });
     await page.getByTestId('logout').click();
     await page.waitForTimeout(200);
     assert.match(asked || '', /发件箱还有 1 条记录未发送/);
@@ -331,9 +406,21 @@ describe('outbox failure states', () => {
     await page.locator('[data-testid=duties][data-roster=ready]').waitFor();
 
     // the server's disk is full: the item stays 待发送 with the reason, and is retried later
-    await ctx.route('**/media', (route) => route.fulfill({ status: 507, contentType: 'application/json',
-      body: JSON.stringify({ error: { code: 'STORAGE_FULL', message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试' } }) }));
-    const id = await fileDuty(page, { kind: 'WORK_DIARY', testid: 'file-work_diary', fields: { 内容: '存储已满测试' }, photos: [await makeJpeg(page, 6)] });
+    await ctx.route('**/media', (route) =>
+      route.fulfill({
+        status: 507,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { code: 'STORAGE_FULL', message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试' },
+        }),
+      }),
+    );
+    const id = await fileDuty(page, {
+      kind: 'WORK_DIARY',
+      testid: 'file-work_diary',
+      fields: { 内容: '存储已满测试' },
+      photos: [await makeJpeg(page, 6)],
+    });
     const item = page.locator(`[data-testid=outbox-item][data-ref="${id}"]`);
     await item.filter({ hasText: '服务器存储空间已满' }).waitFor({ timeout: 15_000 });
     assert.equal(await item.getAttribute('data-state'), 'waiting');
@@ -343,8 +430,18 @@ describe('outbox failure states', () => {
     // the server refuses the record: 失败 + the Chinese reason; 重试 sends it once the cause is gone
     await ctx.route('**/graphql', async (route) => {
       if ((route.request().postData() || '').includes('submitFiling')) {
-        await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: { submitFiling: { filing: null, currentVersion: null,
-          errors: [{ code: 'INVALID_INPUT', message: '请填写日志内容', field: 'content' }] } } }) });
+        await route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            data: {
+              submitFiling: {
+                filing: null,
+                currentVersion: null,
+                errors: [{ code: 'INVALID_INPUT', message: '请填写日志内容', field: 'content' }],
+              },
+            },
+          }),
+        });
       } else await route.continue();
     });
     await page.getByTestId('sync-now').click();
@@ -361,8 +458,18 @@ describe('outbox failure states', () => {
     // a failed item can be deleted, after confirming
     await ctx.route('**/graphql', async (route) => {
       if ((route.request().postData() || '').includes('submitFiling')) {
-        await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: { submitFiling: { filing: null, currentVersion: null,
-          errors: [{ code: 'CONFLICT', message: '该记录编号已用于内容不同的另一条记录', field: 'id' }] } } }) });
+        await route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            data: {
+              submitFiling: {
+                filing: null,
+                currentVersion: null,
+                errors: [{ code: 'CONFLICT', message: '该记录编号已用于内容不同的另一条记录', field: 'id' }],
+              },
+            },
+          }),
+        });
       } else await route.continue();
     });
     const id2 = await fileDuty(page, { kind: 'TERM_GOALS', testid: 'file-TERM_GOALS', fields: { 内容: '任期内村集体经济收入翻番' } });
@@ -371,7 +478,10 @@ describe('outbox failure states', () => {
     assert.match(await item2.innerText(), /已用于内容不同/);
     let asked = null;
     page.removeAllListeners('dialog');
-    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    page.once('dialog', (d) => {
+      asked = d.message();
+      d.accept();
+    });
     await item2.getByRole('button', { name: '删除' }).click();
     await item2.waitFor({ state: 'detached' });
     assert.match(asked || '', /确定删除/);
@@ -388,18 +498,31 @@ describe('outbox recovery', () => {
     const page = await track(await ctx.newPage());
     await login(page, phone);
     await ctx.setOffline(true);
-    const id = await fileDuty(page, { kind: 'SELF_REPORT', testid: 'file-SELF_REPORT', fields: { 内容: '年度述职：走访全村农户，办结群众诉求 12 件。' } });
+    const id = await fileDuty(page, {
+      kind: 'SELF_REPORT',
+      testid: 'file-SELF_REPORT',
+      fields: { 内容: '年度述职：走访全村农户，办结群众诉求 12 件。' },
+    });
     // simulate a crash in the middle of sending: the item is stored as `sending`
-    await page.evaluate((ref) => new Promise((res, rej) => {
-      const r = indexedDB.open('zct-outbox');
-      r.onsuccess = () => {
-        const tx = r.result.transaction('items', 'readwrite');
-        const st = tx.objectStore('items');
-        st.getAll().onsuccess = (e) => { for (const it of e.target.result) if (it.ref === ref) st.put({ ...it, state: 'sending' }); };
-        tx.oncomplete = () => { r.result.close(); res(); };
-        tx.onerror = () => rej(tx.error);
-      };
-    }), id);
+    await page.evaluate(
+      (ref) =>
+        new Promise((res, rej) => {
+          const r = indexedDB.open('zct-outbox');
+          r.onsuccess = () => {
+            const tx = r.result.transaction('items', 'readwrite');
+            const st = tx.objectStore('items');
+            st.getAll().onsuccess = (e) => {
+              for (const it of e.target.result) if (it.ref === ref) st.put({ ...it, state: 'sending' });
+            };
+            tx.oncomplete = () => {
+              r.result.close();
+              res();
+            };
+            tx.onerror = () => rej(tx.error);
+          };
+        }),
+      id,
+    );
     await page.reload();
     await page.locator(`[data-testid=outbox-item][data-ref="${id}"][data-state=waiting]`).waitFor();
     await ctx.setOffline(false);

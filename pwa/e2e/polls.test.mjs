@@ -15,7 +15,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, loginAs, graphqlClient, SHOTS, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, REPO, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
 
 const ACCOUNTS = { township: '13800000011', village: '13810000001', member: '13820000001' };
 const RUN = Date.now().toString(36).slice(-5);
@@ -24,22 +25,11 @@ let server, browser;
 
 const { api, apiLogin } = graphqlClient(() => server.url);
 
-async function newPage(opts = {}) {
-  const ctx = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'zh-CN', acceptDownloads: true, ...opts,
-  });
-  const page = await ctx.newPage();
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
+const newPage = (opts = {}) => newPhonePage(browser, { acceptDownloads: true, ...opts }, { acceptDialogs: true });
 
 const login = (page, phone) => loginAs(page, server.url, phone);
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `9x-${name}.png`), fullPage: true });
+const shot = screenshotter('9x-');
 
 // --- the slips' PDF: reportlab content streams are ASCII85 + Flate; each code is drawn as two
 // lines of 4-character groups in the monospace font. No PDF library needed.
@@ -55,7 +45,10 @@ function ascii85(s) {
     group = [];
   };
   for (const ch of s) {
-    if (ch === 'z' && !group.length) { out.push(0, 0, 0, 0); continue; }
+    if (ch === 'z' && !group.length) {
+      out.push(0, 0, 0, 0);
+      continue;
+    }
     group.push(ch.charCodeAt(0) - 33);
     if (group.length === 5) flush(4);
   }
@@ -72,7 +65,9 @@ function pdfCodes(buf) {
     try {
       if (/ASCII85Decode/.test(m[1])) data = ascii85(m[2]);
       if (/FlateDecode/.test(m[1])) data = inflateSync(data);
-    } catch { continue; }
+    } catch {
+      continue;
+    }
     const lines = [...data.toString('latin1').matchAll(/\(([0-9A-Z]{4}(?: [0-9A-Z]{4})+)\) Tj/g)].map((x) => x[1]);
     for (let i = 0; i + 1 < lines.length; i += 2) codes.push(`${lines[i]} ${lines[i + 1]}`.replace(/ /g, '-'));
   }
@@ -90,7 +85,11 @@ async function advance(page, step) {
 
 /** Wait until the element's text is `text` (counts refresh asynchronously). */
 async function textIs(page, testid, text) {
-  await page.locator(`[data-testid=${testid}]`).filter({ hasText: new RegExp(`^${text}$`) }).first().waitFor();
+  await page
+    .locator(`[data-testid=${testid}]`)
+    .filter({ hasText: new RegExp(`^${text}$`) })
+    .first()
+    .waitFor();
 }
 
 async function statusIs(page, status) {
@@ -112,8 +111,13 @@ describe('satisfaction poll (群众满意度测评)', () => {
     // the demo first secretary (13810000001) and the township's id
     const twTok = await apiLogin(ACCOUNTS.township);
     const me = (await api(`{ me { orgUnit { id } } }`, {}, twTok)).me;
-    const secs = (await api(`query($tw: ID) { secretaries(townshipId: $tw, first: 50) { edges { node { id name phone village { id name } } } } }`, { tw: me.orgUnit.id }, twTok))
-      .secretaries.edges.map((e) => e.node);
+    const secs = (
+      await api(
+        `query($tw: ID) { secretaries(townshipId: $tw, first: 50) { edges { node { id name phone village { id name } } } } }`,
+        { tw: me.orgUnit.id },
+        twTok,
+      )
+    ).secretaries.edges.map((e) => e.node);
     const sec = secs.find((s) => s.phone === ACCOUNTS.village);
     assert.ok(sec, 'demo secretary in the township');
 
@@ -138,13 +142,17 @@ describe('satisfaction poll (群众满意度测评)', () => {
     await tw.locator('#p9-paste').fill('张三,不知道');
     await tw.getByTestId('paste-import').click();
     await tw.getByText('第 1 行：缺少姓名或类别不正确').waitFor();
-    await tw.locator('#p9-paste').fill([
-      `党员甲,党员,${ACCOUNTS.member}`,
-      '村委乙,村两委成员',
-      '代表丙，村民代表',
-      '老干部丁\t离退职老干部',
-      '积极分子戊,入党积极分子',
-    ].join('\n'));
+    await tw
+      .locator('#p9-paste')
+      .fill(
+        [
+          `党员甲,党员,${ACCOUNTS.member}`,
+          '村委乙,村两委成员',
+          '代表丙，村民代表',
+          '老干部丁\t离退职老干部',
+          '积极分子戊,入党积极分子',
+        ].join('\n'),
+      );
     await tw.getByTestId('paste-import').click();
     await tw.getByText('已导入 5 人').waitFor();
     await tw.locator('[data-testid=roster-voter]').nth(4).waitFor();
@@ -187,7 +195,9 @@ describe('satisfaction poll (群众满意度测评)', () => {
     await mb.getByTestId('get-credential').waitFor();
     assert.equal(await mb.getByTestId('key-fingerprint').getAttribute('data-value'), fp);
     const credBodies = [];
-    mb.on('request', (r) => { if (r.url().endsWith('/graphql') && /requestPollCredential/.test(r.postData() || '')) credBodies.push(JSON.parse(r.postData())); });
+    mb.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && /requestPollCredential/.test(r.postData() || '')) credBodies.push(JSON.parse(r.postData()));
+    });
     // the first answer is lost on the way back: the server signed and committed, the phone saw nothing
     let dropAnswer = true;
     await mb.route('**/graphql', async (route) => {
@@ -235,7 +245,9 @@ describe('satisfaction poll (群众满意度测评)', () => {
     await mb.goto(`${server.url}/polls/${pollId}?delay=0`);
     await mb.getByTestId('ballot').waitFor();
     const ballotReqs = [];
-    mb.on('request', (r) => { if (r.url().includes(`/polls/${pollId}/ballots`)) ballotReqs.push(r); });
+    mb.on('request', (r) => {
+      if (r.url().includes(`/polls/${pollId}/ballots`)) ballotReqs.push(r);
+    });
     await mb.getByTestId('choice-SATISFIED').check();
     await mb.getByTestId('ballot-submit').click();
     await shot(mb, '06-member-confirm');
@@ -284,8 +296,15 @@ describe('satisfaction poll (群众满意度测评)', () => {
     await anon.getByTestId('confirm-yes').click();
     await anon.locator('[data-testid=poll-error][data-code=INVALID_CODE]').waitFor();
     // two more slips voted straight over HTTP (as other phones would)
-    for (const [code, choice] of [[codes[2], 'satisfied'], [codes[3], 'dissatisfied']]) {
-      const r = await fetch(`${server.url}/polls/${pollId}/ballots`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code, choice }) });
+    for (const [code, choice] of [
+      [codes[2], 'satisfied'],
+      [codes[3], 'dissatisfied'],
+    ]) {
+      const r = await fetch(`${server.url}/polls/${pollId}/ballots`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code, choice }),
+      });
       assert.equal(r.status, 200, await r.clone().text());
     }
 
@@ -331,9 +350,9 @@ describe('satisfaction poll (群众满意度测评)', () => {
     await anon.getByTestId('verify').click();
     await anon.getByTestId('verify-result').waitFor();
     assert.equal(await anon.getByTestId('verify-result').getAttribute('data-ok'), 'true');
-    assert.ok(await anon.getByTestId('verify-check').count() > 0);
+    assert.ok((await anon.getByTestId('verify-check').count()) > 0);
     assert.equal(await anon.locator('[data-testid=verify-check][data-ok=false]').count(), 0);
-    assert.ok(await anon.getByTestId('board-entry').count() > 0);
+    assert.ok((await anon.getByTestId('board-entry').count()) > 0);
     await shot(anon, '13-board-verified');
 
     // ---- download the board JSON, tamper with one entry → the verifier fails (GraphQL and CLI)
@@ -343,7 +362,10 @@ describe('satisfaction poll (群众满意度测评)', () => {
     const ok = await api(`query($b: String) { verifyPollBoard(board: $b) { ok stage checks { name ok } } }`, { b: boardText });
     assert.equal(ok.verifyPollBoard.ok, true, 'the downloaded board verifies');
     assert.equal(ok.verifyPollBoard.stage, 'closed');
-    const tampered = JSON.stringify(board).replace(memberReceipt, memberReceipt.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')));
+    const tampered = JSON.stringify(board).replace(
+      memberReceipt,
+      memberReceipt.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+    );
     assert.notEqual(tampered, JSON.stringify(board), 'the member receipt is in the board');
     const bad = await api(`query($b: String) { verifyPollBoard(board: $b) { ok checks { name ok detail } } }`, { b: tampered });
     assert.equal(bad.verifyPollBoard.ok, false, 'a tampered board fails');
@@ -351,14 +373,20 @@ describe('satisfaction poll (群众满意度测评)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zct-board-'));
     writeFileSync(join(dir, 'good.json'), boardText);
     writeFileSync(join(dir, 'bad.json'), tampered);
-    const cli = (f) => spawnSync(join(REPO, '.venv', 'bin', 'python'), ['-m', 'backend.cli', 'verify-poll', join(dir, f)], { cwd: REPO, encoding: 'utf8' });
+    const cli = (f) =>
+      spawnSync(join(REPO, '.venv', 'bin', 'python'), ['-m', 'backend.cli', 'verify-poll', join(dir, f)], { cwd: REPO, encoding: 'utf8' });
     const good = cli('good.json');
     assert.equal(good.status, 0, good.stdout + good.stderr);
     const failed = cli('bad.json');
     assert.equal(failed.status, 1, failed.stdout + failed.stderr);
     assert.match(failed.stdout, /FAILED/);
 
-    for (const p of [tw, mb, anon]) assert.deepEqual(p.consoleErrors.filter((e) => !/Failed to load resource/.test(e)), [], 'no console errors');
+    for (const p of [tw, mb, anon])
+      assert.deepEqual(
+        p.consoleErrors.filter((e) => !/Failed to load resource/.test(e)),
+        [],
+        'no console errors',
+      );
     await Promise.all([tw, mb, anon].map((p) => p.context().close()));
   });
 });

@@ -5,10 +5,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { startServer, loginAs, graphqlClient, SHOTS, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
 
 const ACCOUNTS = { county: '13800000001', township: '13800000011', village: '13810000001', member: '13820000001' };
 const RUN = Date.now().toString(36).slice(-5);
@@ -19,28 +19,51 @@ const { api, apiLogin } = graphqlClient(() => server.url);
 
 /** A small solid-colour PNG (pure Node), so the filing has a photo and the queue a thumbnail. */
 function png(w, h, [r, g, b]) {
-  const crcTable = [...Array(256).keys()].map((n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (buf) => { let c = 0xffffffff; for (const x of buf) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const crcTable = [...Array(256).keys()].map((n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const x of buf) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
   const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
     const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
     return Buffer.concat([len, td, c]);
   };
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
   const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const o = y * (w * 3 + 1) + 1 + x * 3;
-    const stripe = ((x >> 3) + (y >> 3)) % 2 ? 1 : 0.7;
-    raw[o] = r * stripe; raw[o + 1] = g * stripe; raw[o + 2] = b * stripe;
-  }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const o = y * (w * 3 + 1) + 1 + x * 3;
+      const stripe = ((x >> 3) + (y >> 3)) % 2 ? 1 : 0.7;
+      raw[o] = r * stripe;
+      raw[o + 1] = g * stripe;
+      raw[o + 2] = b * stripe;
+    }
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function uploadPhoto(token) {
   const r = await fetch(`${server.url}/media`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/png' }, body: png(160, 120, [200, 60, 40]),
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/png' },
+    body: png(160, 120, [200, 60, 40]),
   });
   assert.ok(r.status === 200 || r.status === 201, `upload ${r.status} ${await r.clone().text()}`);
   return (await r.json()).sha256;
@@ -48,29 +71,29 @@ async function uploadPhoto(token) {
 
 const SUBMIT = `mutation($input: FilingInput!) { submitFiling(input: $input) { filing { id status title } errors { code message field } } }`;
 async function submitFiling(token, input) {
-  const d = await api(SUBMIT, {
-    input: { id: randomUUID(), occurredOn: new Date().toISOString().slice(0, 10), recordedAt: new Date().toISOString(), photos: [], ...input },
-  }, token);
+  const d = await api(
+    SUBMIT,
+    {
+      input: {
+        id: randomUUID(),
+        occurredOn: new Date().toISOString().slice(0, 10),
+        recordedAt: new Date().toISOString(),
+        photos: [],
+        ...input,
+      },
+    },
+    token,
+  );
   assert.deepEqual(d.submitFiling.errors, [], 'submitFiling');
   assert.equal(d.submitFiling.filing.status, 'SUBMITTED');
   return d.submitFiling.filing;
 }
 
-async function newPage(opts = {}) {
-  const ctx = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    locale: 'zh-CN', acceptDownloads: true, ...opts,
-  });
-  const page = await ctx.newPage();
-  page.consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
-  return page;
-}
+const newPage = (opts = {}) => newPhonePage(browser, { acceptDownloads: true, ...opts });
 
 const login = (page, phone) => loginAs(page, server.url, phone);
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `8x-${name}.png`), fullPage: true });
+const shot = screenshotter('8x-');
 
 before(async () => {
   server = await startServer();
@@ -87,11 +110,18 @@ describe('township review (镇街审核)', () => {
     const sec = await apiLogin(ACCOUNTS.village);
     const sha = await uploadPhoto(sec);
     const toReturn = await submitFiling(sec, {
-      kind: 'WORK_DIARY', title: `e2e 工作日志 ${RUN}`, body: { content: '走访了村里的三户困难户，了解春耕准备情况。' },
-      lat: 28.2, lng: 112.9, accuracyM: 12, photos: [sha],
+      kind: 'WORK_DIARY',
+      title: `e2e 工作日志 ${RUN}`,
+      body: { content: '走访了村里的三户困难户，了解春耕准备情况。' },
+      lat: 28.2,
+      lng: 112.9,
+      accuracyM: 12,
+      photos: [sha],
     });
     const toApprove = await submitFiling(sec, {
-      kind: 'PARTY_LECTURE', title: `e2e 主题党课 ${RUN}`, body: { topic: '学习二十届四中全会精神', place: '村党群服务中心', attendeeCount: 28 },
+      kind: 'PARTY_LECTURE',
+      title: `e2e 主题党课 ${RUN}`,
+      body: { topic: '学习二十届四中全会精神', place: '村党群服务中心', attendeeCount: 28 },
     });
 
     const page = await newPage();
@@ -111,11 +141,14 @@ describe('township review (镇街审核)', () => {
 
     // 退回 → 照片不清晰 → 确认退回: three taps
     let taps = 0;
-    await cardA.getByTestId('return').click(); taps++;
-    await cardA.getByRole('button', { name: '照片不清晰' }).click(); taps++;
+    await cardA.getByTestId('return').click();
+    taps++;
+    await cardA.getByRole('button', { name: '照片不清晰' }).click();
+    taps++;
     assert.equal(await cardA.getByTestId('return-comment').inputValue(), '照片不清晰');
     await shot(page, '02-review-return-reason');
-    await cardA.getByTestId('confirm-return').click(); taps++;
+    await cardA.getByTestId('confirm-return').click();
+    taps++;
     assert.ok(taps <= 3, `return took ${taps} taps`);
     await cardA.waitFor({ state: 'detached' });
     await page.getByTestId('toast').filter({ hasText: '已退回' }).waitFor();
@@ -123,7 +156,7 @@ describe('township review (镇街审核)', () => {
     // the secretary's inbox has it, with the comment
     const inbox = await api(`{ myInbox(first: 50) { edges { node { id status reviewComment } } } }`, {}, sec);
     const back = inbox.myInbox.edges.map((e) => e.node).find((f) => f.id === toReturn.id);
-    assert.ok(back, 'returned filing is in the secretary\'s inbox');
+    assert.ok(back, "returned filing is in the secretary's inbox");
     assert.equal(back.status, 'RETURNED');
     assert.match(back.reviewComment, /照片不清晰/);
 
@@ -150,7 +183,11 @@ describe('township review (镇街审核)', () => {
 
   it('a comment is required to return; the queue filters by kind', async () => {
     const sec = await apiLogin(ACCOUNTS.village);
-    const f = await submitFiling(sec, { kind: 'TECH_TRAINING', title: `e2e 农技培训 ${RUN}`, body: { topic: '柑橘修剪', trainer: '县农技站', attendeeCount: 35 } });
+    const f = await submitFiling(sec, {
+      kind: 'TECH_TRAINING',
+      title: `e2e 农技培训 ${RUN}`,
+      body: { topic: '柑橘修剪', trainer: '县农技站', attendeeCount: 35 },
+    });
     const page = await newPage();
     await login(page, ACCOUNTS.township);
     await page.goto(server.url + '/review');
@@ -195,18 +232,29 @@ describe('roll call and attendance (点名与考勤)', () => {
     const list = await api(`{ rollCalls(first: 5) { edges { node { note open targets { secretary { id } answered } } } } }`, {}, tw);
     const mine = list.rollCalls.edges.map((e) => e.node).find((r) => r.note === `e2e 点名 ${RUN}`);
     assert.ok(mine?.open);
-    assert.deepEqual(mine.targets.map((x) => [x.secretary.id, x.answered]), [[me.id, false]]);
+    assert.deepEqual(
+      mine.targets.map((x) => [x.secretary.id, x.answered]),
+      [[me.id, false]],
+    );
 
     // the secretary checks in far outside the village: flagged, not an answer
     const v = (await api(`{ me { orgUnit { centerLat centerLng } } }`, {}, sec)).me.orgUnit;
     const CHECKIN = `mutation($input: CheckInInput!) { checkIn(input: $input) { checkIn { insideGeofence } errors { code message } } }`;
-    const out = await api(CHECKIN, { input: { id: randomUUID(), at: new Date().toISOString(), lat: v.centerLat + 0.2, lng: v.centerLng, accuracyM: 10 } }, sec);
+    const out = await api(
+      CHECKIN,
+      { input: { id: randomUUID(), at: new Date().toISOString(), lat: v.centerLat + 0.2, lng: v.centerLng, accuracyM: 10 } },
+      sec,
+    );
     assert.equal(out.checkIn.checkIn.insideGeofence, false);
     await page.reload();
     await target.and(page.locator('[data-state=outside]')).waitFor();
     assert.match(await target.innerText(), /围栏外签到/);
     // then inside: the open list refreshes by itself (every 15 s) and shows the answer
-    const ins = await api(CHECKIN, { input: { id: randomUUID(), at: new Date().toISOString(), lat: v.centerLat, lng: v.centerLng, accuracyM: 10 } }, sec);
+    const ins = await api(
+      CHECKIN,
+      { input: { id: randomUUID(), at: new Date().toISOString(), lat: v.centerLat, lng: v.centerLng, accuracyM: 10 } },
+      sec,
+    );
     assert.equal(ins.checkIn.checkIn.insideGeofence, true);
     await target.and(page.locator('[data-state=ok]')).waitFor({ timeout: 25_000 });
     assert.match(await rc.innerText(), /已签到 1 \/ 1/);
@@ -231,18 +279,18 @@ describe('roll call and attendance (点名与考勤)', () => {
 });
 
 describe('progress and county settings (履职进度与设置)', () => {
-  it('the township sees each secretary\'s 八个一 and drills into one', async () => {
+  it("the township sees each secretary's 八个一 and drills into one", async () => {
     const page = await newPage();
     await login(page, ACCOUNTS.township);
     await page.getByTestId('nav-progress').click();
     await page.getByTestId('progress-item').first().waitFor();
     assert.match(await page.getByTestId('progress-item').first().innerText(), /\d+\/\d+/);
-    assert.ok(await page.getByTestId('duty-chip').count() >= 8);
+    assert.ok((await page.getByTestId('duty-chip').count()) >= 8);
     await shot(page, '08-township-progress');
     await page.getByTestId('progress-item').first().click();
     await page.waitForURL(/\/progress\/s\//);
     await page.getByTestId('duty').first().waitFor();
-    assert.ok(await page.getByTestId('duty').count() >= 8);
+    assert.ok((await page.getByTestId('duty').count()) >= 8);
     await shot(page, '09-duty-progress');
     await page.context().close();
   });
@@ -267,7 +315,11 @@ describe('progress and county settings (履职进度与设置)', () => {
     const s = await api(`{ countySettings { allowanceYuanPerDay } }`, {}, county);
     assert.equal(s.countySettings.allowanceYuanPerDay, Number(before) + 5);
     // put it back
-    await api(`mutation($v: Int) { updateCountySettings(input: { allowanceYuanPerDay: $v }) { errors { code } } }`, { v: Number(before) }, county);
+    await api(
+      `mutation($v: Int) { updateCountySettings(input: { allowanceYuanPerDay: $v }) { errors { code } } }`,
+      { v: Number(before) },
+      county,
+    );
     await page.context().close();
   });
 });
@@ -293,7 +345,7 @@ describe('villager problem report (群众反映问题)', () => {
     const sec = await apiLogin(ACCOUNTS.village);
     const d = await api(`{ problems(first: 50) { edges { node { title source status } } } }`, {}, sec);
     const p = d.problems.edges.map((e) => e.node).find((x) => x.title === title);
-    assert.ok(p, 'the report is in the secretary\'s ledger');
+    assert.ok(p, "the report is in the secretary's ledger");
     assert.equal(p.source, 'VILLAGER');
     assert.deepEqual(page.consoleErrors, []);
     await page.context().close();

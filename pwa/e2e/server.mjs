@@ -27,20 +27,14 @@ export function graphqlClient(baseUrl) {
     return j.data;
   }
   async function apiLogin(phone) {
-    const d = await api(`mutation($p: String!, $w: String!) { login(phone: $p, password: $w) { accessToken errors { code } } }`, { p: phone, w: PASSWORD });
+    const d = await api(`mutation($p: String!, $w: String!) { login(phone: $p, password: $w) { accessToken errors { code } } }`, {
+      p: phone,
+      w: PASSWORD,
+    });
     if (d.login.errors.length) throw new Error(`api login ${phone}: ${JSON.stringify(d.login.errors)}`);
     return d.login.accessToken;
   }
   return { api, apiLogin };
-}
-
-/** Logs in through the login screen and waits for the role's home. */
-export async function loginAs(page, baseUrl, phone) {
-  await page.goto(baseUrl + '/');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('page-title').waitFor();
 }
 
 export function freePort() {
@@ -48,7 +42,10 @@ export function freePort() {
     const s = createServer();
     s.unref();
     s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
   });
 }
 
@@ -71,17 +68,28 @@ export async function startServer({ timeoutMs = 90_000, log = process.env.E2E_SE
     DATABASE_URL: `sqlite+aiosqlite:///${join(tmp, 'e2e.db')}`,
     PWA_DIST: DIST,
     // the browser tests log in dozens of times from one address; tests/ratelimit covers the limits
-    RATE_LIMIT_LOGIN_PER_PHONE: '0', RATE_LIMIT_LOGIN_PER_ADDRESS: '0',
-    RATE_LIMIT_CREDENTIALS_PER_USER: '0', RATE_LIMIT_CASTS_PER_ADDRESS: '0',
+    RATE_LIMIT_LOGIN_PER_PHONE: '0',
+    RATE_LIMIT_LOGIN_PER_ADDRESS: '0',
+    RATE_LIMIT_CREDENTIALS_PER_USER: '0',
+    RATE_LIMIT_CASTS_PER_ADDRESS: '0',
   };
   const child = spawn(python, ['-m', 'backend.cli', 'up', '--host', '127.0.0.1', '--port', String(port)], {
-    cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: false,
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: false,
   });
   let output = '';
   const sink = log ? createWriteStream(log) : null;
-  for (const s of [child.stdout, child.stderr]) s.on('data', (b) => { output = (output + b).slice(-20_000); sink?.write(b); });
+  for (const s of [child.stdout, child.stderr])
+    s.on('data', (b) => {
+      output = (output + b).slice(-20_000);
+      sink?.write(b);
+    });
   let exited = null;
-  child.on('exit', (code, sig) => { exited = { code, sig }; });
+  child.on('exit', (code, sig) => {
+    exited = { code, sig };
+  });
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
@@ -90,7 +98,9 @@ export async function startServer({ timeoutMs = 90_000, log = process.env.E2E_SE
     try {
       const r = await fetch(`${url}/readyz`);
       if (r.status === 200) break;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`backend not ready after ${timeoutMs} ms:\n${output}`);
@@ -113,6 +123,12 @@ export async function startServer({ timeoutMs = 90_000, log = process.env.E2E_SE
 
 export const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
 export const CHROME_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];

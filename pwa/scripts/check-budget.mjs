@@ -12,11 +12,31 @@ const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const manifestPath = join(dist, '.vite', 'manifest.json');
 const LIMIT_KB = Number(process.env.BUDGET_KB || 100);
 const MUST_BE_LAZY = [
-  'CountyHome', 'TownshipVillages', 'VillageDetail', 'Admin', 'Import',
-  'ReviewQueue', 'RollCalls', 'AttendanceSummary', 'TownshipProgress', 'MyProblems', 'FilingForm', 'Outbox',
-  'PollsList', 'PollManage', 'MemberPoll', 'Vote', 'PollResult',
-  'AssessmentList', 'AssessmentSheet', 'RubricEditor', 'OrgClasses', 'Disqualifications',
-  'Rankings', 'Snapshot', 'Charts',
+  'CountyHome',
+  'TownshipVillages',
+  'VillageDetail',
+  'Admin',
+  'Import',
+  'ReviewQueue',
+  'RollCalls',
+  'AttendanceSummary',
+  'TownshipProgress',
+  'MyProblems',
+  'FilingForm',
+  'Outbox',
+  'PollsList',
+  'PollManage',
+  'MemberPoll',
+  'Vote',
+  'PollResult',
+  'AssessmentList',
+  'AssessmentSheet',
+  'RubricEditor',
+  'OrgClasses',
+  'Disqualifications',
+  'Rankings',
+  'Snapshot',
+  'Charts',
 ];
 const MUST_BE_INITIAL = ['src/screens/Login.jsx', 'src/screens/VillageHome.jsx'];
 
@@ -26,7 +46,10 @@ if (!existsSync(manifestPath)) {
 }
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 const entryKey = Object.keys(manifest).find((k) => manifest[k].isEntry && k.endsWith('index.html'));
-if (!entryKey) { console.error('budget: no index.html entry in manifest'); process.exit(1); }
+if (!entryKey) {
+  console.error('budget: no index.html entry in manifest');
+  process.exit(1);
+}
 
 const seen = new Set();
 const files = [];
@@ -48,18 +71,33 @@ for (const f of files) {
 }
 const kb = total / 1024;
 console.log(`initial JS (login + secretary home): ${kb.toFixed(1)} KB gzipped (limit ${LIMIT_KB} KB)`);
-if (kb > LIMIT_KB) { console.error('budget: FAIL — initial JS over budget'); failed = true; }
+if (kb > LIMIT_KB) {
+  console.error('budget: FAIL — initial JS over budget');
+  failed = true;
+}
 
 // The lazy screens must not be statically reachable from the entry.
 const initialSrc = new Set([...seen].map((k) => manifest[k].src || k));
 for (const name of MUST_BE_LAZY) {
   const key = Object.keys(manifest).find((k) => k.endsWith(`/${name}.jsx`));
-  if (!key) { console.error(`budget: FAIL — ${name} is not a separate (lazy) chunk`); failed = true; }
-  else if (initialSrc.has(key)) { console.error(`budget: FAIL — ${name} is in the initial JS`); failed = true; }
+  if (!key) {
+    console.error(`budget: FAIL — ${name} is not a separate (lazy) chunk`);
+    failed = true;
+  } else if (initialSrc.has(key)) {
+    console.error(`budget: FAIL — ${name} is in the initial JS`);
+    failed = true;
+  }
 }
 // Sanity check that the walk really covers the initial screens (they are bundled into the entry).
 const entrySrc = readFileSync(join(dist, manifest[entryKey].file), 'utf8');
-for (const s of MUST_BE_INITIAL) if (manifest[s] && !initialSrc.has(s)) { console.error(`budget: FAIL — ${s} not initial`); failed = true; }
-if (!entrySrc.includes('mySecretaryProfile')) { console.error('budget: FAIL — secretary home not in the initial JS'); failed = true; }
+for (const s of MUST_BE_INITIAL)
+  if (manifest[s] && !initialSrc.has(s)) {
+    console.error(`budget: FAIL — ${s} not initial`);
+    failed = true;
+  }
+if (!entrySrc.includes('mySecretaryProfile')) {
+  console.error('budget: FAIL — secretary home not in the initial JS');
+  failed = true;
+}
 
 process.exit(failed ? 1 : 0);

@@ -23,9 +23,11 @@ function crc32(buf) {
   return (c ^ 0xffffffff) >>> 0;
 }
 function chunk(type, data) {
-  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
   const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
   return Buffer.concat([len, td, crc]);
 }
 function png(size, rgba) {
@@ -35,11 +37,18 @@ function png(size, rgba) {
     rgba.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
   }
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0); ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; ihdr[9] = 6; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  ihdr[10] = 0;
+  ihdr[11] = 0;
+  ihdr[12] = 0;
   return Buffer.concat([
     Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0)),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
@@ -48,7 +57,8 @@ function inTri(x, y, ax, ay, bx, by, cx, cy) {
   const d1 = (x - bx) * (ay - by) - (ax - bx) * (y - by);
   const d2 = (x - cx) * (by - cy) - (bx - cx) * (y - cy);
   const d3 = (x - ax) * (cy - ay) - (cx - ax) * (y - ay);
-  const neg = d1 < 0 || d2 < 0 || d3 < 0, pos = d1 > 0 || d2 > 0 || d3 > 0;
+  const neg = d1 < 0 || d2 < 0 || d3 < 0,
+    pos = d1 > 0 || d2 > 0 || d3 > 0;
   return !(neg && pos);
 }
 function glyph(x, y) {
@@ -70,19 +80,31 @@ function render(size, { glyphScale, radius }) {
   const g0 = (1 - glyphScale) / 2;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let sy = 0; sy < SS; sy++) for (let sx = 0; sx < SS; sx++) {
-        const u = (px + (sx + 0.5) / SS) / size, v = (py + (sy + 0.5) / SS) / size;
-        // rounded-square background
-        const cx = Math.max(radius - u, 0, u - (1 - radius)), cy = Math.max(radius - v, 0, v - (1 - radius));
-        if (radius > 0 && cx * cx + cy * cy > radius * radius) continue;
-        const col = glyph((u - g0) / glyphScale, (v - g0 - 0.02) / glyphScale) || RED;
-        r += col[0]; g += col[1]; b += col[2]; a += 255;
-      }
-      const n = SS * SS, i = (py * size + px) * 4;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
+      for (let sy = 0; sy < SS; sy++)
+        for (let sx = 0; sx < SS; sx++) {
+          const u = (px + (sx + 0.5) / SS) / size,
+            v = (py + (sy + 0.5) / SS) / size;
+          // rounded-square background
+          const cx = Math.max(radius - u, 0, u - (1 - radius)),
+            cy = Math.max(radius - v, 0, v - (1 - radius));
+          if (radius > 0 && cx * cx + cy * cy > radius * radius) continue;
+          const col = glyph((u - g0) / glyphScale, (v - g0 - 0.02) / glyphScale) || RED;
+          r += col[0];
+          g += col[1];
+          b += col[2];
+          a += 255;
+        }
+      const n = SS * SS,
+        i = (py * size + px) * 4;
       const cov = a / 255;
-      buf[i] = cov ? Math.round(r / cov) : 0; buf[i + 1] = cov ? Math.round(g / cov) : 0;
-      buf[i + 2] = cov ? Math.round(b / cov) : 0; buf[i + 3] = Math.round(a / n);
+      buf[i] = cov ? Math.round(r / cov) : 0;
+      buf[i + 1] = cov ? Math.round(g / cov) : 0;
+      buf[i + 2] = cov ? Math.round(b / cov) : 0;
+      buf[i + 3] = Math.round(a / n);
     }
   }
   return png(size, buf);

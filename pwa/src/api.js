@@ -1,100 +1,36 @@
-// GraphQL client: POST /graphql with the bearer token, refresh-once-and-retry on
-// UNAUTHENTICATED (or shortly before expiry), single-flight refresh, multipart upload.
-import { loadTokens, currentTokens, saveTokens, clearTokens, reloadTokens, cacheGet, cachePut } from './tokens.js';
-import { createStore } from './store.js';
+// GraphQL client over the transport (transport.js: bearer token, refresh once, ApiError):
+// POST /graphql, multipart upload with progress, and the offline fallback of queries to their
+// last cached result.
+import { currentTokens, cacheGet, cachePut } from './tokens.js';
+import { request, parseError, ApiError } from './transport.js';
+
+export { ApiError, refreshSession, sessionEnded } from './transport.js';
 
 const ENDPOINT = '/graphql';
-const EARLY_REFRESH_MS = 60 * 1000;
 
-/** Fired when the session is gone (refresh failed); the app goes to the login screen. */
-export const sessionEnded = createStore(0);
-
-export class ApiError extends Error {
-  constructor(code, message, extra = {}) {
-    super(message || code);
-    this.code = code;
-    Object.assign(this, extra);
-  }
-}
-
-const REFRESH = `mutation Refresh($t: String!) { refreshToken(refreshToken: $t) {
-  accessToken refreshToken expiresIn errors { code message } } }`;
-
-let inflight = null;
-
-/** Rotate the refresh token once, shared by all concurrent callers (and tabs, via Web Locks). */
-export function refreshSession() {
-  if (!inflight) {
-    const used = currentTokens()?.refresh;
-    const run = async () => {
-      // another tab may already have rotated it: take theirs instead of reusing ours
-      const now = await reloadTokens();
-      if (now?.refresh && now.refresh !== used && now.expiresAt - Date.now() > EARLY_REFRESH_MS) return true;
-      if (!now?.refresh) return false;
-      let res;
-      try {
-        res = await post({ query: REFRESH, variables: { t: now.refresh } }, null);
-      } catch (e) {
-        if (e.code === 'NETWORK') throw e; // offline: keep tokens, let the caller show an error
-        return false;
-      }
-      const p = res.data?.refreshToken;
-      if (!p || p.errors?.length || !p.accessToken) return false;
-      await saveTokens(p);
-      return true;
-    };
-    const locked = navigator.locks?.request ? navigator.locks.request('zct-refresh', run) : run();
-    inflight = locked
-      .then(async (ok) => {
-        if (!ok) { await clearTokens(); sessionEnded.set((n) => n + 1); }
-        return ok;
-      })
-      .finally(() => { inflight = null; });
-  }
-  return inflight;
-}
-
-async function post(body, access) {
-  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-  if (access) headers.Authorization = `Bearer ${access}`;
-  let resp;
+/** The JSON of a 2xx GraphQL answer; an answer that is not JSON is a broken connection
+ * (a captive portal, a proxy page) unless the server said 5xx. */
+async function readJson(res) {
   try {
-    resp = await fetch(ENDPOINT, { method: 'POST', headers, body: JSON.stringify(body) });
-  } catch (e) {
-    throw new ApiError('NETWORK', e.message);
+    return await res.json();
+  } catch {
+    throw new ApiError(res.status >= 500 ? 'INTERNAL' : 'NETWORK', `HTTP ${res.status}`, { status: res.status });
   }
-  return parse(resp.status, () => resp.json());
 }
 
-async function parse(status, readJson) {
-  let json;
-  try { json = await readJson(); } catch {
-    throw new ApiError(status >= 500 ? 'INTERNAL' : 'NETWORK', `HTTP ${status}`);
-  }
-  return json;
+/** POST a GraphQL operation → the whole answer `{ data, errors }` (for callers that read a
+ * mutation payload next to top-level errors, like the outbox). `opts` go to the transport. */
+export async function graphqlRequest(query, variables = {}, opts = {}) {
+  const res = await request(ENDPOINT, { method: 'POST', json: { query, variables }, ...opts });
+  return readJson(res);
 }
 
-function firstError(json) {
-  const e = json.errors?.[0];
-  if (!e) return null;
-  return new ApiError(e.extensions?.code || 'INTERNAL', e.message, { path: e.path });
-}
-
-async function withAuth(send) {
-  let tok = await loadTokens();
-  if (tok?.refresh && tok.expiresAt && tok.expiresAt - Date.now() < EARLY_REFRESH_MS) {
-    if (await refreshSession()) tok = currentTokens();
-  }
-  let json = await send(tok?.access);
-  let err = firstError(json);
-  if (err?.code === 'UNAUTHENTICATED' && tok?.refresh) {
-    if (!(await refreshSession())) throw err;
-    json = await send(currentTokens()?.access);
-    err = firstError(json);
-  }
+/** `data` of an answer, or the ApiError of its first error (partial data: only when the field
+ * that failed is missing). */
+function dataOf(json) {
+  const err = parseError(200, json);
   if (err && !json.data) throw err;
-  if (err && json.data) {
-    // partial data: surface the error for the field that failed
+  if (err) {
     const key = err.path?.[0];
     if (key && json.data[key] == null) throw err;
   }
@@ -108,7 +44,7 @@ export async function gql(query, variables = {}) {
   const user = currentTokens()?.me?.id;
   const key = isQuery && user ? `${user}|${query}|${JSON.stringify(variables)}` : null;
   try {
-    const data = await withAuth((access) => post({ query, variables }, access));
+    const data = dataOf(await graphqlRequest(query, variables));
     if (key) cachePut(key, data);
     return data;
   } catch (e) {
@@ -121,19 +57,16 @@ export async function gql(query, variables = {}) {
 }
 
 /** Multipart upload (GraphQL multipart request spec) with progress callback (0..1). */
-export function gqlUpload(query, variables, fileVar, file, onProgress) {
-  return withAuth((access) => new Promise((resolve, reject) => {
-    const fd = new FormData();
-    fd.append('operations', JSON.stringify({ query, variables: { ...variables, [fileVar]: null } }));
-    fd.append('map', JSON.stringify({ 0: [`variables.${fileVar}`] }));
-    fd.append('0', file, file.name);
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', ENDPOINT);
-    if (access) xhr.setRequestHeader('Authorization', `Bearer ${access}`);
-    xhr.setRequestHeader('Apollo-Require-Preflight', 'true');
-    xhr.upload.onprogress = (ev) => { if (ev.lengthComputable && onProgress) onProgress(ev.loaded / ev.total); };
-    xhr.onload = () => parse(xhr.status, () => JSON.parse(xhr.responseText)).then(resolve, reject);
-    xhr.onerror = () => reject(new ApiError('NETWORK', 'upload failed'));
-    xhr.send(fd);
-  }));
+export async function gqlUpload(query, variables, fileVar, file, onProgress) {
+  const fd = new FormData();
+  fd.append('operations', JSON.stringify({ query, variables: { ...variables, [fileVar]: null } }));
+  fd.append('map', JSON.stringify({ 0: [`variables.${fileVar}`] }));
+  fd.append('0', file, file.name);
+  const res = await request(ENDPOINT, {
+    method: 'POST',
+    body: fd,
+    headers: { 'Apollo-Require-Preflight': 'true' },
+    onProgress: onProgress || (() => {}),
+  });
+  return dataOf(await readJson(res));
 }

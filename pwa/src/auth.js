@@ -1,5 +1,6 @@
 // Session: login / logout / who am I. `session` holds { status, me }.
-import { gql, ApiError, sessionEnded } from './api.js';
+import { gql } from './api.js';
+import { ApiError, sessionEnded } from './transport.js';
 import { loadTokens, saveTokens, clearTokens, saveMe, currentTokens } from './tokens.js';
 import { createStore } from './store.js';
 
@@ -12,10 +13,17 @@ sessionEnded.subscribe(() => session.set({ status: 'anon', me: null }));
 /** On start-up: restore the session from IndexedDB and confirm it with `me`. */
 export async function restore() {
   const tok = await loadTokens();
-  if (!tok?.refresh) { session.set({ status: 'anon', me: null }); return; }
+  if (!tok?.refresh) {
+    session.set({ status: 'anon', me: null });
+    return;
+  }
   try {
     const data = await gql(`{ me { ${USER_FIELDS} } }`);
-    if (!data.me) { await clearTokens(); session.set({ status: 'anon', me: null }); return; }
+    if (!data.me) {
+      await clearTokens();
+      session.set({ status: 'anon', me: null });
+      return;
+    }
     await saveMe(data.me);
     session.set({ status: 'in', me: data.me });
   } catch (e) {
@@ -53,6 +61,8 @@ export async function logout() {
   if (refresh) {
     try {
       await gql(`mutation Logout($t: String!) { logout(refreshToken: $t) { ok errors { code } } }`, { t: refresh });
-    } catch { /* offline or already invalid: the refresh token expires on its own */ }
+    } catch {
+      /* offline or already invalid: the refresh token expires on its own */
+    }
   }
 }

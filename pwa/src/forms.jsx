@@ -7,10 +7,25 @@ export function Input({ label, name, type = 'text', required, value, onInput, er
   const id = `f-${name}-${idSuffix}`;
   return (
     <div class="input">
-      <label for={id}>{label}{required && <span class="req" aria-hidden="true"> *</span>}</label>
-      <input id={id} name={name} type={type} required={required} value={value ?? ''}
+      <label for={id}>
+        {label}
+        {required && (
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
+      </label>
+      <input
+        id={id}
+        name={name}
+        type={type}
+        required={required}
+        value={value ?? ''}
         aria-invalid={error ? 'true' : undefined}
-        onInput={(e) => onInput(e.currentTarget.value)} {...rest} />
+        onInput={(e) => onInput(e.currentTarget.value)}
+        {...rest}
+      />
       {error && <p class="field-err">{error}</p>}
     </div>
   );
@@ -31,10 +46,22 @@ export function Select({ label, name, value, onInput, options, required, idSuffi
   const id = `f-${name}-${idSuffix}`;
   return (
     <div class="input">
-      <label for={id}>{label}{required && <span class="req" aria-hidden="true"> *</span>}</label>
+      <label for={id}>
+        {label}
+        {required && (
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
+      </label>
       <select id={id} name={name} value={value ?? ''} required={required} onChange={(e) => onInput(e.currentTarget.value)}>
-        <option value="">{t('choose')}</option>
-        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+        <option value="">{t('common.choose')}</option>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
       </select>
       {error && <p class="field-err">{error}</p>}
     </div>
@@ -53,7 +80,9 @@ export function useMutationForm(initial) {
       const payload = pick(data);
       if (payload.errors?.length) {
         const fieldErrors = {};
-        for (const e of payload.errors) if (e.field) fieldErrors[e.field] = errorText(e.code, e.message) + (e.message && e.code === 'INVALID_INPUT' ? `：${e.message}` : '');
+        for (const e of payload.errors)
+          if (e.field)
+            fieldErrors[e.field] = errorText(e.code, e.message) + (e.message && e.code === 'INVALID_INPUT' ? `：${e.message}` : '');
         setState({ busy: false, error: payload.errors[0], fieldErrors, done: null });
         return null;
       }
@@ -70,14 +99,29 @@ export function useMutationForm(initial) {
 
 export function FormStatus({ state, doneText }) {
   const t = useT();
-  if (state.error) return <p class="form-err" role="alert" data-code={state.error.code}>{errorText(state.error.code, state.error.message)}</p>;
-  if (state.done) return <p class="form-ok" role="status">{t('saved')}{doneText ? `：${doneText}` : ''}</p>;
+  if (state.error)
+    return (
+      <p class="form-err" role="alert" data-code={state.error.code}>
+        {errorText(state.error.code, state.error.message)}
+      </p>
+    );
+  if (state.done)
+    return (
+      <p class="form-ok" role="status">
+        {t('common.saved')}
+        {doneText ? `：${doneText}` : ''}
+      </p>
+    );
   return null;
 }
 
 export function SubmitButton({ busy }) {
   const t = useT();
-  return <button type="submit" class="btn block" disabled={busy}>{busy ? t('saving') : t('submit')}</button>;
+  return (
+    <button type="submit" class="btn block" disabled={busy}>
+      {busy ? t('common.saving') : t('common.submit')}
+    </button>
+  );
 }
 
 /** Load every page of a connection (small lists for pickers). */

@@ -13,30 +13,49 @@ export function HouseholdList({ villageId, searchable = true }) {
   const t = useT();
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const page = usePaged(
-    (after) => gql(Q, { v: villageId, s: search || null, after }).then((d) => d.households),
-    [villageId, search],
-  );
+  const page = usePaged((after) => gql(Q, { v: villageId, s: search || null, after }).then((d) => d.households), [villageId, search]);
   return (
     <section aria-labelledby="hh-title">
-      <h2 id="hh-title">{t('households')}</h2>
+      <h2 id="hh-title">{t('household.title')}</h2>
       {searchable && (
-        <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); setSearch(q.trim()); }}>
-          <label class="sr-only" for="hh-search">{t('search')}</label>
-          <input id="hh-search" type="search" value={q} placeholder={t('searchPlaceholder')}
-            onInput={(e) => setQ(e.currentTarget.value)} />
-          <button type="submit" class="btn">{t('search')}</button>
+        <form
+          class="search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSearch(q.trim());
+          }}
+        >
+          <label class="sr-only" for="hh-search">
+            {t('common.search')}
+          </label>
+          <input
+            id="hh-search"
+            type="search"
+            value={q}
+            placeholder={t('household.searchPlaceholder')}
+            onInput={(e) => setQ(e.currentTarget.value)}
+          />
+          <button type="submit" class="btn">
+            {t('common.search')}
+          </button>
         </form>
       )}
-      <PagedList page={page} label={t('households')} render={(h) => (
-        <li key={h.id} class="item">
-          <div class="item-main">
-            <span class="item-title">{h.headName}</span>
-            {h.isHardship && <span class="tag">{t('hardship')}</span>}
-          </div>
-          <div class="item-sub">{h.code} · {t('members', { n: h.memberCount })} · {h.address}</div>
-        </li>
-      )} />
+      <PagedList
+        page={page}
+        label={t('household.title')}
+        render={(h) => (
+          <li key={h.id} class="item">
+            <div class="item-main">
+              <span class="item-title">{h.headName}</span>
+              {h.isHardship && <span class="tag">{t('household.hardship')}</span>}
+            </div>
+            <div class="item-sub">
+              {h.code} · {t('household.members', { n: h.memberCount })} · {h.address}
+            </div>
+          </li>
+        )}
+      />
     </section>
   );
 }

@@ -26,7 +26,8 @@ addEventListener('click', (e) => {
 /** Match "/v/:id" style patterns; returns params or null. */
 export function match(pattern, path) {
   const [p] = path.split('?');
-  const a = pattern.split('/'), b = p.split('/');
+  const a = pattern.split('/'),
+    b = p.split('/');
   if (a.length !== b.length) return null;
   const params = {};
   for (let i = 0; i < a.length; i++) {
@@ -36,4 +37,32 @@ export function match(pattern, path) {
   return params;
 }
 
-export function useRoute() { return useStore(route); }
+/** Who may open a route table entry (routes.jsx): anyone, any logged-in user, or these roles. */
+export const PUBLIC = 'PUBLIC';
+export const LOGGED_IN = 'LOGGED_IN';
+
+function allowed(roles, me) {
+  if (roles === PUBLIC) return true;
+  if (!me) return false;
+  return roles === LOGGED_IN || roles.includes(me.role);
+}
+
+/** The screen for `path` as seen by `me` (null when logged out: only PUBLIC entries) →
+ * { component, props, key }, or null when there is none ("页面不存在"). */
+export function resolveRoute(routes, path, me) {
+  for (const r of routes) {
+    if (!allowed(r.roles, me)) continue;
+    for (const pattern of [].concat(r.path)) {
+      const params = match(pattern, path);
+      if (!params) continue;
+      const query = new URLSearchParams(path.split('?')[1] || '');
+      const props = r.props ? r.props({ me, params, query }) : { me };
+      return { component: r.component, props, key: r.keyed ? path : undefined };
+    }
+  }
+  return null;
+}
+
+export function useRoute() {
+  return useStore(route);
+}

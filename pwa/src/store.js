@@ -10,7 +10,10 @@ export function createStore(initial) {
       value = typeof next === 'function' ? next(value) : next;
       subs.forEach((fn) => fn(value));
     },
-    subscribe(fn) { subs.add(fn); return () => subs.delete(fn); },
+    subscribe(fn) {
+      subs.add(fn);
+      return () => subs.delete(fn);
+    },
   };
 }
 

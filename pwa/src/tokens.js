@@ -22,21 +22,35 @@ function db() {
 
 /** Last successful result of a query for the logged-in user (offline fallback). */
 export async function cacheGet(key) {
-  try { return await (await db()).get(CACHE, key); } catch { return undefined; }
+  try {
+    return await (await db()).get(CACHE, key);
+  } catch {
+    return undefined;
+  }
 }
 export async function cachePut(key, data) {
-  try { await (await db()).put(CACHE, data, key); } catch { /* quota etc.: cache is best effort */ }
+  try {
+    await (await db()).put(CACHE, data, key);
+  } catch {
+    /* quota etc.: cache is best effort */
+  }
 }
 
 let mem = null; // { access, refresh, expiresAt, me }
 
 export async function loadTokens() {
   if (mem) return mem;
-  try { mem = (await (await db()).get(STORE, 'session')) || null; } catch { mem = null; }
+  try {
+    mem = (await (await db()).get(STORE, 'session')) || null;
+  } catch {
+    mem = null;
+  }
   return mem;
 }
 
-export function currentTokens() { return mem; }
+export function currentTokens() {
+  return mem;
+}
 
 export async function saveTokens({ accessToken, refreshToken, expiresIn, user }) {
   mem = {
@@ -62,7 +76,9 @@ export async function clearTokens() {
     const d = await db();
     await d.delete(STORE, 'session');
     await d.clear(CACHE);
-  } catch {}
+  } catch {
+    /* IndexedDB unavailable: nothing stored to clear */
+  }
 }
 
 /** Re-read from IndexedDB (another tab may have rotated the refresh token). */
@@ -75,5 +91,7 @@ function jwtExp(token) {
   try {
     const p = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
     return p.exp ? p.exp * 1000 : Date.now() + 15 * 60 * 1000;
-  } catch { return Date.now() + 15 * 60 * 1000; }
+  } catch {
+    return Date.now() + 15 * 60 * 1000;
+  }
 }

@@ -4,20 +4,31 @@ import { useT, errorText } from './i18n.js';
 
 export function Loading() {
   const t = useT();
-  return <p class="state" role="status" aria-live="polite"><span class="spinner" aria-hidden="true" />{t('loading')}</p>;
+  return (
+    <p class="state" role="status" aria-live="polite">
+      <span class="spinner" aria-hidden="true" />
+      {t('common.loading')}
+    </p>
+  );
 }
 
 export function Empty() {
   const t = useT();
-  return <p class="state empty">{t('empty')}</p>;
+  return <p class="state empty">{t('common.empty')}</p>;
 }
 
 export function ErrorBox({ error, onRetry }) {
   const t = useT();
   return (
     <div class="state error" role="alert">
-      <p>{t('loadFailed')}：{errorText(error?.code, error?.message)}</p>
-      {onRetry && <button type="button" class="btn secondary" onClick={onRetry}>{t('retry')}</button>}
+      <p>
+        {t('common.loadFailed')}：{errorText(error?.code, error?.message)}
+      </p>
+      {onRetry && (
+        <button type="button" class="btn secondary" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
     </div>
   );
 }
@@ -33,6 +44,7 @@ export function useLoad(loader, deps) {
       (data) => n === seq.current && setSt({ loading: false, data, error: null }),
       (error) => n === seq.current && setSt({ loading: false, data: null, error }),
     );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps (useLoad(loader, deps), like useEffect)
   }, deps);
   useEffect(run, [run]);
   return { ...st, reload: run };
@@ -46,13 +58,19 @@ export function usePaged(fetchPage, deps) {
     const n = ++seq.current;
     setSt((s) => ({ ...s, loading: true, error: null, ...(append ? {} : { items: [] }) }));
     fetchPage(after).then(
-      (conn) => n === seq.current && setSt((s) => ({
-        items: append ? [...s.items, ...conn.edges.map((e) => e.node)] : conn.edges.map((e) => e.node),
-        loading: false, error: null, hasNext: conn.pageInfo.hasNextPage, cursor: conn.pageInfo.endCursor,
-        total: conn.totalCount,
-      })),
+      (conn) =>
+        n === seq.current &&
+        setSt((s) => ({
+          items: append ? [...s.items, ...conn.edges.map((e) => e.node)] : conn.edges.map((e) => e.node),
+          loading: false,
+          error: null,
+          hasNext: conn.pageInfo.hasNextPage,
+          cursor: conn.pageInfo.endCursor,
+          total: conn.totalCount,
+        })),
       (error) => n === seq.current && setSt((s) => ({ ...s, loading: false, error })),
     );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps (usePaged(fetchPage, deps), like useEffect)
   }, deps);
   useEffect(() => load(null, false), [load]);
   return {
@@ -68,13 +86,19 @@ export function PagedList({ page, render, label }) {
   const { items, loading, error, hasNext, total } = page;
   return (
     <div class="paged">
-      {total != null && items.length > 0 && <p class="muted small">{t('total', { n: total })}</p>}
-      {items.length > 0 && <ul class="list" aria-label={label}>{items.map(render)}</ul>}
+      {total != null && items.length > 0 && <p class="muted small">{t('common.total', { n: total })}</p>}
+      {items.length > 0 && (
+        <ul class="list" aria-label={label}>
+          {items.map(render)}
+        </ul>
+      )}
       {loading && <Loading />}
       {!loading && error && <ErrorBox error={error} onRetry={page.retry} />}
       {!loading && !error && items.length === 0 && <Empty />}
       {!loading && !error && hasNext && (
-        <button type="button" class="btn secondary block" onClick={page.loadMore}>{t('loadMore')}</button>
+        <button type="button" class="btn secondary block" onClick={page.loadMore}>
+          {t('common.loadMore')}
+        </button>
       )}
     </div>
   );
@@ -84,7 +108,10 @@ export function Fields({ rows }) {
   return (
     <dl class="fields">
       {rows.filter(Boolean).map(([k, v]) => (
-        <div class="field" key={k}><dt>{k}</dt><dd>{v ?? '—'}</dd></div>
+        <div class="field" key={k}>
+          <dt>{k}</dt>
+          <dd>{v ?? '—'}</dd>
+        </div>
       ))}
     </dl>
   );
@@ -92,15 +119,23 @@ export function Fields({ rows }) {
 
 export function BackLink({ href }) {
   const t = useT();
-  return <a class="back" href={href}>‹ {t('back')}</a>;
+  return (
+    <a class="back" href={href}>
+      ‹ {t('common.back')}
+    </a>
+  );
 }
 
-const ENUMS = { TOWNSHIP: 'TOWNSHIP_UNIT' };
-/** Label for a Gender/UnitType/StationMode/CadreClass value. */
+const ENUM_GROUPS = { gender: 'genders', unitType: 'unitTypes', mode: 'modes', cadreClass: 'cadreClasses' };
+/** Label for a Gender/UnitType/StationMode/CadreClass value (`kind` names the enum when known). */
 export function enumLabel(t, value, kind) {
   if (!value) return '—';
-  if (kind === 'unitType' && ENUMS[value]) return t(ENUMS[value]);
-  return t(value);
+  for (const g of kind ? [ENUM_GROUPS[kind]] : Object.values(ENUM_GROUPS)) {
+    const key = `secretary.${g}.${value}`;
+    const s = t(key);
+    if (s !== key) return s;
+  }
+  return value;
 }
 
 export function termText(s) {
@@ -108,18 +143,20 @@ export function termText(s) {
 }
 
 export function SecretaryFields({ s, t, showPhone = true }) {
-  if (!s) return <p class="muted">{t('noSecretary')}</p>;
+  if (!s) return <p class="muted">{t('secretary.none')}</p>;
   return (
-    <Fields rows={[
-      [t('name'), s.name],
-      [t('gender'), enumLabel(t, s.gender)],
-      showPhone && [t('secretaryPhone'), <a href={`tel:${s.phone}`}>{s.phone}</a>],
-      [t('dispatchUnit'), s.dispatchUnit],
-      [t('unitType'), enumLabel(t, s.unitType, 'unitType')],
-      [t('mode'), enumLabel(t, s.mode)],
-      [t('cadreClass'), enumLabel(t, s.cadreClass)],
-      [t('term'), termText(s)],
-    ]} />
+    <Fields
+      rows={[
+        [t('secretary.name'), s.name],
+        [t('secretary.gender'), enumLabel(t, s.gender)],
+        showPhone && [t('member.phone'), <a href={`tel:${s.phone}`}>{s.phone}</a>],
+        [t('secretary.dispatchUnit'), s.dispatchUnit],
+        [t('secretary.unitType'), enumLabel(t, s.unitType, 'unitType')],
+        [t('secretary.mode'), enumLabel(t, s.mode)],
+        [t('secretary.cadreClass'), enumLabel(t, s.cadreClass)],
+        [t('secretary.term'), termText(s)],
+      ]}
+    />
   );
 }
 

@@ -40,10 +40,7 @@ function flip(bytes, index = bytes.length - 1) {
 }
 
 test('the vector file holds both variants', () => {
-  assert.deepEqual(vectors.map((v) => v.name).sort(), [
-    'RSABSSA-SHA384-PSS-Deterministic',
-    'RSABSSA-SHA384-PSS-Randomized',
-  ]);
+  assert.deepEqual(vectors.map((v) => v.name).sort(), ['RSABSSA-SHA384-PSS-Deterministic', 'RSABSSA-SHA384-PSS-Randomized']);
 });
 
 for (const v of vectors) {
@@ -147,7 +144,8 @@ test('cross-implementation round trip with the Python server (3072-bit key)', { 
   assert.equal(await verify(key, prepared, sig), true);
 
   // Python verifies what JavaScript finalized, and rejects a tampered copy.
-  const check = (p, s) => python({ op: 'verify', public_jwk: server.public_jwk, prepared_msg: bytesToHex(p), signature: bytesToHex(s) }).valid;
+  const check = (p, s) =>
+    python({ op: 'verify', public_jwk: server.public_jwk, prepared_msg: bytesToHex(p), signature: bytesToHex(s) }).valid;
   assert.equal(check(prepared, sig), true);
   assert.equal(check(prepared, flip(sig)), false);
   assert.equal(check(flip(prepared), sig), false);
@@ -155,7 +153,13 @@ test('cross-implementation round trip with the Python server (3072-bit key)', { 
   // The other direction: Python blinds and finalizes, JavaScript verifies.
   const client = python({ op: 'client', public_jwk: server.public_jwk, msg: '00ff' });
   const signed = python({ op: 'blind_sign', private_pem: server.private_pem, blinded_msg: client.blinded_msg });
-  const final = python({ op: 'finalize', public_jwk: server.public_jwk, prepared_msg: client.prepared_msg, blind_sig: signed.blind_sig, inv: client.inv });
+  const final = python({
+    op: 'finalize',
+    public_jwk: server.public_jwk,
+    prepared_msg: client.prepared_msg,
+    blind_sig: signed.blind_sig,
+    inv: client.inv,
+  });
   assert.equal(await verify(key, hexToBytes(client.prepared_msg), hexToBytes(final.signature)), true);
 
   // A blind signature from another key does not finalize. (The other key's blind_sign refuses

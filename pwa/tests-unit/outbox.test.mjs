@@ -2,58 +2,12 @@
 // a full media disk (POST /media → 507 STORAGE_FULL) and a database outage (POST /graphql → 503
 // SERVICE_UNAVAILABLE). Either way the record stays in the outbox, waiting, with its photo, and is
 // sent — once — when the server is back. The server half is tests/faults/ (Python).
-// IndexedDB, the token store and the session refresh are replaced by in-memory stand-ins through a
-// module-resolution hook; fetch is a scripted server.
+// IndexedDB and the token store are replaced by in-memory stand-ins (outbox-stubs.mjs); fetch is a
+// scripted server.
 // Run: node --test pwa/tests-unit/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { register } from 'node:module';
-
-const state = { items: new Map(), photos: new Map() };
-globalThis.__outboxTest = state;
-
-const stubs = {
-  './db.js': `
-    const S = globalThis.__outboxTest;
-    const copy = (i) => i && structuredClone(i);
-    const unsentNames = (sha) => [...S.items.values()].some((i) => i.state !== 'sent' && (i.photos || []).includes(sha));
-    export async function listItems(user) {
-      return [...S.items.values()].filter((i) => user == null || i.user === user).sort((a, b) => a.seq - b.seq).map(copy);
-    }
-    export async function getItem(id) { return copy(S.items.get(id)); }
-    export async function putItem(item) { item.updatedAt = Date.now(); S.items.set(item.id, copy(item)); return item; }
-    export async function transition(id, from, patch) {
-      const it = S.items.get(id);
-      if (!it || it.state !== from) return null;
-      Object.assign(it, patch, { updatedAt: Date.now() });
-      return copy(it);
-    }
-    export async function deleteItem(id) { S.items.delete(id); }
-    export async function putPhoto(p) { S.photos.set(p.sha, p); }
-    export async function getPhoto(sha) { return S.photos.get(sha); }
-    export async function dropPhotos(shas) { for (const s of shas) if (!unsentNames(s)) S.photos.delete(s); }
-    export async function gcPhotos() {}`,
-  '../tokens.js': `
-    const tokens = { access: 'access-token', refresh: 'refresh-token', expiresAt: Date.now() + 3600e3 };
-    export async function loadTokens() { return tokens; }
-    export function currentTokens() { return tokens; }`,
-  '../api.js': 'export async function refreshSession() { return false; }',
-};
-const hook = `
-  const STUBS = ${JSON.stringify(Object.fromEntries(Object.entries(stubs).map(([k, v]) => [k, 'data:text/javascript,' + encodeURIComponent(v)])))};
-  export async function resolve(specifier, context, next) {
-    if (STUBS[specifier] && context.parentURL?.endsWith('/src/outbox/engine.js')) return { url: STUBS[specifier], shortCircuit: true };
-    return next(specifier, context);
-  }`;
-register('data:text/javascript,' + encodeURIComponent(hook), import.meta.url);
-
-// The browser around the engine: online, visible, no Web Locks (the engine falls back to its
-// per-item compare-and-set), no other tabs.
-globalThis.navigator = { onLine: true };
-globalThis.document = { visibilityState: 'visible', addEventListener() {}, removeEventListener() {} };
-globalThis.addEventListener = () => {};
-globalThis.removeEventListener = () => {};
-globalThis.BroadcastChannel = undefined;
+import { state } from './outbox-stubs.mjs'; // in-memory IndexedDB and token store, the browser around the engine
 
 /** The scripted server: `media` and `graphql` say how each endpoint answers now. */
 const server = { media: 'ok', graphql: 'ok', calls: [] };
@@ -63,7 +17,10 @@ globalThis.fetch = async (url, init) => {
   server.calls.push(url === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : url);
   if (url === '/media') {
     if (server.media === 'full') {
-      return json({ error: { code: 'STORAGE_FULL', message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试' } }, 507);
+      return json(
+        { error: { code: 'STORAGE_FULL', message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试' } },
+        507,
+      );
     }
     return json({ sha256: 'ab'.repeat(32) }, 201);
   }
@@ -71,7 +28,12 @@ globalThis.fetch = async (url, init) => {
     return json({ data: null, errors: [{ message: '服务暂时不可用，请稍后重试', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, 503);
   }
   if (/submitFiling/.test(body.query)) {
-    return json({ data: { submitFiling: { filing: { id: body.variables.input.id, status: 'SUBMITTED', version: 1 }, currentVersion: 1, errors: [] } } }, 200);
+    return json(
+      {
+        data: { submitFiling: { filing: { id: body.variables.input.id, status: 'SUBMITTED', version: 1 }, currentVersion: 1, errors: [] } },
+      },
+      200,
+    );
   }
   return json({ data: { myFilings: { edges: [] } } }, 200);
 };
@@ -79,6 +41,7 @@ globalThis.fetch = async (url, init) => {
 let engine;
 before(async () => {
   engine = await import('../src/outbox/engine.js');
+  await import('../src/outbox/ops.js'); // the operations (submitFiling, …), as the app shell registers them
   engine.startOutbox(7);
 });
 after(() => engine.stopOutbox());
@@ -120,7 +83,10 @@ test('a full media disk (507) keeps the record and its photo waiting; it is sent
   const [sent] = await settled();
 
   assert.equal(sent.state, 'sent');
-  assert.deepEqual(server.calls.filter((c) => c !== 'myFilings'), ['/media', 'submitFiling']);
+  assert.deepEqual(
+    server.calls.filter((c) => c !== 'myFilings'),
+    ['/media', 'submitFiling'],
+  );
   assert.ok(!state.photos.has(sha), 'the photo is dropped once its record is sent');
 });
 
@@ -141,5 +107,9 @@ test('a database outage (503 SERVICE_UNAVAILABLE) keeps the record waiting; it i
   const sent = (await settled()).find((i) => i.ref === 'f-db-down');
 
   assert.equal(sent.state, 'sent');
-  assert.deepEqual(server.calls.filter((c) => c !== 'myFilings'), ['submitFiling'], 'the photo is not uploaded twice');
+  assert.deepEqual(
+    server.calls.filter((c) => c !== 'myFilings'),
+    ['submitFiling'],
+    'the photo is not uploaded twice',
+  );
 });

@@ -15,7 +15,10 @@ export function odb() {
         d.createObjectStore('photos', { keyPath: 'sha' });
       },
       // another tab opened a newer version (app update): let it upgrade, reopen on next use
-      blocking() { dbp?.then((d) => d.close()); dbp = null; },
+      blocking() {
+        dbp?.then((d) => d.close());
+        dbp = null;
+      },
     });
   }
   return dbp;
@@ -27,14 +30,23 @@ export async function listItems(user) {
   return user == null ? all : all.filter((i) => i.user === user);
 }
 
-export async function getItem(id) { return (await odb()).get('items', id); }
-export async function putItem(item) { item.updatedAt = Date.now(); await (await odb()).put('items', item); return item; }
+export async function getItem(id) {
+  return (await odb()).get('items', id);
+}
+export async function putItem(item) {
+  item.updatedAt = Date.now();
+  await (await odb()).put('items', item);
+  return item;
+}
 
 /** Atomically move an item from one state to another (a compare-and-set across tabs). */
 export async function transition(id, from, patch) {
   const tx = (await odb()).transaction('items', 'readwrite');
   const it = await tx.store.get(id);
-  if (!it || it.state !== from) { await tx.done; return null; }
+  if (!it || it.state !== from) {
+    await tx.done;
+    return null;
+  }
   Object.assign(it, patch, { updatedAt: Date.now() });
   await tx.store.put(it);
   await tx.done;
@@ -48,8 +60,12 @@ export async function deleteItem(id) {
   if (it) await dropPhotos(it.photos || []);
 }
 
-export async function putPhoto(p) { await (await odb()).put('photos', p); }
-export async function getPhoto(sha) { return (await odb()).get('photos', sha); }
+export async function putPhoto(p) {
+  await (await odb()).put('photos', p);
+}
+export async function getPhoto(sha) {
+  return (await odb()).get('photos', sha);
+}
 
 /** Delete the blobs of `shas` unless an unsent item still names them. */
 export async function dropPhotos(shas) {

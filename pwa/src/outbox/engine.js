@@ -2,32 +2,25 @@
 // start, on `online`, when the tab becomes visible, on a backoff timer, and on demand (syncNow).
 // Only one tab sends at a time (Web Lock `zct-outbox`; each item is also claimed with an atomic
 // waiting→sending transition in IndexedDB, so even without Web Locks no item is sent twice at once).
-// Items go strictly in creation order: photos first (POST /media, raw bytes, named by SHA-256), then
-// the mutation carrying the phone-made id — a re-send after a lost answer is safe (server idempotency).
+// Items go strictly in creation order. How an item is sent — photos first, then the mutation
+// carrying the phone-made id, so a re-send after a lost answer is safe — belongs to its operation
+// (registry.js, ops.js); this module only iterates, orders, retries and records state.
 import { listItems, getItem, putItem, transition, getPhoto, putPhoto, deleteItem, dropPhotos, gcPhotos } from './db.js';
-import { loadTokens, currentTokens } from '../tokens.js';
-import { refreshSession } from '../api.js';
+import { getOp } from './registry.js';
+import { loadTokens } from '../tokens.js';
 import { createStore } from '../store.js';
 
-const PAYLOAD = 'errors { code message field }';
-const FILING = `filing { id status version } currentVersion ${PAYLOAD}`;
-/** op → mutation. The payload is `data[op]`; `pick` finds the server's record in it. */
-export const OPS = {
-  submitFiling: `mutation($input: FilingInput!) { submitFiling(input: $input) { ${FILING} } }`,
-  editFiling: `mutation($input: FilingInput!, $baseVersion: Int!) { editFiling(input: $input, baseVersion: $baseVersion) { ${FILING} } }`,
-  checkIn: `mutation($input: CheckInInput!) { checkIn(input: $input) { checkIn { id distanceM insideGeofence flag }
-    rollCalls { rollCallId answered reason } notice ${PAYLOAD} } }`,
-  fileProblem: `mutation($input: FileProblemInput!) { fileProblem(input: $input) { problem { id status version } ${PAYLOAD} } }`,
-  updateProblemStatus: `mutation($input: UpdateProblemStatusInput!) { updateProblemStatus(input: $input) { problem { id status version } ${PAYLOAD} } }`,
-  reportProblem: `mutation($input: ReportProblemInput!) { reportProblem(input: $input) { problem { id status } ${PAYLOAD} } }`,
-};
-const TRANSIENT = new Set(['NETWORK', 'INTERNAL', 'STORAGE_FULL', 'TIMEOUT', 'NO_SESSION', 'UNAUTHENTICATED']);
 const BACKOFF = [5, 15, 30, 60, 120, 300];
 
 /** { items: this user's items in order, busy, note: last transient problem {code,message}, nextAt } */
 export const outbox = createStore({ items: [], busy: false, note: null, nextAt: null });
 
-let user = null, timer = null, tick = null, fails = 0, queued = false, again = false;
+let user = null,
+  timer = null,
+  tick = null,
+  fails = 0,
+  queued = false,
+  again = false;
 const chan = typeof BroadcastChannel === 'function' ? new BroadcastChannel('zct-outbox') : null;
 if (chan) chan.onmessage = () => refresh();
 
@@ -36,21 +29,43 @@ async function refresh() {
   outbox.set((s) => ({ ...s, items }));
   return items;
 }
-function changed() { chan?.postMessage(1); return refresh(); }
+function changed() {
+  chan?.postMessage(1);
+  return refresh();
+}
 const patch = (p) => outbox.set((s) => ({ ...s, ...p }));
 
-const uuid = () => crypto.randomUUID?.() ||
-  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
+const uuid = () =>
+  crypto.randomUUID?.() ||
+  '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+    (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16),
+  );
 export { uuid };
 let lastSeq = 0;
 
 /** Queue an operation. `vars` are the mutation variables, `photos` the SHA-256s to upload first,
  * `ref` the record's own (phone-made) id, `kind`/`title` for the list. Returns the item. */
 export async function enqueue({ op, vars, photos = [], ref, kind, title }) {
+  if (!getOp(op)) throw new Error(`outbox: no operation ${op} is registered`);
   const seq = Math.max(Date.now(), lastSeq + 1);
   lastSeq = seq;
-  const item = { id: uuid(), seq, user, op, vars, photos, uploaded: [], ref, kind, title, state: 'waiting',
-    error: null, note: null, tries: 0, createdAt: Date.now() };
+  const item = {
+    id: uuid(),
+    seq,
+    user,
+    op,
+    vars,
+    photos,
+    uploaded: [],
+    ref,
+    kind,
+    title,
+    state: 'waiting',
+    error: null,
+    note: null,
+    tries: 0,
+    createdAt: Date.now(),
+  };
   await putItem(item);
   navigator.storage?.persist?.().catch(() => {});
   await changed();
@@ -62,76 +77,32 @@ export async function enqueue({ op, vars, photos = [], ref, kind, title }) {
 export async function retry(id) {
   const it = await getItem(id);
   const again = it?.error?.code === 'MEDIA_MISSING' ? { uploaded: [] } : {};
-  if (again.uploaded) for (const sha of it.photos) { const p = await getPhoto(sha); if (p) await putPhoto({ ...p, up: false }); }
+  if (again.uploaded)
+    for (const sha of it.photos) {
+      const p = await getPhoto(sha);
+      if (p) await putPhoto({ ...p, up: false });
+    }
   await transition(id, 'failed', { state: 'waiting', error: null, ...again });
   await changed();
   fails = 0;
   syncNow();
 }
-export async function remove(id) { await deleteItem(id); await changed(); }
-export function unsent() { return outbox.get().items.filter((i) => i.state !== 'sent').length; }
-
-function err(code, message) { const e = new Error(message || code); e.code = code; return e; }
-
-/** fetch with the bearer token, a timeout and one refresh-and-retry on 401 / UNAUTHENTICATED. */
-async function authed(url, init, ms) {
-  for (let n = 0; ; n++) {
-    let tok = await loadTokens();
-    if (!tok?.refresh) throw err('NO_SESSION');
-    if (tok.expiresAt - Date.now() < 60_000) {
-      if (!(await refreshSession())) throw err('NO_SESSION');
-      tok = currentTokens();
-    }
-    const ctl = new AbortController();
-    const to = setTimeout(() => ctl.abort(), ms);
-    let status, json = null;
-    try {
-      const r = await fetch(url, { ...init, headers: { ...init.headers, Authorization: `Bearer ${tok.access}` }, signal: ctl.signal });
-      status = r.status;
-      try { json = await r.json(); } catch { /* not JSON */ }
-    } catch (e) {
-      throw err(e.name === 'AbortError' ? 'TIMEOUT' : 'NETWORK');
-    } finally { clearTimeout(to); }
-    if ((status === 401 || json?.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED') && n === 0) {
-      if (await refreshSession()) continue;
-      throw err('NO_SESSION');
-    }
-    return { status, json };
-  }
+export async function remove(id) {
+  await deleteItem(id);
+  await changed();
+}
+export function unsent() {
+  return outbox.get().items.filter((i) => i.state !== 'sent').length;
 }
 
-export async function graphql(query, variables) {
-  const { status, json } = await authed('/graphql', {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  }, 30_000);
-  if (!json || status >= 500) throw err('INTERNAL', `HTTP ${status}`);
-  return json;
-}
+const saveItem = (it) => putItem(it);
 
-/** → { ok: payload } | { wait: {code,message} } (retry later) | { fail: {code,message,currentVersion} } */
+/** → { ok: { result, reviewStatus? } } | { wait: {code,message} } (retry later) | { fail: {code,message,…} } */
 async function sendOne(it) {
-  for (const sha of it.photos || []) {
-    if (it.uploaded.includes(sha)) continue;
-    const p = await getPhoto(sha);
-    // not on this phone: already on the server (edit of a returned filing); or sent for another item
-    if (!p || p.up) continue;
-    const { status, json } = await authed('/media', { method: 'POST', headers: { 'Content-Type': p.blob.type || 'image/jpeg' }, body: p.blob }, 90_000);
-    if (status === 200 || status === 201) { it.uploaded.push(sha); await putItem(it); await putPhoto({ ...p, up: true }); continue; }
-    const e = { code: json?.error?.code || (status === 507 ? 'STORAGE_FULL' : status === 413 ? 'MEDIA_TOO_LARGE' : status === 415 ? 'MEDIA_UNSUPPORTED' : 'INTERNAL'), message: json?.error?.message };
-    return status >= 500 || status === 429 || status === 408 || status === 401 ? { wait: e } : { fail: e };
-  }
-  const json = await graphql(OPS[it.op], it.vars);
-  const payload = json.data?.[it.op];
-  const top = json.errors?.[0];
-  if (!payload) {
-    const code = top?.extensions?.code || 'INTERNAL';
-    return TRANSIENT.has(code) ? { wait: { code, message: top?.message } } : { fail: { code, message: top?.message } };
-  }
-  const e = payload.errors?.[0];
-  if (!e) return { ok: payload };
-  if (e.code === 'STORAGE_FULL') return { wait: e };
-  return { fail: { code: e.code, message: e.message, field: e.field, currentVersion: payload.currentVersion } };
+  if (!(await loadTokens())?.refresh) return { wait: { code: 'NO_SESSION' } };
+  const op = getOp(it.op);
+  if (!op) return { fail: { code: 'UNKNOWN', message: `unknown operation ${it.op}` } };
+  return op.send(it, { saveItem });
 }
 
 /** Send every waiting item of this user, in order. Runs while holding the lock. */
@@ -143,7 +114,8 @@ async function run() {
   for (const i of await listItems(user)) {
     if (i.state === 'sending' && (!lockless || Date.now() - i.updatedAt > 120_000)) await transition(i.id, 'sending', { state: 'waiting' });
   }
-  let sentAny = false, wait = null;
+  let sentAny = false,
+    wait = null;
   try {
     while (navigator.onLine !== false && user != null) {
       const next = (await listItems(user)).find((i) => i.state === 'waiting');
@@ -152,15 +124,21 @@ async function run() {
       if (!it) continue; // claimed by another tab
       await changed();
       let r;
-      try { r = await sendOne(it); } catch (e) { r = { wait: { code: e.code || 'NETWORK', message: e.message } }; }
+      try {
+        r = await sendOne(it);
+      } catch (e) {
+        r = { wait: { code: e.code || 'NETWORK', message: e.message } };
+      }
       if (r.ok) {
-        const rec = r.ok.filing || r.ok.problem || r.ok.checkIn || {};
-        Object.assign(it, { state: 'sent', error: null, note: null, sentAt: Date.now(), result: { ...rec, rollCalls: r.ok.rollCalls, notice: r.ok.notice } });
-        if (rec.status) it.reviewStatus = rec.status;
+        const { result, reviewStatus } = r.ok;
+        Object.assign(it, { state: 'sent', error: null, note: null, sentAt: Date.now(), result });
+        if (reviewStatus) it.reviewStatus = reviewStatus;
         sentAny = true;
         await putItem(it);
-        if (rec.status) { // earlier items of the same record (e.g. the returned original) follow its state
-          for (const o of await listItems(user)) if (o.ref === it.ref && o.id !== it.id && o.state === 'sent') await putItem({ ...o, reviewStatus: rec.status });
+        if (reviewStatus) {
+          // earlier items of the same record (e.g. the returned original) follow its state
+          for (const o of await listItems(user))
+            if (o.ref === it.ref && o.id !== it.id && o.state === 'sent') await putItem({ ...o, reviewStatus });
         }
         await dropPhotos(it.photos);
       } else if (r.fail) {
@@ -193,35 +171,50 @@ function schedule(sec) {
 /** Send now (or as soon as the other tab holding the lock is done). */
 export function syncNow() {
   if (user == null) return Promise.resolve();
-  if (queued) { again = true; return Promise.resolve(); }
+  if (queued) {
+    again = true;
+    return Promise.resolve();
+  }
   queued = true;
   clearTimeout(timer);
   patch({ nextAt: null });
   const go = navigator.locks?.request ? navigator.locks.request('zct-outbox', run) : run();
-  return go.catch(() => {}).finally(() => {
-    queued = false;
-    if (again) { again = false; syncNow(); }
-  });
+  return go
+    .catch(() => {})
+    .finally(() => {
+      queued = false;
+      if (again) {
+        again = false;
+        syncNow();
+      }
+    });
 }
 
-/** Update sent filings with their review state (returned / approved) from myFilings. */
+/** Let each operation that follows its sent records (registry `track`, e.g. a filing's review
+ * state) update them: one call per tracker with all of its items. */
 export async function refreshReview() {
-  const items = outbox.get().items.filter((i) => i.state === 'sent' && /Filing$/.test(i.op) && i.reviewStatus !== 'APPROVED');
-  if (!items.length || navigator.onLine === false) return;
-  const j = await graphql('{ myFilings(first: 100) { edges { node { id status version reviewComment } } } }');
-  const by = new Map((j.data?.myFilings?.edges || []).map((e) => [e.node.id, e.node]));
+  if (navigator.onLine === false) return;
+  const byTracker = new Map();
+  for (const it of outbox.get().items) {
+    const track = it.state === 'sent' && getOp(it.op)?.track;
+    if (track) byTracker.set(track, [...(byTracker.get(track) || []), it]);
+  }
   let n = 0;
-  for (const it of items) {
-    const f = by.get(it.ref);
-    if (f && (f.status !== it.reviewStatus || f.version !== it.result?.version)) {
-      Object.assign(it, { reviewStatus: f.status, reviewComment: f.reviewComment, result: { ...it.result, version: f.version } });
-      await putItem(it); n++;
+  for (const [track, items] of byTracker) {
+    for (const { id, patch } of await track(items)) {
+      const it = items.find((i) => i.id === id);
+      if (it) {
+        await putItem(Object.assign(it, patch));
+        n++;
+      }
     }
   }
   if (n) await changed();
 }
 
-const onVisible = () => { if (document.visibilityState === 'visible') syncNow(); };
+const onVisible = () => {
+  if (document.visibilityState === 'visible') syncNow();
+};
 /** Start for the logged-in user (idempotent); stop() on logout. */
 export function startOutbox(userId) {
   if (user === userId) return;
@@ -229,7 +222,9 @@ export function startOutbox(userId) {
   user = userId;
   addEventListener('online', syncNow);
   document.addEventListener('visibilitychange', onVisible);
-  tick = setInterval(() => { if (document.visibilityState === 'visible') syncNow(); }, 5 * 60_000);
+  tick = setInterval(() => {
+    if (document.visibilityState === 'visible') syncNow();
+  }, 5 * 60_000);
   refresh().then(syncNow);
   gcPhotos().catch(() => {});
 }

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { gqlUpload } from '../api.js';
 import { useT, errorText } from '../i18n.js';
+import '../i18n/org.js';
 import { BackLink } from '../ui.jsx';
 
 const M = `mutation Import($file: Upload!, $dryRun: Boolean!) { importWorkbook(file: $file, dryRun: $dryRun) {
@@ -17,7 +18,9 @@ export default function Import() {
 
   async function send(dryRun) {
     if (!file) return;
-    setError(null); setResult(null); setProgress(0);
+    setError(null);
+    setResult(null);
+    setProgress(0);
     try {
       const data = await gqlUpload(M, { dryRun }, 'file', file, setProgress);
       const p = data.importWorkbook;
@@ -37,42 +40,90 @@ export default function Import() {
     <>
       <section class="card">
         <BackLink href="/admin" />
-        <h2>{t('importWorkbook')}</h2>
+        <h2>{t('import.title')}</h2>
         <div class="input">
-          <label for="xlsx">{t('chooseFile')}</label>
-          <input id="xlsx" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            onChange={(e) => { setFile(e.currentTarget.files[0] || null); setResult(null); setError(null); }} />
+          <label for="xlsx">{t('import.chooseFile')}</label>
+          <input
+            id="xlsx"
+            type="file"
+            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            onChange={(e) => {
+              setFile(e.currentTarget.files[0] || null);
+              setResult(null);
+              setError(null);
+            }}
+          />
         </div>
-        <button type="button" class="btn block" disabled={!file || busy} onClick={() => send(true)}>{t('dryRun')}</button>
+        <button type="button" class="btn block" disabled={!file || busy} onClick={() => send(true)}>
+          {t('import.dryRun')}
+        </button>
         {busy && (
           <div class="progress" role="status">
-            <span>{t('uploading')} {Math.round(progress * 100)}%</span>
-            <progress max="1" value={progress} aria-label={t('uploading')} />
+            <span>
+              {t('import.uploading')} {Math.round(progress * 100)}%
+            </span>
+            <progress max="1" value={progress} aria-label={t('import.uploading')} />
           </div>
         )}
-        {error && <p class="form-err" role="alert" data-code={error.code}>{errorText(error.code, error.message)}</p>}
+        {error && (
+          <p class="form-err" role="alert" data-code={error.code}>
+            {errorText(error.code, error.message)}
+          </p>
+        )}
       </section>
       {result && (
         <section class="card" aria-labelledby="imp-result">
-          <h2 id="imp-result">{rows.length ? t('importHasErrors', { n: rows.length }) : result.dryRun ? t('importOk') : t('importDone')}</h2>
+          <h2 id="imp-result">
+            {rows.length ? t('import.hasErrors', { n: rows.length }) : result.dryRun ? t('import.ok') : t('import.done')}
+          </h2>
           {rows.length > 0 && (
             <div class="table-wrap">
               <table class="table">
-                <thead><tr><th scope="col">{t('sheet')}</th><th scope="col">{t('row')}</th><th scope="col">{t('column')}</th><th scope="col">{t('reason')}</th></tr></thead>
-                <tbody>{rows.map((r, i) => <tr key={i}><td>{r.sheet}</td><td>{r.row}</td><td>{r.column || '—'}</td><td>{r.message}</td></tr>)}</tbody>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('import.sheet')}</th>
+                    <th scope="col">{t('import.row')}</th>
+                    <th scope="col">{t('import.column')}</th>
+                    <th scope="col">{t('common.reason')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r, i) => (
+                    <tr key={i}>
+                      <td>{r.sheet}</td>
+                      <td>{r.row}</td>
+                      <td>{r.column || '—'}</td>
+                      <td>{r.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
               </table>
             </div>
           )}
           {c && !rows.length && (
             <dl class="fields">
-              <div class="field"><dt>{t('countTownships')}</dt><dd>{c.townships}</dd></div>
-              <div class="field"><dt>{t('countVillages')}</dt><dd>{c.villages}</dd></div>
-              <div class="field"><dt>{t('countSecretaries')}</dt><dd>{c.secretaries}</dd></div>
-              <div class="field"><dt>{t('countHouseholds')}</dt><dd>{c.households}</dd></div>
+              <div class="field">
+                <dt>{t('import.count.townships')}</dt>
+                <dd>{c.townships}</dd>
+              </div>
+              <div class="field">
+                <dt>{t('import.count.villages')}</dt>
+                <dd>{c.villages}</dd>
+              </div>
+              <div class="field">
+                <dt>{t('import.count.secretaries')}</dt>
+                <dd>{c.secretaries}</dd>
+              </div>
+              <div class="field">
+                <dt>{t('import.count.households')}</dt>
+                <dd>{c.households}</dd>
+              </div>
             </dl>
           )}
           {result.dryRun && result.ok && !rows.length && (
-            <button type="button" class="btn block" disabled={busy} onClick={() => send(false)}>{t('confirmImport')}</button>
+            <button type="button" class="btn block" disabled={busy} onClick={() => send(false)}>
+              {t('import.confirm')}
+            </button>
           )}
         </section>
       )}

@@ -13,8 +13,8 @@ export default function Login() {
   async function submit(e) {
     e.preventDefault();
     const fe = {};
-    if (!/^1\d{10}$/.test(phone)) fe.phone = t('phoneInvalid');
-    if (!password) fe.password = t('passwordRequired');
+    if (!/^1\d{10}$/.test(phone)) fe.phone = t('login.phoneInvalid');
+    if (!password) fe.password = t('login.passwordRequired');
     setFieldErr(fe);
     setErr(null);
     if (Object.keys(fe).length) return;
@@ -33,29 +33,61 @@ export default function Login() {
     <main id="main" class="login">
       <div class="login-brand">
         <img src="/icons/icon-192.png" width="72" height="72" alt="" fetchpriority="high" />
-        <h1>{t('appName')}</h1>
-        <p class="muted">{t('tagline')}</p>
+        <h1>{t('common.appName')}</h1>
+        <p class="muted">{t('common.tagline')}</p>
       </div>
       <form class="card form" onSubmit={submit} noValidate>
-        <h2 class="sr-only">{t('login')}</h2>
+        <h2 class="sr-only">{t('login.submit')}</h2>
         <div class="input">
-          <label for="phone">{t('phone')}</label>
-          <input id="phone" name="phone" type="tel" inputMode="numeric" autoComplete="username tel"
-            maxLength={11} pattern="1[0-9]{10}" required placeholder={t('phoneHint')} value={phone}
-            aria-invalid={fieldErr.phone ? 'true' : undefined} aria-describedby={fieldErr.phone ? 'phone-err' : undefined}
-            onInput={(e) => setPhone(e.currentTarget.value.replace(/\D/g, '').slice(0, 11))} />
-          {fieldErr.phone && <p id="phone-err" class="field-err">{fieldErr.phone}</p>}
+          <label for="phone">{t('login.phone')}</label>
+          <input
+            id="phone"
+            name="phone"
+            type="tel"
+            inputMode="numeric"
+            autoComplete="username tel"
+            maxLength={11}
+            pattern="1[0-9]{10}"
+            required
+            placeholder={t('login.phoneHint')}
+            value={phone}
+            aria-invalid={fieldErr.phone ? 'true' : undefined}
+            aria-describedby={fieldErr.phone ? 'phone-err' : undefined}
+            onInput={(e) => setPhone(e.currentTarget.value.replace(/\D/g, '').slice(0, 11))}
+          />
+          {fieldErr.phone && (
+            <p id="phone-err" class="field-err">
+              {fieldErr.phone}
+            </p>
+          )}
         </div>
         <div class="input">
-          <label for="password">{t('password')}</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required
-            value={password} aria-invalid={fieldErr.password ? 'true' : undefined}
+          <label for="password">{t('login.password')}</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            aria-invalid={fieldErr.password ? 'true' : undefined}
             aria-describedby={fieldErr.password ? 'password-err' : undefined}
-            onInput={(e) => setPassword(e.currentTarget.value)} />
-          {fieldErr.password && <p id="password-err" class="field-err">{fieldErr.password}</p>}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+          {fieldErr.password && (
+            <p id="password-err" class="field-err">
+              {fieldErr.password}
+            </p>
+          )}
         </div>
-        {err && <p class="form-err" role="alert" data-code={err.code}>{errorText(err.code, err.message)}</p>}
-        <button type="submit" class="btn block" disabled={busy}>{busy ? t('loggingIn') : t('login')}</button>
+        {err && (
+          <p class="form-err" role="alert" data-code={err.code}>
+            {errorText(err.code, err.message)}
+          </p>
+        )}
+        <button type="submit" class="btn block" disabled={busy}>
+          {busy ? t('login.submitting') : t('login.submit')}
+        </button>
       </form>
     </main>
   );

@@ -16,7 +16,14 @@ const PhoneIcon = () => (
 export default function MemberHome({ me }) {
   const t = useT();
   // reports queued offline are sent from here on (the queue module is a lazy chunk)
-  useEffect(() => { if (me?.id) import('./member/queue.js').then((m) => m.start(me), () => {}); }, [me?.id]);
+  useEffect(() => {
+    if (me?.id)
+      import('./member/queue.js').then(
+        (m) => m.start(me),
+        () => {},
+      );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- start once per user
+  }, [me?.id]);
   const { data, error, loading, reload } = useLoad(() => gql(Q), []);
   if (loading && !data) return <Loading />;
   if (error) return <ErrorBox error={error} onRetry={reload} />;
@@ -25,30 +32,49 @@ export default function MemberHome({ me }) {
   return (
     <>
       <section class="card" aria-labelledby="pub-title">
-        <h2 id="pub-title"><span data-testid="village-name">{p.village.name}</span></h2>
-        <p class="muted">{t('township')}：{p.townshipName}</p>
+        <h2 id="pub-title">
+          <span data-testid="village-name">{p.village.name}</span>
+        </h2>
+        <p class="muted">
+          {t('secretary.township')}：{p.townshipName}
+        </p>
       </section>
       <section class="card service-card" aria-labelledby="sec-title">
-        <h2 id="sec-title">{t('secretary')}</h2>
+        <h2 id="sec-title">{t('secretary.title')}</h2>
         {s ? (
           <>
-            <p class="big-name" data-testid="secretary-name">{s.name}</p>
-            <Fields rows={[
-              [t('dispatchUnit'), s.dispatchUnit],
-              [t('mode'), enumLabel(t, s.mode)],
-              [t('term'), termText(s)],
-              [t('secretaryPhone'), s.phone],
-            ]} />
-            <a class="btn block call" href={`tel:${s.phone}`}><PhoneIcon />{t('callSecretary')} {s.phone}</a>
+            <p class="big-name" data-testid="secretary-name">
+              {s.name}
+            </p>
+            <Fields
+              rows={[
+                [t('secretary.dispatchUnit'), s.dispatchUnit],
+                [t('secretary.mode'), enumLabel(t, s.mode)],
+                [t('secretary.term'), termText(s)],
+                [t('member.phone'), s.phone],
+              ]}
+            />
+            <a class="btn block call" href={`tel:${s.phone}`}>
+              <PhoneIcon />
+              {t('member.call')} {s.phone}
+            </a>
           </>
-        ) : <p class="muted">{t('noSecretary')}</p>}
+        ) : (
+          <p class="muted">{t('secretary.none')}</p>
+        )}
       </section>
-      <a class="btn block" href="/polls" data-testid="nav-polls">{t('p9navMyPolls')}</a>
+      <a class="btn block" href="/polls" data-testid="nav-polls">
+        {t('nav.myPolls')}
+      </a>
       <section class="card" aria-labelledby="report-title">
-        <h2 id="report-title">{t('x8navReport')}</h2>
-        <p class="muted">{t('x8memberHint')}</p>
-        <a class="btn block" href="/report" data-testid="nav-report">{t('x8navReport')}</a>
-        <a class="btn secondary block" href="/my-problems" data-testid="nav-my-problems">{t('x8navMyProblems')}</a>
+        <h2 id="report-title">{t('nav.report')}</h2>
+        <p class="muted">{t('member.hint')}</p>
+        <a class="btn block" href="/report" data-testid="nav-report">
+          {t('nav.report')}
+        </a>
+        <a class="btn secondary block" href="/my-problems" data-testid="nav-my-problems">
+          {t('nav.myProblems')}
+        </a>
       </section>
     </>
   );

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../api.js';
 import { useT } from '../i18n.js';
+import '../i18n/org.js';
 import { usePaged, PagedList, useLoad, enumLabel, BackLink } from '../ui.jsx';
 
 const Q = `query Villages($tw: ID, $s: String, $after: String) {
@@ -14,54 +15,112 @@ export default function TownshipVillages({ me, townshipId }) {
   const t = useT();
   const own = me.role === 'TOWNSHIP';
   const tw = useLoad(
-    () => (own ? Promise.resolve(me.orgUnit) : gql(`query T($id: ID!) { orgUnit(id: $id) { id name villageCount householdCount } }`, { id: townshipId }).then((d) => d.orgUnit)),
+    () =>
+      own
+        ? Promise.resolve(me.orgUnit)
+        : gql(`query T($id: ID!) { orgUnit(id: $id) { id name villageCount householdCount } }`, { id: townshipId }).then((d) => d.orgUnit),
     [townshipId],
   );
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const page = usePaged(
-    (after) => gql(Q, { tw: townshipId, s: search || null, after }).then((d) => d.villages),
-    [townshipId, search],
-  );
+  const page = usePaged((after) => gql(Q, { tw: townshipId, s: search || null, after }).then((d) => d.villages), [townshipId, search]);
   return (
     <>
       <section class="card" aria-labelledby="tw-name">
         {!own && <BackLink href="/" />}
-        <h2 id="tw-name" data-testid="township-name">{tw.data?.name || '…'}</h2>
-        {!own && <a class="btn secondary block" href={`/rankings?townshipId=${encodeURIComponent(townshipId)}`} data-testid="nav-township-ranking">{t('a7navTownshipRankingOf')}</a>}
+        <h2 id="tw-name" data-testid="township-name">
+          {tw.data?.name || '…'}
+        </h2>
+        {!own && (
+          <a class="btn secondary block" href={`/rankings?townshipId=${encodeURIComponent(townshipId)}`} data-testid="nav-township-ranking">
+            {t('nav.townshipRankingOf')}
+          </a>
+        )}
         {own && (
-          <nav class="nav-grid" aria-label={t('adminTitle')} style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '.5rem', marginTop: '.75rem' }}>
-            <a class="btn" href="/review" data-testid="nav-review">{t('x8navReview')}</a>
-            <a class="btn" href="/rollcalls" data-testid="nav-rollcalls">{t('x8navRollCall')}</a>
-            <a class="btn secondary" href="/progress" data-testid="nav-progress">{t('x8navProgress')}</a>
-            <a class="btn secondary" href="/attendance" data-testid="nav-attendance">{t('x8navAttendance')}</a>
-            <a class="btn secondary" href="/polls" data-testid="nav-polls">{t('p9navPolls')}</a>
-            <a class="btn secondary" href="/rankings" data-testid="nav-rankings">{t('a7navTownshipRanking')}</a>
-            <a class="btn secondary" href="/assessments" data-testid="nav-assessments">{t('a7navAssessments')}</a>
+          <nav
+            class="nav-grid"
+            aria-label={t('org.admin')}
+            style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '.5rem', marginTop: '.75rem' }}
+          >
+            <a class="btn" href="/review" data-testid="nav-review">
+              {t('nav.review')}
+            </a>
+            <a class="btn" href="/rollcalls" data-testid="nav-rollcalls">
+              {t('nav.rollCall')}
+            </a>
+            <a class="btn secondary" href="/progress" data-testid="nav-progress">
+              {t('nav.progress')}
+            </a>
+            <a class="btn secondary" href="/attendance" data-testid="nav-attendance">
+              {t('nav.attendance')}
+            </a>
+            <a class="btn secondary" href="/polls" data-testid="nav-polls">
+              {t('nav.polls')}
+            </a>
+            <a class="btn secondary" href="/rankings" data-testid="nav-rankings">
+              {t('nav.townshipRanking')}
+            </a>
+            <a class="btn secondary" href="/assessments" data-testid="nav-assessments">
+              {t('nav.assessments')}
+            </a>
           </nav>
         )}
-        {own && <a class="btn secondary block" href="/admin">{t('adminTitle')}</a>}
+        {own && (
+          <a class="btn secondary block" href="/admin">
+            {t('org.admin')}
+          </a>
+        )}
       </section>
       <section class="card" aria-labelledby="vl-title">
-        <h2 id="vl-title">{t('villages')}</h2>
-        <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); setSearch(q.trim()); }}>
-          <label class="sr-only" for="v-search">{t('search')}</label>
-          <input id="v-search" type="search" value={q} placeholder={t('villages')} onInput={(e) => setQ(e.currentTarget.value)} />
-          <button type="submit" class="btn">{t('search')}</button>
+        <h2 id="vl-title">{t('common.villages')}</h2>
+        <form
+          class="search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSearch(q.trim());
+          }}
+        >
+          <label class="sr-only" for="v-search">
+            {t('common.search')}
+          </label>
+          <input id="v-search" type="search" value={q} placeholder={t('common.villages')} onInput={(e) => setQ(e.currentTarget.value)} />
+          <button type="submit" class="btn">
+            {t('common.search')}
+          </button>
         </form>
-        <PagedList page={page} label={t('villages')} render={(v) => (
-          <li key={v.id}>
-            <a class="item link" href={`/v/${encodeURIComponent(v.id)}`} data-testid="village-item">
-              <span class="item-main"><span class="item-title">{v.name}</span><span class="chev" aria-hidden="true">›</span></span>
-              <span class="item-sub">
-                {v.secretary
-                  ? <>{t('secretary')}：<span data-testid="secretary-name">{v.secretary.name}</span> · {enumLabel(t, v.secretary.mode)}
-                      {own && <> · {v.secretary.phone} · {enumLabel(t, v.secretary.cadreClass)}</>}</>
-                  : t('noSecretary')}
-              </span>
-            </a>
-          </li>
-        )} />
+        <PagedList
+          page={page}
+          label={t('common.villages')}
+          render={(v) => (
+            <li key={v.id}>
+              <a class="item link" href={`/v/${encodeURIComponent(v.id)}`} data-testid="village-item">
+                <span class="item-main">
+                  <span class="item-title">{v.name}</span>
+                  <span class="chev" aria-hidden="true">
+                    ›
+                  </span>
+                </span>
+                <span class="item-sub">
+                  {v.secretary ? (
+                    <>
+                      {t('secretary.title')}：<span data-testid="secretary-name">{v.secretary.name}</span> ·{' '}
+                      {enumLabel(t, v.secretary.mode)}
+                      {own && (
+                        <>
+                          {' '}
+                          · {v.secretary.phone} · {enumLabel(t, v.secretary.cadreClass)}
+                        </>
+                      )}
+                    </>
+                  ) : (
+                    t('secretary.none')
+                  )}
+                </span>
+              </a>
+            </li>
+          )}
+        />
       </section>
     </>
   );

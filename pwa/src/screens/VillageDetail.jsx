@@ -1,6 +1,7 @@
 // One village: name, township, household count, secretary, household roster.
 import { gql } from '../api.js';
 import { useT } from '../i18n.js';
+import '../i18n/org.js';
 import { useLoad, Loading, ErrorBox, Fields, SecretaryFields, BackLink, SECRETARY_FIELDS } from '../ui.jsx';
 import { HouseholdList } from '../households.jsx';
 
@@ -18,18 +19,24 @@ export default function VillageDetail({ villageId }) {
     <>
       <section class="card" aria-labelledby="vd-title">
         <BackLink href={v.parent ? `/t/${encodeURIComponent(v.parent.id)}` : '/'} />
-        <h2 id="vd-title" data-testid="village-name">{v.name}</h2>
-        <Fields rows={[
-          [t('township'), v.parent?.name],
-          [t('code'), v.code],
-          [t('householdsCount'), v.householdCount],
-        ]} />
+        <h2 id="vd-title" data-testid="village-name">
+          {v.name}
+        </h2>
+        <Fields
+          rows={[
+            [t('secretary.township'), v.parent?.name],
+            [t('admin.code'), v.code],
+            [t('household.count'), v.householdCount],
+          ]}
+        />
       </section>
       <section class="card" aria-labelledby="vd-sec">
-        <h2 id="vd-sec">{t('secretary')}</h2>
+        <h2 id="vd-sec">{t('secretary.title')}</h2>
         <SecretaryFields s={v.secretary} t={t} />
       </section>
-      <div class="card"><HouseholdList villageId={v.id} /></div>
+      <div class="card">
+        <HouseholdList villageId={v.id} />
+      </div>
     </>
   );
 }

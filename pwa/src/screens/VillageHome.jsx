@@ -15,14 +15,35 @@ function DutiesCard() {
   const returned = new Set(o.items.filter((i) => i.state === 'sent' && i.reviewStatus === 'RETURNED').map((i) => i.ref)).size;
   return (
     <section class="card" aria-labelledby="duties-entry">
-      <h2 id="duties-entry"><a href="/duties" data-testid="duties-link">{t('dutiesEntry')}</a></h2>
+      <h2 id="duties-entry">
+        <a href="/duties" data-testid="duties-link">
+          {t('village.dutiesEntry')}
+        </a>
+      </h2>
       <p class="small" data-testid="outbox-badge" data-unsent={unsent}>
-        {o.busy ? t('syncing') : unsent ? t('outboxBadge', { n: unsent }) : t('allSent')}
-        {failed > 0 && <> · <span class="tag">{t('failedN', { n: failed })}</span></>}
-        {returned > 0 && <> · <a href="/inbox"><span class="tag">{t('returnedN', { n: returned })}</span></a></>}
+        {o.busy ? t('outbox.syncing') : unsent ? t('village.outboxBadge', { n: unsent }) : t('outbox.allSent')}
+        {failed > 0 && (
+          <>
+            {' '}
+            · <span class="tag">{t('outbox.failedN', { n: failed })}</span>
+          </>
+        )}
+        {returned > 0 && (
+          <>
+            {' '}
+            ·{' '}
+            <a href="/inbox">
+              <span class="tag">{t('outbox.returnedN', { n: returned })}</span>
+            </a>
+          </>
+        )}
       </p>
-      <a class="btn block" href="/duties">{t('dutiesTitle')}</a>
-      <a class="btn secondary block" href="/checkin">{t('checkin')}</a>
+      <a class="btn block" href="/duties">
+        {t('village.duties')}
+      </a>
+      <a class="btn secondary block" href="/checkin">
+        {t('village.checkin')}
+      </a>
     </section>
   );
 }
@@ -42,18 +63,29 @@ export default function VillageHome() {
     <>
       <DutiesCard />
       <section class="card" aria-labelledby="village-title">
-        <h2 id="village-title">{t('myVillage')}：<span data-testid="village-name">{v.name}</span></h2>
-        <Fields rows={[
-          [t('township'), v.parent?.name || data.villagePublicPage?.townshipName],
-          [t('householdsCount'), v.householdCount],
-        ]} />
+        <h2 id="village-title">
+          {t('village.title')}：<span data-testid="village-name">{v.name}</span>
+        </h2>
+        <Fields
+          rows={[
+            [t('secretary.township'), v.parent?.name || data.villagePublicPage?.townshipName],
+            [t('household.count'), v.householdCount],
+          ]}
+        />
       </section>
       <section class="card" aria-labelledby="profile-title">
-        <h2 id="profile-title">{t('myProfile')}</h2>
-        {s ? <SecretaryFields s={s} t={t} /> : <p class="muted">{t('noProfile')}</p>}
-        {s && <a class="btn secondary block" href="/my-assessment" data-testid="my-assessment-link">{t('a7mine')}<span class="muted small"> · {t('a7mineHint')}</span></a>}
+        <h2 id="profile-title">{t('village.profile')}</h2>
+        {s ? <SecretaryFields s={s} t={t} /> : <p class="muted">{t('village.noProfile')}</p>}
+        {s && (
+          <a class="btn secondary block" href="/my-assessment" data-testid="my-assessment-link">
+            {t('village.myAssessment')}
+            <span class="muted small"> · {t('village.myAssessmentHint')}</span>
+          </a>
+        )}
       </section>
-      <div class="card"><HouseholdList villageId={v.id} /></div>
+      <div class="card">
+        <HouseholdList villageId={v.id} />
+      </div>
     </>
   );
 }

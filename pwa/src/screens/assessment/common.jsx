@@ -1,6 +1,7 @@
 // Shared by the assessment and ranking screens (lazy chunks only): the period in the address,
 // score / percentage formatting, part and grade labels, the period picker, points of an item.
 import { t, useT } from '../../i18n.js';
+import '../../i18n/assessment.js';
 import { navigate } from '../../router.js';
 import { params } from '../review/kit.jsx';
 import './assessment.css';
@@ -56,14 +57,18 @@ export function pointsCenti(item, k) {
   return cap == null ? per : Math.max(per, -cap);
 }
 
-export const partLabel = (p) => t(`a7part_${p}`);
-export const kindLabel = (k) => t(`a7kind_${k}`);
-export const gradeLabel = (g) => (g ? t(`a7grade_${g}`) : '—');
+export const partLabel = (p) => t(`assessment.part.${p}`);
+export const kindLabel = (k) => t(`assessment.itemKind.${k}`);
+export const gradeLabel = (g) => (g ? t(`assessment.grade.${g}`) : '—');
 
 export function GradeBadge({ grade }) {
   const tr = useT();
   if (!grade) return null;
-  return <span class={`a7-grade a7-${grade.toLowerCase()}`} data-testid="grade" data-grade={grade}>{tr(`a7grade_${grade}`)}</span>;
+  return (
+    <span class={`a7-grade a7-${grade.toLowerCase()}`} data-testid="grade" data-grade={grade}>
+      {tr(`assessment.grade.${grade}`)}
+    </span>
+  );
 }
 
 /** Years to choose from: this year and the four before it (and the current one if older). */
@@ -74,9 +79,13 @@ export function PeriodPicker({ id = 'period', period, onChange }) {
   if (!years.includes(period)) years.push(period);
   return (
     <div class="input">
-      <label for={id}>{tr('a7period')}</label>
+      <label for={id}>{tr('assessment.period')}</label>
       <select id={id} value={period} data-testid="period" onChange={(e) => onChange(e.currentTarget.value)}>
-        {years.map((p) => <option key={p} value={p}>{tr('a7year', { y: p })}</option>)}
+        {years.map((p) => (
+          <option key={p} value={p}>
+            {tr('assessment.year', { y: p })}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -85,6 +94,9 @@ export function PeriodPicker({ id = 'period', period, onChange }) {
 /** "乡镇·脱产·正股级" style label of a ranking group key "township:resident:section_chief". */
 export function groupKeyLabel(key) {
   const [u, m, c] = String(key || '').split(':');
-  const L = (k, v) => { const s = t(`${k}${String(v || '').toUpperCase()}`); return s.startsWith(k) ? v : s; };
-  return [L('a7unit_', u), L('a7mode_', m), L('a7cadre_', c)].filter(Boolean).join(' · ');
+  const L = (k, v) => {
+    const s = t(`${k}${String(v || '').toUpperCase()}`);
+    return s.startsWith(k) ? v : s;
+  };
+  return [L('ranking.groupKey.unit.', u), L('ranking.groupKey.mode.', m), L('ranking.groupKey.cadre.', c)].filter(Boolean).join(' · ');
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/attendance.js';
 import { useLoad, Loading, ErrorBox, Empty, enumLabel } from '../../ui.jsx';
 import { Back, SelectBox, loadAllPages, thisMonth, download, ErrLine, useToast, params } from '../review/kit.jsx';
 import { useRoute, navigate } from '../../router.js';
@@ -26,21 +27,36 @@ export default function AttendanceSummary({ me }) {
   const [toast, show] = useToast();
   const [shown, setShown] = useState(50);
   useEffect(() => setShown(50), [month, tw]);
-  useEffect(() => { if (county) loadAllPages(TOWNSHIPS, {}, (d) => d.townships).then((l) => setTownships(l.map((x) => [x.id, x.name])), () => {}); }, [county]);
+  useEffect(() => {
+    if (county)
+      loadAllPages(TOWNSHIPS, {}, (d) => d.townships).then(
+        (l) => setTownships(l.map((x) => [x.id, x.name])),
+        () => {},
+      );
+  }, [county]);
   const set = (m, w) => {
     const q = new URLSearchParams({ month: m });
     if (w) q.set('townshipId', w);
     navigate(`/attendance?${q}`, { replace: true });
   };
-  const { data, error, loading, reload } = useLoad(() => gql(Q, { m: month, tw: tw || null }).then((d) => d.attendanceSummary), [month, tw]);
+  const { data, error, loading, reload } = useLoad(
+    () => gql(Q, { m: month, tw: tw || null }).then((d) => d.attendanceSummary),
+    [month, tw],
+  );
   async function dl() {
-    setBusy(true); setDlErr(null);
+    setBusy(true);
+    setDlErr(null);
     const q = new URLSearchParams({ month });
     if (tw) q.set('townshipId', tw);
     try {
-      const name = await download(data?.month === month && data.downloadPath ? data.downloadPath : `/exports/attendance.xlsx?${q}`, `驻村考勤-${month}.xlsx`);
-      show(t('x8downloaded', { name }));
-    } catch (e) { setDlErr(e); }
+      const name = await download(
+        data?.month === month && data.downloadPath ? data.downloadPath : `/exports/attendance.xlsx?${q}`,
+        `驻村考勤-${month}.xlsx`,
+      );
+      show(t('common.downloaded', { name }));
+    } catch (e) {
+      setDlErr(e);
+    }
     setBusy(false);
   }
   const rows = data?.rows || [];
@@ -48,47 +64,99 @@ export default function AttendanceSummary({ me }) {
     <>
       <section class="card" aria-labelledby="as-title">
         <Back fallback="/" />
-        <h2 id="as-title">{t('x8attendance')}</h2>
+        <h2 id="as-title">{t('attendance.title')}</h2>
         <div class="filters">
           <div class="input">
-            <label for="as-month">{t('x8month')}</label>
-            <input id="as-month" type="month" value={month} max={thisMonth()} onChange={(e) => e.currentTarget.value && set(e.currentTarget.value, tw)} />
+            <label for="as-month">{t('attendance.month')}</label>
+            <input
+              id="as-month"
+              type="month"
+              value={month}
+              max={thisMonth()}
+              onChange={(e) => e.currentTarget.value && set(e.currentTarget.value, tw)}
+            />
           </div>
-          {county && <SelectBox id="as-tw" label={t('townships')} value={tw} onChange={(w) => set(month, w)} options={townships} all={t('x8wholeCounty')} />}
+          {county && (
+            <SelectBox
+              id="as-tw"
+              label={t('common.townships')}
+              value={tw}
+              onChange={(w) => set(month, w)}
+              options={townships}
+              all={t('common.wholeCounty')}
+            />
+          )}
         </div>
-        <button type="button" class="btn block" disabled={busy} onClick={dl} data-testid="download-xlsx">{busy ? t('x8downloading') : t('x8downloadXlsx')}</button>
+        <button type="button" class="btn block" disabled={busy} onClick={dl} data-testid="download-xlsx">
+          {busy ? t('common.downloading') : t('attendance.downloadXlsx')}
+        </button>
         <ErrLine error={dlErr} />
       </section>
       <section class="card" aria-labelledby="as-table">
-        <h2 id="as-table">{data?.title || t('x8monthSheet', { m: month })}</h2>
+        <h2 id="as-table">{data?.title || t('attendance.monthSheet', { m: month })}</h2>
         {loading && !data && <Loading />}
         {error && <ErrorBox error={error} onRetry={reload} />}
         {data && !rows.length && <Empty />}
         {data && rows.length > 0 && (
           <>
-            {data.rule && <details class="rule"><summary>{t('x8rule')}</summary><p class="muted small">{data.rule}</p></details>}
-            <p class="muted small">{t('x8perDay', { n: data.rateYuanPerDay })} · {t('total', { n: rows.length })}</p>
+            {data.rule && (
+              <details class="rule">
+                <summary>{t('attendance.rule')}</summary>
+                <p class="muted small">{data.rule}</p>
+              </details>
+            )}
+            <p class="muted small">
+              {t('attendance.perDay', { n: data.rateYuanPerDay })} · {t('common.total', { n: rows.length })}
+            </p>
             <dl class="fields" data-testid="attendance-totals">
-              <div class="field"><dt>{t('x8sumDays')}</dt><dd class="num-strong">{data.totalStationedDays}</dd></div>
-              <div class="field"><dt>{t('x8sumAllowance')}</dt><dd class="num-strong">{data.totalAllowanceYuan}</dd></div>
-              {data.totalOutsideCheckIns > 0 && <div class="field"><dt>{t('x8outside')}</dt><dd>{data.totalOutsideCheckIns}</dd></div>}
+              <div class="field">
+                <dt>{t('attendance.sumDays')}</dt>
+                <dd class="num-strong">{data.totalStationedDays}</dd>
+              </div>
+              <div class="field">
+                <dt>{t('attendance.sumAllowance')}</dt>
+                <dd class="num-strong">{data.totalAllowanceYuan}</dd>
+              </div>
+              {data.totalOutsideCheckIns > 0 && (
+                <div class="field">
+                  <dt>{t('attendance.outside')}</dt>
+                  <dd>{data.totalOutsideCheckIns}</dd>
+                </div>
+              )}
             </dl>
             <ul class="list" data-testid="attendance-table" aria-label={data.title}>
               {rows.slice(0, shown).map((r) => (
                 <li key={r.secretaryId} class="item" data-testid="attendance-row">
                   <div class="item-main">
-                    <span class="item-title">{r.secretaryName}<span class="muted small"> · {county && !tw ? `${r.townshipName} ` : ''}{r.villageName}</span></span>
+                    <span class="item-title">
+                      {r.secretaryName}
+                      <span class="muted small">
+                        {' '}
+                        · {county && !tw ? `${r.townshipName} ` : ''}
+                        {r.villageName}
+                      </span>
+                    </span>
                     <span class="tag">{enumLabel(t, r.mode)}</span>
                   </div>
                   <span class="item-sub">
-                    {t('x8stationedDays')} <strong class="ink">{r.stationedDays}</strong> · {t('x8allowance')} <strong class="ink">{r.allowanceYuan}</strong>
-                    {r.outsideCheckIns > 0 && <> · {t('x8outside')} {r.outsideCheckIns}</>}
+                    {t('attendance.stationedDays')} <strong class="ink">{r.stationedDays}</strong> · {t('attendance.allowance')}{' '}
+                    <strong class="ink">{r.allowanceYuan}</strong>
+                    {r.outsideCheckIns > 0 && (
+                      <>
+                        {' '}
+                        · {t('attendance.outside')} {r.outsideCheckIns}
+                      </>
+                    )}
                   </span>
                   {r.note && <span class="item-sub small">{r.note}</span>}
                 </li>
               ))}
             </ul>
-            {rows.length > shown && <button type="button" class="btn secondary block" onClick={() => setShown(shown + 50)}>{t('loadMore')}</button>}
+            {rows.length > shown && (
+              <button type="button" class="btn secondary block" onClick={() => setShown(shown + 50)}>
+                {t('common.loadMore')}
+              </button>
+            )}
           </>
         )}
       </section>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/attendance.js';
 import { Loading, ErrorBox, Empty } from '../../ui.jsx';
 import { Back, Confirm, mutate, ErrLine, uuid, fmtTime, usePoll, useToast, loadAllPages } from '../review/kit.jsx';
 
@@ -19,7 +20,9 @@ async function latestCheckIns(ids) {
   for (let i = 0; i < ids.length; i += 14) {
     const part = ids.slice(i, i + 14);
     const d = await gql(LATEST(part.length), Object.fromEntries(part.map((id, j) => [`s${j}`, id])));
-    part.forEach((id, j) => { out[id] = d[`c${j}`]?.edges?.[0]?.node || null; });
+    part.forEach((id, j) => {
+      out[id] = d[`c${j}`]?.edges?.[0]?.node || null;
+    });
   }
   return out;
 }
@@ -56,10 +59,18 @@ function RollCallCard({ rc }) {
         return (
           <li key={tg.secretary.id} class="item" data-testid="rollcall-target" data-state={s}>
             <div class="item-main">
-              <span class="item-title">{tg.secretary.name}<span class="muted small"> · {tg.secretary.village?.name}</span></span>
-              <span class={`st ${ST_CLASS[s]}`}>{t(`x8rc_${s}`)}</span>
+              <span class="item-title">
+                {tg.secretary.name}
+                <span class="muted small"> · {tg.secretary.village?.name}</span>
+              </span>
+              <span class={`st ${ST_CLASS[s]}`}>{t(`rollCall.state.${s}`)}</span>
             </div>
-            {ci && <span class="item-sub">{fmtTime(ci.at)}{ci.distanceM != null ? ` · ${t('x8distance', { km: (ci.distanceM / 1000).toFixed(2) })}` : ''}</span>}
+            {ci && (
+              <span class="item-sub">
+                {fmtTime(ci.at)}
+                {ci.distanceM != null ? ` · ${t('attendance.distance', { km: (ci.distanceM / 1000).toFixed(2) })}` : ''}
+              </span>
+            )}
           </li>
         );
       })}
@@ -69,18 +80,36 @@ function RollCallCard({ rc }) {
     <>
       <span class="item-main">
         <span class="item-title">{fmtTime(rc.startedAt)}</span>
-        <span class={`st ${rc.open ? 'wait' : 'off'}`} data-testid="rollcall-state">{rc.open ? t('x8rcOpen') : t('x8rcClosed')}</span>
+        <span class={`st ${rc.open ? 'wait' : 'off'}`} data-testid="rollcall-state">
+          {rc.open ? t('rollCall.open') : t('rollCall.closed')}
+        </span>
       </span>
       <span class="item-sub">
-        {t('x8rcDeadline')} {fmtTime(rc.deadline)} · {t('x8rcCounts', { a: rc.answeredCount ?? c.ok, n: rc.totalCount ?? total })}
-        {c.outside ? ` · ${t('x8rc_outside')} ${c.outside}` : ''}
+        {t('rollCall.deadline')} {fmtTime(rc.deadline)} · {t('rollCall.counts', { a: rc.answeredCount ?? c.ok, n: rc.totalCount ?? total })}
+        {c.outside ? ` · ${t('rollCall.state.outside')} ${c.outside}` : ''}
       </span>
-      {rc.note && <span class="item-sub">{t('x8note')}：{rc.note}</span>}
+      {rc.note && (
+        <span class="item-sub">
+          {t('common.note')}：{rc.note}
+        </span>
+      )}
     </>
   );
   return (
     <li class="filing" data-testid="rollcall" data-open={rc.open ? '1' : '0'}>
-      {rc.open ? <>{head}{body}</> : <details><summary class="rc-sum"><span>{head}</span></summary>{body}</details>}
+      {rc.open ? (
+        <>
+          {head}
+          {body}
+        </>
+      ) : (
+        <details>
+          <summary class="rc-sum">
+            <span>{head}</span>
+          </summary>
+          {body}
+        </details>
+      )}
     </li>
   );
 }
@@ -96,7 +125,12 @@ function StartForm({ me, onStarted, onCancel }) {
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
   const [minutes, setMinutes] = useState(null);
-  useEffect(() => { gql('{ countySettings { rollCallMinutes } }').then((d) => setMinutes(d.countySettings.rollCallMinutes), () => {}); }, []);
+  useEffect(() => {
+    gql('{ countySettings { rollCallMinutes } }').then(
+      (d) => setMinutes(d.countySettings.rollCallMinutes),
+      () => {},
+    );
+  }, []);
   const load = () => {
     setLoadErr(null);
     loadAllPages(SECS, { tw: me.orgUnit.id }, (d) => d.secretaries).then(setSecs, setLoadErr);
@@ -106,45 +140,94 @@ function StartForm({ me, onStarted, onCancel }) {
   if (!secs) return <Loading />;
   if (!secs.length) return <Empty />;
   const allOn = picked.size === secs.length;
-  const toggle = (sid) => { setConfirm(false); setPicked((s) => { const n = new Set(s); if (n.has(sid)) n.delete(sid); else n.add(sid); return n; }); };
+  const toggle = (sid) => {
+    setConfirm(false);
+    setPicked((s) => {
+      const n = new Set(s);
+      if (n.has(sid)) n.delete(sid);
+      else n.add(sid);
+      return n;
+    });
+  };
   async function start() {
-    setBusy(true); setErr(null);
+    setBusy(true);
+    setErr(null);
     try {
       const p = await mutate(START, { input: { id, secretaryIds: [...picked], note: note.trim() } }, 'startRollCall');
-      setPicked(new Set()); setNote(''); setId(uuid()); setConfirm(false);
+      setPicked(new Set());
+      setNote('');
+      setId(uuid());
+      setConfirm(false);
       onStarted(p.rollCall);
-    } catch (e) { setErr(e); setConfirm(false); }
+    } catch (e) {
+      setErr(e);
+      setConfirm(false);
+    }
     setBusy(false);
   }
   return (
-    <form class="form" onSubmit={(e) => { e.preventDefault(); if (picked.size) setConfirm(true); else setErr({ code: 'INVALID_INPUT', message: t('x8pickSomeone') }); }}>
+    <form
+      class="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (picked.size) setConfirm(true);
+        else setErr({ code: 'INVALID_INPUT', message: t('rollCall.pickSomeone') });
+      }}
+    >
       <div class="row">
-        <button type="button" class="btn small secondary" data-testid="pick-all" onClick={() => { setConfirm(false); setPicked(allOn ? new Set() : new Set(secs.map((s) => s.id))); }}>
-          {allOn ? t('x8pickNone') : t('x8pickAll')}
+        <button
+          type="button"
+          class="btn small secondary"
+          data-testid="pick-all"
+          onClick={() => {
+            setConfirm(false);
+            setPicked(allOn ? new Set() : new Set(secs.map((s) => s.id)));
+          }}
+        >
+          {allOn ? t('rollCall.pickNone') : t('rollCall.pickAll')}
         </button>
-        <span class="muted small">{t('x8pickedN', { n: picked.size, m: secs.length })}</span>
+        <span class="muted small">{t('rollCall.pickedN', { n: picked.size, m: secs.length })}</span>
       </div>
-      <div class="picklist" role="group" aria-label={t('x8rcWho')}>
+      <div class="picklist" role="group" aria-label={t('rollCall.who')}>
         {secs.map((s) => (
           <div class="check" key={s.id}>
             <input id={`rc-${s.id}`} type="checkbox" checked={picked.has(s.id)} onChange={() => toggle(s.id)} />
-            <label for={`rc-${s.id}`}>{s.name}<span class="muted small">&nbsp;· {s.village?.name}</span></label>
+            <label for={`rc-${s.id}`}>
+              {s.name}
+              <span class="muted small">&nbsp;· {s.village?.name}</span>
+            </label>
           </div>
         ))}
       </div>
       <div class="input">
-        <label for="rc-note">{t('x8note')}</label>
-        <textarea id="rc-note" value={note} maxLength={500} placeholder={t('x8rcNoteHint')} onInput={(e) => setNote(e.currentTarget.value)} />
+        <label for="rc-note">{t('common.note')}</label>
+        <textarea
+          id="rc-note"
+          value={note}
+          maxLength={500}
+          placeholder={t('rollCall.noteHint')}
+          onInput={(e) => setNote(e.currentTarget.value)}
+        />
       </div>
       <ErrLine error={err} />
-      {confirm
-        ? <Confirm busy={busy} yes={t('x8rcStart')} text={minutes ? t('x8rcConfirmMin', { n: picked.size, m: minutes }) : t('x8rcConfirm', { n: picked.size })} onYes={start} onNo={() => setConfirm(false)} />
-        : (
-          <div class="actions">
-            <button type="submit" class="btn" data-testid="rollcall-start">{t('x8rcStartN', { n: picked.size })}</button>
-            <button type="button" class="btn secondary" onClick={onCancel}>{t('x8cancel')}</button>
-          </div>
-        )}
+      {confirm ? (
+        <Confirm
+          busy={busy}
+          yes={t('rollCall.start')}
+          text={minutes ? t('rollCall.confirmMin', { n: picked.size, m: minutes }) : t('rollCall.confirm', { n: picked.size })}
+          onYes={start}
+          onNo={() => setConfirm(false)}
+        />
+      ) : (
+        <div class="actions">
+          <button type="submit" class="btn" data-testid="rollcall-start">
+            {t('rollCall.startN', { n: picked.size })}
+          </button>
+          <button type="button" class="btn secondary" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      )}
     </form>
   );
 }
@@ -159,15 +242,28 @@ export default function RollCalls({ me }) {
     try {
       const conn = (await gql(LIST, { first, after })).rollCalls;
       const nodes = conn.edges.map((e) => e.node);
-      const waiting = [...new Set(nodes.filter((r) => r.open).flatMap((r) => r.targets.filter((x) => !x.answered).map((x) => x.secretary.id)))];
+      const waiting = [
+        ...new Set(nodes.filter((r) => r.open).flatMap((r) => r.targets.filter((x) => !x.answered).map((x) => x.secretary.id))),
+      ];
       if (waiting.length) {
         const latest = await latestCheckIns(waiting).catch(() => ({}));
-        for (const r of nodes) if (r.open) r.targets = r.targets.map((x) => (x.answered ? x : { ...x, latest: latest[x.secretary.id] || null }));
+        for (const r of nodes)
+          if (r.open) r.targets = r.targets.map((x) => (x.answered ? x : { ...x, latest: latest[x.secretary.id] || null }));
       }
-      setSt((s) => ({ items: append ? [...s.items, ...nodes] : nodes, loading: false, error: null, hasNext: conn.pageInfo.hasNextPage, cursor: conn.pageInfo.endCursor }));
-    } catch (error) { setSt((s) => ({ ...s, loading: false, error })); }
+      setSt((s) => ({
+        items: append ? [...s.items, ...nodes] : nodes,
+        loading: false,
+        error: null,
+        hasNext: conn.pageInfo.hasNextPage,
+        cursor: conn.pageInfo.endCursor,
+      }));
+    } catch (error) {
+      setSt((s) => ({ ...s, loading: false, error }));
+    }
   }
-  useEffect(() => { fetchList(PAGE, null, false); }, []);
+  useEffect(() => {
+    fetchList(PAGE, null, false);
+  }, []);
   const anyOpen = st.items.some((r) => r.open);
   // refresh what is on screen (up to 50) while something is open
   usePoll(() => fetchList(Math.min(50, Math.max(PAGE, st.items.length)), null, false), POLL_MS, anyOpen);
@@ -175,18 +271,47 @@ export default function RollCalls({ me }) {
     <>
       <section class="card" aria-labelledby="rc-title">
         <Back fallback="/" />
-        <h2 id="rc-title">{t('x8rollCalls')}</h2>
-        <p class="muted small">{t('x8rcHint')}</p>
-        {formOpen ? <StartForm me={me} onCancel={() => setFormOpen(false)} onStarted={(rc) => { setFormOpen(false); show(t('x8rcStarted')); if (rc) setSt((s) => ({ ...s, items: [rc, ...s.items.filter((x) => x.id !== rc.id)] })); fetchList(PAGE, null, false); }} />
-          : <button type="button" class="btn block" data-testid="rollcall-new" onClick={() => setFormOpen(true)}>{t('x8rcNew')}</button>}
+        <h2 id="rc-title">{t('rollCall.title')}</h2>
+        <p class="muted small">{t('rollCall.hint')}</p>
+        {formOpen ? (
+          <StartForm
+            me={me}
+            onCancel={() => setFormOpen(false)}
+            onStarted={(rc) => {
+              setFormOpen(false);
+              show(t('rollCall.started'));
+              if (rc) setSt((s) => ({ ...s, items: [rc, ...s.items.filter((x) => x.id !== rc.id)] }));
+              fetchList(PAGE, null, false);
+            }}
+          />
+        ) : (
+          <button type="button" class="btn block" data-testid="rollcall-new" onClick={() => setFormOpen(true)}>
+            {t('rollCall.new')}
+          </button>
+        )}
       </section>
       <section class="card" aria-labelledby="rc-list">
-        <h2 id="rc-list">{t('x8rcList')}{anyOpen && <span class="muted small"> · {t('x8rcLive')}</span>}</h2>
-        {st.items.length > 0 && <ul class="list plain" data-testid="rollcalls">{st.items.map((rc) => <RollCallCard key={rc.id} rc={rc} />)}</ul>}
+        <h2 id="rc-list">
+          {t('rollCall.list')}
+          {anyOpen && <span class="muted small"> · {t('rollCall.live')}</span>}
+        </h2>
+        {st.items.length > 0 && (
+          <ul class="list plain" data-testid="rollcalls">
+            {st.items.map((rc) => (
+              <RollCallCard key={rc.id} rc={rc} />
+            ))}
+          </ul>
+        )}
         {st.loading && <Loading />}
-        {!st.loading && st.error && <ErrorBox error={st.error} onRetry={() => fetchList(PAGE, st.items.length ? st.cursor : null, st.items.length > 0)} />}
+        {!st.loading && st.error && (
+          <ErrorBox error={st.error} onRetry={() => fetchList(PAGE, st.items.length ? st.cursor : null, st.items.length > 0)} />
+        )}
         {!st.loading && !st.error && !st.items.length && <Empty />}
-        {!st.loading && !st.error && st.hasNext && <button type="button" class="btn secondary block" onClick={() => fetchList(PAGE, st.cursor, true)}>{t('loadMore')}</button>}
+        {!st.loading && !st.error && st.hasNext && (
+          <button type="button" class="btn secondary block" onClick={() => fetchList(PAGE, st.cursor, true)}>
+            {t('common.loadMore')}
+          </button>
+        )}
       </section>
       {toast}
     </>

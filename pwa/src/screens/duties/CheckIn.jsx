@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
 import { useLoad, BackLink, Loading } from '../../ui.jsx';
 import { outbox, enqueue, uuid } from '../../outbox/engine.js';
@@ -15,7 +16,9 @@ const RADIUS_M = 2000; // the county default; the server's answer (with the coun
 
 /** Great-circle distance in metres. */
 function haversine(a, b) {
-  const r = Math.PI / 180, dLat = (b.lat - a.lat) * r, dLng = (b.lng - a.lng) * r;
+  const r = Math.PI / 180,
+    dLat = (b.lat - a.lat) * r,
+    dLng = (b.lng - a.lng) * r;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dLng / 2) ** 2;
   return 2 * 6371000 * Math.asin(Math.sqrt(h));
 }
@@ -29,9 +32,18 @@ export default function CheckIn({ me }) {
   const centre = useLoad(() => gql(CENTRE_Q, { id: me.orgUnit.id }).then((d) => d.orgUnit), [me.orgUnit.id]);
   const rolls = useLoad(() => gql(ROLL_Q).then((d) => d.myOpenRollCalls), []);
   const mine = useLoad(() => gql(MINE_Q).then((d) => d.myCheckIns.edges.map((e) => e.node)), []);
-  const queued = o.items.filter((i) => i.op === 'checkIn').slice(-5).reverse();
+  const queued = o.items
+    .filter((i) => i.op === 'checkIn')
+    .slice(-5)
+    .reverse();
   const sentN = queued.filter((i) => i.state === 'sent').length;
-  useEffect(() => { if (sentN) { mine.reload(); rolls.reload(); } }, [sentN]);
+  useEffect(() => {
+    if (sentN) {
+      mine.reload();
+      rolls.reload();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reload when one more queued item has been sent
+  }, [sentN]);
 
   async function checkIn() {
     setBusy(true);
@@ -39,7 +51,7 @@ export default function CheckIn({ me }) {
     setGeo(g);
     if (g.lat != null) {
       const input = { id: uuid(), at: isoLocal(), lat: g.lat, lng: g.lng, accuracyM: g.accuracyM };
-      await enqueue({ op: 'checkIn', vars: { input }, ref: input.id, title: `${t('checkin')} ${fmtTime(Date.now())}` });
+      await enqueue({ op: 'checkIn', vars: { input }, ref: input.id, title: `${t('village.checkin')} ${fmtTime(Date.now())}` });
     }
     setBusy(false);
   }
@@ -51,47 +63,73 @@ export default function CheckIn({ me }) {
     <>
       <section class="card">
         <BackLink href="/duties" />
-        <h2>{t('checkin')}</h2>
+        <h2>{t('village.checkin')}</h2>
         {rolls.data?.length > 0 && (
           <div class="rollcall" role="alert" data-testid="rollcall">
-            {rolls.data.map((r) => <p key={r.id}><strong>{t('rollCallOpen', { time: fmtTime(Date.parse(r.deadline)) })}</strong>{r.note ? ` ${r.note}` : ''}</p>)}
+            {rolls.data.map((r) => (
+              <p key={r.id}>
+                <strong>{t('checkin.rollCallOpen', { time: fmtTime(Date.parse(r.deadline)) })}</strong>
+                {r.note ? ` ${r.note}` : ''}
+              </p>
+            ))}
           </div>
         )}
         <button type="button" class="btn block big" onClick={checkIn} disabled={busy} data-testid="checkin-btn">
-          {busy ? t('gpsLocating') : t('checkinNow')}
+          {busy ? t('duties.gpsLocating') : t('checkin.now')}
         </button>
-        {geo?.error && <p class="form-err" role="alert">{t('gpsNeeded')}</p>}
-        {geo?.lat != null && <p class="small muted">{t('gpsOk', { m: geo.accuracyM, lat: geo.lat.toFixed(5), lng: geo.lng.toFixed(5) })}</p>}
+        {geo?.error && (
+          <p class="form-err" role="alert">
+            {t('duties.gpsNeeded')}
+          </p>
+        )}
+        {geo?.lat != null && (
+          <p class="small muted">{t('duties.gpsOk', { m: geo.accuracyM, lat: geo.lat.toFixed(5), lng: geo.lng.toFixed(5) })}</p>
+        )}
         {est != null && !(last?.result?.distanceM != null) && (
           <p class={est <= RADIUS_M ? 'form-ok' : 'form-err'} role="status" data-testid="checkin-estimate">
-            {t('distanceEst', { d: fmtDist(t, est) })} · {est <= RADIUS_M ? t('insideFence') : t('outsideFenceWarn')}
+            {t('checkin.distanceEst', { d: fmtDist(t, est) })} ·{' '}
+            {est <= RADIUS_M ? t('checkin.insideFence') : t('checkin.outsideFenceWarn')}
           </p>
         )}
         {last && (
           <div class="checkin-result" data-testid="checkin-result">
-            <p><StateBadge state={shownState(last)} /> {fmtTime(last.createdAt)}</p>
+            <p>
+              <StateBadge state={shownState(last)} /> {fmtTime(last.createdAt)}
+            </p>
             {last.result?.distanceM != null ? (
               <p class={last.result.insideGeofence ? 'form-ok' : 'form-err'} role="status">
-                {t('distanceM', { d: fmtDist(t, last.result.distanceM) })} · {last.result.insideGeofence ? t('insideFence') : t('outsideFenceWarn')}
+                {t('checkin.distance', { d: fmtDist(t, last.result.distanceM) })} ·{' '}
+                {last.result.insideGeofence ? t('checkin.insideFence') : t('checkin.outsideFenceWarn')}
               </p>
-            ) : last.state !== 'sent' && <p class="small muted">{t('checkinQueued')}</p>}
+            ) : (
+              last.state !== 'sent' && <p class="small muted">{t('checkin.queued')}</p>
+            )}
             {last.result?.flag && !last.result.notice && <p class="small">{last.result.flag}</p>}
             {(last.result?.rollCalls || []).map((a) => (
-              <p key={a.rollCallId} class={a.answered ? 'form-ok' : 'form-err'}>{a.answered ? t('rollCallAnswered') : `${t('rollCallNot')}：${a.reason || ''}`}</p>
+              <p key={a.rollCallId} class={a.answered ? 'form-ok' : 'form-err'}>
+                {a.answered ? t('checkin.rollCallAnswered') : `${t('checkin.rollCallNot')}：${a.reason || ''}`}
+              </p>
             ))}
             {last.result?.notice && <p class="small">{last.result.notice}</p>}
           </div>
         )}
       </section>
       <section class="card">
-        <h2>{t('myCheckIns')}</h2>
+        <h2>{t('checkin.mine')}</h2>
         {mine.loading && !mine.data && <Loading />}
         <ul class="list">
           {(mine.data || []).map((c) => (
             <li key={c.id} class="item">
-              <span class="item-main"><span class="item-title">{fmtTime(Date.parse(c.at))}</span>
-                <span class={`badge ${c.insideGeofence ? 'st-approved' : 'st-failed'}`}>{c.insideGeofence ? t('insideFence') : t('outsideFence')}</span></span>
-              <span class="item-sub">{c.distanceM != null ? t('distanceM', { d: fmtDist(t, c.distanceM) }) : ''}{c.accuracyM != null ? ` · ±${Math.round(c.accuracyM)} m` : ''}</span>
+              <span class="item-main">
+                <span class="item-title">{fmtTime(Date.parse(c.at))}</span>
+                <span class={`badge ${c.insideGeofence ? 'st-approved' : 'st-failed'}`}>
+                  {c.insideGeofence ? t('checkin.insideFence') : t('checkin.outsideFence')}
+                </span>
+              </span>
+              <span class="item-sub">
+                {c.distanceM != null ? t('checkin.distance', { d: fmtDist(t, c.distanceM) }) : ''}
+                {c.accuracyM != null ? ` · ±${Math.round(c.accuracyM)} m` : ''}
+              </span>
               {c.flag && <span class="item-sub">{c.flag}</span>}
             </li>
           ))}

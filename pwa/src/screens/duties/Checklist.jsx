@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
 import { useLoad, Loading, ErrorBox, BackLink } from '../../ui.jsx';
 import { outbox } from '../../outbox/engine.js';
@@ -20,16 +21,31 @@ export default function Checklist({ me }) {
   const inbox = useLoad(() => gql(INBOX_Q).then((d) => d.myInbox.edges.length), []);
   // keep the roster cached for filing offline; reload progress when items were sent
   const [roster, setRoster] = useState('loading');
-  useEffect(() => { loadRoster(me.orgUnit.id).then(() => setRoster('ready'), () => setRoster('missing')); }, [me.orgUnit.id]);
+  useEffect(() => {
+    loadRoster(me.orgUnit.id).then(
+      () => setRoster('ready'),
+      () => setRoster('missing'),
+    );
+  }, [me.orgUnit.id]);
   const sent = o.items.filter((i) => i.state === 'sent').length;
-  useEffect(() => { if (sent) { reload(); inbox.reload(); } }, [sent]);
+  useEffect(() => {
+    if (sent) {
+      reload();
+      inbox.reload();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reload when one more queued item has been sent
+  }, [sent]);
   const returned = Math.max(inbox.data || 0, new Set(o.items.filter((i) => i.reviewStatus === 'RETURNED').map((i) => i.ref)).size);
   return (
     <>
       <section class="card" aria-labelledby="duty-title">
         <BackLink href="/" />
-        <h2 id="duty-title">{t('dutiesTitle')}</h2>
-        {data && <p class="duty-count" data-testid="duty-count">{t('completedN', { n: data.completedCount, m: data.totalCount })}</p>}
+        <h2 id="duty-title">{t('village.duties')}</h2>
+        {data && (
+          <p class="duty-count" data-testid="duty-count">
+            {t('duties.completedN', { n: data.completedCount, m: data.totalCount })}
+          </p>
+        )}
         {loading && !data && <Loading />}
         {error && !data && <ErrorBox error={error} onRetry={reload} />}
         {data && (
@@ -40,13 +56,29 @@ export default function Checklist({ me }) {
               return (
                 <li key={d.key} class={`duty${d.complete ? ' done' : ''}`} data-key={d.key} data-complete={d.complete ? '1' : '0'}>
                   <div class="duty-head">
-                    <span class="duty-mark" aria-hidden="true">{d.complete ? '✓' : ''}</span>
+                    <span class="duty-mark" aria-hidden="true">
+                      {d.complete ? '✓' : ''}
+                    </span>
                     <span class="duty-label">{d.label}</span>
-                    <span class="duty-pct">{d.complete ? t('done') : d.percent != null ? `${d.percent < 10 && d.percent > 0 ? d.percent.toFixed(1) : Math.round(d.percent)}%` : `${d.numerator}/${d.denominator}`}</span>
+                    <span class="duty-pct">
+                      {d.complete
+                        ? t('duties.done')
+                        : d.percent != null
+                          ? `${d.percent < 10 && d.percent > 0 ? d.percent.toFixed(1) : Math.round(d.percent)}%`
+                          : `${d.numerator}/${d.denominator}`}
+                    </span>
                   </div>
-                  <progress max="100" value={Math.min(100, d.percent ?? (d.denominator ? (100 * d.numerator) / d.denominator : 0))} aria-label={d.label} />
+                  <progress
+                    max="100"
+                    value={Math.min(100, d.percent ?? (d.denominator ? (100 * d.numerator) / d.denominator : 0))}
+                    aria-label={d.label}
+                  />
                   <p class="small muted">{d.detail}</p>
-                  {href && <a class="btn secondary duty-go" href={href} data-testid={`file-${d.key}`}>{kind ? t('fileThis') : t('open')}</a>}
+                  {href && (
+                    <a class="btn secondary duty-go" href={href} data-testid={`file-${d.key}`}>
+                      {kind ? t('duties.fileThis') : t('duties.open')}
+                    </a>
+                  )}
                 </li>
               );
             })}
@@ -54,21 +86,56 @@ export default function Checklist({ me }) {
         )}
       </section>
       <section class="card" aria-labelledby="ob-title">
-        <h2 id="ob-title"><a href="/outbox" data-testid="outbox-link">{t('outbox')}</a></h2>
+        <h2 id="ob-title">
+          <a href="/outbox" data-testid="outbox-link">
+            {t('outbox.title')}
+          </a>
+        </h2>
         <SyncSummary compact />
-        <a class="btn secondary block" href="/outbox">{t('openOutbox')}</a>
-        {returned > 0 && <a class="btn block" href="/inbox" data-testid="inbox-link">{t('returnedN', { n: returned })}</a>}
+        <a class="btn secondary block" href="/outbox">
+          {t('outbox.open')}
+        </a>
+        {returned > 0 && (
+          <a class="btn block" href="/inbox" data-testid="inbox-link">
+            {t('outbox.returnedN', { n: returned })}
+          </a>
+        )}
       </section>
       <section class="card" aria-labelledby="other-title">
-        <h2 id="other-title">{t('otherFilings')}</h2>
+        <h2 id="other-title">{t('duties.otherFilings')}</h2>
         <ul class="list">
           {OTHER_KINDS.map((k) => (
-            <li key={k}><a class="item link" href={`/duties/new/${k}`} data-testid={`file-${k}`}>
-              <span class="item-main"><span class="item-title">{t(`kind_${k}`)}</span><span class="chev" aria-hidden="true">›</span></span>
-            </a></li>
+            <li key={k}>
+              <a class="item link" href={`/duties/new/${k}`} data-testid={`file-${k}`}>
+                <span class="item-main">
+                  <span class="item-title">{t(`duties.kind.${k}`)}</span>
+                  <span class="chev" aria-hidden="true">
+                    ›
+                  </span>
+                </span>
+              </a>
+            </li>
           ))}
-          <li><a class="item link" href="/inbox"><span class="item-main"><span class="item-title">{t('inbox')}</span><span class="chev" aria-hidden="true">›</span></span></a></li>
-          <li><a class="item link" href="/checkin"><span class="item-main"><span class="item-title">{t('checkin')}</span><span class="chev" aria-hidden="true">›</span></span></a></li>
+          <li>
+            <a class="item link" href="/inbox">
+              <span class="item-main">
+                <span class="item-title">{t('outbox.inbox')}</span>
+                <span class="chev" aria-hidden="true">
+                  ›
+                </span>
+              </span>
+            </a>
+          </li>
+          <li>
+            <a class="item link" href="/checkin">
+              <span class="item-main">
+                <span class="item-title">{t('village.checkin')}</span>
+                <span class="chev" aria-hidden="true">
+                  ›
+                </span>
+              </span>
+            </a>
+          </li>
         </ul>
       </section>
     </>

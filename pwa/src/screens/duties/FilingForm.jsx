@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT, errorText } from '../../i18n.js';
+import '../../i18n/duties.js';
 import { navigate } from '../../router.js';
 import { BackLink, Loading, ErrorBox } from '../../ui.jsx';
 import { enqueue, uuid, outbox } from '../../outbox/engine.js';
@@ -18,17 +19,19 @@ const MAX_PHOTOS = 9; // the server's limit per filing
 function defaultTitle(t, kind, v) {
   const hh = v.household ? ` · ${v.household.headName}` : '';
   const topic = v.topic || v.name || '';
-  return `${t(`kind_${kind}`)}${topic ? ` · ${topic}` : hh} · ${v.occurredOn}`.slice(0, 200);
+  return `${t(`duties.kind.${kind}`)}${topic ? ` · ${topic}` : hh} · ${v.occurredOn}`.slice(0, 200);
 }
 
 export default function FilingForm({ me, kind: kindParam, editId }) {
-  const t = useT();
+  useT(); // re-render on a language switch
   const [orig, setOrig] = useState(null); // the filing being edited
   const [loadErr, setLoadErr] = useState(null);
   useEffect(() => {
     if (!editId) return;
-    gql(`query F($id: ID!) { filing(id: $id) { ${FILING_FIELDS} } }`, { id: editId })
-      .then((d) => (d.filing ? setOrig(d.filing) : setLoadErr({ code: 'NOT_FOUND' })), setLoadErr);
+    gql(`query F($id: ID!) { filing(id: $id) { ${FILING_FIELDS} } }`, { id: editId }).then(
+      (d) => (d.filing ? setOrig(d.filing) : setLoadErr({ code: 'NOT_FOUND' })),
+      setLoadErr,
+    );
   }, [editId]);
   if (editId && loadErr) return <ErrorBox error={loadErr} />;
   if (editId && !orig) return <Loading />;
@@ -49,27 +52,39 @@ function Form({ me, kind, orig }) {
   }));
   const [photos, setPhotos] = useState(() => (orig?.photos || []).map((p) => ({ sha: p.sha256, server: p })));
   const [busyPhotos, setBusyPhotos] = useState(0);
-  const [geo, setGeo] = useState(orig ? (orig.lat != null ? { lat: orig.lat, lng: orig.lng, accuracyM: orig.accuracyM } : { error: 'NONE' }) : { busy: true });
+  const [geo, setGeo] = useState(
+    orig ? (orig.lat != null ? { lat: orig.lat, lng: orig.lng, accuracyM: orig.accuracyM } : { error: 'NONE' }) : { busy: true },
+  );
   const [errs, setErrs] = useState({});
   const [formErr, setFormErr] = useState(null);
   const [saving, setSaving] = useState(false);
   const fileRef = useRef();
   const set = (k) => (e) => setV((s) => ({ ...s, [k]: e.currentTarget.value }));
-  const locateNow = () => { setGeo({ busy: true }); locate().then(setGeo); };
-  useEffect(() => { if (!orig) locateNow(); }, []);
+  const locateNow = () => {
+    setGeo({ busy: true });
+    locate().then(setGeo);
+  };
+  useEffect(() => {
+    if (!orig) locateNow();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- locate once, when the form opens
+  }, []);
 
   async function onFiles(e) {
     let files = [...e.currentTarget.files];
     e.currentTarget.value = '';
     const room = MAX_PHOTOS - photos.length - busyPhotos;
-    if (files.length > room) { setFormErr(t('tooManyPhotos', { n: MAX_PHOTOS })); files = files.slice(0, Math.max(0, room)); }
-    else setFormErr(null);
+    if (files.length > room) {
+      setFormErr(t('duties.tooManyPhotos', { n: MAX_PHOTOS }));
+      files = files.slice(0, Math.max(0, room));
+    } else setFormErr(null);
     setBusyPhotos((n) => n + files.length);
     for (const f of files) {
       try {
         const rec = await addPhoto(f, me.id);
         setPhotos((ps) => (ps.some((p) => p.sha === rec.sha) ? ps : [...ps, { sha: rec.sha, blob: rec.blob, size: rec.size }]));
-      } catch { setFormErr(t('photoFailed')); }
+      } catch {
+        setFormErr(t('duties.photoFailed'));
+      }
       setBusyPhotos((n) => n - 1);
     }
   }
@@ -81,13 +96,13 @@ function Form({ me, kind, orig }) {
   async function submit(e) {
     e.preventDefault();
     const fe = {};
-    if (cfg.household && !v.household) fe.household = t('required');
+    if (cfg.household && !v.household) fe.household = t('common.required');
     for (const [n, type, req] of cfg.fields) {
       const x = String(v[n] ?? '').trim();
-      if (req && !x) fe[n] = t('required');
-      else if (type === 'int' && x && !/^\d+$/.test(x)) fe[n] = t('wholeNumber');
+      if (req && !x) fe[n] = t('common.required');
+      else if (type === 'int' && x && !/^\d+$/.test(x)) fe[n] = t('duties.wholeNumber');
     }
-    if (!v.occurredOn) fe.occurredOn = t('required');
+    if (!v.occurredOn) fe.occurredOn = t('common.required');
     setErrs(fe);
     if (Object.keys(fe).length || busyPhotos) return;
     setSaving(true);
@@ -95,17 +110,27 @@ function Form({ me, kind, orig }) {
     for (const [n, type] of cfg.fields) b[n] = type === 'int' ? Number(v[n]) : type === 'bool' ? v[n] === true : String(v[n]).trim();
     const title = (v.title.trim() || defaultTitle(t, kind, { ...v, ...b })).slice(0, 200);
     const input = {
-      id: orig?.id || uuid(), kind, occurredOn: v.occurredOn,
-      recordedAt: isoLocal(), title, body: b,
+      id: orig?.id || uuid(),
+      kind,
+      occurredOn: v.occurredOn,
+      recordedAt: isoLocal(),
+      title,
+      body: b,
       householdId: cfg.household ? v.household.id : null,
-      lat: geo.lat ?? null, lng: geo.lng ?? null, accuracyM: geo.accuracyM ?? null,
-      photos: photos.map((p) => p.sha), submit: true,
+      lat: geo.lat ?? null,
+      lng: geo.lng ?? null,
+      accuracyM: geo.accuracyM ?? null,
+      photos: photos.map((p) => p.sha),
+      submit: true,
     };
     try {
       await enqueue({
         op: orig ? 'editFiling' : 'submitFiling',
         vars: orig ? { input, baseVersion: orig.version } : { input },
-        photos: input.photos, ref: input.id, kind, title,
+        photos: input.photos,
+        ref: input.id,
+        kind,
+        title,
       });
       navigate('/outbox');
     } catch (err) {
@@ -119,73 +144,155 @@ function Form({ me, kind, orig }) {
   return (
     <section class="card">
       <BackLink href={orig ? '/inbox' : '/duties'} />
-      <h2 data-testid="form-title">{orig ? t('editFiling') : t('newFiling')}：{t(`kind_${kind}`)}</h2>
+      <h2 data-testid="form-title">
+        {orig ? t('duties.editFiling') : t('duties.newFiling')}：{t(`duties.kind.${kind}`)}
+      </h2>
       {orig?.reviewComment && (
-        <p class="review-comment" role="note" data-testid="review-comment"><strong>{t('reviewComment')}：</strong>{orig.reviewComment}</p>
+        <p class="review-comment" role="note" data-testid="review-comment">
+          <strong>{t('duties.reviewComment')}：</strong>
+          {orig.reviewComment}
+        </p>
       )}
-      {pending && <p class="form-err">{t('editPending')}</p>}
+      {pending && <p class="form-err">{t('duties.editPending')}</p>}
       <form class="form" onSubmit={submit} noValidate>
         {cfg.household && (
-          <HouseholdPicker villageId={me.orgUnit.id} value={v.household} hardshipOnly={cfg.household === 'hardship'}
-            onPick={(h) => setV((s) => ({ ...s, household: h }))} error={errs.household} />
+          <HouseholdPicker
+            villageId={me.orgUnit.id}
+            value={v.household}
+            hardshipOnly={cfg.household === 'hardship'}
+            onPick={(h) => setV((s) => ({ ...s, household: h }))}
+            error={errs.household}
+          />
         )}
         <div class="input">
-          <label for={id('occurredOn')}>{t('occurredOn')}<span class="req" aria-hidden="true"> *</span></label>
+          <label for={id('occurredOn')}>
+            {t('duties.occurredOn')}
+            <span class="req" aria-hidden="true">
+              {' '}
+              *
+            </span>
+          </label>
           <input id={id('occurredOn')} type="date" value={v.occurredOn} max={today()} onInput={set('occurredOn')} required />
           {errs.occurredOn && <p class="field-err">{errs.occurredOn}</p>}
         </div>
-        {cfg.fields.map(([n, type, req, options]) => (type === 'bool' ? (
-          <div class="check" key={n}>
-            <input id={id(n)} type="checkbox" checked={v[n] === true} onChange={(e) => setV((s) => ({ ...s, [n]: e.currentTarget.checked }))} />
-            <label for={id(n)}>{t(`f_${n}`)}</label>
-          </div>
-        ) : (
-          <div class="input" key={n}>
-            <label for={id(n)}>{t(`f_${n}`)}{req && <span class="req" aria-hidden="true"> *</span>}</label>
-            {type === 'textarea' ? (
-              <textarea id={id(n)} rows={5} value={v[n]} onInput={set(n)} aria-invalid={errs[n] ? 'true' : undefined} />
-            ) : type === 'select' ? (
-              <select id={id(n)} value={v[n]} onChange={set(n)} aria-invalid={errs[n] ? 'true' : undefined}>
-                <option value="">{t('choose')}</option>
-                {options.map((o) => (Array.isArray(o) ? <option key={o[0]} value={o[0]}>{t(o[1])}</option> : <option key={o} value={o}>{o}</option>))}
-              </select>
-            ) : (
-              <input id={id(n)} type="text" inputMode={type === 'int' ? 'numeric' : undefined} value={v[n]} onInput={set(n)}
-                aria-invalid={errs[n] ? 'true' : undefined} />
-            )}
-            {errs[n] && <p class="field-err">{errs[n]}</p>}
-          </div>
-        )))}
+        {cfg.fields.map(([n, type, req, options]) =>
+          type === 'bool' ? (
+            <div class="check" key={n}>
+              <input
+                id={id(n)}
+                type="checkbox"
+                checked={v[n] === true}
+                onChange={(e) => setV((s) => ({ ...s, [n]: e.currentTarget.checked }))}
+              />
+              <label for={id(n)}>{t(`duties.field.${n}`)}</label>
+            </div>
+          ) : (
+            <div class="input" key={n}>
+              <label for={id(n)}>
+                {t(`duties.field.${n}`)}
+                {req && (
+                  <span class="req" aria-hidden="true">
+                    {' '}
+                    *
+                  </span>
+                )}
+              </label>
+              {type === 'textarea' ? (
+                <textarea id={id(n)} rows={5} value={v[n]} onInput={set(n)} aria-invalid={errs[n] ? 'true' : undefined} />
+              ) : type === 'select' ? (
+                <select id={id(n)} value={v[n]} onChange={set(n)} aria-invalid={errs[n] ? 'true' : undefined}>
+                  <option value="">{t('common.choose')}</option>
+                  {options.map((o) =>
+                    Array.isArray(o) ? (
+                      <option key={o[0]} value={o[0]}>
+                        {t(o[1])}
+                      </option>
+                    ) : (
+                      <option key={o} value={o}>
+                        {o}
+                      </option>
+                    ),
+                  )}
+                </select>
+              ) : (
+                <input
+                  id={id(n)}
+                  type="text"
+                  inputMode={type === 'int' ? 'numeric' : undefined}
+                  value={v[n]}
+                  onInput={set(n)}
+                  aria-invalid={errs[n] ? 'true' : undefined}
+                />
+              )}
+              {errs[n] && <p class="field-err">{errs[n]}</p>}
+            </div>
+          ),
+        )}
         <div class="input">
-          <label for={id('title')}>{t('filingTitle')}</label>
-          <input id={id('title')} type="text" maxLength={200} value={v.title} onInput={set('title')} placeholder={t('titleAuto')} />
+          <label for={id('title')}>{t('duties.filingTitle')}</label>
+          <input id={id('title')} type="text" maxLength={200} value={v.title} onInput={set('title')} placeholder={t('duties.titleAuto')} />
         </div>
         <fieldset class="input photos">
-          <legend>{t('photos')}</legend>
-          <ul class="thumbs" aria-label={t('photos')}>
+          <legend>{t('duties.photos')}</legend>
+          <ul class="thumbs" aria-label={t('duties.photos')}>
             {photos.map((p, i) => (
               <li key={p.sha}>
-                {p.blob ? <BlobPhoto blob={p.blob} alt={`${t('photos')} ${i + 1}`} /> : p.server ? <ServerPhoto photo={p.server} alt={`${t('photos')} ${i + 1}`} /> : <LocalPhoto sha={p.sha} />}
-                <button type="button" class="thumb-x" aria-label={t('removePhoto', { n: i + 1 })} onClick={() => removePhoto(p.sha)}>×</button>
+                {p.blob ? (
+                  <BlobPhoto blob={p.blob} alt={`${t('duties.photos')} ${i + 1}`} />
+                ) : p.server ? (
+                  <ServerPhoto photo={p.server} alt={`${t('duties.photos')} ${i + 1}`} />
+                ) : (
+                  <LocalPhoto sha={p.sha} />
+                )}
+                <button type="button" class="thumb-x" aria-label={t('duties.removePhoto', { n: i + 1 })} onClick={() => removePhoto(p.sha)}>
+                  ×
+                </button>
               </li>
             ))}
           </ul>
-          {busyPhotos > 0 && <p class="muted small" role="status">{t('compressing', { n: busyPhotos })}</p>}
-          <label class="btn secondary block photo-btn" for={id('photo')}>{t('addPhoto')}</label>
-          <input ref={fileRef} id={id('photo')} class="sr-only" type="file" accept="image/*" capture="environment" multiple onChange={onFiles} />
+          {busyPhotos > 0 && (
+            <p class="muted small" role="status">
+              {t('duties.compressing', { n: busyPhotos })}
+            </p>
+          )}
+          <label class="btn secondary block photo-btn" for={id('photo')}>
+            {t('duties.addPhoto')}
+          </label>
+          <input
+            ref={fileRef}
+            id={id('photo')}
+            class="sr-only"
+            type="file"
+            accept="image/*"
+            capture="environment"
+            multiple
+            onChange={onFiles}
+          />
         </fieldset>
         <div class="input geo" data-testid="geo">
-          <span class="label">{t('location')}</span>
+          <span class="label">{t('duties.location')}</span>
           <p class="small">
-            {geo.busy ? t('gpsLocating') : geo.lat != null ? t('gpsOk', { m: Math.round(geo.accuracyM ?? 0), lat: geo.lat.toFixed(5), lng: geo.lng.toFixed(5) }) : t('gpsNone')}
+            {geo.busy
+              ? t('duties.gpsLocating')
+              : geo.lat != null
+                ? t('duties.gpsOk', { m: Math.round(geo.accuracyM ?? 0), lat: geo.lat.toFixed(5), lng: geo.lng.toFixed(5) })
+                : t('duties.gpsNone')}
           </p>
-          {!geo.busy && <button type="button" class="btn secondary small-btn" onClick={locateNow}>{t('gpsRetry')}</button>}
+          {!geo.busy && (
+            <button type="button" class="btn secondary small-btn" onClick={locateNow}>
+              {t('duties.gpsRetry')}
+            </button>
+          )}
         </div>
-        {formErr && <p class="form-err" role="alert">{formErr}</p>}
+        {formErr && (
+          <p class="form-err" role="alert">
+            {formErr}
+          </p>
+        )}
         <button type="submit" class="btn block" disabled={saving || busyPhotos > 0} data-testid="queue-submit">
-          {saving ? t('saving') : orig ? t('resubmit') : t('queueSubmit')}
+          {saving ? t('common.saving') : orig ? t('duties.resubmit') : t('duties.queueSubmit')}
         </button>
-        <p class="muted small">{t('queueHint')}</p>
+        <p class="muted small">{t('duties.queueHint')}</p>
       </form>
     </section>
   );
@@ -193,6 +300,8 @@ function Form({ me, kind, orig }) {
 
 function LocalPhoto({ sha }) {
   const [blob, setBlob] = useState(null);
-  useEffect(() => { getPhoto(sha).then((p) => p && setBlob(p.blob)); }, [sha]);
+  useEffect(() => {
+    getPhoto(sha).then((p) => p && setBlob(p.blob));
+  }, [sha]);
   return blob ? <BlobPhoto blob={blob} alt="" /> : <span class="thumb thumb-empty" />;
 }

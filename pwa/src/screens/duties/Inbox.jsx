@@ -1,6 +1,7 @@
 // 退回待改: filings the township returned (myInbox) with the reviewer's comment → edit and resubmit.
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
 import { usePaged, PagedList, BackLink } from '../../ui.jsx';
 import { outbox } from '../../outbox/engine.js';
@@ -16,17 +17,29 @@ export default function Inbox() {
   return (
     <section class="card">
       <BackLink href="/duties" />
-      <h2>{t('inbox')}</h2>
-      <PagedList page={page} label={t('inbox')} render={(f) => (
-        <li key={f.id}>
-          <a class="item link" href={`/inbox/${encodeURIComponent(f.id)}`} data-testid="inbox-item" data-id={f.id}>
-            <span class="item-main"><span class="item-title">{t(`kind_${f.kind}`)}</span>
-              <span class={`badge st-${pending.has(f.id) ? 'waiting' : 'returned'}`}>{pending.has(f.id) ? t('st_waiting') : t('st_returned')}</span></span>
-            <span class="item-sub">{f.title}</span>
-            {f.reviewComment && <span class="item-sub review-comment">{t('reviewComment')}：{f.reviewComment}</span>}
-          </a>
-        </li>
-      )} />
+      <h2>{t('outbox.inbox')}</h2>
+      <PagedList
+        page={page}
+        label={t('outbox.inbox')}
+        render={(f) => (
+          <li key={f.id}>
+            <a class="item link" href={`/inbox/${encodeURIComponent(f.id)}`} data-testid="inbox-item" data-id={f.id}>
+              <span class="item-main">
+                <span class="item-title">{t(`duties.kind.${f.kind}`)}</span>
+                <span class={`badge st-${pending.has(f.id) ? 'waiting' : 'returned'}`}>
+                  {pending.has(f.id) ? t('outbox.state.waiting') : t('outbox.state.returned')}
+                </span>
+              </span>
+              <span class="item-sub">{f.title}</span>
+              {f.reviewComment && (
+                <span class="item-sub review-comment">
+                  {t('duties.reviewComment')}：{f.reviewComment}
+                </span>
+              )}
+            </a>
+          </li>
+        )}
+      />
     </section>
   );
 }

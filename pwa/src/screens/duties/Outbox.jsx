@@ -3,6 +3,7 @@
 // returned and stale ones open the edit form.
 import { useEffect } from 'preact/hooks';
 import { useT, errorText } from '../../i18n.js';
+import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
 import { BackLink } from '../../ui.jsx';
 import { outbox, syncNow, retry, remove, refreshReview } from '../../outbox/engine.js';
@@ -15,8 +16,8 @@ export function reason(e) {
 }
 
 function label(t, it) {
-  if (it.kind) return t(`kind_${it.kind}`);
-  return t(`op_${it.op}`);
+  if (it.kind) return t(`duties.kind.${it.kind}`);
+  return t(`outbox.op.${it.op}`);
 }
 
 export function SyncSummary({ compact }) {
@@ -27,12 +28,28 @@ export function SyncSummary({ compact }) {
   return (
     <div class="sync" data-testid="sync-summary" data-unsent={unsent} data-busy={o.busy ? '1' : '0'}>
       <p class="sync-line">
-        {o.busy ? <><span class="spinner" aria-hidden="true" />{t('syncing')}</> : unsent ? t('unsentN', { n: unsent }) : t('allSent')}
-        {failed > 0 && <span class="badge st-failed"> {t('failedN', { n: failed })}</span>}
+        {o.busy ? (
+          <>
+            <span class="spinner" aria-hidden="true" />
+            {t('outbox.syncing')}
+          </>
+        ) : unsent ? (
+          t('outbox.unsentN', { n: unsent })
+        ) : (
+          t('outbox.allSent')
+        )}
+        {failed > 0 && <span class="badge st-failed"> {t('outbox.failedN', { n: failed })}</span>}
       </p>
-      {o.note && unsent > 0 && <p class="small muted" role="status">{reason(o.note)}{o.nextAt ? ` · ${t('autoRetry')}` : ''}</p>}
+      {o.note && unsent > 0 && (
+        <p class="small muted" role="status">
+          {reason(o.note)}
+          {o.nextAt ? ` · ${t('outbox.autoRetry')}` : ''}
+        </p>
+      )}
       {!compact && (
-        <button type="button" class="btn secondary block" disabled={o.busy || !unsent} onClick={() => syncNow()} data-testid="sync-now">{t('syncNow')}</button>
+        <button type="button" class="btn secondary block" disabled={o.busy || !unsent} onClick={() => syncNow()} data-testid="sync-now">
+          {t('outbox.syncNow')}
+        </button>
       )}
     </div>
   );
@@ -41,17 +58,19 @@ export function SyncSummary({ compact }) {
 export default function Outbox() {
   const t = useT();
   const o = useStore(outbox);
-  useEffect(() => { refreshReview().catch(() => {}); }, []);
+  useEffect(() => {
+    refreshReview().catch(() => {});
+  }, []);
   const items = [...o.items].reverse(); // newest first
   return (
     <>
       <section class="card">
         <BackLink href="/duties" />
-        <h2>{t('outbox')}</h2>
+        <h2>{t('outbox.title')}</h2>
         <SyncSummary />
       </section>
-      <section class="card" aria-label={t('outbox')}>
-        {items.length === 0 && <p class="state empty">{t('outboxEmpty')}</p>}
+      <section class="card" aria-label={t('outbox.title')}>
+        {items.length === 0 && <p class="state empty">{t('outbox.empty')}</p>}
         <ul class="list" data-testid="outbox-list">
           {items.map((it) => {
             const st = shownState(it);
@@ -62,22 +81,49 @@ export default function Outbox() {
                   <StateBadge state={st} />
                 </div>
                 <span class="item-sub">{it.title}</span>
-                <span class="item-sub">{fmtTime(it.createdAt)}{it.photos?.length ? ` · ${t('photoN', { n: it.photos.length })}` : ''}{it.op === 'editFiling' ? ` · ${t('resubmission')}` : ''}</span>
+                <span class="item-sub">
+                  {fmtTime(it.createdAt)}
+                  {it.photos?.length ? ` · ${t('duties.photoN', { n: it.photos.length })}` : ''}
+                  {it.op === 'editFiling' ? ` · ${t('duties.resubmission')}` : ''}
+                </span>
                 {it.state === 'waiting' && it.note && <p class="small muted">{reason(it.note)}</p>}
-                {it.state === 'failed' && <p class="field-err" data-testid="fail-reason">{t('failReason')}：{reason(it.error)}</p>}
-                {st === 'returned' && it.reviewComment && <p class="review-comment">{t('reviewComment')}：{it.reviewComment}</p>}
+                {it.state === 'failed' && (
+                  <p class="field-err" data-testid="fail-reason">
+                    {t('outbox.failReason')}：{reason(it.error)}
+                  </p>
+                )}
+                {st === 'returned' && it.reviewComment && (
+                  <p class="review-comment">
+                    {t('duties.reviewComment')}：{it.reviewComment}
+                  </p>
+                )}
                 {it.result?.distanceM != null && (
-                  <p class="small">{t('distanceM', { d: fmtDist(t, it.result.distanceM) })} · {it.result.insideGeofence ? t('insideFence') : t('outsideFence')}</p>
+                  <p class="small">
+                    {t('checkin.distance', { d: fmtDist(t, it.result.distanceM) })} ·{' '}
+                    {it.result.insideGeofence ? t('checkin.insideFence') : t('checkin.outsideFence')}
+                  </p>
                 )}
                 <div class="ob-actions">
                   {it.state === 'failed' && it.error?.code !== 'STALE_VERSION' && it.error?.code !== 'CONFLICT' && (
-                    <button type="button" class="btn secondary" onClick={() => retry(it.id)}>{t('retry')}</button>
+                    <button type="button" class="btn secondary" onClick={() => retry(it.id)}>
+                      {t('common.retry')}
+                    </button>
                   )}
                   {(st === 'returned' || it.error?.code === 'STALE_VERSION') && /Filing$/.test(it.op) && (
-                    <a class="btn secondary" href={`/inbox/${encodeURIComponent(it.ref)}`}>{t('reEdit')}</a>
+                    <a class="btn secondary" href={`/inbox/${encodeURIComponent(it.ref)}`}>
+                      {t('outbox.reEdit')}
+                    </a>
                   )}
                   {it.state === 'failed' && (
-                    <button type="button" class="btn secondary danger" onClick={() => { if (confirm(t('confirmDelete'))) remove(it.id); }}>{t('delete')}</button>
+                    <button
+                      type="button"
+                      class="btn secondary danger"
+                      onClick={() => {
+                        if (confirm(t('outbox.confirmDelete'))) remove(it.id);
+                      }}
+                    >
+                      {t('outbox.delete')}
+                    </button>
                   )}
                 </div>
               </li>

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
 import { usePaged, PagedList, BackLink, useLoad } from '../../ui.jsx';
 import { outbox, enqueue, uuid } from '../../outbox/engine.js';
@@ -12,7 +13,7 @@ const Q = `query P($after: String) { problems(first: 20, after: $after) { pageIn
   edges { node { id title description status version source createdAt } } } }`;
 const NEXT = { OPEN: ['IN_PROGRESS', 'RESOLVED', 'CLOSED'], IN_PROGRESS: ['RESOLVED', 'CLOSED'], RESOLVED: [], CLOSED: [] };
 
-export default function Problems({ me }) {
+export default function Problems() {
   const t = useT();
   const o = useStore(outbox);
   const [f, setF] = useState({ title: '', description: '' });
@@ -22,33 +23,58 @@ export default function Problems({ me }) {
 
   async function file(e) {
     e.preventDefault();
-    if (!f.title.trim()) { setErr(t('required')); return; }
+    if (!f.title.trim()) {
+      setErr(t('common.required'));
+      return;
+    }
     setErr(null);
     const input = { id: uuid(), title: f.title.trim().slice(0, 200), description: f.description.trim() };
     await enqueue({ op: 'fileProblem', vars: { input }, ref: input.id, title: input.title });
     setF({ title: '', description: '' });
   }
   async function move(p, status) {
-    const note = prompt(status === 'CLOSED' ? t('problemNoteReq') : t('problemNote'));
+    const note = prompt(status === 'CLOSED' ? t('ledger.noteRequired') : t('ledger.note'));
     if (note === null || (status === 'CLOSED' && !note.trim())) return;
     const input = { id: p.id, toStatus: status, note: note.trim(), baseVersion: p.version };
-    await enqueue({ op: 'updateProblemStatus', vars: { input }, ref: p.id, title: `${p.title} → ${t(`ps_${status}`)}` });
+    await enqueue({ op: 'updateProblemStatus', vars: { input }, ref: p.id, title: `${p.title} → ${t(`ledger.status.${status}`)}` });
   }
   return (
     <>
       <section class="card">
         <BackLink href="/duties" />
-        <h2>{t('problems')}</h2>
+        <h2>{t('ledger.title')}</h2>
         <form class="form" onSubmit={file} noValidate>
-          <div class="input"><label for="pb-title">{t('problemTitle')}<span class="req" aria-hidden="true"> *</span></label>
-            <input id="pb-title" value={f.title} maxLength={200} onInput={(e) => setF({ ...f, title: e.currentTarget.value })} /></div>
-          <div class="input"><label for="pb-desc">{t('problemDesc')}</label>
-            <textarea id="pb-desc" rows={4} value={f.description} onInput={(e) => setF({ ...f, description: e.currentTarget.value })} /></div>
+          <div class="input">
+            <label for="pb-title">
+              {t('ledger.problem')}
+              <span class="req" aria-hidden="true">
+                {' '}
+                *
+              </span>
+            </label>
+            <input id="pb-title" value={f.title} maxLength={200} onInput={(e) => setF({ ...f, title: e.currentTarget.value })} />
+          </div>
+          <div class="input">
+            <label for="pb-desc">{t('ledger.description')}</label>
+            <textarea id="pb-desc" rows={4} value={f.description} onInput={(e) => setF({ ...f, description: e.currentTarget.value })} />
+          </div>
           {err && <p class="field-err">{err}</p>}
-          <button class="btn block" type="submit">{t('fileProblem')}</button>
+          <button class="btn block" type="submit">
+            {t('ledger.file')}
+          </button>
         </form>
         {mine.length > 0 && (
-          <ul class="list">{mine.map((i) => <li key={i.id} class="item"><span class="item-main"><span class="item-title">{i.title}</span><StateBadge state={shownState(i)} /></span>{i.error && <span class="item-sub field-err">{i.error.message || i.error.code}</span>}</li>)}</ul>
+          <ul class="list">
+            {mine.map((i) => (
+              <li key={i.id} class="item">
+                <span class="item-main">
+                  <span class="item-title">{i.title}</span>
+                  <StateBadge state={shownState(i)} />
+                </span>
+                {i.error && <span class="item-sub field-err">{i.error.message || i.error.code}</span>}
+              </li>
+            ))}
+          </ul>
         )}
       </section>
       <Ledger key={sentN} t={t} move={move} />
@@ -67,20 +93,35 @@ function Ledger({ t, move }) {
       <section class="card">
         {sum.data && (
           <p class="small" data-testid="ledger-summary">
-            {t('ledgerTotal', { n: sum.data.total })}
-            {sum.data.byStatus.filter((b) => b.count).map((b) => ` · ${t(`ps_${b.status}`)} ${b.count}`).join('')}
-            {' · '}{t('resolutionRate', { d: r.ageDays })}：{r.percent != null ? `${r.percent}%（${r.numerator}/${r.denominator}）` : '—'}
+            {t('ledger.total', { n: sum.data.total })}
+            {sum.data.byStatus
+              .filter((b) => b.count)
+              .map((b) => ` · ${t(`ledger.status.${b.status}`)} ${b.count}`)
+              .join('')}
+            {' · '}
+            {t('ledger.resolutionRate', { d: r.ageDays })}：{r.percent != null ? `${r.percent}%（${r.numerator}/${r.denominator}）` : '—'}
           </p>
         )}
-        <PagedList page={page} label={t('problems')} render={(p) => (
-          <li key={p.id} class="item" data-testid="problem-item">
-            <span class="item-main"><span class="item-title">{p.title}</span><span class="tag">{t(`ps_${p.status}`)}</span></span>
-            {p.description && <span class="item-sub">{p.description}</span>}
-            <div class="ob-actions">
-              {(NEXT[p.status] || []).map((s) => <button key={s} type="button" class="btn secondary" onClick={() => move(p, s)}>{t('moveTo', { s: t(`ps_${s}`) })}</button>)}
-            </div>
-          </li>
-        )} />
+        <PagedList
+          page={page}
+          label={t('ledger.title')}
+          render={(p) => (
+            <li key={p.id} class="item" data-testid="problem-item">
+              <span class="item-main">
+                <span class="item-title">{p.title}</span>
+                <span class="tag">{t(`ledger.status.${p.status}`)}</span>
+              </span>
+              {p.description && <span class="item-sub">{p.description}</span>}
+              <div class="ob-actions">
+                {(NEXT[p.status] || []).map((s) => (
+                  <button key={s} type="button" class="btn secondary" onClick={() => move(p, s)}>
+                    {t('ledger.moveTo', { s: t(`ledger.status.${s}`) })}
+                  </button>
+                ))}
+              </div>
+            </li>
+          )}
+        />
       </section>
     </>
   );

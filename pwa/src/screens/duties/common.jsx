@@ -2,32 +2,84 @@
 // photo thumbnails fetched with the bearer token.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useT } from '../../i18n.js';
+import '../../i18n/duties.js';
 import { loadAll } from '../../forms.jsx';
-import { loadTokens } from '../../tokens.js';
+import { request } from '../../transport.js';
 import './duties.css';
 
 // field: [name, type ('text' | 'textarea' | 'int' | 'select' | 'bool'), required, options]
 export const PROJECT_STATUS = ['筹备中', '实施中', '已投产见效', '暂停'];
 // select options are plain values (shown as they are) or [value, i18n key of the label]
-export const TALK_CATEGORIES = [['cadre', 'talkCat_cadre'], ['member', 'talkCat_member'], ['applicant', 'talkCat_applicant'], ['villager', 'talkCat_villager']];
+export const TALK_CATEGORIES = [
+  ['cadre', 'duties.talkCategory.cadre'],
+  ['member', 'duties.talkCategory.member'],
+  ['applicant', 'duties.talkCategory.applicant'],
+  ['villager', 'duties.talkCategory.villager'],
+];
 export const KINDS = {
   HOUSEHOLD_VISIT: { duty: 'household_visits', household: 'all', fields: [['notes', 'textarea']] },
   WORK_DIARY: { duty: 'work_diary', fields: [['content', 'textarea', true]] },
   SERVICE_CARD: { duty: 'service_card', household: 'all', fields: [] },
-  RESEARCH_REPORT: { duty: 'research_report', fields: [['topic', 'text', true], ['content', 'textarea', true]] },
-  PARTY_LECTURE: { duty: 'party_lecture', fields: [['topic', 'text', true], ['place', 'text', true], ['attendeeCount', 'int', true]] },
-  TECH_TRAINING: { duty: 'tech_training', fields: [['topic', 'text', true], ['trainer', 'text', true], ['attendeeCount', 'int', true]] },
-  STARTUP_PROJECT: { duty: 'startup_project', fields: [['name', 'text', true], ['investmentYuan', 'int', true], ['beneficiaries', 'int', true], ['milestones', 'textarea'], ['projectStatus', 'select', true, PROJECT_STATUS]] },
+  RESEARCH_REPORT: {
+    duty: 'research_report',
+    fields: [
+      ['topic', 'text', true],
+      ['content', 'textarea', true],
+    ],
+  },
+  PARTY_LECTURE: {
+    duty: 'party_lecture',
+    fields: [
+      ['topic', 'text', true],
+      ['place', 'text', true],
+      ['attendeeCount', 'int', true],
+    ],
+  },
+  TECH_TRAINING: {
+    duty: 'tech_training',
+    fields: [
+      ['topic', 'text', true],
+      ['trainer', 'text', true],
+      ['attendeeCount', 'int', true],
+    ],
+  },
+  STARTUP_PROJECT: {
+    duty: 'startup_project',
+    fields: [
+      ['name', 'text', true],
+      ['investmentYuan', 'int', true],
+      ['beneficiaries', 'int', true],
+      ['milestones', 'textarea'],
+      ['projectStatus', 'select', true, PROJECT_STATUS],
+    ],
+  },
   TERM_GOALS: { fields: [['content', 'textarea', true]] },
   PLEDGE: { fields: [['text', 'textarea', true]] },
   PAIRING: { household: 'hardship', fields: [['reason', 'textarea']] },
   PAIRING_VISIT: { household: 'hardship', fields: [['notes', 'textarea']] },
-  COMMITTEE_MEETING: { fields: [['topic', 'text', true], ['attendees', 'int', true], ['minutes', 'textarea', true]] },
+  COMMITTEE_MEETING: {
+    fields: [
+      ['topic', 'text', true],
+      ['attendees', 'int', true],
+      ['minutes', 'textarea', true],
+    ],
+  },
   SELF_REPORT: { fields: [['content', 'textarea', true]] },
   // 谈心谈话: whom, which of the four groups, what about; and whether that person asked for the talk
-  TALK: { fields: [['person', 'text', true], ['category', 'select', true, TALK_CATEGORIES], ['topic', 'text', true], ['requestedByPerson', 'bool']] },
+  TALK: {
+    fields: [
+      ['person', 'text', true],
+      ['category', 'select', true, TALK_CATEGORIES],
+      ['topic', 'text', true],
+      ['requestedByPerson', 'bool'],
+    ],
+  },
 };
-export const DUTY_KIND = Object.fromEntries(Object.entries(KINDS).filter(([, c]) => c.duty).map(([k, c]) => [c.duty, k]));
+export const DUTY_KIND = Object.fromEntries(
+  Object.entries(KINDS)
+    .filter(([, c]) => c.duty)
+    .map(([k, c]) => [c.duty, k]),
+);
 export const OTHER_KINDS = Object.keys(KINDS).filter((k) => !KINDS[k].duty);
 
 export const FILING_FIELDS = `id kind status version title body occurredOn recordedAt receivedAt submittedAt lat lng accuracyM
@@ -43,7 +95,11 @@ export function shownState(it) {
 
 export function StateBadge({ state }) {
   const t = useT();
-  return <span class={`badge st-${state}`} data-state={state}>{t(`st_${state}`)}</span>;
+  return (
+    <span class={`badge st-${state}`} data-state={state}>
+      {t(`outbox.state.${state}`)}
+    </span>
+  );
 }
 
 const HH_Q = `query Roster($v: ID!, $after: String) { households(villageId: $v, first: 100, after: $after) {
@@ -57,39 +113,69 @@ export function HouseholdPicker({ villageId, value, onPick, hardshipOnly, error 
   const [err, setErr] = useState(null);
   const [q, setQ] = useState('');
   const [open, setOpen] = useState(!value);
-  useEffect(() => { loadRoster(villageId).then(setAll, setErr); }, [villageId]);
+  useEffect(() => {
+    loadRoster(villageId).then(setAll, setErr);
+  }, [villageId]);
   const list = useMemo(() => {
     const s = q.trim();
     return (all || []).filter((h) => (!hardshipOnly || h.isHardship) && (!s || h.headName.includes(s) || h.code.includes(s)));
   }, [all, q, hardshipOnly]);
   return (
     <fieldset class="input hh-picker" aria-invalid={error ? 'true' : undefined}>
-      <legend>{t('household')}<span class="req" aria-hidden="true"> *</span></legend>
+      <legend>
+        {t('duties.household')}
+        <span class="req" aria-hidden="true">
+          {' '}
+          *
+        </span>
+      </legend>
       {value && (
         <p class="hh-picked" data-testid="picked-household">
           <strong>{value.headName}</strong> <span class="muted">{value.code}</span>
-          {!open && <button type="button" class="btn secondary small-btn" onClick={() => setOpen(true)}>{t('change')}</button>}
+          {!open && (
+            <button type="button" class="btn secondary small-btn" onClick={() => setOpen(true)}>
+              {t('common.change')}
+            </button>
+          )}
         </p>
       )}
       {open && (
         <>
-          <label class="sr-only" for="hh-find">{t('searchPlaceholder')}</label>
-          <input id="hh-find" type="search" value={q} placeholder={t('searchPlaceholder')} onInput={(e) => setQ(e.currentTarget.value)} />
-          {err && !all && <p class="field-err">{t('rosterUnavailable')}</p>}
-          {!all && !err && <p class="muted small">{t('loading')}</p>}
+          <label class="sr-only" for="hh-find">
+            {t('household.searchPlaceholder')}
+          </label>
+          <input
+            id="hh-find"
+            type="search"
+            value={q}
+            placeholder={t('household.searchPlaceholder')}
+            onInput={(e) => setQ(e.currentTarget.value)}
+          />
+          {err && !all && <p class="field-err">{t('duties.rosterUnavailable')}</p>}
+          {!all && !err && <p class="muted small">{t('common.loading')}</p>}
           {all && (
-            <ul class="list hh-options" aria-label={t('household')}>
+            <ul class="list hh-options" aria-label={t('duties.household')}>
               {list.slice(0, 30).map((h) => (
                 <li key={h.id}>
-                  <button type="button" class="item hh-option" aria-pressed={value?.id === h.id ? 'true' : 'false'}
-                    onClick={() => { onPick(h); setOpen(false); setQ(''); }}>
-                    <span class="item-title">{h.headName}</span> {h.isHardship && <span class="tag">{t('hardship')}</span>}
-                    <span class="item-sub">{h.code} · {h.address}</span>
+                  <button
+                    type="button"
+                    class="item hh-option"
+                    aria-pressed={value?.id === h.id ? 'true' : 'false'}
+                    onClick={() => {
+                      onPick(h);
+                      setOpen(false);
+                      setQ('');
+                    }}
+                  >
+                    <span class="item-title">{h.headName}</span> {h.isHardship && <span class="tag">{t('household.hardship')}</span>}
+                    <span class="item-sub">
+                      {h.code} · {h.address}
+                    </span>
                   </button>
                 </li>
               ))}
-              {list.length === 0 && <li class="muted small">{t('empty')}</li>}
-              {list.length > 30 && <li class="muted small">{t('refineSearch', { n: list.length })}</li>}
+              {list.length === 0 && <li class="muted small">{t('common.empty')}</li>}
+              {list.length > 30 && <li class="muted small">{t('duties.refineSearch', { n: list.length })}</li>}
             </ul>
           )}
         </>
@@ -103,15 +189,18 @@ export function HouseholdPicker({ villageId, value, onPick, hardshipOnly, error 
 export function ServerPhoto({ photo, alt }) {
   const [src, setSrc] = useState(null);
   useEffect(() => {
-    let url = null, live = true;
+    let url = null,
+      live = true;
     (async () => {
-      const tok = await loadTokens();
-      const r = await fetch(photo.thumbUrl || `/media/${photo.sha256}/thumb`, { headers: { Authorization: `Bearer ${tok?.access}` } });
-      if (!r.ok) return;
+      const r = await request(photo.thumbUrl || `/media/${photo.sha256}/thumb`);
       url = URL.createObjectURL(await r.blob());
       if (live) setSrc(url);
     })().catch(() => {});
-    return () => { live = false; if (url) URL.revokeObjectURL(url); };
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a photo is identified by its hash
   }, [photo.sha256]);
   return src ? <img class="thumb" src={src} alt={alt} /> : <span class="thumb thumb-empty" aria-label={alt} />;
 }
@@ -135,4 +224,4 @@ export function isoLocal(d = new Date()) {
 }
 export const fmtTime = (ms) => new Date(ms).toLocaleString('zh-CN', { hour12: false });
 /** 850 → "850 米", 494222 → "494.2 公里" */
-export const fmtDist = (t, m) => (m >= 1000 ? t('unitKm', { n: (m / 1000).toFixed(1) }) : t('unitM', { n: Math.round(m) }));
+export const fmtDist = (t, m) => (m >= 1000 ? t('common.unitKm', { n: (m / 1000).toFixed(1) }) : t('common.unitM', { n: Math.round(m) }));

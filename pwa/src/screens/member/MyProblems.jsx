@@ -3,6 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/report.js';
 import { useStore } from '../../store.js';
 import { useRoute } from '../../router.js';
 import { usePaged, PagedList } from '../../ui.jsx';
@@ -14,7 +15,7 @@ const Q = `query Mine($after: String) { myReportedProblems(first: 20, after: $af
   edges { node { id title description status createdAt updatedAt
     notes { id at fromStatus toStatus note } } } } }`;
 
-export const probStatus = (t, s) => (s ? t(`x8prob_${s}`) : '—');
+export const probStatus = (t, s) => (s ? t(`report.status.${s}`) : '—');
 
 function Pending({ it }) {
   const t = useT();
@@ -23,15 +24,26 @@ function Pending({ it }) {
     <li class="filing pending" data-testid="problem-pending">
       <div class="item-main">
         <span class="item-title">{it.title}</span>
-        <span class={`st ${failed ? 'no' : 'PENDING'}`}>{failed ? t('x8sendFailed') : it.state === 'sending' ? t('x8sending') : t('x8waitingSend')}</span>
+        <span class={`st ${failed ? 'no' : 'PENDING'}`}>
+          {failed ? t('report.sendFailed') : it.state === 'sending' ? t('report.sending') : t('report.waitingSend')}
+        </span>
       </div>
-      <p class="sub">{fmtTime(new Date(it.createdAt).toISOString())}{it.note ? ` · ${errMsg(it.note)}` : ''}</p>
+      <p class="sub">
+        {fmtTime(new Date(it.createdAt).toISOString())}
+        {it.note ? ` · ${errMsg(it.note)}` : ''}
+      </p>
       {failed && (
         <>
-          <p class="form-err" role="alert">{errMsg(it.error)}</p>
+          <p class="form-err" role="alert">
+            {errMsg(it.error)}
+          </p>
           <div class="actions">
-            <button type="button" class="btn" onClick={() => retry(it.id)}>{t('retry')}</button>
-            <button type="button" class="btn secondary" onClick={() => remove(it.id)}>{t('x8discard')}</button>
+            <button type="button" class="btn" onClick={() => retry(it.id)}>
+              {t('common.retry')}
+            </button>
+            <button type="button" class="btn secondary" onClick={() => remove(it.id)}>
+              {t('report.discard')}
+            </button>
           </div>
         </>
       )}
@@ -46,49 +58,75 @@ export default function MyProblems({ me }) {
   const ob = useStore(outbox);
   const pending = unsentReports(ob);
   const sent = sentCount(ob);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- start once per user
   useEffect(() => start(me), [me.id]);
   const page = usePaged((after) => gql(Q, { after }).then((d) => d.myReportedProblems), [sent]);
   return (
     <>
       <section class="card" aria-labelledby="mp-title">
         <Back fallback="/" />
-        <h2 id="mp-title">{t('x8myProblems')}</h2>
-        {just && <p class={pending.length ? 'form-ok pending-note' : 'form-ok'} role="status" data-testid="report-saved">{pending.length ? t('x8savedOffline') : t('x8reportSaved')}</p>}
-        <a class="btn block" href="/report">{t('x8reportProblem')}</a>
+        <h2 id="mp-title">{t('report.myProblems')}</h2>
+        {just && (
+          <p class={pending.length ? 'form-ok pending-note' : 'form-ok'} role="status" data-testid="report-saved">
+            {pending.length ? t('report.savedOffline') : t('report.saved')}
+          </p>
+        )}
+        <a class="btn block" href="/report">
+          {t('report.title')}
+        </a>
       </section>
       {pending.length > 0 && (
         <section class="card" aria-labelledby="mp-pending">
-          <h2 id="mp-pending">{t('x8notSentYet', { n: pending.length })}</h2>
-          <ul class="list plain">{pending.map((it) => <Pending key={it.id} it={it} />)}</ul>
-          <button type="button" class="btn secondary block" onClick={() => syncNow()} disabled={ob.busy}>{ob.busy ? t('x8sending') : t('x8sendNow')}</button>
+          <h2 id="mp-pending">{t('report.notSentYet', { n: pending.length })}</h2>
+          <ul class="list plain">
+            {pending.map((it) => (
+              <Pending key={it.id} it={it} />
+            ))}
+          </ul>
+          <button type="button" class="btn secondary block" onClick={() => syncNow()} disabled={ob.busy}>
+            {ob.busy ? t('report.sending') : t('report.sendNow')}
+          </button>
         </section>
       )}
       <section class="card" aria-labelledby="mp-list">
-        <h2 id="mp-list">{t('x8reported')}</h2>
-        <PagedList page={page} label={t('x8reported')} render={(p) => (
-          <li key={p.id} class="item" data-testid="problem-item">
-            <div class="item-main">
-              <span class="item-title">{p.title}</span>
-              <span class={`st ${p.status}`} data-testid="problem-status">{probStatus(t, p.status)}</span>
-            </div>
-            <span class="item-sub">{fmtTime(p.createdAt)}</span>
-            {p.description && <p class="pre small" style={{ margin: '.25rem 0' }}>{p.description}</p>}
-            {p.notes?.length > 0 && (
-              <details>
-                <summary class="small">{t('x8progressNotes', { n: p.notes.length })}</summary>
-                <ol class="timeline">
-                  {p.notes.map((n, i) => (
-                    <li key={n.id || i}>
-                      <span class="when">{fmtTime(n.at)}</span>
-                      <span class="what">{n.fromStatus ? `${probStatus(t, n.fromStatus)} → ` : ''}{probStatus(t, n.toStatus)}</span>
-                      {n.note && <span class="note">{n.note}</span>}
-                    </li>
-                  ))}
-                </ol>
-              </details>
-            )}
-          </li>
-        )} />
+        <h2 id="mp-list">{t('report.reported')}</h2>
+        <PagedList
+          page={page}
+          label={t('report.reported')}
+          render={(p) => (
+            <li key={p.id} class="item" data-testid="problem-item">
+              <div class="item-main">
+                <span class="item-title">{p.title}</span>
+                <span class={`st ${p.status}`} data-testid="problem-status">
+                  {probStatus(t, p.status)}
+                </span>
+              </div>
+              <span class="item-sub">{fmtTime(p.createdAt)}</span>
+              {p.description && (
+                <p class="pre small" style={{ margin: '.25rem 0' }}>
+                  {p.description}
+                </p>
+              )}
+              {p.notes?.length > 0 && (
+                <details>
+                  <summary class="small">{t('report.progressNotes', { n: p.notes.length })}</summary>
+                  <ol class="timeline">
+                    {p.notes.map((n, i) => (
+                      <li key={n.id || i}>
+                        <span class="when">{fmtTime(n.at)}</span>
+                        <span class="what">
+                          {n.fromStatus ? `${probStatus(t, n.fromStatus)} → ` : ''}
+                          {probStatus(t, n.toStatus)}
+                        </span>
+                        {n.note && <span class="note">{n.note}</span>}
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              )}
+            </li>
+          )}
+        />
       </section>
     </>
   );

@@ -2,6 +2,7 @@
 // sent when online; it lands in the secretary's problem ledger.
 import { useEffect, useState } from 'preact/hooks';
 import { useT, errorText } from '../../i18n.js';
+import '../../i18n/report.js';
 import { navigate } from '../../router.js';
 import { Back } from '../review/kit.jsx';
 import { start, report } from './queue.js';
@@ -13,44 +14,81 @@ export default function ReportProblem({ me }) {
   const [errs, setErrs] = useState({});
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- start once per user
   useEffect(() => start(me), [me.id]);
   async function submit(e) {
     e.preventDefault();
     const fe = {};
-    if (!title.trim()) fe.title = t('x8probTitleRequired');
-    else if (title.trim().length > 100) fe.title = t('x8tooLong', { n: 100 });
-    if (desc.trim().length > 2000) fe.desc = t('x8tooLong', { n: 2000 });
+    if (!title.trim()) fe.title = t('report.problemTitleRequired');
+    else if (title.trim().length > 100) fe.title = t('report.tooLong', { n: 100 });
+    if (desc.trim().length > 2000) fe.desc = t('report.tooLong', { n: 2000 });
     setErrs(fe);
     if (Object.keys(fe).length) return;
-    setBusy(true); setErr(null);
+    setBusy(true);
+    setErr(null);
     try {
       await report({ title: title.trim(), description: desc.trim() });
       navigate('/my-problems?sent=1');
     } catch (x) {
-      setErr(x); setBusy(false);
+      setErr(x);
+      setBusy(false);
     }
   }
   return (
     <form class="card form" aria-labelledby="rp-title" noValidate onSubmit={submit}>
       <Back fallback="/" />
-      <h2 id="rp-title">{t('x8reportProblem')}</h2>
-      <p class="muted small">{t('x8reportHint')}</p>
+      <h2 id="rp-title">{t('report.title')}</h2>
+      <p class="muted small">{t('report.hint')}</p>
       <div class="input">
-        <label for="rp-t">{t('x8probTitle')}<span class="req" aria-hidden="true"> *</span></label>
-        <input id="rp-t" name="title" value={title} maxLength={100} placeholder={t('x8probTitlePh')} required
-          aria-invalid={errs.title ? 'true' : undefined} aria-describedby={errs.title ? 'rp-t-err' : undefined}
-          onInput={(e) => setTitle(e.currentTarget.value)} />
-        {errs.title && <p class="field-err" id="rp-t-err">{errs.title}</p>}
+        <label for="rp-t">
+          {t('report.problemTitle')}
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        </label>
+        <input
+          id="rp-t"
+          name="title"
+          value={title}
+          maxLength={100}
+          placeholder={t('report.problemTitlePlaceholder')}
+          required
+          aria-invalid={errs.title ? 'true' : undefined}
+          aria-describedby={errs.title ? 'rp-t-err' : undefined}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+        />
+        {errs.title && (
+          <p class="field-err" id="rp-t-err">
+            {errs.title}
+          </p>
+        )}
       </div>
       <div class="input">
-        <label for="rp-d">{t('x8probDesc')}</label>
-        <textarea id="rp-d" name="description" value={desc} maxLength={2000} rows={5} placeholder={t('x8probDescPh')}
-          aria-invalid={errs.desc ? 'true' : undefined} onInput={(e) => setDesc(e.currentTarget.value)} />
+        <label for="rp-d">{t('report.description')}</label>
+        <textarea
+          id="rp-d"
+          name="description"
+          value={desc}
+          maxLength={2000}
+          rows={5}
+          placeholder={t('report.descriptionPlaceholder')}
+          aria-invalid={errs.desc ? 'true' : undefined}
+          onInput={(e) => setDesc(e.currentTarget.value)}
+        />
         {errs.desc && <p class="field-err">{errs.desc}</p>}
       </div>
-      {err && <p class="form-err" role="alert">{errorText(err.code || 'UNKNOWN', err.message)}</p>}
-      <button type="submit" class="btn block" disabled={busy} data-testid="report-submit">{busy ? t('saving') : t('submit')}</button>
-      <a class="btn secondary block" href="/my-problems">{t('x8myProblems')}</a>
+      {err && (
+        <p class="form-err" role="alert">
+          {errorText(err.code || 'UNKNOWN', err.message)}
+        </p>
+      )}
+      <button type="submit" class="btn block" disabled={busy} data-testid="report-submit">
+        {busy ? t('common.saving') : t('common.submit')}
+      </button>
+      <a class="btn secondary block" href="/my-problems">
+        {t('report.myProblems')}
+      </a>
     </form>
   );
 }

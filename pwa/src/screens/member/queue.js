@@ -8,7 +8,9 @@ export const OP = 'reportProblem';
 export { outbox, retry, remove, syncNow };
 
 /** Start sending for this member (idempotent). */
-export function start(me) { if (me?.id) startOutbox(me.id); }
+export function start(me) {
+  if (me?.id) startOutbox(me.id);
+}
 
 /** Queue a report; resolves once it is stored on the phone (sending happens by itself). */
 export function report({ title, description }) {

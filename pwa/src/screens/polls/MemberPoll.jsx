@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/poll.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back } from '../review/kit.jsx';
 import { POLL_FIELDS, PollHead, Fingerprint, PErr, ResultView } from './common.jsx';
@@ -18,7 +19,9 @@ export default function MemberPoll({ me, id }) {
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
   const [pending, setPending] = useState(null); // { choice, seconds } while counting down
-  useEffect(() => { loadCred(me.id, id).then((c) => setCred(c || null)); }, [me.id, id]);
+  useEffect(() => {
+    loadCred(me.id, id).then((c) => setCred(c || null));
+  }, [me.id, id]);
   const p = poll.data;
   if ((poll.loading && !p) || cred === undefined) return <Loading />;
   if (poll.error) return <ErrorBox error={poll.error} onRetry={poll.reload} />;
@@ -26,14 +29,25 @@ export default function MemberPoll({ me, id }) {
   const ready = cred && (cred.state === 'ready' || cred.state === 'cast');
 
   const getCred = async () => {
-    setBusy(true); setErr(null);
-    try { setCred(await requestCredential(me.id, p)); poll.reload(); } catch (e) { setErr(e); } finally { setBusy(false); }
+    setBusy(true);
+    setErr(null);
+    try {
+      setCred(await requestCredential(me.id, p));
+      poll.reload();
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setBusy(false);
+    }
   };
   const startCast = async (choice) => {
     setErr(null);
     try {
       if (!(await checkCred(p, cred))) throw Object.assign(new Error('bad'), { code: 'BAD_SIGNATURE' });
-    } catch (e) { setErr(e.code ? e : { code: 'BAD_SIGNATURE' }); return; }
+    } catch (e) {
+      setErr(e.code ? e : { code: 'BAD_SIGNATURE' });
+      return;
+    }
     setPending({ choice, seconds: castDelay() });
   };
   const send = async () => {
@@ -45,7 +59,10 @@ export default function MemberPoll({ me, id }) {
     } catch (e) {
       setErr(e);
       if (e.code === 'ALREADY_VOTED') setCred({ ...cred, state: 'cast' });
-    } finally { setBusy(false); setPending(null); }
+    } finally {
+      setBusy(false);
+      setPending(null);
+    }
   };
 
   let body;
@@ -53,39 +70,71 @@ export default function MemberPoll({ me, id }) {
     body = (
       <>
         {cred?.state === 'cast' && <Receipt pollId={p.id} receipt={cred.receipt} closed />}
-        <h2>{tr('p9result')}</h2>
+        <h2>{tr('poll.result.title')}</h2>
         <ResultView result={p.result} />
-        <a class="btn secondary block" href={`/polls/${p.id}/result`} data-testid="to-result">{tr('p9boardAndVerify')}</a>
+        <a class="btn secondary block" href={`/polls/${p.id}/result`} data-testid="to-result">
+          {tr('poll.member.boardAndVerify')}
+        </a>
       </>
     );
   } else if (!ms.onRoster) {
-    body = <p class="p9-note" data-testid="not-on-roster">{tr('p9notOnRosterLong')}</p>;
+    body = (
+      <p class="p9-note" data-testid="not-on-roster">
+        {tr('poll.member.notOnRosterLong')}
+      </p>
+    );
   } else if (cred?.state === 'cast') {
-    body = (<><p class="form-ok" role="status" data-testid="voted">{tr('p9voted')}</p><Receipt pollId={p.id} receipt={cred.receipt} closed={false} /></>);
+    body = (
+      <>
+        <p class="form-ok" role="status" data-testid="voted">
+          {tr('poll.voted')}
+        </p>
+        <Receipt pollId={p.id} receipt={cred.receipt} closed={false} />
+      </>
+    );
   } else if (p.status === 'ISSUING') {
     body = ready ? (
-      <p class="form-ok" role="status" data-testid="cred-ready">{tr('p9credReady')}</p>
+      <p class="form-ok" role="status" data-testid="cred-ready">
+        {tr('poll.member.credReady')}
+      </p>
     ) : cred?.state === 'requested' && !ms.paperIssued ? (
       <>
-        <p>{tr('p9credResume')}</p>
-        <button type="button" class="btn block" disabled={busy} onClick={getCred} data-testid="resume-credential">{busy ? tr('p9gettingCred') : tr('p9credResumeBtn')}</button>
+        <p>{tr('poll.member.credResume')}</p>
+        <button type="button" class="btn block" disabled={busy} onClick={getCred} data-testid="resume-credential">
+          {busy ? tr('poll.member.gettingCred') : tr('poll.member.credResumeBtn')}
+        </button>
       </>
     ) : ms.paperIssued ? (
-      <p class="p9-note">{tr('p9gotPaper')}</p>
+      <p class="p9-note">{tr('poll.member.gotPaper')}</p>
     ) : ms.credentialIssued ? (
-      <p class="p9-note" data-testid="cred-elsewhere">{tr('p9credElsewhere')}</p>
+      <p class="p9-note" data-testid="cred-elsewhere">
+        {tr('poll.member.credElsewhere')}
+      </p>
     ) : (
       <>
-        <p>{tr('p9credHint')}</p>
-        <button type="button" class="btn block" disabled={busy} onClick={getCred} data-testid="get-credential">{busy ? tr('p9gettingCred') : tr('p9getCred')}</button>
+        <p>{tr('poll.member.credHint')}</p>
+        <button type="button" class="btn block" disabled={busy} onClick={getCred} data-testid="get-credential">
+          {busy ? tr('poll.member.gettingCred') : tr('poll.member.getCred')}
+        </button>
       </>
     );
   } else if (p.status === 'VOTING') {
-    if (!ready) body = <p class="p9-note" data-testid="no-credential">{ms.paperIssued ? tr('p9gotPaper') : ms.credentialIssued ? tr('p9credElsewhere') : tr('p9noCred')}</p>;
+    if (!ready)
+      body = (
+        <p class="p9-note" data-testid="no-credential">
+          {ms.paperIssued ? tr('poll.member.gotPaper') : ms.credentialIssued ? tr('poll.member.credElsewhere') : tr('poll.member.noCred')}
+        </p>
+      );
     else if (pending) body = <Countdown seconds={pending.seconds} send={send} />;
-    else body = (<><p class="muted small">{tr('p9anonHint')}</p><ChoiceForm busy={busy} onSubmit={startCast} /></>);
+    else
+      body = (
+        <>
+          <p class="muted small">{tr('poll.member.anonHint')}</p>
+          <ChoiceForm busy={busy} onSubmit={startCast} />
+        </>
+      );
   } else {
-    body = <p class="muted">{tr('p9notYet')}</p>;
+    body = <p class="muted">{tr('poll.member.notYet')}</p>;
   }
   return (
     <>

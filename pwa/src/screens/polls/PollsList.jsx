@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/poll.js';
 import { usePaged, PagedList, useLoad } from '../../ui.jsx';
 import { navigate } from '../../router.js';
 import { Back, mutate, loadAllPages } from '../review/kit.jsx';
@@ -23,37 +24,71 @@ function CreatePoll({ me }) {
   const [err, setErr] = useState(null);
   const submit = async (e) => {
     e.preventDefault();
-    if (!f.secretaryId || !f.period.trim()) { setErr({ code: 'INVALID_INPUT', message: tr('p9pickSecretary') }); return; }
-    setBusy(true); setErr(null);
+    if (!f.secretaryId || !f.period.trim()) {
+      setErr({ code: 'INVALID_INPUT', message: tr('poll.list.pickSecretary') });
+      return;
+    }
+    setBusy(true);
+    setErr(null);
     try {
-      const p = await mutate(CREATE, { input: { secretaryId: f.secretaryId, period: f.period.trim(), title: f.title.trim() || null } }, 'createPoll');
+      const p = await mutate(
+        CREATE,
+        { input: { secretaryId: f.secretaryId, period: f.period.trim(), title: f.title.trim() || null } },
+        'createPoll',
+      );
       navigate(`/polls/${p.poll.id}`);
-    } catch (x) { setErr(x); setBusy(false); }
+    } catch (x) {
+      setErr(x);
+      setBusy(false);
+    }
   };
   const list = secs.data || [];
   return (
     <details class="card admin-section" data-testid="create-poll">
-      <summary><h2>{tr('p9create')}</h2></summary>
+      <summary>
+        <h2>{tr('poll.list.create')}</h2>
+      </summary>
       <form class="form" onSubmit={submit}>
         <div class="input">
-          <label for="p9-sec">{tr('secretary')} <span class="req">*</span></label>
-          <select id="p9-sec" value={f.secretaryId} onChange={(e) => setF({ ...f, secretaryId: e.currentTarget.value })} disabled={secs.loading}>
-            <option value="">{secs.loading ? tr('loading') : tr('choose')}</option>
-            {list.map((s) => <option key={s.id} value={s.id}>{s.name} · {s.village?.name}</option>)}
+          <label for="p9-sec">
+            {tr('secretary.title')} <span class="req">*</span>
+          </label>
+          <select
+            id="p9-sec"
+            value={f.secretaryId}
+            onChange={(e) => setF({ ...f, secretaryId: e.currentTarget.value })}
+            disabled={secs.loading}
+          >
+            <option value="">{secs.loading ? tr('common.loading') : tr('common.choose')}</option>
+            {list.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name} · {s.village?.name}
+              </option>
+            ))}
           </select>
         </div>
         <div class="input">
-          <label for="p9-period">{tr('p9period')} <span class="req">*</span></label>
+          <label for="p9-period">
+            {tr('poll.period')} <span class="req">*</span>
+          </label>
           <input id="p9-period" value={f.period} onInput={(e) => setF({ ...f, period: e.currentTarget.value })} maxLength={20} />
         </div>
         <div class="input">
-          <label for="p9-title">{tr('p9titleOptional')}</label>
-          <input id="p9-title" value={f.title} onInput={(e) => setF({ ...f, title: e.currentTarget.value })} maxLength={100} placeholder={tr('p9titleHint')} />
+          <label for="p9-title">{tr('poll.list.titleOptional')}</label>
+          <input
+            id="p9-title"
+            value={f.title}
+            onInput={(e) => setF({ ...f, title: e.currentTarget.value })}
+            maxLength={100}
+            placeholder={tr('poll.list.titleHint')}
+          />
         </div>
         {secs.error && <PErr error={secs.error} />}
         <PErr error={err} />
-        <button type="submit" class="btn block" disabled={busy} data-testid="create-poll-submit">{busy ? tr('p9creating') : tr('p9createBtn')}</button>
-        <p class="muted small">{tr('p9createHint')}</p>
+        <button type="submit" class="btn block" disabled={busy} data-testid="create-poll-submit">
+          {busy ? tr('poll.list.creating') : tr('poll.list.createBtn')}
+        </button>
+        <p class="muted small">{tr('poll.list.createHint')}</p>
       </form>
     </details>
   );
@@ -67,20 +102,37 @@ export default function PollsList({ me }) {
     <>
       <section class="card">
         <Back />
-        <h2>{member ? tr('p9myPolls') : tr('p9polls')}</h2>
-        <p class="muted small">{member ? tr('p9memberHint') : tr('p9staffHint')}</p>
+        <h2>{member ? tr('poll.list.myPolls') : tr('poll.list.title')}</h2>
+        <p class="muted small">{member ? tr('poll.list.memberHint') : tr('poll.list.staffHint')}</p>
       </section>
       {me.role === 'TOWNSHIP' && <CreatePoll me={me} />}
       <section class="card">
-        <PagedList page={page} label={tr('p9polls')} render={(p) => (
-          <li key={p.id}>
-            <a class="item link" href={me.role === 'VILLAGE' ? `/polls/${p.id}/result` : `/polls/${p.id}`} data-testid="poll-item" data-id={p.id}>
-              <span class="item-main"><span class="item-title">{p.title}</span><StatusTag status={p.status} /><span class="chev" aria-hidden="true">›</span></span>
-              <span class="item-sub">{p.secretaryName} · {p.villageName} · {tr('p9period')} {p.period}
-                {member && p.myStatus && !p.myStatus.onRoster && <> · {tr('p9notOnRoster')}</>}</span>
-            </a>
-          </li>
-        )} />
+        <PagedList
+          page={page}
+          label={tr('poll.list.title')}
+          render={(p) => (
+            <li key={p.id}>
+              <a
+                class="item link"
+                href={me.role === 'VILLAGE' ? `/polls/${p.id}/result` : `/polls/${p.id}`}
+                data-testid="poll-item"
+                data-id={p.id}
+              >
+                <span class="item-main">
+                  <span class="item-title">{p.title}</span>
+                  <StatusTag status={p.status} />
+                  <span class="chev" aria-hidden="true">
+                    ›
+                  </span>
+                </span>
+                <span class="item-sub">
+                  {p.secretaryName} · {p.villageName} · {tr('poll.period')} {p.period}
+                  {member && p.myStatus && !p.myStatus.onRoster && <> · {tr('poll.list.notOnRoster')}</>}
+                </span>
+              </a>
+            </li>
+          )}
+        />
       </section>
     </>
   );

@@ -5,22 +5,39 @@
 // - cast: a plain fetch with no Authorization header, no cookies, no referrer, no cache, after a
 //   random delay (the voter sees a countdown). The choice is never stored or logged.
 import { openDB } from 'idb';
-import { gql, ApiError } from '../../api.js';
+import { gql } from '../../api.js';
+import { request, ApiError } from '../../transport.js';
 import {
-  importPublicKey, publicKeyFingerprint, prepare, blind, finalize, verify,
-  bytesToBase64Url, base64UrlToBytes, bytesToHex,
+  importPublicKey,
+  publicKeyFingerprint,
+  prepare,
+  blind,
+  finalize,
+  verify,
+  bytesToBase64Url,
+  base64UrlToBytes,
+  bytesToHex,
 } from '../../crypto/blindRsa.js';
 
 let dbp;
 function db() {
-  if (!dbp) dbp = openDB('zct-polls', 1, { upgrade(d) { d.createObjectStore('creds'); } });
+  if (!dbp)
+    dbp = openDB('zct-polls', 1, {
+      upgrade(d) {
+        d.createObjectStore('creds');
+      },
+    });
   return dbp;
 }
 const key = (userId, pollId) => `${userId}:${pollId}`;
 
 /** The stored credential of this user for this poll: { state, token, signature, receipt, castAt } or undefined. */
 export async function loadCred(userId, pollId) {
-  try { return await (await db()).get('creds', key(userId, pollId)); } catch { return undefined; }
+  try {
+    return await (await db()).get('creds', key(userId, pollId));
+  } catch {
+    return undefined;
+  }
 }
 async function saveCred(userId, pollId, value) {
   await (await db()).put('creds', value, key(userId, pollId));
@@ -48,12 +65,16 @@ async function blindedRequest(userId, poll, pk) {
   const nonce = crypto.getRandomValues(new Uint8Array(32));
   const prefix = new TextEncoder().encode(poll.tokenPrefix);
   const msg = new Uint8Array(prefix.length + nonce.length);
-  msg.set(prefix); msg.set(nonce, prefix.length);
+  msg.set(prefix);
+  msg.set(nonce, prefix.length);
   const prepared = await prepare(msg); // 32 random bytes || prefix || nonce
   const { blindedMsg, inv } = await blind(pk, prepared);
   // kept before the request: if the answer is lost, the same request is sent again
   await saveCred(userId, poll.id, {
-    state: 'requested', token: bytesToBase64Url(prepared), inv: bytesToBase64Url(inv), blinded: bytesToBase64Url(blindedMsg),
+    state: 'requested',
+    token: bytesToBase64Url(prepared),
+    inv: bytesToBase64Url(inv),
+    blinded: bytesToBase64Url(blindedMsg),
   });
   return { prepared, inv, blindedMsg };
 }
@@ -88,24 +109,17 @@ export async function checkCred(poll, cred) {
   return verify(pk, base64UrlToBytes(cred.token), base64UrlToBytes(cred.signature));
 }
 
+/** POST the ballot anonymously: no Authorization header, no cookies, no referrer, no cache
+ * (transport.js `anonymous`); the server refuses a ballot that carries identifying headers. */
 async function postBallot(pollId, body) {
-  let r;
-  try {
-    r = await fetch(`/polls/${encodeURIComponent(pollId)}/ballots`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-      cache: 'no-store',
-      mode: 'same-origin',
-    });
-  } catch (e) {
-    throw new ApiError('NETWORK', e.message);
-  }
+  const r = await request(`/polls/${encodeURIComponent(pollId)}/ballots`, { method: 'POST', json: body, anonymous: true });
   let j = null;
-  try { j = await r.json(); } catch { /* not JSON */ }
-  if (!r.ok || !j?.receipt) throw new ApiError(j?.code || (r.status >= 500 ? 'INTERNAL' : 'UNKNOWN'), j?.message);
+  try {
+    j = await r.json();
+  } catch {
+    /* not JSON */
+  }
+  if (!j?.receipt) throw new ApiError('UNKNOWN', undefined, { status: r.status });
   return j.receipt;
 }
 
@@ -138,7 +152,11 @@ export function castDelay(search = location.search) {
 
 /** Paper code typed or from the QR fragment: 28 Crockford base32 characters, forgiving. */
 export function normalizeCode(text) {
-  const c = String(text || '').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const c = String(text || '')
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
   return /^[0-9A-HJKMNP-TV-Z]{28}$/.test(c) ? c : null;
 }
 export const formatCode = (c) => c.match(/.{1,4}/g).join('-');

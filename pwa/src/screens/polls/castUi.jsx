@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/poll.js';
 import { CHOICES, HexBlock, PErr } from './common.jsx';
 
 export function ChoiceForm({ onSubmit, busy, testid = 'ballot' }) {
@@ -10,24 +11,52 @@ export function ChoiceForm({ onSubmit, busy, testid = 'ballot' }) {
   const [choice, setChoice] = useState(null);
   const [asking, setAsking] = useState(false);
   return (
-    <form onSubmit={(e) => { e.preventDefault(); if (choice) setAsking(true); }} data-testid={testid}>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (choice) setAsking(true);
+      }}
+      data-testid={testid}
+    >
       <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-        <legend class="muted">{tr('p9pickOne')}</legend>
+        <legend class="muted">{tr('poll.vote.pickOne')}</legend>
         {CHOICES.map((c) => (
           <label key={c} class={`p9-choice${choice === c ? ' sel' : ''}`}>
-            <input type="radio" name="choice" value={c} checked={choice === c} onChange={() => { setChoice(c); setAsking(false); }} data-testid={`choice-${c}`} />
-            {tr(`p9ch_${c}`)}
+            <input
+              type="radio"
+              name="choice"
+              value={c}
+              checked={choice === c}
+              onChange={() => {
+                setChoice(c);
+                setAsking(false);
+              }}
+              data-testid={`choice-${c}`}
+            />
+            {tr(`poll.choice.${c}`)}
           </label>
         ))}
       </fieldset>
       {!asking ? (
-        <button type="submit" class="btn block" disabled={!choice || busy} data-testid="ballot-submit">{tr('p9submitBallot')}</button>
+        <button type="submit" class="btn block" disabled={!choice || busy} data-testid="ballot-submit">
+          {tr('poll.vote.submitBallot')}
+        </button>
       ) : (
         <div class="confirm" role="alertdialog">
-          <p>{tr('p9confirmBallot', { c: tr(`p9ch_${choice}`) })}</p>
+          <p>{tr('poll.vote.confirmBallot', { c: tr(`poll.choice.${choice}`) })}</p>
           <div class="row p9-row">
-            <button type="button" class="btn" disabled={busy} onClick={() => Promise.resolve(onSubmit(choice)).finally(() => setAsking(false))} data-testid="confirm-yes">{tr('p9castNow')}</button>
-            <button type="button" class="btn secondary" disabled={busy} onClick={() => setAsking(false)}>{tr('x8cancel')}</button>
+            <button
+              type="button"
+              class="btn"
+              disabled={busy}
+              onClick={() => Promise.resolve(onSubmit(choice)).finally(() => setAsking(false))}
+              data-testid="confirm-yes"
+            >
+              {tr('poll.vote.castNow')}
+            </button>
+            <button type="button" class="btn secondary" disabled={busy} onClick={() => setAsking(false)}>
+              {tr('common.cancel')}
+            </button>
           </div>
         </div>
       )}
@@ -45,17 +74,22 @@ export function Countdown({ seconds, send }) {
     const tick = () => {
       const l = Math.max(0, Math.ceil((end - Date.now()) / 1000));
       setLeft(l);
-      if (l <= 0 && !sent.current) { sent.current = true; clearInterval(timer); send(); }
+      if (l <= 0 && !sent.current) {
+        sent.current = true;
+        clearInterval(timer);
+        send();
+      }
     };
     const timer = setInterval(tick, 250);
     tick();
     return () => clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one countdown per mount
   }, []);
   return (
     <div role="status" aria-live="polite" data-testid="countdown">
       <p class="p9-count">{left}</p>
-      <p>{tr('p9waiting', { n: left })}</p>
-      <p class="muted small">{tr('p9whyWait')}</p>
+      <p>{tr('poll.vote.waiting', { n: left })}</p>
+      <p class="muted small">{tr('poll.vote.whyWait')}</p>
     </div>
   );
 }
@@ -71,22 +105,38 @@ export function Receipt({ pollId, receipt, closed }) {
     try {
       const d = await gql(LOOKUP, { p: pollId, r: receipt });
       setSt({ found: d.pollBoard.containsReceipt, head: d.pollBoard.headHash });
-    } catch (e) { setSt({ error: e }); }
+    } catch (e) {
+      setSt({ error: e });
+    }
   };
   return (
     <div class="p9-receipt" data-testid="receipt-box">
-      <p><strong>{tr('p9receipt')}</strong></p>
-      <HexBlock hex={receipt} testid="receipt" label={tr('p9receipt')} />
-      <p class="muted small">{tr('p9receiptHint')}</p>
+      <p>
+        <strong>{tr('poll.receipt')}</strong>
+      </p>
+      <HexBlock hex={receipt} testid="receipt" label={tr('poll.receipt')} />
+      <p class="muted small">{tr('poll.vote.receiptHint')}</p>
       {closed ? (
         <>
-          <button type="button" class="btn secondary block" disabled={st?.busy} onClick={check} data-testid="find-receipt">{tr('p9findReceipt')}</button>
+          <button type="button" class="btn secondary block" disabled={st?.busy} onClick={check} data-testid="find-receipt">
+            {tr('poll.findReceipt')}
+          </button>
           {st?.error && <PErr error={st.error} />}
-          {st && 'found' in st && (st.found
-            ? <p class="form-ok" role="status" data-testid="receipt-found">{tr('p9receiptFound')}</p>
-            : <p class="form-err" role="alert" data-testid="receipt-missing">{tr('p9receiptMissing')}</p>)}
+          {st &&
+            'found' in st &&
+            (st.found ? (
+              <p class="form-ok" role="status" data-testid="receipt-found">
+                {tr('poll.vote.receiptFound')}
+              </p>
+            ) : (
+              <p class="form-err" role="alert" data-testid="receipt-missing">
+                {tr('poll.vote.receiptMissing')}
+              </p>
+            ))}
         </>
-      ) : <p class="muted small">{tr('p9receiptLater')}</p>}
+      ) : (
+        <p class="muted small">{tr('poll.vote.receiptLater')}</p>
+      )}
     </div>
   );
 }

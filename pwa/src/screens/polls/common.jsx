@@ -1,5 +1,6 @@
 // Shared pieces of the poll screens (lazy chunks only): queries, labels, result view, receipt.
 import { t, useT, errorText } from '../../i18n.js';
+import '../../i18n/poll.js';
 import './polls.css';
 
 export const CHOICES = ['VERY_SATISFIED', 'SATISFIED', 'BASIC', 'DISSATISFIED'];
@@ -15,7 +16,7 @@ export const POLL_FIELDS = `id title period status secretaryId villageId townshi
 /** Chinese (or English) text for an error code, poll codes first. */
 export function pollErr(e) {
   if (!e) return '';
-  const k = `p9err_${e.code}`;
+  const k = `poll.error.${e.code}`;
   const s = t(k);
   if (s !== k) return s;
   const base = errorText(e.code, e.message);
@@ -24,12 +25,20 @@ export function pollErr(e) {
 
 export function PErr({ error }) {
   if (!error) return null;
-  return <p class="form-err" role="alert" data-testid="poll-error" data-code={error.code}>{pollErr(error)}</p>;
+  return (
+    <p class="form-err" role="alert" data-testid="poll-error" data-code={error.code}>
+      {pollErr(error)}
+    </p>
+  );
 }
 
 export function StatusTag({ status }) {
   const tr = useT();
-  return <span class={`p9-status p9-${String(status).toLowerCase()}`} data-testid="poll-status" data-status={status}>{tr(`p9st_${status}`)}</span>;
+  return (
+    <span class={`p9-status p9-${String(status).toLowerCase()}`} data-testid="poll-status" data-status={status}>
+      {tr(`poll.status.${status}`)}
+    </span>
+  );
 }
 
 /** 64 hex characters in groups of 4 (8 per line), for reading aloud or comparing. */
@@ -42,39 +51,62 @@ export function group4(hex, perLine = 0) {
 }
 
 export function HexBlock({ hex, testid, label }) {
-  return <code class="p9-hex" data-testid={testid} data-value={hex} aria-label={label}>{group4(hex, 4)}</code>;
+  return (
+    <code class="p9-hex" data-testid={testid} data-value={hex} aria-label={label}>
+      {group4(hex, 4)}
+    </code>
+  );
 }
 
 export function Fingerprint({ poll }) {
   const tr = useT();
   return (
     <div class="p9-fp">
-      <p class="muted small">{tr('p9fingerprint')}</p>
-      <p class="p9-fp-short" data-testid="key-fingerprint" data-value={poll.keyFingerprint}>{poll.keyFingerprintShort}</p>
-      <details><summary class="small">{tr('p9fullFingerprint')}</summary><HexBlock hex={poll.keyFingerprint} /></details>
+      <p class="muted small">{tr('poll.fingerprint')}</p>
+      <p class="p9-fp-short" data-testid="key-fingerprint" data-value={poll.keyFingerprint}>
+        {poll.keyFingerprintShort}
+      </p>
+      <details>
+        <summary class="small">{tr('poll.fullFingerprint')}</summary>
+        <HexBlock hex={poll.keyFingerprint} />
+      </details>
     </div>
   );
 }
 
-const TIER = { INCOMPETENT: 'p9tier_INCOMPETENT', BASIC_COMPETENT: 'p9tier_BASIC_COMPETENT', NONE: 'p9tier_NONE' };
+const TIER = { INCOMPETENT: 'poll.tiers.INCOMPETENT', BASIC_COMPETENT: 'poll.tiers.BASIC_COMPETENT', NONE: 'poll.tiers.NONE' };
 
 /** The published tally: ballots, eligible, 2/3 rule, the four counts, satisfaction and tier. */
 export function ResultView({ result }) {
   const tr = useT();
-  if (!result) return <p class="muted">{tr('p9noResult')}</p>;
+  if (!result) return <p class="muted">{tr('poll.noResult')}</p>;
   const r = result;
   const c = r.counts;
   return (
     <div class="p9-result" data-testid="poll-result">
       <dl class="fields">
-        <div class="field"><dt>{tr('p9ballots')}</dt><dd data-testid="r-ballots">{r.ballots}</dd></div>
-        <div class="field"><dt>{tr('p9eligible')}</dt><dd data-testid="r-eligible">{r.eligible}</dd></div>
-        <div class="field"><dt>{tr('p9turnout')}</dt>
-          <dd><span class={`st ${r.valid ? 'ok' : 'no'}`} data-testid="r-valid" data-valid={String(r.valid)}>{r.valid ? tr('p9valid') : tr('p9invalid')}</span>
-            <span class="muted small"> · {tr('p9ruleText', { b: r.ballots, e: r.eligible })}</span></dd></div>
+        <div class="field">
+          <dt>{tr('poll.ballots')}</dt>
+          <dd data-testid="r-ballots">{r.ballots}</dd>
+        </div>
+        <div class="field">
+          <dt>{tr('poll.eligible')}</dt>
+          <dd data-testid="r-eligible">{r.eligible}</dd>
+        </div>
+        <div class="field">
+          <dt>{tr('poll.turnout')}</dt>
+          <dd>
+            <span class={`st ${r.valid ? 'ok' : 'no'}`} data-testid="r-valid" data-valid={String(r.valid)}>
+              {r.valid ? tr('poll.valid') : tr('poll.invalid')}
+            </span>
+            <span class="muted small"> · {tr('poll.ruleText', { b: r.ballots, e: r.eligible })}</span>
+          </dd>
+        </div>
       </dl>
       {r.suppressed ? (
-        <p class="p9-note" data-testid="r-suppressed">{tr('p9suppressed', { n: r.suppressBelow })}</p>
+        <p class="p9-note" data-testid="r-suppressed">
+          {tr('poll.suppressed', { n: r.suppressBelow })}
+        </p>
       ) : (
         <>
           {c && (
@@ -82,18 +114,29 @@ export function ResultView({ result }) {
               <tbody>
                 {CHOICES.map((k) => {
                   const v = c[{ VERY_SATISFIED: 'verySatisfied', SATISFIED: 'satisfied', BASIC: 'basic', DISSATISFIED: 'dissatisfied' }[k]];
-                  return <tr key={k}><th scope="row">{tr(`p9ch_${k}`)}</th><td data-testid={`r-count-${k}`}>{v}</td></tr>;
+                  return (
+                    <tr key={k}>
+                      <th scope="row">{tr(`poll.choice.${k}`)}</th>
+                      <td data-testid={`r-count-${k}`}>{v}</td>
+                    </tr>
+                  );
                 })}
               </tbody>
             </table>
           )}
           {r.satisfaction && (
             <p class="p9-sat" data-testid="r-satisfaction">
-              {tr('p9satisfaction')}：<strong>{r.satisfaction.numerator} / {r.satisfaction.denominator}</strong> = <strong>{r.satisfaction.percent}%</strong>
+              {tr('poll.satisfaction')}：
+              <strong>
+                {r.satisfaction.numerator} / {r.satisfaction.denominator}
+              </strong>{' '}
+              = <strong>{r.satisfaction.percent}%</strong>
             </p>
           )}
-          <p data-testid="r-tier">{tr('p9tier')}：<strong>{r.tier ? tr(TIER[r.tier]) : (r.valid ? '—' : tr('p9tierInvalid'))}</strong></p>
-          <p class="muted small">{tr('p9tierRule', { a: r.thresholds.incompetentBelowPct, b: r.thresholds.basicBelowPct })}</p>
+          <p data-testid="r-tier">
+            {tr('poll.tier')}：<strong>{r.tier ? tr(TIER[r.tier]) : r.valid ? '—' : tr('poll.tierInvalid')}</strong>
+          </p>
+          <p class="muted small">{tr('poll.tierRule', { a: r.thresholds.incompetentBelowPct, b: r.thresholds.basicBelowPct })}</p>
         </>
       )}
     </div>
@@ -106,8 +149,12 @@ export function PollHead({ poll }) {
   return (
     <>
       <h2 data-testid="poll-title">{poll.title}</h2>
-      <p class="muted small">{tr('secretary')}：{poll.secretaryName} · {poll.villageName} · {poll.townshipName} · {tr('p9period')} {poll.period}</p>
-      <p><StatusTag status={poll.status} /></p>
+      <p class="muted small">
+        {tr('secretary.title')}：{poll.secretaryName} · {poll.villageName} · {poll.townshipName} · {tr('poll.period')} {poll.period}
+      </p>
+      <p>
+        <StatusTag status={poll.status} />
+      </p>
     </>
   );
 }

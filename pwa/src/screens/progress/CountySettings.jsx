@@ -3,18 +3,29 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/progress.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, Confirm, mutate, ErrLine, fmtTime } from '../review/kit.jsx';
 
 // [field, min, max, group]
 export const SETTINGS = [
-  ['geofenceRadiusM', 50, 50000, 'att'], ['rollCallMinutes', 5, 1440, 'att'], ['allowanceYuanPerDay', 0, 10000, 'att'],
-  ['householdVisitTargetPct', 1, 100, 'duty'], ['diaryEntriesPerMonth', 0, 31, 'duty'], ['cardCoverageTargetPct', 1, 100, 'duty'],
-  ['problemMinCount', 0, 1000, 'duty'], ['problemResolutionAgeDays', 1, 365, 'duty'],
-  ['researchReportsRequired', 0, 100, 'duty'], ['partyLecturesRequired', 0, 100, 'duty'], ['techTrainingsRequired', 0, 100, 'duty'],
-  ['startupProjectsRequired', 0, 100, 'duty'], ['pairingHouseholdsRequired', 0, 100, 'duty'],
-  ['satisfactionIncompetentBelowPct', 0, 100, 'poll'], ['satisfactionBasicBelowPct', 0, 100, 'poll'],
-  ['excellentQuotaPct', 0, 100, 'poll'], ['goodQuotaPct', 0, 100, 'poll'],
+  ['geofenceRadiusM', 50, 50000, 'att'],
+  ['rollCallMinutes', 5, 1440, 'att'],
+  ['allowanceYuanPerDay', 0, 10000, 'att'],
+  ['householdVisitTargetPct', 1, 100, 'duty'],
+  ['diaryEntriesPerMonth', 0, 31, 'duty'],
+  ['cardCoverageTargetPct', 1, 100, 'duty'],
+  ['problemMinCount', 0, 1000, 'duty'],
+  ['problemResolutionAgeDays', 1, 365, 'duty'],
+  ['researchReportsRequired', 0, 100, 'duty'],
+  ['partyLecturesRequired', 0, 100, 'duty'],
+  ['techTrainingsRequired', 0, 100, 'duty'],
+  ['startupProjectsRequired', 0, 100, 'duty'],
+  ['pairingHouseholdsRequired', 0, 100, 'duty'],
+  ['satisfactionIncompetentBelowPct', 0, 100, 'poll'],
+  ['satisfactionBasicBelowPct', 0, 100, 'poll'],
+  ['excellentQuotaPct', 0, 100, 'poll'],
+  ['goodQuotaPct', 0, 100, 'poll'],
 ];
 const GROUPS = ['att', 'duty', 'poll'];
 const NAMES = SETTINGS.map((s) => s[0]).join(' ');
@@ -22,21 +33,34 @@ const Q = `{ countySettings { ${NAMES} } }`;
 const M = `mutation Save($input: CountySettingsInput!) { updateCountySettings(input: $input) {
   settings { ${NAMES} } errors { code message field } } }`;
 
-const label = (t, k) => t(`x8set_${k}`);
+const label = (t, k) => t(`settings.field.${k}`);
 
 export function validate(t, v, known) {
   const errs = {};
   for (const [k, min, max] of SETTINGS) {
     if (!known.includes(k)) continue;
     const s = String(v[k] ?? '').trim();
-    if (!/^\d+$/.test(s)) { errs[k] = t('x8setInt'); continue; }
+    if (!/^\d+$/.test(s)) {
+      errs[k] = t('settings.wholeNumber');
+      continue;
+    }
     const n = Number(s);
-    if (n < min || n > max) errs[k] = t('x8setRange', { min, max });
+    if (n < min || n > max) errs[k] = t('settings.outOfRange', { min, max });
   }
-  if (!errs.satisfactionIncompetentBelowPct && !errs.satisfactionBasicBelowPct && known.includes('satisfactionBasicBelowPct')
-    && Number(v.satisfactionIncompetentBelowPct) > Number(v.satisfactionBasicBelowPct)) errs.satisfactionBasicBelowPct = t('x8setPollOrder');
-  if (!errs.excellentQuotaPct && !errs.goodQuotaPct && known.includes('goodQuotaPct')
-    && Number(v.excellentQuotaPct) + Number(v.goodQuotaPct) > 100) errs.goodQuotaPct = t('x8setQuotaSum');
+  if (
+    !errs.satisfactionIncompetentBelowPct &&
+    !errs.satisfactionBasicBelowPct &&
+    known.includes('satisfactionBasicBelowPct') &&
+    Number(v.satisfactionIncompetentBelowPct) > Number(v.satisfactionBasicBelowPct)
+  )
+    errs.satisfactionBasicBelowPct = t('settings.pollOrder');
+  if (
+    !errs.excellentQuotaPct &&
+    !errs.goodQuotaPct &&
+    known.includes('goodQuotaPct') &&
+    Number(v.excellentQuotaPct) + Number(v.goodQuotaPct) > 100
+  )
+    errs.goodQuotaPct = t('settings.quotaSum');
   return errs;
 }
 
@@ -49,7 +73,16 @@ export default function CountySettings() {
   const [busy, setBusy] = useState(false);
   const [saveErr, setSaveErr] = useState(null);
   const [savedAt, setSavedAt] = useState(null);
-  useEffect(() => { if (data) setValues(Object.fromEntries(Object.entries(data).filter(([, x]) => typeof x === 'number').map(([k, x]) => [k, String(x)]))); }, [data]);
+  useEffect(() => {
+    if (data)
+      setValues(
+        Object.fromEntries(
+          Object.entries(data)
+            .filter(([, x]) => typeof x === 'number')
+            .map(([k, x]) => [k, String(x)]),
+        ),
+      );
+  }, [data]);
   if (loading && !values) return <Loading />;
   if (error) return <ErrorBox error={error} onRetry={reload} />;
   if (!values) return <Loading />;
@@ -57,7 +90,8 @@ export default function CountySettings() {
   const changed = known.filter((k) => String(data[k]) !== String(values[k]).trim());
 
   async function save() {
-    setBusy(true); setSaveErr(null);
+    setBusy(true);
+    setSaveErr(null);
     try {
       const input = Object.fromEntries(changed.map((k) => [k, Number(values[k])])); // omitted fields keep their value
       const p = await mutate(M, { input }, 'updateCountySettings');
@@ -74,38 +108,76 @@ export default function CountySettings() {
   }
 
   return (
-    <form class="card form" aria-labelledby="cs-title" noValidate onSubmit={(e) => {
-      e.preventDefault();
-      const v = validate(t, values, known);
-      setErrs(v); setSaveErr(null); setSavedAt(null);
-      if (Object.keys(v).length === 0 && changed.length) setConfirm(true);
-    }}>
+    <form
+      class="card form"
+      aria-labelledby="cs-title"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const v = validate(t, values, known);
+        setErrs(v);
+        setSaveErr(null);
+        setSavedAt(null);
+        if (Object.keys(v).length === 0 && changed.length) setConfirm(true);
+      }}
+    >
       <Back fallback="/" />
-      <h2 id="cs-title">{t('x8settings')}</h2>
-      <p class="muted small">{t('x8settingsHint')}</p>
+      <h2 id="cs-title">{t('settings.title')}</h2>
+      <p class="muted small">{t('settings.hint')}</p>
       {GROUPS.map((g) => (
         <fieldset key={g} class="set-group">
-          <legend>{t(`x8setGroup_${g}`)}</legend>
+          <legend>{t(`settings.group.${g}`)}</legend>
           {SETTINGS.filter((s) => s[3] === g && known.includes(s[0])).map(([k, min, max]) => (
             <div class="input" key={k}>
               <label for={`cs-${k}`}>{label(t, k)}</label>
-              <input id={`cs-${k}`} name={k} type="number" inputMode="numeric" min={min} max={max} step="1" value={values[k]}
-                aria-invalid={errs[k] ? 'true' : undefined} aria-describedby={errs[k] ? `cs-${k}-err` : undefined}
-                onInput={(e) => { const x = e.currentTarget.value; setValues((s) => ({ ...s, [k]: x })); setConfirm(false); }} />
-              {errs[k] && <p class="field-err" id={`cs-${k}-err`}>{errs[k]}</p>}
+              <input
+                id={`cs-${k}`}
+                name={k}
+                type="number"
+                inputMode="numeric"
+                min={min}
+                max={max}
+                step="1"
+                value={values[k]}
+                aria-invalid={errs[k] ? 'true' : undefined}
+                aria-describedby={errs[k] ? `cs-${k}-err` : undefined}
+                onInput={(e) => {
+                  const x = e.currentTarget.value;
+                  setValues((s) => ({ ...s, [k]: x }));
+                  setConfirm(false);
+                }}
+              />
+              {errs[k] && (
+                <p class="field-err" id={`cs-${k}-err`}>
+                  {errs[k]}
+                </p>
+              )}
             </div>
           ))}
         </fieldset>
       ))}
-      {Object.keys(errs).length > 0 && <p class="form-err" role="alert">{t('x8fixErrors')}</p>}
+      {Object.keys(errs).length > 0 && (
+        <p class="form-err" role="alert">
+          {t('common.fixErrors')}
+        </p>
+      )}
       <ErrLine error={saveErr} />
-      {savedAt && <p class="form-ok" role="status" data-testid="settings-saved">{t('saved')} · {fmtTime(savedAt)}</p>}
+      {savedAt && (
+        <p class="form-ok" role="status" data-testid="settings-saved">
+          {t('common.saved')} · {fmtTime(savedAt)}
+        </p>
+      )}
       {confirm ? (
-        <Confirm busy={busy} yes={t('x8confirmSave')} onNo={() => setConfirm(false)} onYes={save}
-          text={`${t('x8confirmSettings', { n: changed.length })} ${changed.map((k) => `${label(t, k)}：${data[k]} → ${values[k].trim()}`).join('；')}`} />
+        <Confirm
+          busy={busy}
+          yes={t('settings.confirmSave')}
+          onNo={() => setConfirm(false)}
+          onYes={save}
+          text={`${t('settings.confirmSettings', { n: changed.length })} ${changed.map((k) => `${label(t, k)}：${data[k]} → ${values[k].trim()}`).join('；')}`}
+        />
       ) : (
         <button type="submit" class="btn block" disabled={!changed.length} data-testid="settings-save">
-          {changed.length ? t('x8saveChanges', { n: changed.length }) : t('x8noChanges')}
+          {changed.length ? t('settings.saveChanges', { n: changed.length }) : t('common.noChanges')}
         </button>
       )}
     </form>

@@ -1,6 +1,7 @@
 // One secretary's 八个一: each duty's metric, bar, detail text and a link to its filings.
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/progress.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back } from '../review/kit.jsx';
 import { PROGRESS_FIELDS, DUTY_KIND, metric, barWidth } from './duties.jsx';
@@ -18,22 +19,42 @@ export default function DutyProgress({ secretaryId }) {
     <>
       <section class="card" aria-labelledby="dp-title">
         <Back fallback="/progress" />
-        <h2 id="dp-title"><span data-testid="dp-name">{p.secretary.name}</span><span class="muted small"> · {p.secretary.village?.name}</span></h2>
-        <p><span class="score" data-testid="dp-score">{p.completedCount}/{p.totalCount}</span> {t('x8dutiesDone')}</p>
-        <div class="bar" aria-hidden="true"><span style={{ width: `${p.totalCount ? (100 * p.completedCount) / p.totalCount : 0}%` }} /></div>
-        <a class="btn secondary block" href={`/filings?secretaryId=${sid}`}>{t('x8allFilings')}</a>
+        <h2 id="dp-title">
+          <span data-testid="dp-name">{p.secretary.name}</span>
+          <span class="muted small"> · {p.secretary.village?.name}</span>
+        </h2>
+        <p>
+          <span class="score" data-testid="dp-score">
+            {p.completedCount}/{p.totalCount}
+          </span>{' '}
+          {t('progress.dutiesDone')}
+        </p>
+        <div class="bar" aria-hidden="true">
+          <span style={{ width: `${p.totalCount ? (100 * p.completedCount) / p.totalCount : 0}%` }} />
+        </div>
+        <a class="btn secondary block" href={`/filings?secretaryId=${sid}`}>
+          {t('common.allFilings')}
+        </a>
       </section>
-      <section class="card" aria-label={t('x8dutyList')}>
+      <section class="card" aria-label={t('progress.dutyList')}>
         {p.duties.map((d) => (
           <div class="duty" key={d.key} data-testid="duty">
             <div class="item-main">
               <span class="item-title">{d.label}</span>
-              <span class={`st ${d.complete ? 'ok' : 'no'}`}>{d.complete ? t('x8dutyDone') : t('x8dutyNotDone')}</span>
+              <span class={`st ${d.complete ? 'ok' : 'no'}`}>{d.complete ? t('progress.dutyDone') : t('progress.dutyNotDone')}</span>
             </div>
-            <div class="bar" role="img" aria-label={metric(d)}><span style={{ width: `${barWidth(d)}%` }} /></div>
-            <p class="small" style={{ margin: 0 }}>{metric(d) && <strong>{metric(d)}</strong>}{metric(d) && d.detail ? ' · ' : ''}{d.detail}</p>
+            <div class="bar" role="img" aria-label={metric(d)}>
+              <span style={{ width: `${barWidth(d)}%` }} />
+            </div>
+            <p class="small" style={{ margin: 0 }}>
+              {metric(d) && <strong>{metric(d)}</strong>}
+              {metric(d) && d.detail ? ' · ' : ''}
+              {d.detail}
+            </p>
             {DUTY_KIND[d.key] && (
-              <a class="back small" href={`/filings?secretaryId=${sid}&kind=${DUTY_KIND[d.key]}`}>{t('x8seeFilings')} ›</a>
+              <a class="back small" href={`/filings?secretaryId=${sid}&kind=${DUTY_KIND[d.key]}`}>
+                {t('progress.seeFilings')} ›
+              </a>
             )}
           </div>
         ))}

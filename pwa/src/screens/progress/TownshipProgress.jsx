@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/progress.js';
 import { useLoad, usePaged, PagedList, Loading, ErrorBox, Empty } from '../../ui.jsx';
 import { Back } from '../review/kit.jsx';
 import { SUMMARY_FIELDS, DutyChips, summaryDuties, shareText } from './duties.jsx';
@@ -21,16 +22,25 @@ function TownshipPicker() {
   return (
     <section class="card" aria-labelledby="pp-title">
       <Back fallback="/" />
-      <h2 id="pp-title">{t('x8progress')}</h2>
-      <p class="muted small">{t('x8pickTownship')}</p>
-      <PagedList page={page} label={t('townships')} render={(tw) => (
-        <li key={tw.id}>
-          <a class="item link" href={`/progress/t/${encodeURIComponent(tw.id)}`} data-testid="progress-township">
-            <span class="item-main"><span class="item-title">{tw.name}</span><span class="chev" aria-hidden="true">›</span></span>
-            <span class="item-sub">{t('villageCountN', { n: tw.villageCount })}</span>
-          </a>
-        </li>
-      )} />
+      <h2 id="pp-title">{t('progress.title')}</h2>
+      <p class="muted small">{t('progress.pickTownship')}</p>
+      <PagedList
+        page={page}
+        label={t('common.townships')}
+        render={(tw) => (
+          <li key={tw.id}>
+            <a class="item link" href={`/progress/t/${encodeURIComponent(tw.id)}`} data-testid="progress-township">
+              <span class="item-main">
+                <span class="item-title">{tw.name}</span>
+                <span class="chev" aria-hidden="true">
+                  ›
+                </span>
+              </span>
+              <span class="item-sub">{t('common.villageCountN', { n: tw.villageCount })}</span>
+            </a>
+          </li>
+        )}
+      />
     </section>
   );
 }
@@ -53,23 +63,48 @@ function Progress({ me, townshipId }) {
     <>
       <section class="card" aria-labelledby="tp-title">
         <Back fallback={me.role === 'COUNTY' ? '/progress' : '/'} />
-        <h2 id="tp-title">{t('x8progress')}：<span data-testid="progress-township-name">{data.township?.name}</span></h2>
-        <p class="muted">{t('x8progressSummary', { n: all.length, share: shareText(data.completedShare) })}</p>
-        <div class="row" role="group" aria-label={t('x8filter')}>
-          <button type="button" class="btn small secondary" aria-pressed={filter === 'all' ? 'true' : 'false'} onClick={() => setFilter('all')}>{t('x8all')}（{all.length}）</button>
-          <button type="button" class="btn small secondary" aria-pressed={filter === 'behind' ? 'true' : 'false'} onClick={() => setFilter('behind')}>{t('x8behind')}</button>
+        <h2 id="tp-title">
+          {t('progress.title')}：<span data-testid="progress-township-name">{data.township?.name}</span>
+        </h2>
+        <p class="muted">{t('progress.summary', { n: all.length, share: shareText(data.completedShare) })}</p>
+        <div class="row" role="group" aria-label={t('common.filter')}>
+          <button
+            type="button"
+            class="btn small secondary"
+            aria-pressed={filter === 'all' ? 'true' : 'false'}
+            onClick={() => setFilter('all')}
+          >
+            {t('common.all')}（{all.length}）
+          </button>
+          <button
+            type="button"
+            class="btn small secondary"
+            aria-pressed={filter === 'behind' ? 'true' : 'false'}
+            onClick={() => setFilter('behind')}
+          >
+            {t('progress.behind')}
+          </button>
         </div>
       </section>
-      <section class="card" aria-label={t('x8progress')}>
-        {list.length === 0 ? <Empty /> : (
+      <section class="card" aria-label={t('progress.title')}>
+        {list.length === 0 ? (
+          <Empty />
+        ) : (
           <ul class="list" data-testid="progress-list">
             {list.slice(0, shown).map((p) => (
               <li key={p.secretaryId}>
                 <a class="item link" href={`/progress/s/${encodeURIComponent(p.secretaryId)}`} data-testid="progress-item">
                   <span class="item-main">
-                    <span class="item-title">{p.secretaryName}<span class="muted small"> · {p.villageName}</span></span>
-                    <span class="score" aria-label={t('x8completedOf', { n: p.completedCount, m: p.totalCount })}>{p.completedCount}/{p.totalCount}</span>
-                    <span class="chev" aria-hidden="true">›</span>
+                    <span class="item-title">
+                      {p.secretaryName}
+                      <span class="muted small"> · {p.villageName}</span>
+                    </span>
+                    <span class="score" aria-label={t('progress.completedOf', { n: p.completedCount, m: p.totalCount })}>
+                      {p.completedCount}/{p.totalCount}
+                    </span>
+                    <span class="chev" aria-hidden="true">
+                      ›
+                    </span>
                   </span>
                   <DutyChips duties={summaryDuties(data, p)} />
                 </a>
@@ -77,7 +112,11 @@ function Progress({ me, townshipId }) {
             ))}
           </ul>
         )}
-        {list.length > shown && <button type="button" class="btn secondary block" onClick={() => setShown(shown + STEP)}>{t('loadMore')}</button>}
+        {list.length > shown && (
+          <button type="button" class="btn secondary block" onClick={() => setShown(shown + STEP)}>
+            {t('common.loadMore')}
+          </button>
+        )}
       </section>
     </>
   );

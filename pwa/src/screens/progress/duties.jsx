@@ -1,5 +1,6 @@
 // Duty chips and metrics shared by the progress screens.
 import { useT } from '../../i18n.js';
+import '../../i18n/progress.js';
 
 export const DUTY_FIELDS = `key label complete numerator denominator percent detail`;
 export const PROGRESS_FIELDS = `secretary { id name village { id name } } completedCount totalCount duties { ${DUTY_FIELDS} }`;
@@ -13,8 +14,12 @@ export function summaryDuties({ dutyKeys, dutyLabels }, s) {
 
 /** Duty key → filing kind to list its evidence (the ledger has no filings). */
 export const DUTY_KIND = {
-  household_visits: 'HOUSEHOLD_VISIT', work_diary: 'WORK_DIARY', service_card: 'SERVICE_CARD',
-  research_report: 'RESEARCH_REPORT', party_lecture: 'PARTY_LECTURE', tech_training: 'TECH_TRAINING',
+  household_visits: 'HOUSEHOLD_VISIT',
+  work_diary: 'WORK_DIARY',
+  service_card: 'SERVICE_CARD',
+  research_report: 'RESEARCH_REPORT',
+  party_lecture: 'PARTY_LECTURE',
+  tech_training: 'TECH_TRAINING',
   startup_project: 'STARTUP_PROJECT',
 };
 
@@ -39,7 +44,7 @@ export function barWidth(d) {
 }
 
 export function shortLabel(t, d) {
-  const k = `x8duty_${d.key}`;
+  const k = `progress.dutyShort.${d.key}`;
   const s = t(k);
   return s === k ? d.label : s;
 }
@@ -49,9 +54,15 @@ export function DutyChips({ duties }) {
   return (
     <span class="chips">
       {duties.map((d) => (
-        <span key={d.key} class={`chip ${d.complete ? 'ok' : 'no'}`} data-testid="duty-chip" data-complete={d.complete ? '1' : '0'}
-          title={d.detail || d.label}>
-          {d.complete ? '✓' : '○'} {shortLabel(t, d)}{metric(d) ? ` ${metric(d)}` : ''}
+        <span
+          key={d.key}
+          class={`chip ${d.complete ? 'ok' : 'no'}`}
+          data-testid="duty-chip"
+          data-complete={d.complete ? '1' : '0'}
+          title={d.detail || d.label}
+        >
+          {d.complete ? '✓' : '○'} {shortLabel(t, d)}
+          {metric(d) ? ` ${metric(d)}` : ''}
         </span>
       ))}
     </span>

@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/assessment.js';
 import { ErrLine } from '../review/kit.jsx';
 import { GradeBadge, pts, groupKeyLabel } from '../assessment/common.jsx';
 import { Q_GROUP_PAGE } from './queries.js';
@@ -11,19 +12,37 @@ import { Q_GROUP_PAGE } from './queries.js';
 export function RankRow({ r, period, own }) {
   const t = useT();
   return (
-    <li class={`a7-row${r.rankable ? '' : ' unrankable'}${own ? ' own' : ''}`} data-testid="rank-row" data-rankable={r.rankable ? '1' : '0'}>
-      <span class="a7-rank" aria-label={t('a7rank')}>{r.rankable ? r.rank : t('a7notRankableShort')}</span>
+    <li
+      class={`a7-row${r.rankable ? '' : ' unrankable'}${own ? ' own' : ''}`}
+      data-testid="rank-row"
+      data-rankable={r.rankable ? '1' : '0'}
+    >
+      <span class="a7-rank" aria-label={t('ranking.rank')}>
+        {r.rankable ? r.rank : t('ranking.notRankableShort')}
+      </span>
       <span class="a7-who">
-        <a href={`/assessments/${encodeURIComponent(r.secretaryId)}?period=${period}`} data-testid="rank-name">{r.name}</a>{' '}
+        <a href={`/assessments/${encodeURIComponent(r.secretaryId)}?period=${period}`} data-testid="rank-name">
+          {r.name}
+        </a>{' '}
         <GradeBadge grade={r.grade} />
       </span>
-      <strong class="a7-total" aria-label={t('a7total')}>{pts(r.total)}</strong>
+      <strong class="a7-total" aria-label={t('assessment.total')}>
+        {pts(r.total)}
+      </strong>
       <span class="a7-sub">
         <a href={`/rankings?period=${period}&townshipId=${encodeURIComponent(r.townshipId)}`}>{r.townshipName}</a>
-        {' · '}<a href={`/v/${encodeURIComponent(r.villageId)}`}>{r.villageName}</a>
+        {' · '}
+        <a href={`/v/${encodeURIComponent(r.villageId)}`}>{r.villageName}</a>
       </span>
-      <span class="a7-sub muted">{t('a7targetShort')} {pts(r.targetScore)} × {t('a7satShort')} {r.satisfactionPercent != null ? `${r.satisfactionPercent}%` : '—'}</span>
-      {r.reason && <span class="a7-reason" data-testid="rank-reason" data-code={r.reasonCode || ''}>{r.reason}</span>}
+      <span class="a7-sub muted">
+        {t('ranking.targetShort')} {pts(r.targetScore)} × {t('ranking.satShort')}{' '}
+        {r.satisfactionPercent != null ? `${r.satisfactionPercent}%` : '—'}
+      </span>
+      {r.reason && (
+        <span class="a7-reason" data-testid="rank-reason" data-code={r.reasonCode || ''}>
+          {r.reason}
+        </span>
+      )}
     </li>
   );
 }
@@ -36,8 +55,16 @@ export function GroupTable({ g, period, pageVars }) {
     setMore((m) => ({ ...m, busy: true, err: null }));
     try {
       const c = (await gql(Q_GROUP_PAGE, { ...pageVars, g: g.groupKey, after: more.cursor })).rankingGroup;
-      setMore((m) => ({ rows: [...m.rows, ...c.edges.map((e) => e.node)], cursor: c.pageInfo.endCursor, hasNext: c.pageInfo.hasNextPage, busy: false, err: null }));
-    } catch (e) { setMore((m) => ({ ...m, busy: false, err: e })); }
+      setMore((m) => ({
+        rows: [...m.rows, ...c.edges.map((e) => e.node)],
+        cursor: c.pageInfo.endCursor,
+        hasNext: c.pageInfo.hasNextPage,
+        busy: false,
+        err: null,
+      }));
+    } catch (e) {
+      setMore((m) => ({ ...m, busy: false, err: e }));
+    }
   }
   const rows = [...g.rows, ...more.rows];
   return (
@@ -46,17 +73,27 @@ export function GroupTable({ g, period, pageVars }) {
         <h2 id={`g-${g.groupKey}`}>{g.label || groupKeyLabel(g.groupKey)}</h2>
       </div>
       <p class="a7-counts" data-testid="group-counts">
-        {t('a7groupCounts', { n: g.rankableCount + g.notRankableCount, r: g.rankableCount, e: g.excellentQuota, g: g.goodQuota })}
-        {g.totalCount !== g.rankableCount + g.notRankableCount && <> · {t('a7shownN', { n: g.totalCount })}</>}
+        {t('ranking.groupCounts', { n: g.rankableCount + g.notRankableCount, r: g.rankableCount, e: g.excellentQuota, g: g.goodQuota })}
+        {g.totalCount !== g.rankableCount + g.notRankableCount && <> · {t('ranking.shownN', { n: g.totalCount })}</>}
       </p>
       {rows.length ? (
-        <ol class="list plain a7-groups">{rows.map((r) => <RankRow key={r.secretaryId} r={r} period={period} />)}</ol>
-      ) : <p class="state empty">{t('empty')}</p>}
+        <ol class="list plain a7-groups">
+          {rows.map((r) => (
+            <RankRow key={r.secretaryId} r={r} period={period} />
+          ))}
+        </ol>
+      ) : (
+        <p class="state empty">{t('common.empty')}</p>
+      )}
       <ErrLine error={more.err} />
-      {!pageVars && g.hasMore && <p class="muted small" data-testid="snapshot-cut">{t('a7snapshotCut', { n: rows.length })}</p>}
+      {!pageVars && g.hasMore && (
+        <p class="muted small" data-testid="snapshot-cut">
+          {t('ranking.snapshotCut', { n: rows.length })}
+        </p>
+      )}
       {pageVars && more.hasNext && (
         <button type="button" class="btn secondary block" disabled={more.busy} onClick={loadMore} data-testid="group-more">
-          {more.busy ? t('loading') : t('loadMore')}
+          {more.busy ? t('common.loading') : t('common.loadMore')}
         </button>
       )}
     </section>

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/assessment.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Confirm, ErrLine, mutate, fmtTime } from '../review/kit.jsx';
 import { Q_SNAPSHOTS, M_PUBLISH } from './queries.js';
@@ -14,24 +15,54 @@ export function PublishButton({ period, onPublished }) {
   const [err, setErr] = useState(null);
   const [done, setDone] = useState(null);
   async function publish() {
-    setBusy(true); setErr(null);
+    setBusy(true);
+    setErr(null);
     try {
       const p = await mutate(M_PUBLISH, { input: { period } }, 'publishRanking');
-      setDone(p.snapshot); setAsk(false); onPublished?.(p.snapshot);
-    } catch (e) { setErr(e); }
+      setDone(p.snapshot);
+      setAsk(false);
+      onPublished?.(p.snapshot);
+    } catch (e) {
+      setErr(e);
+    }
     setBusy(false);
   }
   return (
     <div class="a7-publish">
-      {!ask && <button type="button" class="btn block" onClick={() => { setAsk(true); setDone(null); }} data-testid="publish">{t('a7publish')}</button>}
-      {ask && <Confirm danger text={t('a7confirmPublish', { y: period })} yes={t('a7publishYes')} busy={busy} onYes={publish} onNo={() => setAsk(false)} />}
+      {!ask && (
+        <button
+          type="button"
+          class="btn block"
+          onClick={() => {
+            setAsk(true);
+            setDone(null);
+          }}
+          data-testid="publish"
+        >
+          {t('ranking.publish')}
+        </button>
+      )}
+      {ask && (
+        <Confirm
+          danger
+          text={t('ranking.confirmPublish', { y: period })}
+          yes={t('ranking.publishYes')}
+          busy={busy}
+          onYes={publish}
+          onNo={() => setAsk(false)}
+        />
+      )}
       <ErrLine error={err} />
       {done && (
         <div class="form-ok" role="status" data-testid="published">
-          <p>{t('a7published', { n: done.rowCount ?? '' })}</p>
-          <p class="small">{t('a7hash')}：</p>
-          <p class="a7-hash" data-testid="snapshot-hash">{done.sha256}</p>
-          <a href={`/rankings/snapshots/${encodeURIComponent(done.id)}`} data-testid="open-snapshot">{t('a7openSnapshot')}</a>
+          <p>{t('ranking.published', { n: done.rowCount ?? '' })}</p>
+          <p class="small">{t('ranking.hash')}：</p>
+          <p class="a7-hash" data-testid="snapshot-hash">
+            {done.sha256}
+          </p>
+          <a href={`/rankings/snapshots/${encodeURIComponent(done.id)}`} data-testid="open-snapshot">
+            {t('ranking.openSnapshot')}
+          </a>
         </div>
       )}
     </div>
@@ -43,18 +74,29 @@ export function SnapshotList({ period, stamp }) {
   const { data, error, loading, reload } = useLoad(() => gql(Q_SNAPSHOTS, { p: period }).then((d) => d.rankingSnapshots), [period, stamp]);
   return (
     <section class="card" aria-labelledby="snap-title">
-      <h2 id="snap-title">{t('a7snapshots')}</h2>
-      <p class="muted small">{t('a7snapshotsHint')}</p>
+      <h2 id="snap-title">{t('ranking.snapshots')}</h2>
+      <p class="muted small">{t('ranking.snapshotsHint')}</p>
       {loading && !data && <Loading />}
       {error && <ErrorBox error={error} onRetry={reload} />}
-      {data && !data.length && <p class="state empty" data-testid="no-snapshots">{t('a7noSnapshots')}</p>}
+      {data && !data.length && (
+        <p class="state empty" data-testid="no-snapshots">
+          {t('ranking.noSnapshots')}
+        </p>
+      )}
       {data && data.length > 0 && (
         <ul class="list" data-testid="snapshots">
           {data.map((s) => (
             <li key={s.id}>
               <a class="item link" href={`/rankings/snapshots/${encodeURIComponent(s.id)}`} data-testid="snapshot-item">
-                <span class="item-main"><span class="item-title">{t('a7snapshotTitle', { y: s.period, at: fmtTime(s.publishedAt) })}</span><span class="chev" aria-hidden="true">›</span></span>
-                <span class="item-sub">{t('a7rowsN', { n: s.rowCount })} · {t('a7hash')} {String(s.sha256).slice(0, 16)}…</span>
+                <span class="item-main">
+                  <span class="item-title">{t('ranking.snapshotTitle', { y: s.period, at: fmtTime(s.publishedAt) })}</span>
+                  <span class="chev" aria-hidden="true">
+                    ›
+                  </span>
+                </span>
+                <span class="item-sub">
+                  {t('ranking.rowsN', { n: s.rowCount })} · {t('ranking.hash')} {String(s.sha256).slice(0, 16)}…
+                </span>
               </a>
             </li>
           ))}

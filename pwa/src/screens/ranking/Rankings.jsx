@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/assessment.js';
 import { useRoute } from '../../router.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, SelectBox, loadAllPages, params, download, ErrLine, useToast } from '../review/kit.jsx';
@@ -28,22 +29,36 @@ export default function Rankings({ me }) {
   const [busy, setBusy] = useState('');
   const [dlErr, setDlErr] = useState(null);
   const [toast, show] = useToast();
-  useEffect(() => { if (county) loadAllPages(Q_TOWNSHIPS, {}, (d) => d.townships).then((l) => setTownships(l.map((x) => [x.id, x.name])), () => {}); }, [county]);
+  useEffect(() => {
+    if (county)
+      loadAllPages(Q_TOWNSHIPS, {}, (d) => d.townships).then(
+        (l) => setTownships(l.map((x) => [x.id, x.name])),
+        () => {},
+      );
+  }, [county]);
   const vars = { p: period, tw: tw || null, q: search || null };
   const { data, error, loading, reload } = useLoad(
-    () => gql(Q_RANKING, { ...vars, g: groupKey || null }).then((d) => d.ranking), [period, tw, groupKey, search, stamp]);
+    () => gql(Q_RANKING, { ...vars, g: groupKey || null }).then((d) => d.ranking),
+    [period, tw, groupKey, search, stamp],
+  );
   const [allGroups, setAllGroups] = useState([]); // the group picker keeps every group of the period
-  useEffect(() => { if (data && !groupKey) setAllGroups(data.groups.map((g) => [g.groupKey, g.label || groupKeyLabel(g.groupKey)])); }, [data]);
+  useEffect(() => {
+    if (data && !groupKey) setAllGroups(data.groups.map((g) => [g.groupKey, g.label || groupKeyLabel(g.groupKey)]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the group list follows the loaded data only
+  }, [data]);
 
   async function dl(kind) {
-    setBusy(kind); setDlErr(null);
+    setBusy(kind);
+    setDlErr(null);
     const q = new URLSearchParams({ period });
     if (kind === 'ranking' && groupKey) q.set('groupKey', groupKey);
     if (tw) q.set('townshipId', tw);
     try {
       const name = await download(`/exports/${kind}.xlsx?${q}`, kind === 'ranking' ? `排名定档-${period}.xlsx` : `目标考评-${period}.xlsx`);
-      show(t('x8downloaded', { name }));
-    } catch (e) { setDlErr(e); }
+      show(t('common.downloaded', { name }));
+    } catch (e) {
+      setDlErr(e);
+    }
     setBusy('');
   }
   const groups = data?.groups || [];
@@ -52,34 +67,84 @@ export default function Rankings({ me }) {
     <>
       <section class="card" aria-labelledby="rk-title">
         <Back fallback="/" />
-        <h2 id="rk-title">{county ? t('a7rankings') : t('a7myTownshipRanking')}</h2>
-        <p class="muted small">{county ? t('a7rankHintCounty') : t('a7rankHintTownship')}</p>
+        <h2 id="rk-title">{county ? t('ranking.title') : t('ranking.myTownshipRanking')}</h2>
+        <p class="muted small">{county ? t('ranking.rankHintCounty') : t('ranking.rankHintTownship')}</p>
         <div class="filters">
           <PeriodPicker id="rk-period" period={period} onChange={(p) => setParams(path, { period: p })} />
-          <SelectBox id="rk-group" label={t('a7group')} value={groupKey} onChange={(g) => setParams(path, { groupKey: g })}
-            options={allGroups.length ? allGroups : groupKey ? [[groupKey, groupKeyLabel(groupKey)]] : []} all={t('x8all')} />
-          {county && <SelectBox id="rk-tw" label={t('townships')} value={tw} onChange={(w) => setParams(path, { townshipId: w })} options={townships} all={t('x8wholeCounty')} />}
+          <SelectBox
+            id="rk-group"
+            label={t('ranking.group')}
+            value={groupKey}
+            onChange={(g) => setParams(path, { groupKey: g })}
+            options={allGroups.length ? allGroups : groupKey ? [[groupKey, groupKeyLabel(groupKey)]] : []}
+            all={t('common.all')}
+          />
+          {county && (
+            <SelectBox
+              id="rk-tw"
+              label={t('common.townships')}
+              value={tw}
+              onChange={(w) => setParams(path, { townshipId: w })}
+              options={townships}
+              all={t('common.wholeCounty')}
+            />
+          )}
         </div>
-        <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); setParams(path, { q: q.trim() }); }}>
-          <label class="sr-only" for="rk-q">{t('search')}</label>
-          <input id="rk-q" type="search" value={q} placeholder={t('a7searchName')} onInput={(e) => setQ(e.currentTarget.value)} />
-          <button type="submit" class="btn">{t('search')}</button>
+        <form
+          class="search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setParams(path, { q: q.trim() });
+          }}
+        >
+          <label class="sr-only" for="rk-q">
+            {t('common.search')}
+          </label>
+          <input id="rk-q" type="search" value={q} placeholder={t('assessment.searchName')} onInput={(e) => setQ(e.currentTarget.value)} />
+          <button type="submit" class="btn">
+            {t('common.search')}
+          </button>
         </form>
         <div class="nav-grid">
-          <a class="btn secondary" href={`/rankings/charts?period=${period}`} data-testid="nav-charts">{t('a7charts')}</a>
-          <a class="btn secondary" href={`/assessments?period=${period}`} data-testid="nav-assessments">{t('a7assessments')}</a>
-          <button type="button" class="btn secondary" disabled={!!busy} onClick={() => dl('ranking')} data-testid="export-ranking">{busy === 'ranking' ? t('x8downloading') : t('a7exportRanking')}</button>
-          <button type="button" class="btn secondary" disabled={!!busy} onClick={() => dl('assessment')} data-testid="export-assessment">{busy === 'assessment' ? t('x8downloading') : t('a7exportAssessment')}</button>
+          <a class="btn secondary" href={`/rankings/charts?period=${period}`} data-testid="nav-charts">
+            {t('ranking.charts')}
+          </a>
+          <a class="btn secondary" href={`/assessments?period=${period}`} data-testid="nav-assessments">
+            {t('assessment.title')}
+          </a>
+          <button type="button" class="btn secondary" disabled={!!busy} onClick={() => dl('ranking')} data-testid="export-ranking">
+            {busy === 'ranking' ? t('common.downloading') : t('ranking.exportRanking')}
+          </button>
+          <button type="button" class="btn secondary" disabled={!!busy} onClick={() => dl('assessment')} data-testid="export-assessment">
+            {busy === 'assessment' ? t('common.downloading') : t('ranking.exportAssessment')}
+          </button>
         </div>
         <ErrLine error={dlErr} />
         {county && <PublishButton period={period} onPublished={() => setStamp((n) => n + 1)} />}
       </section>
       {county && tw && <TownshipRow period={period} townshipId={tw} />}
       {!county && data && <GradeSummary groups={groups} />}
-      {loading && !data && <section class="card"><Loading /></section>}
-      {error && <section class="card"><ErrorBox error={error} onRetry={reload} /></section>}
-      {data && !shown.length && <section class="card"><p class="state empty" data-testid="no-rows">{search ? t('a7noMatch') : t('a7noRanking')}</p></section>}
-      {shown.map((g) => <GroupTable key={`${g.groupKey}|${period}|${tw}|${search}|${stamp}`} g={g} period={period} pageVars={vars} />)}
+      {loading && !data && (
+        <section class="card">
+          <Loading />
+        </section>
+      )}
+      {error && (
+        <section class="card">
+          <ErrorBox error={error} onRetry={reload} />
+        </section>
+      )}
+      {data && !shown.length && (
+        <section class="card">
+          <p class="state empty" data-testid="no-rows">
+            {search ? t('ranking.noMatch') : t('ranking.noRanking')}
+          </p>
+        </section>
+      )}
+      {shown.map((g) => (
+        <GroupTable key={`${g.groupKey}|${period}|${tw}|${search}|${stamp}`} g={g} period={period} pageVars={vars} />
+      ))}
       <SnapshotList period={period} stamp={stamp} />
       {toast}
     </>
@@ -96,13 +161,28 @@ function TownshipRow({ period, townshipId }) {
     <section class="card" aria-labelledby="tw-row" data-testid="township-row">
       <h2 id="tw-row">{r.townshipName}</h2>
       <div class="a7-parts">
-        <div><span>{t('a7secretaries')}</span><strong>{r.secretaryCount ?? '—'}</strong></div>
-        <div><span>{t('a7dutiesShare')}</span><strong>{pct(r.dutyCompletedShare)}</strong></div>
-        <div><span>{t('a7avgSat')}</span><strong>{pct(r.averageSatisfaction)}</strong></div>
-        <div><span>{t('a7avgTotal')}</span><strong>{pts(r.averageTotal)}</strong></div>
-        <div><span>{t('a7attendanceDays')}</span><strong>{r.averageStationedDays == null ? '—' : pts(r.averageStationedDays)}</strong></div>
+        <div>
+          <span>{t('assessment.secretaries')}</span>
+          <strong>{r.secretaryCount ?? '—'}</strong>
+        </div>
+        <div>
+          <span>{t('ranking.dutiesShare')}</span>
+          <strong>{pct(r.dutyCompletedShare)}</strong>
+        </div>
+        <div>
+          <span>{t('ranking.avgSat')}</span>
+          <strong>{pct(r.averageSatisfaction)}</strong>
+        </div>
+        <div>
+          <span>{t('ranking.avgTotal')}</span>
+          <strong>{pts(r.averageTotal)}</strong>
+        </div>
+        <div>
+          <span>{t('ranking.attendanceDays')}</span>
+          <strong>{r.averageStationedDays == null ? '—' : pts(r.averageStationedDays)}</strong>
+        </div>
       </div>
-      <a href={`/t/${encodeURIComponent(townshipId)}`}>{t('a7townshipVillages')} ›</a>
+      <a href={`/t/${encodeURIComponent(townshipId)}`}>{t('ranking.townshipVillages')} ›</a>
     </section>
   );
 }
@@ -115,10 +195,16 @@ function GradeSummary({ groups }) {
   const n = (g) => rows.filter((r) => r.grade === g).length;
   return (
     <section class="card" aria-labelledby="gs-title" data-testid="grade-summary">
-      <h2 id="gs-title">{t('a7standing', { n: rows.length })}</h2>
+      <h2 id="gs-title">{t('ranking.standing', { n: rows.length })}</h2>
       <p class="a7-legend">
-        {GRADES.filter(n).map((g) => <span key={g}><GradeBadge grade={g} /> {n(g)}</span>)}
-        <span>{t('a7notRankable')} {rows.filter((r) => !r.rankable).length}</span>
+        {GRADES.filter(n).map((g) => (
+          <span key={g}>
+            <GradeBadge grade={g} /> {n(g)}
+          </span>
+        ))}
+        <span>
+          {t('assessment.notRankable')} {rows.filter((r) => !r.rankable).length}
+        </span>
       </p>
     </section>
   );

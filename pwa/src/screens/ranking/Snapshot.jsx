@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
+import '../../i18n/assessment.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, fmtTime, download, ErrLine, useToast } from '../review/kit.jsx';
 import { GroupTable } from './GroupTable.jsx';
@@ -15,27 +16,51 @@ export default function Snapshot({ id }) {
   const [toast, show] = useToast();
   const s = data && { ...data.snapshot, groups: data.groups };
   if (loading && !s) return <Loading />;
-  if (error || !s) return <section class="card"><Back fallback="/rankings" /><ErrorBox error={error || { code: 'NOT_FOUND' }} onRetry={reload} /></section>;
+  if (error || !s)
+    return (
+      <section class="card">
+        <Back fallback="/rankings" />
+        <ErrorBox error={error || { code: 'NOT_FOUND' }} onRetry={reload} />
+      </section>
+    );
   async function dl() {
-    setBusy(true); setDlErr(null);
+    setBusy(true);
+    setDlErr(null);
     try {
-      const name = await download(`/exports/ranking.xlsx?${new URLSearchParams({ period: s.period, snapshotId: s.id })}`, `晾晒排名-${s.period}.xlsx`);
-      show(t('x8downloaded', { name }));
-    } catch (e) { setDlErr(e); }
+      const name = await download(
+        `/exports/ranking.xlsx?${new URLSearchParams({ period: s.period, snapshotId: s.id })}`,
+        `晾晒排名-${s.period}.xlsx`,
+      );
+      show(t('common.downloaded', { name }));
+    } catch (e) {
+      setDlErr(e);
+    }
     setBusy(false);
   }
   return (
     <>
       <section class="card" aria-labelledby="sn-title">
         <Back fallback={`/rankings?period=${s.period}`} />
-        <h2 id="sn-title" data-testid="snapshot-title">{t('a7snapshotTitle', { y: s.period, at: fmtTime(s.publishedAt) })}</h2>
-        <p class="muted small">{t('a7snapshotFrozen')} · {t('a7rowsN', { n: s.rowCount })}</p>
-        <p class="small">{t('a7hash')}：</p>
-        <p class="a7-hash" data-testid="snapshot-hash">{s.sha256}</p>
-        <button type="button" class="btn secondary block" disabled={busy} onClick={dl} data-testid="export-snapshot">{busy ? t('x8downloading') : t('a7exportRanking')}</button>
+        <h2 id="sn-title" data-testid="snapshot-title">
+          {t('ranking.snapshotTitle', { y: s.period, at: fmtTime(s.publishedAt) })}
+        </h2>
+        <p class="muted small">
+          {t('ranking.snapshot.frozen')} · {t('ranking.rowsN', { n: s.rowCount })}
+        </p>
+        <p class="small">{t('ranking.hash')}：</p>
+        <p class="a7-hash" data-testid="snapshot-hash">
+          {s.sha256}
+        </p>
+        <button type="button" class="btn secondary block" disabled={busy} onClick={dl} data-testid="export-snapshot">
+          {busy ? t('common.downloading') : t('ranking.exportRanking')}
+        </button>
         <ErrLine error={dlErr} />
       </section>
-      {s.groups.filter((g) => g.rows.length).map((g) => <GroupTable key={g.groupKey} g={g} period={s.period} />)}
+      {s.groups
+        .filter((g) => g.rows.length)
+        .map((g) => (
+          <GroupTable key={g.groupKey} g={g} period={s.period} />
+        ))}
       {toast}
     </>
   );

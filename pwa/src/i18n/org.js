@@ -1,0 +1,86 @@
+// County and township: overview, villages, admin forms, roster import.
+// Simplified Chinese first, English second; the same keys in both (tests-unit/i18n.test.mjs).
+import { addMessages } from './core.js';
+
+export default addMessages({
+  zh: {
+    org: {
+      overview: '概况',
+      villagesCount: '村数',
+      householdCountN: '{n} 户',
+      admin: '管理操作',
+    },
+    admin: {
+      createTownship: '新建镇街',
+      createVillage: '新建村（社区）',
+      createUser: '新建账号',
+      createSecretary: '登记第一书记',
+      createMember: '新建党员群众账号',
+      code: '编码',
+      unitName: '名称',
+      isCommunity: '社区（城市）',
+      parentTownship: '所属镇街',
+      role: '角色',
+      passwordOptional: '登录密码（可选，填写则同时开通账号）',
+    },
+    import: {
+      title: '导入花名册（Excel）',
+      chooseFile: '选择 .xlsx 文件',
+      dryRun: '预检查',
+      confirm: '确认导入',
+      uploading: '上传中…',
+      ok: '检查通过，可以导入',
+      done: '导入完成',
+      hasErrors: '发现 {n} 处错误，请修改后重新上传',
+      sheet: '工作表',
+      row: '行',
+      column: '列',
+      count: {
+        townships: '镇街',
+        villages: '村',
+        secretaries: '第一书记',
+        households: '农户',
+      },
+    },
+  },
+  en: {
+    org: {
+      overview: 'Overview',
+      villagesCount: 'Villages',
+      householdCountN: '{n} households',
+      admin: 'Administration',
+    },
+    admin: {
+      createTownship: 'New township',
+      createVillage: 'New village',
+      createUser: 'New account',
+      createSecretary: 'Register first secretary',
+      createMember: 'New member account',
+      code: 'Code',
+      unitName: 'Name',
+      isCommunity: 'Urban community',
+      parentTownship: 'Township',
+      role: 'Role',
+      passwordOptional: 'Password (optional; also creates their login)',
+    },
+    import: {
+      title: 'Import workbook (Excel)',
+      chooseFile: 'Choose an .xlsx file',
+      dryRun: 'Check file',
+      confirm: 'Confirm import',
+      uploading: 'Uploading…',
+      ok: 'Check passed — ready to import',
+      done: 'Import finished',
+      hasErrors: '{n} problems found — fix and upload again',
+      sheet: 'Sheet',
+      row: 'Row',
+      column: 'Column',
+      count: {
+        townships: 'Townships',
+        villages: 'Villages',
+        secretaries: 'First secretaries',
+        households: 'Households',
+      },
+    },
+  },
+});

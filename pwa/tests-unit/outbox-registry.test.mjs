@@ -1,0 +1,194 @@
+// The outbox's registry of operations (pwa/src/outbox/registry.js, ops.js): an operation says how
+// it is sent and what its answer means (sent / wait and retry / failed for good); the engine only
+// iterates in order, retries and records state — shown here with operations made for the test.
+// Run: node --test pwa/tests-unit/
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { state } from './outbox-stubs.mjs';
+
+const server = { calls: [], graphql: null, media: null };
+const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+globalThis.fetch = async (url, init) => {
+  const body = typeof init.body === 'string' ? JSON.parse(init.body) : null;
+  server.calls.push(url === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : url);
+  return url === '/media' ? server.media() : server.graphql(body);
+};
+
+let registry, engine;
+before(async () => {
+  registry = await import('../src/outbox/registry.js');
+  engine = await import('../src/outbox/engine.js');
+  await import('../src/outbox/ops.js');
+});
+after(() => engine.stopOutbox());
+beforeEach(() => {
+  server.calls = [];
+  server.media = () => json({ sha256: 'ab'.repeat(32) }, 201);
+});
+
+const item = (over = {}) => ({ id: 'q1', op: 'test', vars: { input: { id: 'rec-1' } }, photos: [], uploaded: [], ref: 'rec-1', ...over });
+const ctx = { saveItem: async () => {} };
+const M = 'mutation($input: X!) { doThing(input: $input) { thing { id status } currentVersion errors { code message field } } }';
+const op = () => registry.mutationOp({ mutation: M, field: 'doThing', result: (p) => ({ result: p.thing, reviewStatus: p.thing.status }) });
+
+test('the app registers every kind it queues', () => {
+  for (const k of ['submitFiling', 'editFiling', 'checkIn', 'fileProblem', 'updateProblemStatus', 'reportProblem']) {
+    assert.equal(typeof registry.getOp(k)?.send, 'function', k);
+  }
+  assert.equal(registry.getOp('submitFiling').track, registry.getOp('editFiling').track, 'one tracker follows both filing kinds');
+});
+
+test('a kind is registered once, and must say how to send itself', () => {
+  assert.throws(() => registry.registerOp('submitFiling', op()), /registered twice/);
+  assert.throws(() => registry.registerOp('noSend', {}), /no send/);
+});
+
+test('classify: no answer, timeouts, 5xx, 408, 429, 401 and transient codes wait; anything else fails', () => {
+  for (const e of [
+    { code: 'NETWORK', status: 0 },
+    { code: 'TIMEOUT' },
+    { code: 'INTERNAL', status: 502 },
+    { code: 'SERVICE_UNAVAILABLE', status: 503 },
+    { code: 'STORAGE_FULL', status: 507 },
+    { code: 'RATE_LIMITED', status: 429 },
+    { code: 'UNAUTHENTICATED', status: 401 },
+    { code: 'X', status: 408 },
+  ]) {
+    assert.ok(registry.classify(e).wait, JSON.stringify(e));
+  }
+  for (const e of [
+    { code: 'MEDIA_TOO_LARGE', status: 413 },
+    { code: 'INVALID_INPUT', status: 400 },
+    { code: 'FORBIDDEN', status: 200 },
+  ]) {
+    assert.deepEqual(registry.classify({ ...e, message: 'm' }), { fail: { code: e.code, message: 'm' } });
+  }
+});
+
+test('mutationOp: the payload record is the result; payload errors fail (STORAGE_FULL waits) with the current version', async () => {
+  server.graphql = () => json({ data: { doThing: { thing: { id: 'rec-1', status: 'SUBMITTED' }, currentVersion: 1, errors: [] } } });
+  assert.deepEqual(await op().send(item(), ctx), { ok: { result: { id: 'rec-1', status: 'SUBMITTED' }, reviewStatus: 'SUBMITTED' } });
+
+  server.graphql = () =>
+    json({
+      data: { doThing: { thing: null, currentVersion: 3, errors: [{ code: 'STALE_VERSION', message: '已被更新', field: 'baseVersion' }] } },
+    });
+  assert.deepEqual(await op().send(item(), ctx), {
+    fail: { code: 'STALE_VERSION', message: '已被更新', field: 'baseVersion', currentVersion: 3 },
+  });
+
+  server.graphql = () =>
+    json({ data: { doThing: { thing: null, currentVersion: null, errors: [{ code: 'STORAGE_FULL', message: '满', field: null }] } } });
+  assert.equal((await op().send(item(), ctx)).wait.code, 'STORAGE_FULL');
+});
+
+test('mutationOp: top-level errors wait when transient, fail otherwise', async () => {
+  server.graphql = () => json({ data: null, errors: [{ message: '服务暂时不可用', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, 503);
+  assert.equal((await op().send(item(), ctx)).wait.code, 'SERVICE_UNAVAILABLE');
+  server.graphql = () => json({ data: null, errors: [{ message: 'Unknown type X', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+  assert.equal((await op().send(item(), ctx)).fail.code, 'GRAPHQL_VALIDATION_FAILED');
+});
+
+test('mutationOp: photos go first, each once; an upload the server refuses fails the item before the mutation', async () => {
+  const blob = new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' });
+  state.photos.set('p1', { sha: 'p1', blob, up: false });
+  state.photos.set('p2', { sha: 'p2', blob, up: false });
+  server.graphql = () => json({ data: { doThing: { thing: { id: 'rec-1', status: 'SUBMITTED' }, currentVersion: 1, errors: [] } } });
+  const saved = [];
+  const it = item({ photos: ['p1', 'p2', 'gone'] });
+  server.media = () =>
+    server.calls.length === 1 ? json({ sha256: 'p1' }, 201) : json({ error: { code: 'MEDIA_TOO_LARGE', message: '照片过大' } }, 413);
+  assert.deepEqual(await op().send(it, { saveItem: async (x) => saved.push([...x.uploaded]) }), {
+    fail: { code: 'MEDIA_TOO_LARGE', message: '照片过大' },
+  });
+  assert.deepEqual(server.calls, ['/media', '/media'], 'no mutation after a refused photo');
+  assert.deepEqual(saved, [['p1']], 'the uploaded photo is recorded on the item at once');
+  assert.equal(state.photos.get('p1').up, true);
+
+  server.calls = [];
+  server.media = () => json({ sha256: 'p2' }, 201);
+  assert.ok((await op().send(it, ctx)).ok);
+  assert.deepEqual(server.calls, ['/media', 'doThing'], 'p1 is not sent twice; a photo not on the phone is skipped');
+});
+
+/** Until the sender is idle with nothing in flight. */
+async function settled() {
+  for (let n = 0; n < 200; n++) {
+    await new Promise((r) => setTimeout(r, 5));
+    const { busy, items } = engine.outbox.get();
+    if (!busy && !items.some((i) => i.state === 'sending')) return items;
+  }
+  throw new Error('the outbox never settled');
+}
+
+test('the engine sends any registered kind in order: a waiting item holds back the later ones; state is recorded', async () => {
+  let offline = true; // the first item cannot be sent until this turns false
+  const sent = [];
+  const tracked = [];
+  const track = async (items) => {
+    tracked.push(
+      items
+        .map((i) => i.ref)
+        .sort()
+        .join(),
+    );
+    return items.map((i) => ({ id: i.id, patch: { reviewStatus: 'APPROVED' } }));
+  };
+  registry.registerOp('testStep', {
+    track,
+    async send(it) {
+      sent.push(it.ref);
+      if (it.ref === 'second') return { fail: { code: 'CONFLICT', message: '编号已用' } };
+      return offline ? { wait: { code: 'NETWORK' } } : { ok: { result: { id: it.ref }, reviewStatus: 'SUBMITTED' } };
+    },
+  });
+  registry.registerOp('testOther', {
+    track,
+    send: async (it) => {
+      sent.push(it.ref);
+      return { ok: { result: { id: it.ref } } };
+    },
+  });
+  await assert.rejects(engine.enqueue({ op: 'notRegistered', vars: {}, ref: 'x' }), /no operation notRegistered/);
+
+  engine.startOutbox(9);
+  await engine.enqueue({ op: 'testStep', vars: {}, ref: 'first', title: '1' });
+  await engine.enqueue({ op: 'testStep', vars: {}, ref: 'second', title: '2' });
+  let items = await settled();
+  assert.ok(sent.length >= 1 && sent.every((r) => r === 'first'), `the second item does not overtake the waiting first one: ${sent}`);
+  assert.deepEqual(
+    items.map((i) => i.state),
+    ['waiting', 'waiting'],
+  );
+  assert.equal(items[0].note.code, 'NETWORK');
+
+  offline = false;
+  sent.length = 0;
+  await engine.enqueue({ op: 'testOther', vars: {}, ref: 'third', title: '3' });
+  items = await settled();
+  assert.deepEqual(sent, ['first', 'second', 'third']);
+  assert.deepEqual(
+    items.map((i) => [i.ref, i.state]),
+    [
+      ['first', 'sent'],
+      ['second', 'failed'],
+      ['third', 'sent'],
+    ],
+  );
+  assert.deepEqual(items[0].result, { id: 'first' });
+  assert.equal(items[1].error.code, 'CONFLICT');
+
+  await engine.refreshReview(); // also run by the engine after sending
+  assert.ok(tracked.length >= 1);
+  assert.ok(
+    tracked.every((refs) => refs === 'first,third'),
+    `one call per tracker, with all the kinds it follows: ${tracked}`,
+  );
+  assert.deepEqual(
+    engine.outbox
+      .get()
+      .items.filter((i) => i.state === 'sent')
+      .map((i) => i.reviewStatus),
+    ['APPROVED', 'APPROVED'],
+  );
+});
