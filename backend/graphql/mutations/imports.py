@@ -55,7 +55,7 @@ class ImportPayload:
 
 def _refusal(result: ImportResult) -> list[UserError]:
     """A refused file is an expected error like any other mutation's: one coded entry in `errors`
-    (IMPORT_INVALID) beside the row report."""
+    (IMPORT_INVALID, IMPORT_TOO_LARGE) beside the row report."""
     if result.code is None:
         return []
     return [UserError(code=result.code, message=result.message or "", field="file")]

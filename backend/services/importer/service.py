@@ -12,6 +12,7 @@ from backend.auth.actor import Actor
 from backend.errors import ErrorCode
 from backend.models import Role
 from backend.services.access import require_role
+from backend.services.importer.archive import WorkbookTooLarge
 from backend.services.importer.existing import load_org_index
 from backend.services.importer.parse import parse_workbook
 from backend.services.importer.records import ImportCounts, RowError
@@ -29,7 +30,8 @@ NO_DATA = "文件中没有可导入的数据行"
 class ImportResult:
     """`counts` are rows imported (or, on a dry run, that would be imported); all zero when
     the file has any error, because then nothing is imported. A refused file also says why in
-    one `code` (IMPORT_INVALID: row errors or unreadable) and one sentence for people."""
+    one `code` (IMPORT_INVALID: row errors or unreadable; IMPORT_TOO_LARGE: a zip bomb) and one
+    sentence for people."""
 
     ok: bool
     dry_run: bool
@@ -46,8 +48,12 @@ async def import_workbook(session: AsyncSession, actor: Actor | None, data: byte
     transaction (flushed, never committed here). Re-importing the same file updates in place.
     """
     actor = require_role(actor, Role.COUNTY)
-    # openpyxl is CPU-bound; keep the event loop free for other requests meanwhile.
-    parsed, errors = await asyncio.to_thread(parse_workbook, data)
+    try:
+        # openpyxl is CPU-bound; keep the event loop free for other requests meanwhile.
+        parsed, errors = await asyncio.to_thread(parse_workbook, data)
+    except WorkbookTooLarge as exc:
+        logger.info("import refused: county=%s code=%s", actor.county_id, exc.code)
+        return _refused(dry_run, [RowError("", 0, None, exc.message)], exc.code, exc.message)
     if not _has_file_level_error(errors):
         existing = await load_org_index(session, actor.county_id)
         errors = sort_errors([*errors, *validate_workbook(parsed, existing)])
