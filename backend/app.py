@@ -11,7 +11,6 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +30,7 @@ from backend.graphql.context import Context, bearer_token
 from backend.graphql.refusals import GET_REFUSED, JSONTooDeep, decode_request_json, refused_response
 from backend.graphql.schema import build_schema
 from backend.http import (
+    CORS,
     BodySizeLimit,
     DatabaseUnavailable,
     GraphQLBodyLimit,
@@ -133,7 +133,7 @@ def _cors(settings: Settings) -> list[Middleware]:
         return []
     return [
         Middleware(
-            CORSMiddleware,
+            CORS,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
