@@ -27,7 +27,7 @@ from backend.exports.attendance_sheet import attendance_xlsx
 from backend.exports.ranking_sheet import ranking_xlsx
 from backend.gc_tuning import freeze_startup_heap
 from backend.graphql.context import Context, bearer_token
-from backend.graphql.refusals import GET_REFUSED, JSONTooDeep, decode_request_json, refused_response
+from backend.graphql.refusals import JSONTooDeep, decode_request_json, get_refused, refused_response
 from backend.graphql.schema import build_schema
 from backend.http import (
     CORS,
@@ -85,7 +85,7 @@ class _GraphQLApp(GraphQL[Context, None]):
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
         if request.method == "GET":
-            raise GET_REFUSED  # before its query string is even parsed
+            raise get_refused()  # before its query string is even parsed
         return await super().parse_http_body(request)
 
     def parse_json(self, data: str | bytes) -> dict[str, object]:

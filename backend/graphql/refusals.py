@@ -38,7 +38,9 @@ class JSONTooDeep(json.JSONDecodeError):
     """`[[[[…` nested past Python's recursion limit; still a JSONDecodeError for the WebSocket transport."""
 
 
-GET_REFUSED = RequestRefused(405, "METHOD_NOT_ALLOWED", "GraphQL 请求请用 POST 发送", {"allow": "POST"})
+def get_refused() -> RequestRefused:
+    """A new exception for each request (a shared instance would carry the last one's traceback)."""
+    return RequestRefused(405, "METHOD_NOT_ALLOWED", "GraphQL 请求请用 POST 发送", {"allow": "POST"})
 
 
 def decode_request_json(decode: Callable[[str | bytes], object], data: str | bytes) -> dict[str, object]:
