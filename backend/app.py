@@ -7,15 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 
 from backend import unavailable
 from backend.cards.http import card_pdf, card_png
@@ -25,14 +27,17 @@ from backend.exports.attendance_sheet import attendance_xlsx
 from backend.exports.ranking_sheet import ranking_xlsx
 from backend.gc_tuning import freeze_startup_heap
 from backend.graphql.context import Context, bearer_token
+from backend.graphql.refusals import JSONTooDeep, decode_request_json, get_refused, refused_response
 from backend.graphql.schema import build_schema
 from backend.http import (
+    CORS,
     BodySizeLimit,
     DatabaseUnavailable,
     GraphQLBodyLimit,
     SecurityHeaders,
     SinglePageApp,
     healthz,
+    http_exception,
     pwa_missing,
     readyz,
 )
@@ -72,11 +77,25 @@ class _GraphQLApp(GraphQL[Context, None]):
             response.headers.update(unavailable.HEADERS)
         return response
 
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:  # not one GraphQL request: a coded JSON refusal, not plain text
+            return refused_response(exc)
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        if request.method == "GET":
+            raise get_refused()  # before its query string is even parsed
+        return await super().parse_http_body(request)
+
+    def parse_json(self, data: str | bytes) -> dict[str, object]:
+        return decode_request_json(self.decode_json, data)
+
     def decode_json(self, data: str | bytes) -> object:
         try:
             return json.loads(data)
         except RecursionError as exc:  # "[[[[…" nested past the parser's limit: a bad request (400), not a crash
-            raise json.JSONDecodeError("JSON nested too deeply", "", 0) from exc
+            raise JSONTooDeep("JSON nested too deeply", "", 0) from exc
 
     def encode_json(self, data: object) -> bytes:
         # Chinese text as UTF-8, not \uXXXX escapes: half the bytes on a slow network.
@@ -114,7 +133,7 @@ def _cors(settings: Settings) -> list[Middleware]:
         return []
     return [
         Middleware(
-            CORSMiddleware,
+            CORS,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
@@ -164,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        exception_handlers={StarletteHTTPException: http_exception},
         middleware=[
             Middleware(ObservabilityMiddleware, metrics=metrics),
             Middleware(DatabaseUnavailable),

@@ -16,7 +16,8 @@ class ErrorCode(enum.StrEnum):
     TOKEN_INVALID = "TOKEN_INVALID"
     TOKEN_REUSED = "TOKEN_REUSED"
     DUPLICATE = "DUPLICATE"
-    IMPORT_INVALID = "IMPORT_INVALID"
+    IMPORT_INVALID = "IMPORT_INVALID"  # the workbook has row errors or cannot be read; nothing was imported
+    IMPORT_TOO_LARGE = "IMPORT_TOO_LARGE"  # the workbook would inflate past the limits (a zip bomb); nothing read
     CONFLICT = "CONFLICT"  # same client id, different content
     STALE_VERSION = "STALE_VERSION"  # an edit names a version that is no longer current
     INVALID_STATE = "INVALID_STATE"  # the transition is not allowed from the current state

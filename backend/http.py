@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sqlalchemy import text
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -58,7 +59,9 @@ async def readyz(request: Request) -> Response:
             await connection.execute(text("SELECT 1"))
     except Exception:
         return JSONResponse(
-            {"status": "unavailable", "database": "unreachable"}, status_code=503, headers=unavailable.HEADERS
+            {"status": "unavailable", "database": "unreachable", "code": unavailable.CODE},
+            status_code=503,
+            headers=unavailable.HEADERS,
         )
     return JSONResponse({"status": "ok", "database": "ok"})
 
@@ -106,14 +109,62 @@ async def answer_failure_instead(
 
 
 def _unavailable_response(path: str) -> Response:
-    error = {"code": unavailable.CODE, "message": unavailable.MESSAGE}
+    return error_response(path, 503, unavailable.CODE, unavailable.MESSAGE, unavailable.HEADERS)
+
+
+def error_response(
+    path: str, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """A refusal in the error shape of the route it answers (one shape for all is another issue's):
+    media `{"error": {code, message}}`; exports and GraphQL `{"errors": [{message, extensions: {code}}]}`;
+    everything else (polls, cards, health, unknown paths) `{code, message}`."""
+    error = {"code": code, "message": message}
     if path.startswith("/media"):
         body: object = {"error": error}
-    elif path.startswith("/exports"):
-        body = {"errors": [{"message": unavailable.MESSAGE, "extensions": {"code": unavailable.CODE}}]}
+    elif path.startswith(("/exports", "/graphql")):
+        body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     else:
-        body = error  # polls and cards
-    return JSONResponse(body, status_code=503, headers=unavailable.HEADERS)
+        body = error
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+# Refusals made by the HTTP layer itself (routing, static files, the GraphQL view) by status.
+_BY_STATUS = {
+    400: ("BAD_REQUEST", "请求格式错误"),
+    404: ("NOT_FOUND", "地址不存在"),
+    405: ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
+    413: ("PAYLOAD_TOO_LARGE", "请求体过大"),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "不支持该内容类型"),
+}
+
+
+def code_for_status(status: int) -> tuple[str, str]:
+    """The stable code and Chinese message of a refusal known only by its HTTP status."""
+    return _BY_STATUS.get(status, ("BAD_REQUEST", "请求格式错误"))
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's HTTPException (404 for an unknown path or file, 405 for a method a route does
+    not take) as a coded JSON refusal instead of Starlette's plain-text one."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in {204, 304}:
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    code, message = code_for_status(exc.status_code)
+    return error_response(request.url.path, exc.status_code, code, message, exc.headers)
+
+
+class CORS(CORSMiddleware):
+    """Starlette's CORS middleware, with a refused preflight (an origin, method or header not
+    allowed) answered as a coded 400 like every other refusal instead of plain text. A browser
+    never shows a preflight's body to the page; people reading logs or using curl see the code."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")  # "origin, headers"
+        headers = {k: v for k, v in response.headers.items() if k not in ("content-length", "content-type")}
+        return error_response("", 400, "CORS_REFUSED", f"不允许的跨站请求（{refused}）", headers)
 
 
 class SecurityHeaders:
@@ -214,5 +265,8 @@ class SinglePageApp(StaticFiles):
         return response
 
 
-def pwa_missing(_request: Request) -> Response:
-    return PlainTextResponse("PWA not built: run the README's run command (it builds pwa/dist).", status_code=503)
+def pwa_missing(request: Request) -> Response:
+    message = (
+        "前端尚未构建：请运行 README 中的 run 命令（它会构建 pwa/dist） / PWA not built: run the README's run command"
+    )
+    return error_response(request.url.path, 503, "PWA_NOT_BUILT", message)

@@ -40,6 +40,7 @@ async def test_a_listed_origin_is_allowed_and_no_other(settings: Settings) -> No
     assert post.headers["access-control-allow-origin"] == PORTAL
     preflight, post = await _preflight_and_post(listed, "https://evil.example.com")
     assert preflight.status_code == 400
+    assert preflight.json() == {"code": "CORS_REFUSED", "message": "不允许的跨站请求（origin）"}
     assert "access-control-allow-origin" not in preflight.headers
     assert "access-control-allow-origin" not in post.headers
 

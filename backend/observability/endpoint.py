@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hmac
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from backend.graphql.context import bearer_token
 
@@ -31,6 +32,6 @@ def scrape_allowed(request: Request) -> bool:
 
 async def metrics_endpoint(request: Request) -> Response:
     if not scrape_allowed(request):
-        return PlainTextResponse("Not Found", status_code=404)
+        raise HTTPException(404)  # answered like any path that does not exist (backend/http.py)
     body = request.app.state.metrics.render()
     return Response(body, headers={"content-type": CONTENT_TYPE, "cache-control": "no-store"})

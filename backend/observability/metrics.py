@@ -48,6 +48,13 @@ class AppMetrics:
                 ("outcome", "reason"),
             )
         )
+        self.client_disconnects: Counter = add(
+            Counter(
+                "zhucuntong_client_disconnects_total",
+                "Requests whose client went away before its body was read (a dropped village connection), by route.",
+                ("route",),
+            )
+        )
         pool = engine.sync_engine.pool
         add(Gauge("zhucuntong_db_pool_size", "Connections the pool keeps open.", _reader(pool, "size")))
         add(Gauge("zhucuntong_db_pool_checked_out", "Connections in use now.", _reader(pool, "checkedout")))

@@ -1,4 +1,5 @@
-"""One pure-ASGI middleware: request id in and out, HTTP metrics, one JSON access line per request."""
+"""One pure-ASGI middleware: request id in and out, HTTP metrics, one JSON access line per request,
+and clients that hang up mid-request counted rather than crashing the request."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 import time
 
 from starlette.datastructures import Headers
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.observability.context import RequestInfo, current_request, request_id_from
@@ -13,6 +15,9 @@ from backend.observability.labels import method, route_template, status_class
 from backend.observability.metrics import AppMetrics
 
 access_log = logging.getLogger("zhucuntong.access")
+disconnect_log = logging.getLogger("zhucuntong.disconnects")
+
+CLIENT_CLOSED_REQUEST = 499  # nginx's status for it: recorded in metrics and the access line, never sent
 
 # Casting and credential requests are never logged: a timestamped line per ballot or per
 # credential could be joined with other records to tell who voted when.
@@ -43,10 +48,22 @@ class ObservabilityMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            status = CLIENT_CLOSED_REQUEST
+            self._client_went_away(scope, info)
         finally:
             elapsed = time.perf_counter() - started
             self._record(scope, info, status, elapsed)
             current_request.reset(token)
+
+    def _client_went_away(self, scope: Scope, info: RequestInfo) -> None:
+        """The client hung up while sending its body (ClientDisconnect from reading it): normal on a
+        village network, not a server error. The route gave up before writing anything, there is no
+        one to answer, so it is counted and noted, never raised on to be logged as an ASGI crash."""
+        route = route_template(scope)
+        self.metrics.client_disconnects.inc(route)
+        if not (info.silent or route in SILENT_ROUTES):
+            disconnect_log.info("client disconnected before sending its whole request", extra={"route": route})
 
     def _record(self, scope: Scope, info: RequestInfo, status: int, elapsed: float) -> None:
         route = route_template(scope)

@@ -49,7 +49,16 @@ class ImportPayload:
             row_errors=[
                 ImportRowError(sheet=e.sheet, row=e.row, column=e.column, message=e.message) for e in result.row_errors
             ],
+            errors=_refusal(result),
         )
+
+
+def _refusal(result: ImportResult) -> list[UserError]:
+    """A refused file is an expected error like any other mutation's: one coded entry in `errors`
+    (IMPORT_INVALID, IMPORT_TOO_LARGE) beside the row report."""
+    if result.code is None:
+        return []
+    return [UserError(code=result.code, message=result.message or "", field="file")]
 
 
 @strawberry.type

@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Iterator
-from io import BytesIO
 from typing import Any
 
-from openpyxl import load_workbook
-
+from backend.services.importer.archive import WorkbookTooLarge, open_workbook
 from backend.services.importer.cells import (
     CellError,
     check_range,
@@ -50,14 +48,17 @@ _CONVERTERS = {
 
 
 def parse_workbook(data: bytes) -> tuple[ParsedWorkbook, list[RowError]]:
-    """Parse every known sheet. A file openpyxl cannot open gives one error at row 0."""
+    """Parse every known sheet. A file openpyxl cannot open gives one error at row 0; one that
+    inflates past the archive limits raises WorkbookTooLarge (backend/services/importer/archive.py)."""
     parsed = ParsedWorkbook()
     errors: list[RowError] = []
     with warnings.catch_warnings():
         # openpyxl warns about styles/extensions written by other tools; irrelevant here.
         warnings.simplefilter("ignore")
         try:
-            workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+            workbook = open_workbook(data)
+        except WorkbookTooLarge:
+            raise
         except Exception as error:
             logger.info("unreadable workbook: %s", type(error).__name__)
             return parsed, [RowError("", 0, None, NOT_XLSX)]
@@ -67,6 +68,8 @@ def parse_workbook(data: bytes) -> tuple[ParsedWorkbook, list[RowError]]:
                 return parsed, [RowError("", 0, None, NO_KNOWN_SHEET)]
             for spec in present:
                 _parse_sheet(workbook[spec.name].iter_rows(values_only=True), spec, parsed, errors)
+        except WorkbookTooLarge:
+            raise
         except Exception as error:
             logger.info("unreadable worksheet: %s", type(error).__name__)
             return ParsedWorkbook(), [RowError("", 0, None, NOT_XLSX)]

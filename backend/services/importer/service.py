@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
+from backend.errors import ErrorCode
 from backend.models import Role
 from backend.services.access import require_role
+from backend.services.importer.archive import WorkbookTooLarge
 from backend.services.importer.existing import load_org_index
 from backend.services.importer.parse import parse_workbook
 from backend.services.importer.records import ImportCounts, RowError
@@ -27,12 +29,16 @@ NO_DATA = "文件中没有可导入的数据行"
 @dataclass(frozen=True, slots=True)
 class ImportResult:
     """`counts` are rows imported (or, on a dry run, that would be imported); all zero when
-    the file has any error, because then nothing is imported."""
+    the file has any error, because then nothing is imported. A refused file also says why in
+    one `code` (IMPORT_INVALID: row errors or unreadable; IMPORT_TOO_LARGE: a zip bomb) and one
+    sentence for people."""
 
     ok: bool
     dry_run: bool
     counts: ImportCounts = field(default_factory=ImportCounts)
     row_errors: list[RowError] = field(default_factory=list)
+    code: ErrorCode | None = None
+    message: str | None = None
 
 
 async def import_workbook(session: AsyncSession, actor: Actor | None, data: bytes, *, dry_run: bool) -> ImportResult:
@@ -42,8 +48,12 @@ async def import_workbook(session: AsyncSession, actor: Actor | None, data: byte
     transaction (flushed, never committed here). Re-importing the same file updates in place.
     """
     actor = require_role(actor, Role.COUNTY)
-    # openpyxl is CPU-bound; keep the event loop free for other requests meanwhile.
-    parsed, errors = await asyncio.to_thread(parse_workbook, data)
+    try:
+        # openpyxl is CPU-bound; keep the event loop free for other requests meanwhile.
+        parsed, errors = await asyncio.to_thread(parse_workbook, data)
+    except WorkbookTooLarge as exc:
+        logger.info("import refused: county=%s code=%s", actor.county_id, exc.code)
+        return _refused(dry_run, [RowError("", 0, None, exc.message)], exc.code, exc.message)
     if not _has_file_level_error(errors):
         existing = await load_org_index(session, actor.county_id)
         errors = sort_errors([*errors, *validate_workbook(parsed, existing)])
@@ -51,13 +61,24 @@ async def import_workbook(session: AsyncSession, actor: Actor | None, data: byte
         errors = [RowError("", 0, None, NO_DATA)]
     if errors:
         logger.info("import rejected: county=%s errors=%d", actor.county_id, len(errors))
-        return ImportResult(ok=False, dry_run=dry_run, row_errors=_reportable(errors))
+        return _refused(dry_run, _reportable(errors), ErrorCode.IMPORT_INVALID, _summary(errors))
     if dry_run:
         return ImportResult(ok=True, dry_run=True, counts=parsed.counts())
     counts = await write_workbook(session, actor.county_id, parsed)
     await session.flush()
     logger.info("import written: county=%s counts=%s", actor.county_id, counts)
     return ImportResult(ok=True, dry_run=False, counts=counts)
+
+
+def _refused(dry_run: bool, row_errors: list[RowError], code: ErrorCode, message: str) -> ImportResult:
+    return ImportResult(ok=False, dry_run=dry_run, row_errors=row_errors, code=code, message=message)
+
+
+def _summary(errors: list[RowError]) -> str:
+    """A file-level error (unreadable, no sheet, no data) is its own summary."""
+    if len(errors) == 1 and errors[0].row == 0:
+        return errors[0].message
+    return f"工作簿中有 {len(errors)} 处错误，未导入任何数据：请按逐行说明修改后重新上传"
 
 
 def _has_file_level_error(errors: list[RowError]) -> bool:
