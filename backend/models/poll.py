@@ -87,6 +87,10 @@ class Poll(Base):
     satisfaction_num: Mapped[int | None] = mapped_column(Integer)  # null when invalid or suppressed
     satisfaction_den: Mapped[int | None] = mapped_column(Integer)
     tier: Mapped[str | None] = mapped_column(String(20))  # "incompetent" | "basic_competent" | "none"
+    # The county's tier lines when the poll closed, frozen with the tier (the county may move its
+    # lines later; a reason must quote the line that applied). Null while open.
+    incompetent_below_pct: Mapped[int | None] = mapped_column(Integer)
+    basic_below_pct: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

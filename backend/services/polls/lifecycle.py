@@ -262,6 +262,8 @@ async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -
         poll.satisfaction_num = tally["satisfaction"]["numerator"]
         poll.satisfaction_den = tally["satisfaction"]["denominator"]
     poll.tier = tally["tier"]
+    poll.incompetent_below_pct = tally["thresholds"]["incompetent_below_pct"]
+    poll.basic_below_pct = tally["thresholds"]["basic_below_pct"]
     audit.record(
         session,
         actor,
