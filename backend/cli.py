@@ -183,6 +183,32 @@ def cmd_verify_poll(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+async def _scrub_polls(settings: Settings) -> int:
+    from backend.db import make_engine, make_session_factory
+    from backend.services.polls.scrub import scrub_closed_polls, waiting_polls
+
+    engine = make_engine(settings)
+    try:
+        factory = make_session_factory(engine)
+        waiting = await waiting_polls(factory)
+        if not waiting:
+            print("没有待清理的已结束测评 (no closed poll waiting for the rewrite)")
+            return 0
+        at = await scrub_closed_polls(factory)
+    finally:
+        await engine.dispose()
+    if at is None:
+        print("清理未完成，原因见上方日志 (rewrite not done; see the warning above)")
+        return 1
+    print(f"已清理 {len(waiting)} 次测评的投票过程数据 (rewrote the staging and roster tables) · {at.isoformat()}")
+    return 0
+
+
+def cmd_scrub_polls(_args: argparse.Namespace) -> int:
+    """Rewrite the ballot staging and roster tables for closed polls not yet stamped scrubbed_at."""
+    return asyncio.run(_scrub_polls(_settings()))
+
+
 async def _verify_audit(settings: Settings, county_code: str | None) -> int:
     from backend.db import make_engine, make_session_factory
     from backend.services.audit_verify import UnknownCounty, verify_audit
@@ -247,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     verify = sub.add_parser("verify-poll", help="re-check a poll's public board (BOARD.json) from the file alone")
     verify.add_argument("board")
     verify.set_defaults(func=cmd_verify_poll)
+    sub.add_parser(
+        "scrub-polls", help="rewrite the ballot staging and roster tables of closed polls (after a failed try)"
+    ).set_defaults(func=cmd_scrub_polls)
     audit = sub.add_parser("verify-audit", help="check the audit trail's hash chains in the database")
     audit.add_argument("--county-code", help="only this county (default: every county)")
     audit.set_defaults(func=cmd_verify_audit)

@@ -91,6 +91,9 @@ class Poll(Base):
     # lines later; a reason must quote the line that applied). Null while open.
     incompetent_below_pct: Mapped[int | None] = mapped_column(Integer)
     basic_below_pct: Mapped[int | None] = mapped_column(Integer)
+    # When the staging and roster tables were rewritten after the close, so that the rows it deleted
+    # or superseded are gone from the files, not just marked free (services/polls/scrub.py).
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

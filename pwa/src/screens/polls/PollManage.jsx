@@ -4,10 +4,10 @@ import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT, t } from '../../i18n.js';
 import { useLoad, Loading, ErrorBox, Empty } from '../../ui.jsx';
-import { Back, Confirm, mutate, usePoll, useToast } from '../review/kit.jsx';
+import { Back, Confirm, fmtTime, mutate, usePoll, useToast } from '../review/kit.jsx';
 import { POLL_FIELDS, CATEGORIES, PollHead, Fingerprint, HexBlock, PErr, ResultView } from './common.jsx';
 
-const Q = `query P($id: ID!) { poll(id: $id) { ${POLL_FIELDS} } }`;
+const Q = `query P($id: ID!) { poll(id: $id) { ${POLL_FIELDS} scrubbedAt } }`;
 const PROGRESS = `query Pr($id: ID!) { pollProgress(pollId: $id) { status rosterSize rosterWithAccount credentialsIssued paperSlipsIssued ballotsCast } }`;
 const ROSTER = `query R($id: ID!) { pollRoster(pollId: $id) { totalCount voters { id name category hasPhone hasAccount credentialIssued paperIssued } } }`;
 const ERR = 'errors { code message field }';
@@ -220,6 +220,17 @@ function PaperSlips({ poll, roster, onChanged }) {
   );
 }
 
+/** After close: whether the rows the close deleted were wiped from the database files. */
+function Scrubbed({ at }) {
+  const tr = useT();
+  return (
+    <div class="p9-scrub" data-testid="poll-scrubbed" data-scrubbed={String(!!at)}>
+      <p class={at ? 'form-ok' : 'p9-note'}>{at ? tr('p9scrubbed', { at: fmtTime(at) }) : tr('p9notScrubbed')}</p>
+      <p class="muted small">{tr(at ? 'p9scrubbedHint' : 'p9notScrubbedHint')}</p>
+    </div>
+  );
+}
+
 function Counts({ pr }) {
   const tr = useT();
   if (!pr) return null;
@@ -278,7 +289,7 @@ export default function PollManage({ me, id }) {
         {p.status !== 'DRAFT' && <a class="btn secondary block" href={`/polls/${p.id}/result`} data-testid="to-result">{p.status === 'CLOSED' ? tr('p9seeResult') : tr('p9seeBoard')}</a>}
         {p.status === 'ISSUING' && <a class="btn secondary block" href={`/vote/${p.id}`}>{tr('p9votePage')}</a>}
       </section>
-      {p.status === 'CLOSED' && <section class="card"><h2>{tr('p9result')}</h2><ResultView result={p.result} /></section>}
+      {p.status === 'CLOSED' && <section class="card"><h2>{tr('p9result')}</h2><ResultView result={p.result} /><Scrubbed at={p.scrubbedAt} /></section>}
       {manage && p.status === 'ISSUING' && <PaperSlips poll={p} roster={roster} onChanged={() => { roster.reload(); progress.reload(); }} />}
       <Roster poll={p} roster={roster} editable={manage && p.status === 'DRAFT'} onChanged={() => { roster.reload(); progress.reload(); }} />
     </>
