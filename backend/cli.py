@@ -166,19 +166,26 @@ def cmd_verify_poll(args: argparse.Namespace) -> int:
     """Re-check a poll's public board from the file alone (no database, no network)."""
     import json
 
-    from backend.services.polls.verify import verify_board
+    from backend.services.polls.verify import BadNoticeHead, parse_notice_head, verify_board
 
+    try:
+        notice_head = parse_notice_head(args.head) if args.head is not None else None
+    except BadNoticeHead as exc:
+        print(f"公告上的哈希格式不正确 (bad --head): {exc}")
+        return 2
     try:
         board = json.loads(Path(args.board).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         print(f"无法读取公示榜 (cannot read the board): {exc}")
         return 2
-    report = verify_board(board)
+    report = verify_board(board, notice_head)
     for check in report.checks:
         print(f"{'✓' if check.ok else '✗'} {check.name}: {check.detail}")
     if report.tally is not None and report.ok:
         print("结果 (result):", json.dumps(report.tally, ensure_ascii=False, sort_keys=True))
     print(f"head {report.head_hash} · stage {report.stage}")
+    if notice_head is not None and not next(c for c in report.checks if c.name == "notice_head").ok:
+        print("与公告上的哈希不符：这不是公示过的公示榜 (the board does NOT match the head hash printed on the notice)")
     print("公示榜核验通过 (board verified)" if report.ok else "公示榜核验失败 (board FAILED verification)")
     return 0 if report.ok else 1
 
@@ -272,6 +279,12 @@ def main(argv: list[str] | None = None) -> int:
     imp.set_defaults(func=cmd_import)
     verify = sub.add_parser("verify-poll", help="re-check a poll's public board (BOARD.json) from the file alone")
     verify.add_argument("board")
+    verify.add_argument(
+        "--head",
+        metavar="HEX",
+        help="the board head hash printed on the village notice (64 hex characters; spaces allowed): "
+        "the board must contain it, else it is not the board that was published",
+    )
     verify.set_defaults(func=cmd_verify_poll)
     sub.add_parser(
         "scrub-polls", help="rewrite the ballot staging and roster tables of closed polls (after a failed try)"
