@@ -166,21 +166,54 @@ def cmd_verify_poll(args: argparse.Namespace) -> int:
     """Re-check a poll's public board from the file alone (no database, no network)."""
     import json
 
-    from backend.services.polls.verify import verify_board
+    from backend.services.polls.verify import BadNoticeHead, parse_notice_head, verify_board
 
+    try:
+        notice_head = parse_notice_head(args.head) if args.head is not None else None
+    except BadNoticeHead as exc:
+        print(f"公告上的哈希格式不正确 (bad --head): {exc}")
+        return 2
     try:
         board = json.loads(Path(args.board).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         print(f"无法读取公示榜 (cannot read the board): {exc}")
         return 2
-    report = verify_board(board)
+    report = verify_board(board, notice_head)
     for check in report.checks:
         print(f"{'✓' if check.ok else '✗'} {check.name}: {check.detail}")
     if report.tally is not None and report.ok:
         print("结果 (result):", json.dumps(report.tally, ensure_ascii=False, sort_keys=True))
     print(f"head {report.head_hash} · stage {report.stage}")
+    if notice_head is not None and not next(c for c in report.checks if c.name == "notice_head").ok:
+        print("与公告上的哈希不符：这不是公示过的公示榜 (the board does NOT match the head hash printed on the notice)")
     print("公示榜核验通过 (board verified)" if report.ok else "公示榜核验失败 (board FAILED verification)")
     return 0 if report.ok else 1
+
+
+async def _scrub_polls(settings: Settings) -> int:
+    from backend.db import make_engine, make_session_factory
+    from backend.services.polls.scrub import scrub_closed_polls, waiting_polls
+
+    engine = make_engine(settings)
+    try:
+        factory = make_session_factory(engine)
+        waiting = await waiting_polls(factory)
+        if not waiting:
+            print("没有待清理的已结束测评 (no closed poll waiting for the rewrite)")
+            return 0
+        at = await scrub_closed_polls(factory)
+    finally:
+        await engine.dispose()
+    if at is None:
+        print("清理未完成，原因见上方日志 (rewrite not done; see the warning above)")
+        return 1
+    print(f"已清理 {len(waiting)} 次测评的投票过程数据 (rewrote the staging and roster tables) · {at.isoformat()}")
+    return 0
+
+
+def cmd_scrub_polls(_args: argparse.Namespace) -> int:
+    """Rewrite the ballot staging and roster tables for closed polls not yet stamped scrubbed_at."""
+    return asyncio.run(_scrub_polls(_settings()))
 
 
 async def _verify_audit(settings: Settings, county_code: str | None) -> int:
@@ -246,7 +279,16 @@ def main(argv: list[str] | None = None) -> int:
     imp.set_defaults(func=cmd_import)
     verify = sub.add_parser("verify-poll", help="re-check a poll's public board (BOARD.json) from the file alone")
     verify.add_argument("board")
+    verify.add_argument(
+        "--head",
+        metavar="HEX",
+        help="the board head hash printed on the village notice (64 hex characters; spaces allowed): "
+        "the board must contain it, else it is not the board that was published",
+    )
     verify.set_defaults(func=cmd_verify_poll)
+    sub.add_parser(
+        "scrub-polls", help="rewrite the ballot staging and roster tables of closed polls (after a failed try)"
+    ).set_defaults(func=cmd_scrub_polls)
     audit = sub.add_parser("verify-audit", help="check the audit trail's hash chains in the database")
     audit.add_argument("--county-code", help="only this county (default: every county)")
     audit.set_defaults(func=cmd_verify_audit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
@@ -22,6 +22,9 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Zero what a DELETE or UPDATE frees (cells, whole pages) instead of leaving it readable in the
+    # file: ballots and roster rows must not outlive the close (services/polls/scrub.py).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
@@ -46,6 +49,15 @@ class _SerializedWriteSessions(async_sessionmaker[AsyncSession]):
     async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
         async with self._write_lock, super().begin() as session:
             yield session
+
+    def write_turn(self) -> asyncio.Lock:
+        """The writers' turn without a session, for maintenance outside a transaction (VACUUM)."""
+        return self._write_lock
+
+
+def write_turn(factory: SessionFactory) -> AbstractAsyncContextManager[Any]:
+    """Hold the writers' turn (SQLite's serialized writers); PostgreSQL has none to hold."""
+    return factory.write_turn() if isinstance(factory, _SerializedWriteSessions) else nullcontext()
 
 
 def make_engine(settings: Settings) -> AsyncEngine:

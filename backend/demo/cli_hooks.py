@@ -8,6 +8,7 @@ from backend.demo.assessments import seed_demo_assessments
 from backend.demo.county import secretary_phone
 from backend.demo.loader import DemoSummary, database_is_empty, load_demo
 from backend.demo.polls import seed_demo_polls
+from backend.services.polls.scrub import scrub_closed_polls
 from backend.settings import Settings
 
 
@@ -17,13 +18,15 @@ async def seed_demo_database(settings: Settings, *, seed: int = 2026, only_if_em
     The schema must already be migrated."""
     engine = make_engine(settings)
     try:
-        async with make_session_factory(engine).begin() as session:
+        factory = make_session_factory(engine)
+        async with factory.begin() as session:
             if only_if_empty and not await database_is_empty(session):
                 return None
             summary = await load_demo(session, seed=seed)
             await seed_demo_polls(session, settings, summary.county_id, seed=seed)
             await seed_demo_assessments(session, summary.county_id, seed=seed)
-            return summary
+        await scrub_closed_polls(factory)  # as closePoll does after its commit
+        return summary
     finally:
         await engine.dispose()
 

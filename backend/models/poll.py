@@ -87,6 +87,13 @@ class Poll(Base):
     satisfaction_num: Mapped[int | None] = mapped_column(Integer)  # null when invalid or suppressed
     satisfaction_den: Mapped[int | None] = mapped_column(Integer)
     tier: Mapped[str | None] = mapped_column(String(20))  # "incompetent" | "basic_competent" | "none"
+    # The county's tier lines when the poll closed, frozen with the tier (the county may move its
+    # lines later; a reason must quote the line that applied). Null while open.
+    incompetent_below_pct: Mapped[int | None] = mapped_column(Integer)
+    basic_below_pct: Mapped[int | None] = mapped_column(Integer)
+    # When the staging and roster tables were rewritten after the close, so that the rows it deleted
+    # or superseded are gone from the files, not just marked free (services/polls/scrub.py).
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

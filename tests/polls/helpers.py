@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -95,11 +96,10 @@ def error_code(body: dict[str, Any], field: str) -> str | None:
 class Credential:
     token: bytes  # the prepared message (RFC 9474), what is spent
     signature: bytes
+    request: str = ""  # hex SHA-256 of the blinded message, as the roster keeps it while issuing
 
     @property
     def receipt(self) -> str:
-        import hashlib
-
         return hashlib.sha256(self.token).hexdigest()
 
 
@@ -115,7 +115,8 @@ async def obtain_credential(gql: GraphQLClient, poll: dict[str, Any], user: str)
     blinded, inv = blind_rsa.blind(public_key, prepared)
     body = await gql.execute(CREDENTIAL, {"id": poll["id"], "b": b64u(blinded)}, as_user=user)
     blind_sig = unb64u(ok(body, "requestPollCredential")["blindSignature"])
-    return Credential(token=prepared, signature=blind_rsa.finalize(public_key, prepared, blind_sig, inv))
+    signature = blind_rsa.finalize(public_key, prepared, blind_sig, inv)
+    return Credential(token=prepared, signature=signature, request=hashlib.sha256(blinded).hexdigest())
 
 
 async def cast(gql: GraphQLClient, poll_id: str, credential: Credential, choice: str) -> dict[str, Any]:

@@ -170,3 +170,36 @@ def test_cli_reports_and_exits(key: rsa.RSAPrivateKey, tmp_path: Path, capsys: p
     assert cli_main(["verify-poll", str(path)]) == 2
     path.write_text(json.dumps({"format": FORMAT, "entries": [{"seq": 0}]}), encoding="utf-8")
     assert cli_main(["verify-poll", str(path)]) == 1
+
+
+def test_cli_checks_the_board_against_the_head_printed_on_the_notice(
+    key: rsa.RSAPrivateKey, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A board rewritten by someone who controls the server — a 基本满意 made 满意, the tally and
+    every hash recomputed — passes every check of the board alone; the head on the notice does not."""
+    published = _board(key, COUNTS)
+    forged = copy.deepcopy(published)
+    forged["entries"][5]["payload"] = compute_tally({**COUNTS, "basic": 2, "satisfied": 9}, 30, **RULES)
+    forged = _rechain(forged)
+    real, fake = tmp_path / "real.json", tmp_path / "forged.json"
+    real.write_text(json.dumps(published), encoding="utf-8")
+    fake.write_text(json.dumps(forged), encoding="utf-8")
+    head = published["head_hash"]
+
+    assert cli_main(["verify-poll", str(fake)]) == 0  # self-consistent: the board alone cannot tell
+    capsys.readouterr()
+    assert cli_main(["verify-poll", str(fake), "--head", head]) == 1
+    out = capsys.readouterr().out
+    assert f"✗ notice_head: the head printed on the notice ({head}) is the hash of no entry of this board" in out
+    assert f"(its head is {forged['head_hash']}): this is not the board that was published" in out
+    assert "与公告上的哈希不符：这不是公示过的公示榜" in out and "公示榜核验失败" in out
+
+    printed = " ".join(head[i : i + 4] for i in range(0, 64, 4)).upper()  # as printed, in groups
+    assert cli_main(["verify-poll", str(real), "--head", printed]) == 0
+    assert "✓ notice_head: the printed head is entry 5 (tally); 0 entries appended since" in capsys.readouterr().out
+    issuing_notice = published["entries"][0]["hash"]  # printed when issuing started
+    assert cli_main(["verify-poll", str(real), "--head", issuing_notice]) == 0
+    assert "entry 0 (opened); 5 entries appended since" in capsys.readouterr().out
+    assert cli_main(["verify-poll", str(fake), "--head", issuing_notice]) == 0  # the prefix is intact: say so
+    assert cli_main(["verify-poll", str(real), "--head", head[:40]]) == 2
+    assert "bad --head" in capsys.readouterr().out

@@ -115,7 +115,9 @@ async def poll(
     status: PollStatus = PollStatus.CLOSED,
     tier: str | None = "none",
     period: str = PERIOD,
+    lines: tuple[int, int] = (60, 70),
 ) -> Poll:
+    """A poll row; a closed one carries the tier lines frozen at close (`lines`)."""
     village = next(u for u in world.units.values() if u.id == secretary.village_id)
     row = Poll(
         county_id=secretary.county_id,
@@ -131,6 +133,8 @@ async def poll(
         satisfaction_num=num,
         satisfaction_den=den,
         tier=tier if status is PollStatus.CLOSED and valid and num is not None else None,
+        incompetent_below_pct=lines[0] if status is PollStatus.CLOSED else None,
+        basic_below_pct=lines[1] if status is PollStatus.CLOSED else None,
     )
     session.add(row)
     await session.flush()

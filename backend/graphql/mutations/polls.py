@@ -12,7 +12,7 @@ from backend.errors import ErrorCode, InvalidInput
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 from backend.graphql.types.polls import BallotChoice, Poll, PollVoter, VoterCategory
-from backend.services.polls import casting, credentials, keys, lifecycle, paper, roster
+from backend.services.polls import casting, credentials, keys, lifecycle, paper, roster, scrub
 from backend.services.polls.common import poll_error
 
 
@@ -182,11 +182,17 @@ class PollMutations:
             poll = await lifecycle.open_voting(session, info.context.actor, parse_id(poll_id, "pollId"))
         return PollPayload(poll=Poll.from_model(poll))
 
-    @strawberry.mutation(description="Township: voting → closed. Tallies and publishes receipts and the result.")
+    @strawberry.mutation(
+        description="Township: voting → closed. Tallies and publishes receipts and the result; then, "
+        "after the commit, rewrites the ballot staging and roster tables (scrubbedAt)."
+    )
     @returns_payload_errors(PollPayload)
     async def close_poll(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollPayload:
         async with info.context.transaction() as session:
             poll = await lifecycle.close_poll(session, info.context.actor, parse_id(poll_id, "pollId"))
+        scrubbed_at = await scrub.scrub_closed_polls(info.context.session_factory)  # never fails the close
+        if scrubbed_at is not None:
+            poll.scrubbed_at = scrubbed_at
         return PollPayload(poll=Poll.from_model(poll))
 
     @strawberry.mutation(

@@ -121,6 +121,10 @@ class Poll:
         description="The credential message is 32 random bytes || this ASCII prefix || 32 random bytes."
     )
     created_at: datetime
+    scrubbed_at: datetime | None = strawberry.field(
+        description="When the ballot staging and roster tables were rewritten after close, so that the rows the "
+        "close deleted (ballots in arrival order, old roster rows) are gone from the database files; null = not yet."
+    )
     _model: strawberry.Private[PollModel]
 
     @classmethod
@@ -140,6 +144,7 @@ class Poll:
             public_key_jwk=json.dumps(blind_rsa.public_key_to_jwk(key), separators=(",", ":")),
             token_prefix=f"zct-ballot-v1:{poll.id}:",
             created_at=poll.created_at,
+            scrubbed_at=poll.scrubbed_at,
             _model=poll,
         )
 

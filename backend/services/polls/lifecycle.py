@@ -11,7 +11,7 @@ import base64
 from collections import Counter
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
@@ -238,8 +238,7 @@ async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -
             .order_by(StagedBallot.receipt),
         )
     )
-    if session.get_bind().dialect.name == "sqlite":
-        await session.execute(text("PRAGMA secure_delete = ON"))  # overwrite the freed staging cells
+    # The deleted rows stay in the table's pages until scrub.scrub_closed_polls rewrites it after commit.
     await session.execute(delete(StagedBallot).where(StagedBallot.poll_id == poll.id))
     receipts = list(
         await session.scalars(select(Ballot.receipt).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
@@ -262,6 +261,8 @@ async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -
         poll.satisfaction_num = tally["satisfaction"]["numerator"]
         poll.satisfaction_den = tally["satisfaction"]["denominator"]
     poll.tier = tally["tier"]
+    poll.incompetent_below_pct = tally["thresholds"]["incompetent_below_pct"]
+    poll.basic_below_pct = tally["thresholds"]["basic_below_pct"]
     audit.record(
         session,
         actor,

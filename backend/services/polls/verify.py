@@ -5,6 +5,10 @@ the hash chain and head, the order of events, the key fingerprint (SHA-256 of th
 DER key), the issued counts (credentials + paper codes ≤ roster), receipts sorted, unique and
 well-formed, receipts count == ballots == ballots received, ballots ≤ credentials + paper codes,
 and the tally arithmetic (validity, satisfaction fraction and percentage, tier, suppression).
+With a head hash from the village notice (`notice_head`), also that the board is the one published:
+the printed hash must be the recomputed hash of one of its entries — everything up to that entry is
+then exactly what was printed; a board rewritten and re-hashed from start to end has other hashes.
+docs/BOARD.md is the format and these rules, written for anyone writing their own verifier.
 """
 
 from __future__ import annotations
@@ -21,6 +25,18 @@ from backend.services.polls.board import FORMAT, GENESIS, canonical, entry_hash
 from backend.services.polls.tally import CHOICES, SUPPRESS_BELOW, compute_tally, is_valid
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class BadNoticeHead(ValueError):
+    """The head hash given as printed on the notice is not 64 hex characters."""
+
+
+def parse_notice_head(text: str) -> str:
+    """64 hex characters, as printed (spaces, dashes and line breaks between groups, any case)."""
+    head = re.sub(r"[\s\-]", "", text).lower()
+    if not _HEX64.match(head):
+        raise BadNoticeHead("the head hash must be 64 hex characters (spaces and dashes between groups are fine)")
+    return head
 
 
 @dataclass
@@ -47,22 +63,45 @@ class Report:
         return bool(ok)
 
 
-def verify_board(board: Any) -> Report:
+def verify_board(board: Any, notice_head: str | None = None) -> Report:
+    """`notice_head`: the head hash printed on the village notice (parse_notice_head), if any."""
     report = Report()
+    hashes: list[str] = []
     try:
-        _verify(board, report)
+        _verify(board, report, hashes)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # malformed input is a failed check
         report.add("well_formed", False, f"malformed board: {type(exc).__name__}: {exc}")
+    if notice_head is not None:
+        _notice_head(notice_head, hashes, board, report)
     return report
 
 
-def _verify(board: Any, report: Report) -> None:
+def _notice_head(notice_head: str, hashes: list[str], board: Any, report: Report) -> None:
+    """The printed head must be one entry's recomputed hash (the notice may predate later entries)."""
+    if notice_head in hashes:
+        seq = hashes.index(notice_head)
+        entry_type = board["entries"][seq]["type"]
+        later = len(hashes) - seq - 1
+        report.add(
+            "notice_head", True, f"the printed head is entry {seq} ({entry_type}); {later} entries appended since"
+        )
+        return
+    report.add(
+        "notice_head",
+        False,
+        f"the head printed on the notice ({notice_head}) is the hash of no entry of this board"
+        + (f" (its head is {report.head_hash})" if report.head_hash else "")
+        + ": this is not the board that was published",
+    )
+
+
+def _verify(board: Any, report: Report, hashes: list[str]) -> None:
     if not report.add("format", isinstance(board, dict) and board.get("format") == FORMAT, f"expected {FORMAT}"):
         return
     entries = board["entries"]
     if not report.add("entries", isinstance(entries, list) and len(entries) > 0, f"{len(entries)} entries"):
         return
-    if not _chain(board, entries, report):
+    if not _chain(board, entries, report, hashes):
         return
     by_type: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
@@ -90,7 +129,8 @@ def _verify(board: Any, report: Report) -> None:
     _closed(by_type, roster_size, issued, report)
 
 
-def _chain(board: dict[str, Any], entries: list[dict[str, Any]], report: Report) -> bool:
+def _chain(board: dict[str, Any], entries: list[dict[str, Any]], report: Report, hashes: list[str]) -> bool:
+    """Every hash recomputed; `hashes` collects them (only a chain that holds to the end counts)."""
     prev = GENESIS
     for index, entry in enumerate(entries):
         if entry["seq"] != index:
@@ -102,6 +142,7 @@ def _chain(board: dict[str, Any], entries: list[dict[str, Any]], report: Report)
         if computed != entry["hash"]:
             return report.add("chain", False, f"entry {index}: hash mismatch (recomputed {computed})")
         prev = entry["hash"]
+    hashes.extend(e["hash"] for e in entries)
     report.add("chain", True, f"{len(entries)} entries, each hash recomputed")
     report.head_hash = prev
     return report.add("head_hash", board.get("head_hash") == prev, f"head {prev}")

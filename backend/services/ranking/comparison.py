@@ -87,7 +87,7 @@ async def _live_rows(
     scope = await live_scope(session, actor, None)
     rules = await rules_for(session, scope.county_id)
     records = await fetch_live(session, scope.county_id, period, rules, Cut(township_id=scope.township_id))
-    return scope.county_id, scope.township_id, [to_row(m, rules) for m in records]
+    return scope.county_id, scope.township_id, [to_row(m, live=True) for m in records]
 
 
 def _mean(values: list[float]) -> float | None:

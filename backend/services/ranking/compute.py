@@ -93,13 +93,18 @@ def clean_search(search: str | None) -> str | None:
     return search or None
 
 
-def to_row(m: Mapping[str, Any], rules: CountyRules | None) -> RankingRow:
-    """A statement row as a RankingRow; `rules` given for live rows (the reason is worded from
-    the code), None for snapshot rows (the reason was frozen with them)."""
+def to_row(m: Mapping[str, Any], *, live: bool) -> RankingRow:
+    """A statement row as a RankingRow; live rows word their reason from the code (and the line
+    frozen on the poll), snapshot rows keep the reason they were published with."""
     code = m["reason_code"]
     reason = (
-        reason_text(code, rules=rules, disqualification=m["dq_reason"], org_lost=bool(m["org_lost"]))
-        if rules is not None
+        reason_text(
+            code,
+            tier_below_pct=m["tier_below_pct"],
+            disqualification=m["dq_reason"],
+            org_lost=bool(m["org_lost"]),
+        )
+        if live
         else m["reason"]
     )
     return RankingRow(
@@ -176,10 +181,10 @@ async def iter_ranking(
     params = _live_params(parsed, rules, group)
     result = await session.stream(_statement(session, scope.county_id, cut, params, group), params)
     async for m in result.mappings():
-        yield to_row(m, rules)
+        yield to_row(m, live=True)
 
 
-def group_pages(records: Sequence[Mapping[str, Any]], rules: CountyRules | None) -> list[GroupPage]:
+def group_pages(records: Sequence[Mapping[str, Any]], *, live: bool) -> list[GroupPage]:
     """Rows of a per-group cut, folded into groups in the fixed group order."""
     pages: dict[str, GroupPage] = {}
     for m in records:
@@ -196,7 +201,7 @@ def group_pages(records: Sequence[Mapping[str, Any]], rules: CountyRules | None)
                 total_count=int(m["visible_count"]),
                 rows=[],
             )
-        page.rows.append(to_row(m, rules))
+        page.rows.append(to_row(m, live=live))
     return sorted(pages.values(), key=lambda p: p.group.order)
 
 
@@ -219,7 +224,7 @@ async def ranking_first_pages(
     rules = await rules_for(session, scope.county_id)
     cut = Cut(township_id=scope.township_id, search=clean_search(search), per_group=first)
     records = await fetch_live(session, scope.county_id, parsed, rules, cut, group)
-    return RankingView(scope.county_id, parsed.text, scope.township_id, rules, group_pages(records, rules))
+    return RankingView(scope.county_id, parsed.text, scope.township_id, rules, group_pages(records, live=True))
 
 
 async def ranking_group_page(
@@ -248,4 +253,4 @@ async def ranking_group_page(
     )
     records = await fetch_live(session, scope.county_id, parsed, rules, cut, group)
     total = int(records[0]["visible_count"]) if records else 0
-    return RowsPage([to_row(m, rules) for m in records[:first]], len(records) > first, total)
+    return RowsPage([to_row(m, live=True) for m in records[:first]], len(records) > first, total)

@@ -101,7 +101,7 @@ async def publish_ranking(session: AsyncSession, actor: Actor | None, period: st
     records = await fetch_live(session, actor.county_id, parsed, rules, Cut())
     if not records:
         raise InvalidState("本考核周期没有在岗的第一书记，无法发布排名")
-    rows = [stored_row(to_row(m, rules)) for m in records]
+    rows = [stored_row(to_row(m, live=True)) for m in records]
     rubric_versions = await _rubric_versions(session, {m["rubric_version_id"] for m in records} - {None})
     board_heads = await _board_heads(session, {m["poll_id"] for m in records} - {None})
     used = rules_used(rules)

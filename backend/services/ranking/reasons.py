@@ -11,13 +11,13 @@ Not rankable (listed after the ranked rows, outside the quota count):
 
 Overrides (DOMAIN.md section 6):
 - `disqualified` (1) → 不称职, with the recorded event's reason;
-- `satisfaction_incompetent` / `satisfaction_basic` (2) → 不称职 / 基本称职;
+- `satisfaction_incompetent` / `satisfaction_basic` (2) → 不称职 / 基本称职, quoting the line
+  that applied: the poll's tier and the county's lines are frozen together when the poll closes,
+  so a county that moves its lines later changes neither the tier nor the line its reason quotes;
 - `barred_core_score` / `barred_org_lost` (3) → may not be excellent.
 """
 
 from __future__ import annotations
-
-from backend.services.county_settings import CountyRules
 
 NOT_RANKABLE = {
     "no_poll": "未开展本年度群众满意度测评，不参与排名",
@@ -31,10 +31,21 @@ BARRED_CORE = "基本工作目标与工作规范纪律得分合计低于 80 分�
 BARRED_ORG = "村党组织较上一年度降档，不得评为优秀"
 
 
+def _below(pct: int | None) -> str:
+    # A closed poll always carries its frozen lines (migration 0007 backfilled the older ones);
+    # never fall back to the county's current lines, which may not be the ones that applied.
+    return f"{pct}%" if pct is not None else "测评结束时的定档线"
+
+
 def reason_text(
-    code: str | None, *, rules: CountyRules, disqualification: str | None = None, org_lost: bool = False
+    code: str | None,
+    *,
+    tier_below_pct: int | None = None,
+    disqualification: str | None = None,
+    org_lost: bool = False,
 ) -> str | None:
-    """The Chinese reason for a live row's code (snapshots keep the text they were published with)."""
+    """The Chinese reason for a live row's code (snapshots keep the text they were published with).
+    `tier_below_pct`: the satisfaction line that fixed the tier, as frozen on the poll at close."""
     if code is None:
         return None
     if code in NOT_RANKABLE:
@@ -43,9 +54,9 @@ def reason_text(
         case "disqualified":
             return f"一票否决，定为不称职：{disqualification or ''}"
         case "satisfaction_incompetent":
-            return f"群众满意度低于 {rules.satisfaction_incompetent_below_pct}%，定为不称职"
+            return f"群众满意度低于 {_below(tier_below_pct)}，定为不称职"
         case "satisfaction_basic":
-            return f"群众满意度低于 {rules.satisfaction_basic_below_pct}%，定为基本称职"
+            return f"群众满意度低于 {_below(tier_below_pct)}，定为基本称职"
         case "barred_core_score":
             return BARRED_CORE + ("；" + BARRED_ORG if org_lost else "")
         case "barred_org_lost":

@@ -85,7 +85,7 @@ async def snapshot_view(
         raise InvalidInput("每组条数应在 1 到 100 之间", field="first")
     snapshot, cut = await _access_snapshot(session, actor, snapshot_id)
     cut = Cut(secretary_id=cut.secretary_id, township_id=township_id, search=clean_search(search), per_group=first)
-    return SnapshotView(snapshot, group_pages(await _fetch(session, snapshot, cut, group_key), None))
+    return SnapshotView(snapshot, group_pages(await _fetch(session, snapshot, cut, group_key), live=False))
 
 
 async def iter_snapshot_rows(
@@ -94,4 +94,4 @@ async def iter_snapshot_rows(
     """Every row of a published ranking the caller may see, by group key then position."""
     snapshot, cut = await _access_snapshot(session, actor, snapshot_id)
     for m in await _fetch(session, snapshot, cut, group_key):
-        yield to_row(m, None)
+        yield to_row(m, live=False)

@@ -18,7 +18,10 @@ Integer arithmetic keeps both databases in agreement:
   loops that re-run it per secretary (30 s for a 50,000-secretary county), while a GROUP BY is
   estimated from the column statistics;
 - names (and group keys, which only need a cheap sort) in binary (code point) order: COLLATE "C"
-  on PostgreSQL, BINARY (the default) on SQLite.
+  on PostgreSQL, BINARY (the default) on SQLite;
+- a satisfaction tier comes frozen from the poll (`polls.tier`, fixed at close) together with the
+  line that put it there (`tier_below_pct`, from the lines frozen on the poll at close): the
+  county may have moved its lines since, and the reason must quote the one that applied.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ base AS (
   SELECT sec.*, a.target_centi, a.basic_centi + a.discipline_centi AS core_centi,
          a.rubric_version_id, p.id AS poll_id,
          p.satisfaction_num, p.satisfaction_den, p.tier, dq.reason AS dq_reason,
+         CASE p.tier WHEN 'incompetent' THEN p.incompetent_below_pct
+                     WHEN 'basic_competent' THEN p.basic_below_pct END AS tier_below_pct,
          CASE WHEN lost.village_id IS NULL THEN 0 ELSE 1 END AS org_lost,
          CASE WHEN p.id IS NULL THEN 'no_poll'
               WHEN p.status <> 'closed' THEN 'poll_not_closed'
@@ -126,7 +131,7 @@ final AS (
     COALESCE(unrankable, fixed,
       CASE WHEN barred = 1 THEN CASE WHEN core_centi < 8000 THEN 'barred_core_score' ELSE 'barred_org_lost' END END
     ) AS reason_code,
-    CAST(NULL AS TEXT) AS reason, dq_reason, org_lost, poll_id, rubric_version_id,
+    CAST(NULL AS TEXT) AS reason, dq_reason, tier_below_pct, org_lost, poll_id, rubric_version_id,
     rankable_count, group_size, excellent_quota, good_quota
   FROM graded
 )"""
@@ -136,7 +141,7 @@ final AS (
   SELECT r.group_key, r.position, r.rank, r.secretary_id, r.name, r.township_id, r.township_name,
     r.village_id, r.village_name, r.target_centi, r.satisfaction_num, r.satisfaction_den, r.total_centi,
     CASE WHEN r.rankable THEN 1 ELSE 0 END AS rankable, r.grade, r.reason_code, r.reason,
-    CAST(NULL AS TEXT) AS dq_reason, 0 AS org_lost,
+    CAST(NULL AS TEXT) AS dq_reason, CAST(NULL AS INTEGER) AS tier_below_pct, 0 AS org_lost,
     CAST(NULL AS INTEGER) AS poll_id, CAST(NULL AS INTEGER) AS rubric_version_id,
     SUM(CASE WHEN r.rankable THEN 1 ELSE 0 END) OVER (PARTITION BY r.group_key) AS rankable_count,
     COUNT(*) OVER (PARTITION BY r.group_key) AS group_size,

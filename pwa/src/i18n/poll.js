@@ -81,6 +81,11 @@ export default addMessages({
         closePoll: '结束投票',
         confirmClose: '结束后将计票并公示结果，不能再投票。确定结束？',
         seeBoard: '查看公示榜',
+        scrubbed: '投票数据已清理：{at}',
+        scrubbedHint:
+          '结束投票时删除的投票记录（含投票先后顺序）和参评名单的旧记录，已从数据库文件中清除。投票期间做的数据库备份里仍有这些记录，请按规定保管和到期销毁。',
+        notScrubbed: '投票数据尚未清理',
+        notScrubbedHint: '结束投票时删除的投票记录仍可能留在数据库文件中。请联系系统管理员运行 scrub-polls 命令。',
         votePage: '纸质票投票页',
         roster: '参评名单',
         category: '类别',
@@ -129,7 +134,7 @@ export default addMessages({
         board: '公示榜',
         entriesN: '共 {n} 条',
         downloadBoard: '下载公示榜（JSON）',
-        cliHint: '命令行核验：python -m backend.cli verify-poll 文件名',
+        cliHint: '命令行核验：python -m backend.cli verify-poll 文件名 --head 公告上印的哈希（格式说明见 docs/BOARD.md）',
         payload: '内容',
         showAll: '显示全部 {n} 条',
       },
@@ -164,7 +169,7 @@ export default addMessages({
       suppressed: '投票少于 {n} 张，为保护无记名，不公布分项结果。',
       satisfaction: '满意率（很满意 + 满意）÷ 投票人数',
       tier: '档次',
-      tierRule: '满意率低于 {a}% 为不称职档次，低于 {b}% 为基本称职档次（县设置）。',
+      tierRule: '满意率低于 {a}% 为不称职档次，低于 {b}% 为基本称职档次（结束投票时的县设置，此后不随设置变化）。',
       noResult: '尚无结果',
       error: {
         ALREADY_VOTED: '已投过票，每人只能投一次',
@@ -262,6 +267,12 @@ export default addMessages({
         closePoll: 'Close poll',
         confirmClose: 'Closing tallies and publishes the result; no more ballots. Close?',
         seeBoard: 'Public board',
+        scrubbed: 'Voting data cleared: {at}',
+        scrubbedHint:
+          'The ballot records deleted at close (with the order they arrived in) and the old roster records are gone from the database files. Database backups taken during voting still hold them: keep them safe and destroy them when they expire.',
+        notScrubbed: 'Voting data not yet cleared',
+        notScrubbedHint:
+          'Ballot records deleted at close may still be in the database files. Ask the system administrator to run the scrub-polls command.',
         votePage: 'Paper ballot page',
         roster: 'Roster',
         category: 'Category',
@@ -312,7 +323,7 @@ export default addMessages({
         board: 'Public board',
         entriesN: '{n} entries',
         downloadBoard: 'Download board (JSON)',
-        cliHint: 'Command line: python -m backend.cli verify-poll FILE',
+        cliHint: 'Command line: python -m backend.cli verify-poll FILE --head HASH-ON-THE-NOTICE (format: docs/BOARD.md)',
         payload: 'Payload',
         showAll: 'Show all {n}',
       },
@@ -347,7 +358,8 @@ export default addMessages({
       suppressed: 'Fewer than {n} ballots: the breakdown is not published, to keep the ballot secret.',
       satisfaction: 'Satisfaction (very satisfied + satisfied) ÷ ballots',
       tier: 'Tier',
-      tierRule: 'Below {a}%: incompetent tier; below {b}%: basically competent tier (county setting).',
+      tierRule:
+        'Below {a}%: incompetent tier; below {b}%: basically competent tier (the county setting when voting closed; later changes do not apply).',
       noResult: 'No result yet',
       error: {
         ALREADY_VOTED: 'Already voted — one ballot per person',

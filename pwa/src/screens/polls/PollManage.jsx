@@ -5,10 +5,10 @@ import { gql } from '../../api.js';
 import { useT, t } from '../../i18n.js';
 import '../../i18n/poll.js';
 import { useLoad, Loading, ErrorBox, Empty } from '../../ui.jsx';
-import { Back, Confirm, mutate, usePoll, useToast } from '../review/kit.jsx';
+import { Back, Confirm, fmtTime, mutate, usePoll, useToast } from '../review/kit.jsx';
 import { POLL_FIELDS, CATEGORIES, PollHead, Fingerprint, HexBlock, PErr, ResultView } from './common.jsx';
 
-const Q = `query P($id: ID!) { poll(id: $id) { ${POLL_FIELDS} } }`;
+const Q = `query P($id: ID!) { poll(id: $id) { ${POLL_FIELDS} scrubbedAt } }`;
 const PROGRESS = `query Pr($id: ID!) { pollProgress(pollId: $id) { status rosterSize rosterWithAccount credentialsIssued paperSlipsIssued ballotsCast } }`;
 const ROSTER = `query R($id: ID!) { pollRoster(pollId: $id) { totalCount voters { id name category hasPhone hasAccount credentialIssued paperIssued } } }`;
 const ERR = 'errors { code message field }';
@@ -371,6 +371,17 @@ function PaperSlips({ poll, roster, onChanged }) {
   );
 }
 
+/** After close: whether the rows the close deleted were wiped from the database files. */
+function Scrubbed({ at }) {
+  const tr = useT();
+  return (
+    <div class="p9-scrub" data-testid="poll-scrubbed" data-scrubbed={String(!!at)}>
+      <p class={at ? 'form-ok' : 'p9-note'}>{at ? tr('poll.manage.scrubbed', { at: fmtTime(at) }) : tr('poll.manage.notScrubbed')}</p>
+      <p class="muted small">{tr(at ? 'poll.manage.scrubbedHint' : 'poll.manage.notScrubbedHint')}</p>
+    </div>
+  );
+}
+
 function Counts({ pr }) {
   const tr = useT();
   if (!pr) return null;
@@ -478,6 +489,7 @@ export default function PollManage({ me, id }) {
         <section class="card">
           <h2>{tr('poll.result.title')}</h2>
           <ResultView result={p.result} />
+          <Scrubbed at={p.scrubbedAt} />
         </section>
       )}
       {manage && p.status === 'ISSUING' && (
