@@ -19,17 +19,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
-from backend import unavailable
-from backend.cards.http import card_pdf, card_png
-from backend.db import SessionFactory, make_engine, make_session_factory
-from backend.exports.assessment_sheet import assessment_xlsx
-from backend.exports.attendance_sheet import attendance_xlsx
-from backend.exports.ranking_sheet import ranking_xlsx
-from backend.gc_tuning import freeze_startup_heap
-from backend.graphql.context import Context, bearer_token
-from backend.graphql.refusals import JSONTooDeep, decode_request_json, get_refused, refused_response
-from backend.graphql.schema import build_schema
-from backend.http import (
+from backend.assessment.sheet import assessment_xlsx
+from backend.attendance.sheet import attendance_xlsx
+from backend.core import unavailable
+from backend.core.db import SessionFactory, make_engine, make_session_factory
+from backend.core.gc_tuning import freeze_startup_heap
+from backend.core.http import (
     CORS,
     BodySizeLimit,
     DatabaseUnavailable,
@@ -41,16 +36,21 @@ from backend.http import (
     pwa_missing,
     readyz,
 )
+from backend.core.settings import Settings
+from backend.graphql.context import Context, bearer_token
+from backend.graphql.refusals import JSONTooDeep, decode_request_json, get_refused, refused_response
+from backend.graphql.schema import build_schema
 from backend.media.routes import media_routes
 from backend.media.storage_factory import media_storage_from_settings
 from backend.observability.endpoint import metrics_endpoint
 from backend.observability.graphql import ObserveOperations
 from backend.observability.metrics import AppMetrics
 from backend.observability.middleware import ObservabilityMiddleware
-from backend.observability.polls import counting_casts
-from backend.polls_http import cast_ballot_json, poll_board_json, request_credential_json
-from backend.ratelimit import RateLimits
-from backend.settings import Settings
+from backend.polls.http import cast_ballot_json, poll_board_json, request_credential_json
+from backend.polls.metrics import counting_casts
+from backend.ranking.sheet import ranking_xlsx
+from backend.ratelimit.policies import RateLimits
+from backend.service_card.http import card_pdf, card_png
 
 
 class _GraphQLApp(GraphQL[Context, None]):

@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from backend.settings import Settings
+from backend.core.settings import Settings
 
 log = logging.getLogger("zhucuntong.cli")
 
@@ -23,7 +23,7 @@ def _settings() -> Settings:
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
-    from backend.migrate import upgrade
+    from backend.core.migrate import upgrade
 
     upgrade(_settings())
     print("数据库已迁移到最新版本 (migrated to head)")
@@ -76,10 +76,10 @@ async def _create_user(settings: Settings, args: argparse.Namespace, password: s
     from sqlalchemy import select
 
     from backend.auth.passwords import hash_password
-    from backend.db import make_engine, make_session_factory
-    from backend.models import OrgUnit, Role
-    from backend.services.users import insert_user
-    from backend.services.validation import check_password, clean_phone, clean_text
+    from backend.core.db import make_engine, make_session_factory
+    from backend.core.validation import check_password, clean_phone, clean_text
+    from backend.org.models import OrgUnit, Role
+    from backend.org.users import insert_user
 
     engine = make_engine(settings)
     try:
@@ -107,8 +107,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 async def _create_county(settings: Settings, args: argparse.Namespace) -> str:
-    from backend.db import make_engine, make_session_factory
-    from backend.services.counties import create_county
+    from backend.core.db import make_engine, make_session_factory
+    from backend.org.counties import create_county
 
     engine = make_engine(settings)
     try:
@@ -120,7 +120,7 @@ async def _create_county(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def cmd_create_county(args: argparse.Namespace) -> int:
-    from backend.errors import DomainError
+    from backend.core.errors import DomainError
 
     try:
         print(asyncio.run(_create_county(_settings(), args)))
@@ -134,9 +134,9 @@ async def _import(settings: Settings, path: Path, county_code: str, dry_run: boo
     from sqlalchemy import select
 
     from backend.auth.actor import Actor
-    from backend.db import make_engine, make_session_factory
-    from backend.models import OrgKind, OrgUnit, Role
-    from backend.services.importer import import_workbook
+    from backend.core.db import make_engine, make_session_factory
+    from backend.org.importer.service import import_workbook
+    from backend.org.models import OrgKind, OrgUnit, Role
 
     engine = make_engine(settings)
     try:
@@ -166,7 +166,7 @@ def cmd_verify_poll(args: argparse.Namespace) -> int:
     """Re-check a poll's public board from the file alone (no database, no network)."""
     import json
 
-    from backend.services.polls.verify import BadNoticeHead, parse_notice_head, verify_board
+    from backend.polls.verify import BadNoticeHead, parse_notice_head, verify_board
 
     try:
         notice_head = parse_notice_head(args.head) if args.head is not None else None
@@ -191,8 +191,8 @@ def cmd_verify_poll(args: argparse.Namespace) -> int:
 
 
 async def _scrub_polls(settings: Settings) -> int:
-    from backend.db import make_engine, make_session_factory
-    from backend.services.polls.scrub import scrub_closed_polls, waiting_polls
+    from backend.core.db import make_engine, make_session_factory
+    from backend.polls.scrub import scrub_closed_polls, waiting_polls
 
     engine = make_engine(settings)
     try:
@@ -217,8 +217,8 @@ def cmd_scrub_polls(_args: argparse.Namespace) -> int:
 
 
 async def _verify_audit(settings: Settings, county_code: str | None) -> int:
-    from backend.db import make_engine, make_session_factory
-    from backend.services.audit_verify import UnknownCounty, verify_audit
+    from backend.audit.verify import UnknownCounty, verify_audit
+    from backend.core.db import make_engine, make_session_factory
 
     engine = make_engine(settings)
     try:

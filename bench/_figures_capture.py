@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import event
 
 from backend.app import create_app
-from backend.settings import Settings
+from backend.core.settings import Settings
 
 Statement = tuple[str, tuple[Any, ...]]
 

@@ -10,7 +10,7 @@ import httpx
 
 from backend.auth.actor import Actor
 from backend.auth.tokens import issue_access_token
-from backend.models import Role
+from backend.org.models import Role
 from bench import export_ranking, ranking
 from bench._figures_capture import captured_reads
 from bench._figures_measure import Memory

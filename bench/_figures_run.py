@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from backend.settings import Settings
+from backend.core.settings import Settings
 from bench._figures_measure import Latency, Memory, alternated, memory_mb
 from bench._figures_table import Row, rss_cell, verdict
 from bench.poll_casting_wrk import Server

@@ -22,24 +22,13 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sqlalchemy import insert, select, update
 
 from backend.auth.actor import Actor
+from backend.core.db import SessionFactory
+from backend.core.migrate import upgrade
+from backend.core.settings import Settings
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.migrate import upgrade
-from backend.models import (
-    CadreClass,
-    Gender,
-    OrgKind,
-    OrgUnit,
-    PollVoter,
-    Role,
-    SecretaryProfile,
-    StationMode,
-    UnitType,
-    User,
-    VoterCategory,
-)
-from backend.services.polls import lifecycle
-from backend.settings import Settings
+from backend.org.models import CadreClass, Gender, OrgKind, OrgUnit, Role, SecretaryProfile, StationMode, UnitType, User
+from backend.polls import lifecycle
+from backend.polls.models import PollVoter, VoterCategory
 
 PG_ADMIN_DSN = os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 JWT_SECRET = "bench-secret-" + "x" * 40

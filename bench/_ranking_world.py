@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
-from backend.models import CadreClass, StationMode, UnitType
-from backend.services.polls.tally import is_valid, tier
+from backend.org.models import CadreClass, StationMode, UnitType
+from backend.polls.tally import is_valid, tier
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 PERIOD = "2026"

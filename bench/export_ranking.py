@@ -40,23 +40,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.app import create_app
+from backend.assessment.models import Assessment, RubricVersion
 from backend.auth.actor import Actor
 from backend.auth.tokens import issue_access_token
-from backend.db import make_engine, make_session_factory
-from backend.models import (
-    Assessment,
-    Gender,
-    Grade,
-    OrgKind,
-    OrgUnit,
-    RankingSnapshot,
-    Role,
-    RubricVersion,
-    SecretaryProfile,
-    User,
-)
-from backend.services.ranking.groups import ALL_GROUPS
-from backend.settings import Settings
+from backend.core.db import make_engine, make_session_factory
+from backend.core.settings import Settings
+from backend.org.models import Gender, OrgKind, OrgUnit, Role, SecretaryProfile, User
+from backend.ranking.groups import ALL_GROUPS
+from backend.ranking.models import Grade, RankingSnapshot
 from bench._poll_world import database
 
 TARGET_SECONDS = 10.0

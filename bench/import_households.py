@@ -21,21 +21,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backend.auth.actor import Actor
-from backend.db import make_engine, make_session_factory
-from backend.migrate import upgrade
-from backend.models import OrgKind, OrgUnit, Role
-from backend.services.importer import import_workbook
-from backend.services.importer.examples import example_records
-from backend.services.importer.export import workbook_bytes, workbook_from_records
-from backend.services.importer.parse import parse_workbook
-from backend.services.importer.records import (
-    HouseholdRecord,
-    ParsedWorkbook,
-    SecretaryRecord,
-    TownshipRecord,
-    VillageRecord,
-)
-from backend.settings import Settings
+from backend.core.db import make_engine, make_session_factory
+from backend.core.migrate import upgrade
+from backend.core.settings import Settings
+from backend.org.importer.examples import example_records
+from backend.org.importer.export import workbook_bytes, workbook_from_records
+from backend.org.importer.parse import parse_workbook
+from backend.org.importer.records import HouseholdRecord, ParsedWorkbook, SecretaryRecord, TownshipRecord, VillageRecord
+from backend.org.importer.service import import_workbook
+from backend.org.models import OrgKind, OrgUnit, Role
 
 TARGET_SECONDS = 10.0
 VILLAGES = 20

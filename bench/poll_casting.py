@@ -25,10 +25,10 @@ import httpx
 from sqlalchemy import func, select
 
 from backend.app import create_app
+from backend.core.db import make_engine, make_session_factory
+from backend.core.settings import Settings
 from backend.crypto import blind_rsa
-from backend.db import make_engine, make_session_factory
-from backend.models import StagedBallot
-from backend.settings import Settings
+from backend.polls.models import StagedBallot
 from bench._poll_world import build, credentials, database, mark_all_issued_and_open, percentile, summary
 
 TARGET_RATE = 1000.0

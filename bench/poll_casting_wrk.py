@@ -34,11 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
+from backend.core.db import make_engine, make_session_factory
+from backend.core.settings import PROJECT_ROOT, Settings
 from backend.crypto import blind_rsa
-from backend.db import make_engine, make_session_factory
-from backend.models import StagedBallot
-from backend.services.polls.casting import credential_receipt
-from backend.settings import PROJECT_ROOT, Settings
+from backend.polls.casting import credential_receipt
+from backend.polls.models import StagedBallot
 from bench._poll_world import _pg_admin, build, credentials, database, mark_all_issued_and_open
 from tests.live_server import free_port, stop_process, wait_until_ready
 

@@ -19,11 +19,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
+from backend.core.db import make_engine, make_session_factory
 from backend.crypto import blind_rsa
-from backend.db import make_engine, make_session_factory
-from backend.models import BallotChoice, StagedBallot
-from backend.services.polls import lifecycle, results
-from backend.services.polls.verify import verify_board
+from backend.polls import lifecycle, results
+from backend.polls.models import BallotChoice, StagedBallot
+from backend.polls.verify import verify_board
 from bench._poll_world import build, database, mark_all_issued_and_open
 
 TARGET_SECONDS = 1.0

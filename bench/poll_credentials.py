@@ -23,10 +23,10 @@ from sqlalchemy import func, select
 
 from backend.app import create_app
 from backend.auth.tokens import issue_access_token
+from backend.core.db import make_engine, make_session_factory
 from backend.crypto import blind_rsa
-from backend.db import make_engine, make_session_factory
-from backend.models import PollVoter
-from backend.services.polls import credentials
+from backend.polls import credentials
+from backend.polls.models import PollVoter
 from bench._poll_world import build, database, summary
 
 TARGET = 100.0

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select
 
 from backend.auth.tokens import issue_access_token
+from backend.core.db import make_engine, make_session_factory
 from backend.crypto import blind_rsa
-from backend.db import make_engine, make_session_factory
-from backend.models import PollVoter
+from backend.polls.models import PollVoter
 from bench._poll_world import build, database
 from bench.poll_casting_wrk import (
     Server,

@@ -1,4 +1,4 @@
-"""Benchmark: the rewrite after a poll closes (backend/services/polls/scrub.py) — how long it takes
+"""Benchmark: the rewrite after a poll closes (backend/polls/scrub.py) — how long it takes
 and how long it holds each table's ACCESS EXCLUSIVE lock (PostgreSQL) or the writers' turn
 (SQLite), next to the close itself (the reference, measured in the same run).
 
@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text
 
+from backend.core.db import SessionFactory, make_engine, make_session_factory, write_turn
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory, make_engine, make_session_factory, write_turn
-from backend.models import BallotChoice, Poll, PollStatus, PollVoter, StagedBallot, VoterCategory
-from backend.services.polls import lifecycle, scrub
+from backend.polls import lifecycle, scrub
+from backend.polls.models import BallotChoice, Poll, PollStatus, PollVoter, StagedBallot, VoterCategory
 from bench._poll_world import PollWorld, build, database, mark_all_issued_and_open
 
 CHOICES = list(BallotChoice)

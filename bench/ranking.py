@@ -30,13 +30,13 @@ import asyncpg
 import httpx
 
 from backend.app import create_app
+from backend.assessment.common import parse_period
 from backend.auth.actor import Actor
 from backend.auth.tokens import issue_access_token
-from backend.models import Role
-from backend.services.assessment.common import parse_period
-from backend.services.county_settings import DEFAULT_RULES
-from backend.services.ranking.sql import Cut, live_statement
-from backend.settings import Settings
+from backend.core.settings import Settings
+from backend.org.county_settings import DEFAULT_RULES
+from backend.org.models import Role
+from backend.ranking.sql import Cut, live_statement
 from bench._poll_world import database
 from bench._ranking_world import PERIOD, load
 

@@ -17,7 +17,7 @@ GET /export/ranking.xlsx?snapshotId=N
     workbook in a worker thread (no styles); the workbook answered in one piece.
 
 Environment: RAW_DSN (postgresql://…), RAW_POOL_SIZE (default 10), RAW_REPLAYS (a pickle of
-{name: [(sql, params), …]}), JWT_SECRET and the other token settings (backend.settings).
+{name: [(sql, params), …]}), JWT_SECRET and the other token settings (backend.core.settings).
 Serve: uvicorn --factory bench.raw_app:create_app
 """
 
@@ -41,11 +41,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from backend.audit.chain import GENESIS, link_hash, lock_key
 from backend.auth.tokens import InvalidAccessToken, decode_access_token
-from backend.models import FilingKind
-from backend.services.audit_chain import GENESIS, link_hash, lock_key
-from backend.services.filings.submit import FilingDraft
-from backend.settings import Settings
+from backend.core.settings import Settings
+from backend.filings.models import FilingKind
+from backend.filings.submit import FilingDraft
 
 SECRETARY = """SELECT s.id, s.county_id, v.id AS village_id, v.township_id
 FROM secretary_profiles s JOIN org_units v ON v.id = s.village_id
@@ -117,7 +117,7 @@ async def submit_filing(request: Request) -> Response:
 async def _append_audit(
     conn: asyncpg.Connection, county_id: int, user_id: int, filing_id: str, fingerprint: str, at: datetime
 ) -> None:
-    """The app's hash-chain link (backend/services/audit_chain.py), written by hand."""
+    """The app's hash-chain link (backend/audit/chain.py), written by hand."""
     await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(county_id))
     head = await conn.fetchrow(CHAIN_HEAD, county_id)
     seq, prev_hash = (head["seq"], head["hash"]) if head else (0, GENESIS)

@@ -35,11 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backend.app import create_app
 from backend.auth.tokens import issue_access_token
-from backend.db import make_engine, make_session_factory
-from backend.migrate import upgrade_async
-from backend.services.importer.archive import MAX_INFLATED_BYTES
-from backend.services.importer.export import workbook_bytes, workbook_from_records
-from backend.settings import PROJECT_ROOT, Settings
+from backend.core.db import make_engine, make_session_factory
+from backend.core.migrate import upgrade_async
+from backend.core.settings import PROJECT_ROOT, Settings
+from backend.org.importer.archive import MAX_INFLATED_BYTES
+from backend.org.importer.export import workbook_bytes, workbook_from_records
 from bench._figures_measure import memory_mb
 from bench.import_households import bench_records
 from tests.live_server import free_port, server_env, start_serving, stop_process, wait_until_ready

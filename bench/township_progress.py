@@ -34,22 +34,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from backend.auth.sessions import actor_for
 from backend.auth.tokens import issue_access_token
-from backend.db import make_engine, make_session_factory
-from backend.demo import load_demo
-from backend.migrate import upgrade_async
-from backend.models import (
-    Filing,
-    FilingKind,
-    FilingStatus,
-    Household,
-    OrgUnit,
-    Role,
-    SecretaryProfile,
-    User,
-)
-from backend.services.auth import actor_for
-from backend.settings import Settings
+from backend.core.db import make_engine, make_session_factory
+from backend.core.migrate import upgrade_async
+from backend.core.settings import Settings
+from backend.demo.loader import load_demo
+from backend.filings.models import Filing, FilingKind, FilingStatus
+from backend.org.models import Household, OrgUnit, Role, SecretaryProfile, User
 from tests.live_server import live_server
 
 PG_ADMIN_DSN = os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.db import SessionFactory, make_engine, make_session_factory
-from backend.migrate import upgrade
-from backend.settings import Settings
+from backend.core.db import SessionFactory, make_engine, make_session_factory
+from backend.core.migrate import upgrade
+from backend.core.settings import Settings
 
 TEST_DB = os.environ.get("TEST_DB", "sqlite")
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -95,9 +95,9 @@ async def database_url(template_database: str, tmp_path: Path) -> AsyncIterator[
 
 
 async def _truncate_all(database: str) -> None:
-    from backend.models import Base
+    from backend.tables import metadata
 
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     dsn = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{database}"
     import asyncpg
 

@@ -15,7 +15,7 @@ from typing import IO
 
 import httpx
 
-from backend.settings import PROJECT_ROOT, Settings
+from backend.core.settings import PROJECT_ROOT, Settings
 
 
 def free_port() -> int:

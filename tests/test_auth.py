@@ -9,10 +9,10 @@ import pytest
 from jwt.warnings import InsecureKeyLengthWarning
 
 from backend.app import create_app
+from backend.auth import sessions as auth
 from backend.auth.tokens import ALGORITHM
-from backend.db import SessionFactory
-from backend.services import auth
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.world import PASSWORD, World
 
@@ -121,7 +121,7 @@ async def test_refresh_tokens_are_stored_only_as_hashes(
 ) -> None:
     from sqlalchemy import select
 
-    from backend.models import RefreshToken
+    from backend.auth.models import RefreshToken
 
     token = (await _login(gql, world.users["county"].phone))["refreshToken"]
     async with session_factory() as session:

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from backend.app import create_app
-from backend.settings import Settings, SettingsError
+from backend.core.settings import Settings, SettingsError
 from tests.conftest import TEST_JWT_SECRET
 
 PORTAL = "https://portal.example.gov.cn"

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from backend.cli import main as cli_main
-from backend.db import SessionFactory
-from backend.models import OrgKind, OrgUnit
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.org.models import OrgKind, OrgUnit
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 from backend.app import create_app
-from backend.settings import Settings
+from backend.core.settings import Settings
 
 
 async def test_starting_the_app_freezes_what_start_up_made(settings: Settings) -> None:

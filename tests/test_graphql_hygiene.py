@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from backend.app import create_app
+from backend.core.settings import PROJECT_ROOT, Settings, SettingsError
 from backend.graphql.schema import build_schema, schema
-from backend.services import org_units
-from backend.settings import PROJECT_ROOT, Settings, SettingsError
+from backend.org import units as org_units
 from tests.conftest import SHARED_REDIS, TEST_JWT_SECRET, GraphQLClient
 from tests.world import World
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 
 from backend.app import create_app
-from backend.settings import Settings
+from backend.core.settings import Settings
 
 
 async def test_healthz_and_readyz(client: httpx.AsyncClient) -> None:

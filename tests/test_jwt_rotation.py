@@ -7,8 +7,8 @@ import pytest
 
 from backend.auth.actor import Actor
 from backend.auth.tokens import InvalidAccessToken, decode_access_token, issue_access_token
-from backend.models import Role
-from backend.settings import Settings, SettingsError
+from backend.core.settings import Settings, SettingsError
+from backend.org.models import Role
 
 OLD = "o" * 40
 NEW = "n" * 40

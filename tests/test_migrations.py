@@ -6,15 +6,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.migrate import downgrade, upgrade
-from backend.models import Base
-from backend.settings import Settings
+from backend.core.migrate import downgrade, upgrade
+from backend.core.settings import Settings
+from backend.tables import metadata
 
 
 async def test_migrations_match_the_models(engine: AsyncEngine) -> None:
     def diff(connection: object) -> list[object]:
         context = MigrationContext.configure(connection, opts={"compare_type": True})  # type: ignore[arg-type]
-        return compare_metadata(context, Base.metadata)
+        return compare_metadata(context, metadata)
 
     async with engine.connect() as connection:
         assert await connection.run_sync(diff) == []

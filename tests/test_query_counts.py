@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from starlette.applications import Starlette
 
-from backend.db import SessionFactory
-from backend.models import Household, OrgKind, OrgUnit
+from backend.core.db import SessionFactory
+from backend.org.models import Household, OrgKind, OrgUnit
 from tests.conftest import GraphQLClient
 from tests.world import World
 

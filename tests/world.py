@@ -16,24 +16,20 @@ from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
-from backend.models import (
+from backend.filings.models import Filing, FilingKind, FilingStatus
+from backend.org.models import (
     CadreClass,
-    Filing,
-    FilingKind,
-    FilingStatus,
     Gender,
     Household,
     OrgKind,
     OrgUnit,
-    Problem,
-    ProblemSource,
-    ProblemStatus,
     Role,
     SecretaryProfile,
     StationMode,
     UnitType,
     User,
 )
+from backend.problems.models import Problem, ProblemSource, ProblemStatus
 
 PASSWORD = "Test1234pw"
 

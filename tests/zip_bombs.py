@@ -17,8 +17,8 @@ import zlib
 from dataclasses import dataclass, replace
 from io import BytesIO
 
-from backend.services.importer.export import workbook_bytes
-from backend.services.importer.template import build_template_workbook
+from backend.org.importer.export import workbook_bytes
+from backend.org.importer.template import build_template_workbook
 
 BOMB_MEMBER = "xl/worksheets/sheet1.xml"
 _HEAD = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.models.enums import Role
+from backend.org.models import Role
 
 
 @dataclass(frozen=True, slots=True)

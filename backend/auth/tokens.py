@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from backend.auth.actor import Actor
-from backend.models.enums import Role
-from backend.settings import Settings
+from backend.core.settings import Settings
+from backend.org.models import Role
 
 ALGORITHM = "HS256"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from backend.core.migrate import upgrade
+from backend.core.settings import Settings
 from backend.demo.cli_hooks import describe, seed_demo_database
-from backend.migrate import upgrade
-from backend.settings import Settings
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.models import Role
+from backend.org.models import Role
 
 DEMO_PASSWORD = "Demo@2026"
 COUNTY_ADMIN_PHONE = "13800000001"

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
-from backend.models import OrgUnit, Role, User
+from backend.org.models import OrgUnit, Role, User
 
 
 async def county_actor(session: AsyncSession, county_id: int) -> Actor:

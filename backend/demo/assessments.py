@@ -12,13 +12,16 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.assessment.common import parse_period
+from backend.assessment.disqualifications import record_disqualification
+from backend.assessment.models import DisqualificationKind, OrgClass
+from backend.assessment.org_classes import record_org_class
+from backend.assessment.rubric import ItemKind, RubricItem, county_rubric
+from backend.assessment.scoring import ItemScoreInput, score_items
 from backend.auth.actor import Actor
 from backend.demo.actors import county_actor, township_actors
 from backend.demo.polls import DEMO_PERIOD
-from backend.models import DisqualificationKind, OrgClass, OrgKind, OrgUnit, SecretaryProfile, StationMode
-from backend.services import assessment
-from backend.services.assessment.common import parse_period
-from backend.services.assessment.rubric import ItemKind, RubricItem, county_rubric
+from backend.org.models import OrgKind, OrgUnit, SecretaryProfile, StationMode
 
 _CLASSES = [OrgClass.A, OrgClass.B, OrgClass.C, OrgClass.D]
 _NOTE = "演示：依据年度考评材料评定"
@@ -48,9 +51,9 @@ async def seed_demo_assessments(session: AsyncSession, county_id: int, *, seed: 
         assessor = county if mode is StationMode.RESIDENT else townships[township_id]
         diligence = 0.45 if index % 13 == 12 else rng.uniform(0.8, 1.0)
         items = [_score(item, diligence, rng) for item in rubric.items]
-        await assessment.score_items(session, assessor, secretary_id, DEMO_PERIOD, 0, items, today=date(2026, 11, 20))
+        await score_items(session, assessor, secretary_id, DEMO_PERIOD, 0, items, today=date(2026, 11, 20))
     if len(rows) > 50:
-        await assessment.record_disqualification(
+        await record_disqualification(
             session,
             county,
             secretary_id=rows[50][0],
@@ -61,7 +64,7 @@ async def seed_demo_assessments(session: AsyncSession, county_id: int, *, seed: 
     return len(rows)
 
 
-def _score(item: RubricItem, diligence: float, rng: random.Random) -> assessment.ItemScoreInput:
+def _score(item: RubricItem, diligence: float, rng: random.Random) -> ItemScoreInput:
     """Occurrences as a year of work might give them: a diligent secretary misses little and
     earns the odd bonus; deductions are rare."""
     if item.kind is ItemKind.BASE:
@@ -71,7 +74,7 @@ def _score(item: RubricItem, diligence: float, rng: random.Random) -> assessment
         occurrences = 1 if rng.random() < 0.05 * diligence else 0
     else:
         occurrences = 1 if rng.random() < 0.04 else 0
-    return assessment.ItemScoreInput(key=item.key, occurrences=occurrences, note=_NOTE)
+    return ItemScoreInput(key=item.key, occurrences=occurrences, note=_NOTE)
 
 
 def _occurrences_to_floor(item: RubricItem) -> int:
@@ -97,9 +100,9 @@ async def _org_classes(session: AsyncSession, county: Actor, county_id: int, rng
             after = before - 1
         elif index % 17 == 9 and before < 3:
             after = before + 1
-        await assessment.record_org_class(
+        await record_org_class(
             session, county, village_id=village_id, period=previous, org_class=_CLASSES[before]
         )
-        await assessment.record_org_class(
+        await record_org_class(
             session, county, village_id=village_id, period=DEMO_PERIOD, org_class=_CLASSES[after]
         )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from backend.db import make_engine, make_session_factory
+from backend.core.db import make_engine, make_session_factory
+from backend.core.settings import Settings
 from backend.demo.accounts import COUNTY_ADMIN_PHONE, MEMBER_COUNT, member_phone, township_phone
 from backend.demo.assessments import seed_demo_assessments
 from backend.demo.county import secretary_phone
 from backend.demo.loader import DemoSummary, database_is_empty, load_demo
 from backend.demo.polls import seed_demo_polls
-from backend.services.polls.scrub import scrub_closed_polls
-from backend.settings import Settings
+from backend.polls.scrub import scrub_closed_polls
 
 
 async def seed_demo_database(settings: Settings, *, seed: int = 2026, only_if_empty: bool = True) -> DemoSummary | None:

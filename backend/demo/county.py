@@ -18,14 +18,8 @@ from backend.demo.places import (
     township_units,
     village_names,
 )
-from backend.models.enums import CadreClass, Gender, StationMode, UnitType
-from backend.services.importer.records import (
-    HouseholdRecord,
-    ParsedWorkbook,
-    SecretaryRecord,
-    TownshipRecord,
-    VillageRecord,
-)
+from backend.org.importer.records import HouseholdRecord, ParsedWorkbook, SecretaryRecord, TownshipRecord, VillageRecord
+from backend.org.models import CadreClass, Gender, StationMode, UnitType
 
 TERM_START = date(2026, 3, 1)
 HOUSEHOLDS_PER_VILLAGE = (200, 600)

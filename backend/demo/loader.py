@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.passwords import hash_password
+from backend.core.errors import Duplicate
 from backend.demo.accounts import (
     COUNTY_ADMIN_PHONE,
     DEMO_PASSWORD,
@@ -19,13 +20,12 @@ from backend.demo.accounts import (
 )
 from backend.demo.county import build_demo_county
 from backend.demo.places import COUNTY_CENTER, COUNTY_CODE, COUNTY_NAME
-from backend.errors import Duplicate
-from backend.models import OrgKind, OrgUnit, Role, SecretaryProfile, User
-from backend.services.counties import create_county
-from backend.services.importer.existing import load_org_index
-from backend.services.importer.records import ParsedWorkbook
-from backend.services.importer.validate import validate_workbook
-from backend.services.importer.writer import write_workbook
+from backend.org.counties import create_county
+from backend.org.importer.existing import load_org_index
+from backend.org.importer.records import ParsedWorkbook
+from backend.org.importer.validate import validate_workbook
+from backend.org.importer.writer import write_workbook
+from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile, User
 
 logger = logging.getLogger(__name__)
 

@@ -21,10 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
+from backend.core.settings import Settings
 from backend.demo.actors import township_actors
-from backend.models import BallotChoice, OrgUnit, SecretaryProfile, VoterCategory
-from backend.services.polls import casting, keys, lifecycle, paper, roster
-from backend.settings import Settings
+from backend.org.models import OrgUnit, SecretaryProfile
+from backend.polls import casting, keys, lifecycle, paper, roster
+from backend.polls.models import BallotChoice, VoterCategory
 
 DEMO_PERIOD = "2026"
 _CATEGORY_WEIGHTS = [

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
 from backend.auth.tokens import InvalidAccessToken, decode_access_token
-from backend.db import SessionFactory
-from backend.errors import Unauthenticated
+from backend.core.db import SessionFactory
+from backend.core.errors import Unauthenticated
+from backend.core.settings import Settings
 from backend.graphql.loaders import Loaders
-from backend.ratelimit import ClientRateLimits
-from backend.settings import Settings
+from backend.ratelimit.policies import ClientRateLimits
 
 
 @dataclass

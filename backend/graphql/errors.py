@@ -12,9 +12,9 @@ import strawberry
 from graphql import GraphQLError, VariableDefinitionNode
 from strawberry.extensions import MaskErrors
 
-from backend import unavailable
-from backend.errors import DomainError
-from backend.errors import ErrorCode as DomainErrorCode
+from backend.core import unavailable
+from backend.core.errors import DomainError
+from backend.core.errors import ErrorCode as DomainErrorCode
 
 logger = logging.getLogger("zhucuntong.graphql")
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from backend.services.polls.roster import MAX_ROSTER
+from backend.polls.roster import MAX_ROSTER
 
 MAX_DOCUMENT_CHARS = 100_000  # the PWA's longest document is a few KB; data travels in variables
 MAX_LIST_ITEMS = MAX_ROSTER  # the longest list a real request sends: a poll's roster

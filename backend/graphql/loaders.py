@@ -11,13 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from backend.db import SessionFactory
-from backend.models import OrgUnit, ProblemNote, SecretaryProfile
-from backend.services.assessment.evidence import filings_by_id
-from backend.services.filings import batches as filing_batches
-from backend.services.org_units import household_counts, village_counts
-from backend.services.problems import notes_for as problem_notes_for
-from backend.services.secretaries import current_secretaries
+from backend.assessment.evidence import filings_by_id
+from backend.core.db import SessionFactory
+from backend.filings import batches as filing_batches
+from backend.org.models import OrgUnit, SecretaryProfile
+from backend.org.secretaries import current_secretaries
+from backend.org.units import household_counts, village_counts
+from backend.problems.ledger import notes_for as problem_notes_for
+from backend.problems.models import ProblemNote
 
 K = TypeVar("K")
 V = TypeVar("V")

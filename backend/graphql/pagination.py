@@ -7,8 +7,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from backend.errors import InvalidInput
-from backend.services.pagination import Page
+from backend.core.errors import InvalidInput
+from backend.core.pagination import Page
 
 NodeT = TypeVar("NodeT")
 

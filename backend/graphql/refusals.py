@@ -10,7 +10,7 @@ the GraphQL error shape with a stable code and a Chinese message, like every oth
   mutations (`allow_queries_via_get=False`: a GET can be replayed by a link or a proxy cache);
 - BAD_REQUEST (400), NOT_FOUND (404): whatever else Strawberry refuses (no query, a query that is
   not a string, an unsupported content type, files missing from a multipart body; GraphiQL when
-  it is off), known by its status (`backend/http.py` `code_for_status`).
+  it is off), known by its status (`backend/core/http.py` `code_for_status`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from cross_web import HTTPException
 from starlette.responses import Response
 
-from backend.http import code_for_status, error_response
+from backend.core.http import code_for_status, error_response
 
 PATH = "/graphql"
 

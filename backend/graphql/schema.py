@@ -17,31 +17,28 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
+from backend.assessment.api.mutations import AssessmentMutations
+from backend.assessment.api.queries import AssessmentQueries
+from backend.attendance.api.mutations import AttendanceMutations
+from backend.attendance.api.queries import AttendanceQueries
+from backend.auth.api.mutations import AuthMutations
+from backend.core.settings import Settings
+from backend.duties.api.queries import ProgressQueries
+from backend.filings.api.mutations import FilingMutations
+from backend.filings.api.queries import FilingQueries
 from backend.graphql.errors import MaskInternalErrors, log_internal_errors
 from backend.graphql.limits import RequestSizeLimits
-from backend.graphql.mutations.assessment import AssessmentMutations
-from backend.graphql.mutations.attendance import AttendanceMutations
-from backend.graphql.mutations.auth import AuthMutations
-from backend.graphql.mutations.county_settings import CountySettingsMutations
-from backend.graphql.mutations.filings import FilingMutations
-from backend.graphql.mutations.imports import ImportMutations
-from backend.graphql.mutations.org import OrgMutations
-from backend.graphql.mutations.polls import PollMutations
-from backend.graphql.mutations.problems import ProblemMutations
-from backend.graphql.mutations.ranking import RankingMutations
-from backend.graphql.mutations.service_card import ServiceCardMutations
-from backend.graphql.queries.assessment import AssessmentQueries
-from backend.graphql.queries.attendance import AttendanceQueries
-from backend.graphql.queries.county_settings import CountySettingsQueries
-from backend.graphql.queries.filings import FilingQueries
-from backend.graphql.queries.org import OrgQueries
-from backend.graphql.queries.people import PeopleQueries
-from backend.graphql.queries.polls import PollQueries
-from backend.graphql.queries.problems import ProblemQueries
-from backend.graphql.queries.progress import ProgressQueries
-from backend.graphql.queries.ranking import RankingQueries
-from backend.graphql.queries.service_card import ServiceCardQueries
-from backend.settings import Settings
+from backend.org.api.county_settings import CountySettingsMutations, CountySettingsQueries
+from backend.org.api.mutations import ImportMutations, OrgMutations
+from backend.org.api.queries import OrgQueries, PeopleQueries
+from backend.polls.api.mutations import PollMutations
+from backend.polls.api.queries import PollQueries
+from backend.problems.api.mutations import ProblemMutations
+from backend.problems.api.queries import ProblemQueries
+from backend.ranking.api.mutations import RankingMutations
+from backend.ranking.api.queries import RankingQueries
+from backend.service_card.api.mutations import ServiceCardMutations
+from backend.service_card.api.queries import ServiceCardQueries
 
 
 @strawberry.type

@@ -1,8 +1,8 @@
-"""The media pipeline's expected failures; codes are the stable ones of backend.errors."""
+"""The media pipeline's expected failures; codes are the stable ones of backend.core.errors."""
 
 from __future__ import annotations
 
-from backend.errors import DomainError, ErrorCode
+from backend.core.errors import DomainError, ErrorCode
 
 
 class MediaUnsupported(DomainError):

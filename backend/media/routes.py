@@ -23,14 +23,14 @@ from starlette.routing import Route
 
 from backend.auth.actor import Actor
 from backend.auth.tokens import InvalidAccessToken, decode_access_token
-from backend.db import SessionFactory
-from backend.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
+from backend.core.db import SessionFactory
+from backend.core.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
+from backend.core.settings import Settings
 from backend.graphql.context import bearer_token
 from backend.media.errors import MediaMissing, MediaTooLarge
+from backend.media.models import Media
 from backend.media.service import StoredPhoto, access_media, check_uploader, is_sha256, store_photo_once
 from backend.media.storage import MediaStorage
-from backend.models import Media
-from backend.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ class MediaStorageError(RuntimeError):
 
 class MediaStoreUnreachable(MediaStorageError, ConnectionError):
     """The object store could not be reached or answered 5xx after the retries: answered like a
-    database outage (503 SERVICE_UNAVAILABLE, Retry-After; backend/unavailable.py), so the phone
+    database outage (503 SERVICE_UNAVAILABLE, Retry-After; backend/core/unavailable.py), so the phone
     keeps the photo in its outbox and tries again."""
 
 

@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.errors import Forbidden, NotFound
+from backend.core.errors import Forbidden, NotFound
+from backend.filings.models import Filing, FilingPhoto
 from backend.media.errors import MediaTooLarge, MediaUnsupported, StorageFull
 from backend.media.images import ProcessedPhoto, process_photo, sniff
+from backend.media.models import Media
 from backend.media.storage import MediaStorage, content_key, is_storage_full
-from backend.models import Filing, FilingPhoto, Media, Role, ServiceCard
-from backend.services import audit
-from backend.services.access import STAFF_ROLES, require_role, require_secretary, scope_by_jurisdiction
+from backend.org.access import STAFF_ROLES, require_role, require_secretary, scope_by_jurisdiction
+from backend.org.models import Role
+from backend.service_card.models import ServiceCard
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from backend.core.settings import Settings, SettingsError
 from backend.media.storage import LocalDiskStorage, MediaStorage
-from backend.settings import Settings, SettingsError
 
 
 def media_storage_from_settings(settings: Settings) -> MediaStorage:

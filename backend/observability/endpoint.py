@@ -32,6 +32,6 @@ def scrape_allowed(request: Request) -> bool:
 
 async def metrics_endpoint(request: Request) -> Response:
     if not scrape_allowed(request):
-        raise HTTPException(404)  # answered like any path that does not exist (backend/http.py)
+        raise HTTPException(404)  # answered like any path that does not exist (backend/core/http.py)
     body = request.app.state.metrics.render()
     return Response(body, headers={"content-type": CONTENT_TYPE, "cache-control": "no-store"})

@@ -7,7 +7,7 @@ import re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Scope
 
-from backend.errors import ErrorCode
+from backend.core.errors import ErrorCode
 
 OTHER = "other"
 UNMATCHED = "unmatched"

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from backend.errors import DomainError, ErrorCode
+from backend.core.errors import DomainError, ErrorCode
 from backend.ratelimit.metrics import RateLimitMetrics
 from backend.ratelimit.store import CounterStore, StoreUnavailable, WindowCount
 

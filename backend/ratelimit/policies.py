@@ -18,13 +18,13 @@ import hmac
 
 from starlette.requests import HTTPConnection
 
+from backend.core.settings import Settings
 from backend.observability.registry import Registry
 from backend.ratelimit.addresses import address_subject
 from backend.ratelimit.limiter import Limit, RateLimiter
 from backend.ratelimit.memory import InMemoryCounterStore
 from backend.ratelimit.metrics import RateLimitMetrics
 from backend.ratelimit.redis_store import RedisCounterStore
-from backend.settings import Settings
 
 _KEY_SECRET_LABEL = b"zhucuntong/rate-limit-keys/v1"
 

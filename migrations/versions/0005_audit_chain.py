@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from backend.models.base import UTCDateTime
-from backend.services.audit_chain import GENESIS, link_hash
+from backend.audit.chain import GENESIS, link_hash
+from backend.core.orm import UTCDateTime
 
 revision = "0005"
 down_revision = "0004"

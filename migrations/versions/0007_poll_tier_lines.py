@@ -29,7 +29,7 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-DEFAULT_INCOMPETENT_BELOW_PCT = 60  # backend.services.county_settings.CountyRules, as of this migration
+DEFAULT_INCOMPETENT_BELOW_PCT = 60  # backend.org.county_settings.CountyRules, as of this migration
 DEFAULT_BASIC_BELOW_PCT = 70
 
 _polls = sa.table(

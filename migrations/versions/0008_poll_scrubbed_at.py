@@ -3,7 +3,7 @@
 Closing a poll deletes its staging ballots (arrival order) and, with opening voting, leaves old
 roster row versions (blinded-message hashes, request order). A DELETE or UPDATE, even followed by
 VACUUM, leaves those bytes in the table files; after the closing transaction commits the server
-now rewrites the two tables (backend/services/polls/scrub.py) and stamps this column.
+now rewrites the two tables (backend/polls/scrub.py) and stamps this column.
 
 Polls closed before this migration stay null: their tables were never rewritten. Rewriting them
 cannot happen here (PostgreSQL's VACUUM FULL does not run inside the migration's transaction);

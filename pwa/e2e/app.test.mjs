@@ -167,8 +167,8 @@ function makeWorkbooks() {
   const py = `
 import sys
 from openpyxl import load_workbook
-from backend.services.importer.examples import example_records
-from backend.services.importer.export import workbook_from_records
+from backend.org.importer.examples import example_records
+from backend.org.importer.export import workbook_from_records
 d = sys.argv[1]
 wb = workbook_from_records(example_records())
 wb.save(d + '/good.xlsx')

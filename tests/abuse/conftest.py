@@ -14,8 +14,8 @@ from schemathesis.python import asgi
 
 from backend.app import create_app
 from backend.auth.tokens import issue_access_token
-from backend.db import make_engine, make_session_factory
-from backend.settings import Settings
+from backend.core.db import make_engine, make_session_factory
+from backend.core.settings import Settings
 from tests.conftest import TEST_DB, TEST_JWT_SECRET, _pg_url, _truncate_all
 from tests.world import World, build_world
 

@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from backend.core.http import MAX_GRAPHQL_JSON_BYTES
+from backend.core.settings import Settings
 from backend.graphql.limits import MAX_DOCUMENT_CHARS, MAX_LIST_ITEMS, longest_list_exceeds
-from backend.http import MAX_GRAPHQL_JSON_BYTES
-from backend.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.world import World
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from backend.http import HSTS
+from backend.core.http import HSTS
 from tests.world import PASSWORD, World
 
 

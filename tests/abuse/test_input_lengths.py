@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import String, func, select
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Base, LoginFailure
+from backend.audit.models import AuditEvent
+from backend.auth.models import LoginFailure
+from backend.core.db import SessionFactory
+from backend.tables import metadata
 from tests.conftest import GraphQLClient
 from tests.world import World
 
@@ -362,7 +364,7 @@ POLL_VOTER_COLUMNS = {"poll_voters.name": ("name", 50, "字"), "poll_voters.phon
 def _limited_columns() -> dict[str, int]:
     return {
         f"{table.name}.{column.name}": column.type.length
-        for table in Base.metadata.sorted_tables
+        for table in metadata.sorted_tables
         for column in table.columns
         if isinstance(column.type, String) and column.type.length
     }

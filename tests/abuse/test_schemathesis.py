@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
-from backend.settings import PROJECT_ROOT
+from backend.core.settings import PROJECT_ROOT
 from tests.abuse.conftest import GRAPHQL_URL, ROLES, FuzzTarget
 from tests.abuse.helpers import server_errors
 from tests.world import FILING_IDS, PROBLEM_IDS

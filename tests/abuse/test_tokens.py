@@ -21,9 +21,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from backend.db import SessionFactory
-from backend.services import auth
-from backend.settings import Settings
+from backend.auth import sessions as auth
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.world import PASSWORD, World
 

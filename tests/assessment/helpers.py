@@ -12,16 +12,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from backend.db import SessionFactory
-from backend.models import (
-    FilingKind,
-    FilingStatus,
-    Household,
-    OrgClass,
-    OrgClassRecord,
-    SecretaryProfile,
-    StationMode,
-)
+from backend.assessment.models import OrgClass, OrgClassRecord
+from backend.core.db import SessionFactory
+from backend.filings.models import FilingKind, FilingStatus
+from backend.org.models import Household, SecretaryProfile, StationMode
 from tests.world import World, stored_filing
 
 PERIOD = "2025"

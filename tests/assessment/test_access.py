@@ -4,8 +4,8 @@ never. Checked in the service, so every path to an assessment is covered."""
 
 from __future__ import annotations
 
-from backend.db import SessionFactory
-from backend.models import StationMode
+from backend.core.db import SessionFactory
+from backend.org.models import StationMode
 from tests.assessment.helpers import ASSESSMENT, PERIOD, SCORE, all_in_2025, set_secretary
 from tests.conftest import GraphQLClient
 from tests.world import World

@@ -7,8 +7,9 @@ from datetime import date
 
 from starlette.applications import Starlette
 
-from backend.db import SessionFactory
-from backend.models import CadreClass, FilingKind, StationMode, UnitType
+from backend.core.db import SessionFactory
+from backend.filings.models import FilingKind
+from backend.org.models import CadreClass, StationMode, UnitType
 from tests.assessment.helpers import ASSESSMENT, PERIOD, SCORE, add_filings, all_in_2025, perfect_record
 from tests.conftest import GraphQLClient
 from tests.test_query_counts import count_queries

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend.db import SessionFactory
-from backend.models import FilingKind, FilingStatus, StationMode
-from backend.services.assessment.common import load_subject, parse_period
-from backend.services.assessment.evidence import full_months, full_weeks, proposals_for
-from backend.services.assessment.rubric import EvidenceKey
+from backend.assessment.common import load_subject, parse_period
+from backend.assessment.evidence import full_months, full_weeks, proposals_for
+from backend.assessment.rubric import EvidenceKey
+from backend.core.db import SessionFactory
+from backend.filings.models import FilingKind, FilingStatus
+from backend.org.models import StationMode
 from tests.assessment.helpers import add_filings, households, set_secretary
 from tests.world import World
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Disqualification, OrgClass
+from backend.assessment.models import Disqualification, OrgClass
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
 from tests.assessment.helpers import ASSESSMENT, PERIOD, all_in_2025, record_class
 from tests.conftest import GraphQLClient
 from tests.world import World

@@ -8,19 +8,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from backend.db import SessionFactory
-from backend.errors import InvalidInput
-from backend.models import AuditEvent, RubricVersion
-from backend.services.assessment.rubric import (
-    DEFAULT_ITEMS,
-    ItemKind,
-    Part,
-    RubricItem,
-    RubricItemDraft,
-    digest,
-    validate_items,
-)
-from backend.services.assessment.scoring import occurrences_for, sums
+from backend.assessment.models import RubricVersion
+from backend.assessment.rubric import DEFAULT_ITEMS, ItemKind, Part, RubricItem, RubricItemDraft, digest, validate_items
+from backend.assessment.scoring import occurrences_for, sums
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.core.errors import InvalidInput
 from tests.conftest import GraphQLClient
 from tests.world import World
 
@@ -274,6 +267,6 @@ def _draft(i: RubricItem) -> RubricItemDraft:
 
 
 def _rubric(items: tuple[RubricItem, ...]):  # type: ignore[no-untyped-def]
-    from backend.services.assessment.rubric import Rubric
+    from backend.assessment.rubric import Rubric
 
     return Rubric(county_id=1, period="2026", version=1, items=items, saved=False)

@@ -8,9 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from backend.db import SessionFactory
-from backend.models import Assessment, AssessmentItemScore, AuditEvent, FilingKind, FilingStatus, StationMode
-from backend.services.assessment.rubric import DEFAULT_ITEMS, ItemKind
+from backend.assessment.models import Assessment, AssessmentItemScore
+from backend.assessment.rubric import DEFAULT_ITEMS, ItemKind
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.filings.models import FilingKind, FilingStatus
+from backend.org.models import StationMode
 from tests.assessment.helpers import (
     ASSESSMENT,
     PERIOD,

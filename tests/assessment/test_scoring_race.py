@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from backend.db import SessionFactory
-from backend.errors import StaleVersion
-from backend.services.assessment.scoring import ItemScoreInput, score_items
+from backend.assessment.scoring import ItemScoreInput, score_items
+from backend.core.db import SessionFactory
+from backend.core.errors import StaleVersion
 from tests.assessment.helpers import PERIOD, all_in_2025
 from tests.world import World
 

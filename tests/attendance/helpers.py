@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from backend.db import SessionFactory
-from backend.models import RollCall
+from backend.attendance.models import RollCall
+from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 
 CENTRE = (36.3, 120.0)  # every village of the test world

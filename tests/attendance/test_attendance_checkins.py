@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, CheckIn, OrgUnit
-from backend.services.geo import haversine_m
+from backend.attendance.models import CheckIn
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.core.geo import haversine_m
+from backend.org.models import OrgUnit
 from tests.attendance.helpers import CHECK_IN, check_in, new_id, north_of_centre, now_iso
 from tests.conftest import GraphQLClient
 from tests.world import World

@@ -7,20 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from starlette.applications import Starlette
 
-from backend.db import SessionFactory
-from backend.models import (
-    CadreClass,
-    CheckIn,
-    Gender,
-    OrgKind,
-    OrgUnit,
-    RollCall,
-    RollCallTarget,
-    SecretaryProfile,
-    StationMode,
-    UnitType,
-)
-from backend.services.attendance.common import SHANGHAI
+from backend.attendance.common import SHANGHAI
+from backend.attendance.models import CheckIn, RollCall, RollCallTarget
+from backend.core.db import SessionFactory
+from backend.org.models import CadreClass, Gender, OrgKind, OrgUnit, SecretaryProfile, StationMode, UnitType
 from tests.conftest import GraphQLClient
 from tests.test_query_counts import count_queries
 from tests.world import World

@@ -8,9 +8,10 @@ import httpx
 from sqlalchemy import func, select
 
 from backend.app import create_app
-from backend.db import SessionFactory
-from backend.models import AuditEvent, RollCall, RollCallTarget
-from backend.settings import Settings
+from backend.attendance.models import RollCall, RollCallTarget
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
 from tests.attendance.helpers import (
     ROLL_CALLS,
     START_ROLL_CALL,

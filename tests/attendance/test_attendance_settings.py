@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from backend.db import SessionFactory
-from backend.graphql.mutations.county_settings import CountySettingsInput
-from backend.graphql.queries.county_settings import CountySettingsType
-from backend.models import AuditEvent
-from backend.services.county_settings import CountyRules
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.org.api.county_settings import CountySettingsInput, CountySettingsType
+from backend.org.county_settings import CountyRules
 from tests.attendance.helpers import check_in, start_roll_call
 from tests.conftest import GraphQLClient
 from tests.world import World

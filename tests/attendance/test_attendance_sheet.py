@@ -10,8 +10,9 @@ from urllib.parse import unquote
 import httpx
 from openpyxl import load_workbook
 
-from backend.db import SessionFactory
-from backend.models import CheckIn, SecretaryProfile, StationMode
+from backend.attendance.models import CheckIn
+from backend.core.db import SessionFactory
+from backend.org.models import SecretaryProfile, StationMode
 from tests.conftest import GraphQLClient
 from tests.world import World
 

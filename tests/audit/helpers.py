@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent
-from backend.services import audit
+from backend.audit import trail as audit
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
 
 
 async def record_events(session_factory: SessionFactory, county_id: int, count: int, *, tag: str = "e") -> None:

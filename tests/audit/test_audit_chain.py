@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent
-from backend.services import audit
-from backend.services.audit_chain import GENESIS, event_hash
-from backend.services.audit_verify import verify_audit
+from backend.audit import trail as audit
+from backend.audit.chain import GENESIS, event_hash
+from backend.audit.models import AuditEvent
+from backend.audit.verify import verify_audit
+from backend.core.db import SessionFactory
 from tests.audit.helpers import chain, record_events
 from tests.world import World
 

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.audit.verify import ChainReport, verify_audit
 from backend.cli import main
-from backend.db import SessionFactory
-from backend.migrate import downgrade, upgrade
-from backend.models.base import UTCDateTime, utcnow
-from backend.services.audit_verify import ChainReport, verify_audit
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.migrate import downgrade, upgrade
+from backend.core.orm import UTCDateTime, utcnow
+from backend.core.settings import Settings
 from tests.audit.helpers import chain, record_events, tamper
 from tests.world import World
 

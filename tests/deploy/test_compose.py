@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from backend.app import create_app
-from backend.settings import Settings, SettingsError
+from backend.core.settings import Settings, SettingsError
 from tests.deploy.files import (
     CADDYFILE,
     COMPOSE_FILE,

@@ -13,7 +13,7 @@ import yaml
 from kubernetes_validate.utils import SchemaNotFoundError, latest_version
 
 from backend.app import create_app
-from backend.settings import Settings, SettingsError
+from backend.core.settings import Settings, SettingsError
 from tests.deploy.files import K8S, OLDEST_KUBERNETES, k8s_manifest_paths, k8s_resource, k8s_resources
 
 VERSIONS = [OLDEST_KUBERNETES, latest_version()]
@@ -125,7 +125,7 @@ def test_pdb_and_hpa_keep_a_pod_serving_during_disruptions() -> None:
 def test_database_connections_fit_under_max_connections() -> None:
     config = k8s_resource("ConfigMap", "zhucuntong-config")["data"]
     max_replicas = k8s_resource("HorizontalPodAutoscaler", "zhucuntong-api")["spec"]["maxReplicas"]
-    per_pod = 2 * int(config["DB_POOL_SIZE"])  # pool_size + max_overflow (backend/db.py)
+    per_pod = 2 * int(config["DB_POOL_SIZE"])  # pool_size + max_overflow (backend/core/db.py)
     assert max_replicas * per_pod <= 100 - 10  # PostgreSQL's default max_connections, minus headroom
 
 

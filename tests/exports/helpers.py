@@ -11,19 +11,10 @@ import httpx
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from backend.db import SessionFactory
-from backend.models import (
-    Assessment,
-    AssessmentItemScore,
-    CadreClass,
-    Grade,
-    RankingSnapshot,
-    RankingSnapshotRow,
-    RubricVersion,
-    SecretaryProfile,
-    StationMode,
-    UnitType,
-)
+from backend.assessment.models import Assessment, AssessmentItemScore, RubricVersion
+from backend.core.db import SessionFactory
+from backend.org.models import CadreClass, SecretaryProfile, StationMode, UnitType
+from backend.ranking.models import Grade, RankingSnapshot, RankingSnapshotRow
 from tests.conftest import GraphQLClient
 from tests.world import World
 

@@ -7,13 +7,9 @@ from urllib.parse import unquote
 
 import httpx
 
-from backend.db import SessionFactory
-from backend.exports.assessment_sheet import (
-    assessment_line_chunks,
-    authorize_assessment_export,
-    item_columns,
-)
-from backend.models import CadreClass, Gender, SecretaryProfile, StationMode, UnitType
+from backend.assessment.sheet import assessment_line_chunks, authorize_assessment_export, item_columns
+from backend.core.db import SessionFactory
+from backend.org.models import CadreClass, Gender, SecretaryProfile, StationMode, UnitType
 from tests.conftest import GraphQLClient
 from tests.exports.helpers import (
     RUBRIC_V1,

@@ -7,8 +7,9 @@ import httpx
 from sqlalchemy import select
 from starlette.applications import Starlette
 
-from backend.db import SessionFactory
-from backend.models import Assessment, AssessmentItemScore, RankingSnapshotRow
+from backend.assessment.models import Assessment, AssessmentItemScore
+from backend.core.db import SessionFactory
+from backend.ranking.models import RankingSnapshotRow
 from tests.conftest import GraphQLClient
 from tests.exports.helpers import (
     download,

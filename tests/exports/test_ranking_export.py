@@ -6,8 +6,8 @@ from urllib.parse import unquote
 
 import httpx
 
-from backend.db import SessionFactory
-from backend.exports.ranking_sheet import NOT_RANKABLE_HEADING, authorize_ranking_export, snapshot_row_chunks
+from backend.core.db import SessionFactory
+from backend.ranking.sheet import NOT_RANKABLE_HEADING, authorize_ranking_export, snapshot_row_chunks
 from tests.conftest import GraphQLClient
 from tests.exports.helpers import (
     MUNICIPAL_GROUP,

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet import _writer
 
-from backend.errors import InvalidInput
-from backend.exports.streaming import write_xlsx
+from backend.core.errors import InvalidInput
+from backend.core.xlsx_stream import write_xlsx
 
 
 def _write(workbook: Workbook, items: Iterator[int]) -> None:

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from backend.settings import Settings
+from backend.core.settings import Settings
 from tests.live_server import free_port, server_env, start_serving, stop_process, wait_until_ready
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from backend.db import SessionFactory, make_engine, make_session_factory
-from backend.migrate import upgrade
-from backend.settings import Settings
+from backend.core.db import SessionFactory, make_engine, make_session_factory
+from backend.core.migrate import upgrade
+from backend.core.settings import Settings
 from tests.conftest import TEST_DB, TEST_JWT_SECRET, UNTRIPPED_RATE_LIMITS
 from tests.faults.private_postgres import PrivatePostgres
 

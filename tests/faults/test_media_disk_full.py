@@ -18,9 +18,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Media
-from backend.settings import Settings
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.media.models import Media
 from tests.conftest import GraphQLClient
 from tests.faults.phone import photo_bytes
 

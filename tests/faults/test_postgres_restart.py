@@ -23,10 +23,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from backend.audit.models import AuditEvent
 from backend.auth.tokens import issue_access_token
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Filing, FilingPhoto
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.filings.models import Filing, FilingPhoto
 from tests.conftest import TEST_DB
 from tests.faults.app_process import AppProcess
 from tests.faults.phone import (

@@ -30,11 +30,14 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.app import create_app
+from backend.audit.models import AuditEvent
 from backend.auth.tokens import issue_access_token
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Filing, FilingPhoto, Media, PollVoter, StagedBallot
-from backend.settings import Settings
+from backend.filings.models import Filing, FilingPhoto
+from backend.media.models import Media
+from backend.polls.models import PollVoter, StagedBallot
 from tests.conftest import TEST_DB, GraphQLClient
 from tests.faults.app_process import AppProcess
 from tests.faults.phone import (

@@ -17,13 +17,13 @@ import httpx
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from backend import unavailable
 from backend.app import create_app
 from backend.auth.actor import Actor
 from backend.auth.tokens import issue_access_token
+from backend.core import unavailable
+from backend.core.settings import Settings
 from backend.crypto import blind_rsa
-from backend.models import Role
-from backend.settings import Settings
+from backend.org.models import Role
 from tests.conftest import TEST_JWT_SECRET
 from tests.faults.phone import photo_bytes
 from tests.live_server import free_port

@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from backend.db import SessionFactory
-from backend.errors import StaleVersion
-from backend.models import Filing, FilingKind
-from backend.services.filings.review import ReviewDecision, review_filing
-from backend.services.filings.submit import FilingDraft, edit_filing, submit_filing
+from backend.core.db import SessionFactory
+from backend.core.errors import StaleVersion
+from backend.filings.models import Filing, FilingKind
+from backend.filings.review import ReviewDecision, review_filing
+from backend.filings.submit import FilingDraft, edit_filing, submit_filing
 from tests.world import World
 
 FILING_ID = "7d3a1c2e-51b0-4f7c-9a51-2f0e8c1d4b66"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 
-from backend.db import SessionFactory
+from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 from tests.test_query_counts import count_queries
 from tests.world import World, add_village_with_secretary, stored_filing

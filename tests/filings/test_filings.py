@@ -9,8 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Filing, Household, Media
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.filings.models import Filing
+from backend.media.models import Media
+from backend.org.models import Household
 from tests.conftest import GraphQLClient
 from tests.world import FILING_IDS, World
 
@@ -246,7 +249,7 @@ async def test_progress_counts_visits_diaries_and_approvals(
 
 
 def test_full_months_rule() -> None:
-    from backend.services.progress import _full_months
+    from backend.duties.progress import _full_months
 
     assert _full_months(date(2026, 3, 1), date(2026, 5, 31)) == [(2026, 3), (2026, 4)]
     assert _full_months(date(2026, 3, 15), date(2026, 6, 1)) == [(2026, 4), (2026, 5)]

@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
+from backend.audit.models import AuditEvent
 from backend.auth.tokens import issue_access_token
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Filing
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.filings.models import Filing
 from tests.live_server import live_server
 from tests.world import World
 

@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, CountySettings, Problem, ProblemNote, ProblemSource, ProblemStatus
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.org.models import CountySettings
+from backend.problems.models import Problem, ProblemNote, ProblemSource, ProblemStatus
 from tests.conftest import GraphQLClient
 from tests.world import PROBLEM_IDS, World
 
@@ -137,7 +139,7 @@ async def test_member_sees_own_reports_with_status_and_notes_but_never_others(
 async def _token_for_new_member(gql: GraphQLClient, world: World, session_factory: SessionFactory) -> str:
     from backend.auth.actor import Actor
     from backend.auth.tokens import issue_access_token
-    from backend.models import Role, User
+    from backend.org.models import Role, User
     from tests.world import password_hash
 
     async with session_factory.begin() as session:
@@ -170,7 +172,7 @@ async def test_secretary_files_a_problem(gql: GraphQLClient, world: World) -> No
 
 
 async def test_household_must_be_on_the_villages_roster(gql: GraphQLClient, world: World, session_factory) -> None:
-    from backend.models import Household
+    from backend.org.models import Household
 
     async with session_factory() as session:
         households = {h.code: h.id for h in await session.scalars(select(Household))}

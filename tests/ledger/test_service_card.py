@@ -18,12 +18,14 @@ from qrcode.constants import ERROR_CORRECT_M
 from sqlalchemy import select
 from starlette.applications import Starlette
 
-from backend.cards import CardContent
-from backend.cards.png import HEIGHT, WIDTH, find_cjk_font, qr_placement
-from backend.cards.qr import qr_matrix
-from backend.db import SessionFactory
-from backend.models import AuditEvent, FilingKind, FilingStatus, Media
-from backend.services.service_card import DUTIES
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.filings.models import FilingKind, FilingStatus
+from backend.media.models import Media
+from backend.service_card.content import CardContent
+from backend.service_card.png import HEIGHT, WIDTH, find_cjk_font, qr_placement
+from backend.service_card.qr import qr_matrix
+from backend.service_card.service import DUTIES
 from tests.conftest import GraphQLClient
 from tests.world import World, stored_filing
 
@@ -181,7 +183,7 @@ async def test_png_renders_at_print_size_with_the_qr_of_the_public_page(
 async def test_png_without_a_cjk_font_is_a_clear_error(
     gql: GraphQLClient, client: httpx.AsyncClient, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import backend.cards.png as png
+    import backend.service_card.png as png
 
     card = await _generate(gql)
     monkeypatch.setattr(png, "find_cjk_font", lambda: None)
@@ -282,7 +284,7 @@ def _content(**changes: Any) -> CardContent:
 
 
 def test_pdf_renders_long_pledges_and_odd_photos_without_failing() -> None:
-    from backend.cards.pdf import render_pdf
+    from backend.service_card.pdf import render_pdf
 
     for content in (_content(), _content(pledge=None), _content(photo=b"not an image")):
         pdf = render_pdf(content)
@@ -291,7 +293,7 @@ def test_pdf_renders_long_pledges_and_odd_photos_without_failing() -> None:
 
 
 def test_wrap_keeps_punctuation_off_line_starts() -> None:
-    from backend.cards.text import wrap
+    from backend.service_card.text import wrap
 
     lines = wrap("一二三四，五六", 4, len)
     assert lines == ["一二三四，", "五六"]
@@ -302,7 +304,7 @@ def test_wrap_keeps_punctuation_off_line_starts() -> None:
 async def test_double_tap_generates_one_card(gql: GraphQLClient, world: World, session_factory: SessionFactory) -> None:
     import asyncio
 
-    from backend.models import ServiceCard
+    from backend.service_card.models import ServiceCard
 
     bodies = await asyncio.gather(*(gql.execute(GENERATE, {}, as_user="village") for _ in range(3)))
     for body in bodies:
@@ -320,7 +322,7 @@ async def test_downloads_are_drawn_once_per_content(
     session_factory: SessionFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import backend.cards.http as card_http
+    import backend.service_card.http as card_http
 
     drawn: list[str | None] = []
     mime, render = card_http._FORMATS["pdf"]

@@ -19,12 +19,15 @@ from PIL import Image
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from backend.db import SessionFactory
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.filings.models import Filing, FilingKind, FilingPhoto, FilingStatus
 from backend.media.images import THUMB_MAX_BYTES
+from backend.media.models import Media
 from backend.media.service import access_media, store_photo
 from backend.media.storage import LocalDiskStorage
-from backend.models import AuditEvent, Filing, FilingKind, FilingPhoto, FilingStatus, Media, ServiceCard
-from backend.settings import Settings
+from backend.service_card.models import ServiceCard
 from tests.conftest import GraphQLClient
 from tests.world import World
 

@@ -15,13 +15,13 @@ import pytest
 from starlette.applications import Starlette
 
 from backend.app import create_app
-from backend.db import SessionFactory
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings, SettingsError
 from backend.media.errors import StorageFull
+from backend.media.models import Media
 from backend.media.s3 import MediaStorageError, MediaStoreUnreachable, S3Storage
 from backend.media.storage import LocalDiskStorage, content_key
 from backend.media.storage_factory import media_storage_from_settings
-from backend.models import Media
-from backend.settings import Settings, SettingsError
 from tests.conftest import GraphQLClient
 from tests.live_server import free_port
 from tests.media.conftest import (

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.types import Message
 
-from backend.db import SessionFactory
-from backend.models import Media
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.media.models import Media
 from tests.conftest import GraphQLClient
 from tests.world import World
 

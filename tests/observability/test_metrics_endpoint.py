@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from backend.app import create_app
+from backend.core.settings import Settings
 from backend.observability.metrics import MAX_OPERATION_NAMES
-from backend.settings import Settings
 from tests.conftest import SHARED_REDIS, GraphQLClient
 from tests.observability.helpers import label_values, scrape, value
 

@@ -8,7 +8,7 @@ import logging
 import httpx
 import pytest
 
-from backend.db import SessionFactory
+from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 from tests.observability.helpers import label_values, scrape, value
 from tests.polls.helpers import OPEN, b64u, cast, obtain_credential, ok, setup_poll

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from backend.crypto import blind_rsa
-from backend.services.polls import keys, paper
+from backend.polls import keys, paper
 
 _POOL: list[rsa.RSAPrivateKey] = []
 _NEXT = itertools.count()

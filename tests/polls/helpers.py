@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from backend.core.db import SessionFactory
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import OrgUnit, Role, User
+from backend.org.models import OrgUnit, Role, User
 from tests.conftest import GraphQLClient
 from tests.world import World, password_hash
 

@@ -1,5 +1,5 @@
 """An independent board verifier, written from docs/BOARD.md alone: the standard library and the
-`cryptography` package, nothing of the server's poll code (no backend.services.polls, no
+`cryptography` package, nothing of the server's poll code (no backend.polls, no
 backend.crypto). The backend is used only to run a real poll and download its board, through the
 same helpers the other poll tests use (they play the phones' part).
 
@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from backend.db import SessionFactory
+from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import CAST_PAPER, CLOSE, OPEN, SLIPS, Credential, cast, obtain_credential, ok, setup_poll
 from tests.world import World
@@ -378,4 +378,4 @@ def test_this_verifier_uses_no_server_poll_code() -> None:
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     backend = {m for m in imported if m.split(".")[0] == "backend"}
-    assert backend == {"backend.db"}, backend  # a type for the poll-running fixtures, nothing else
+    assert backend == {"backend.core.db"}, backend  # a type for the poll-running fixtures, nothing else

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backend.db import SessionFactory
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
 from backend.demo.polls import DEMO_PERIOD, seed_demo_polls
-from backend.models import Poll, PollStatus
-from backend.services.polls import board
-from backend.services.polls.verify import verify_board
-from backend.settings import Settings
+from backend.polls import board
+from backend.polls.models import Poll, PollStatus
+from backend.polls.verify import verify_board
 from tests.world import World
 
 

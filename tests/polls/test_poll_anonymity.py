@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Ballot, StagedBallot
-from backend.services.polls import paper
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.polls import paper
+from backend.polls.models import Ballot, StagedBallot
 from tests.conftest import TEST_DB, GraphQLClient
 from tests.polls.helpers import CAST_PAPER, CLOSE, OPEN, SLIPS, cast, obtain_credential, ok, setup_poll
 from tests.world import World

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from backend.db import SessionFactory
-from backend.models import StagedBallot
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.polls.models import StagedBallot
 from tests.conftest import TEST_DB, GraphQLClient
 from tests.live_server import live_server
 from tests.polls.helpers import CAST, OPEN, SLIPS, b64u, error_code, obtain_credential, ok, setup_poll

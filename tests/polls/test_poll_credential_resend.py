@@ -9,9 +9,9 @@ import base64
 
 from sqlalchemy import func, select
 
+from backend.core.db import SessionFactory
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import PollVoter
+from backend.polls.models import PollVoter
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import CAST, CREDENTIAL, OPEN, SLIPS, b64u, error_code, make_message, ok, setup_poll, unb64u
 from tests.world import World

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from backend.core.db import SessionFactory
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import PaperCode, PollVoter, StagedBallot
+from backend.polls.models import PaperCode, PollVoter, StagedBallot
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import (
     CAST,
@@ -222,7 +222,7 @@ async def test_closing_refuses_more_ballots_than_were_issued(
     was issued without the close refusing — and the poll stays open for the county to look into."""
     import os
 
-    from backend.models import BallotChoice
+    from backend.polls.models import BallotChoice
 
     setup = await setup_poll(gql, world, session_factory, members=5, paper_people=0)
     credential = await obtain_credential(gql, setup.poll, setup.members[0])

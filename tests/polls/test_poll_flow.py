@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from backend.cli import main as cli_main
-from backend.db import SessionFactory
+from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import (
     BOARD,

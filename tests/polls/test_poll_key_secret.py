@@ -8,11 +8,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
+from backend.core.db import SessionFactory
+from backend.core.settings import DEFAULT_POLL_KEY_SECRET, Settings, SettingsError
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import Poll, PollVoter
-from backend.services.polls import credentials, keys
-from backend.settings import DEFAULT_POLL_KEY_SECRET, Settings, SettingsError
+from backend.polls import credentials, keys
+from backend.polls.models import Poll, PollVoter
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import make_message, setup_poll
 from tests.world import World

@@ -10,11 +10,11 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
+from backend.core.db import SessionFactory
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import Poll
-from backend.services.polls import keys, paper
-from backend.services.polls.slips import SlipSheet, render_slips
+from backend.polls import keys, paper
+from backend.polls.models import Poll
+from backend.polls.slips import SlipSheet, render_slips
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import OPEN, SLIPS, ok, setup_poll
 from tests.world import World

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from backend.core.db import SessionFactory
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import Poll, PollStatus, StagedBallot
-from backend.services.polls.common import POLL_LOCK_CLASS, shared_lock_sql
+from backend.polls.common import POLL_LOCK_CLASS, shared_lock_sql
+from backend.polls.models import Poll, PollStatus, StagedBallot
 from tests.conftest import TEST_DB, GraphQLClient
 from tests.pg_neighbours import advisory_lock_waiters_elsewhere
 from tests.polls.helpers import (

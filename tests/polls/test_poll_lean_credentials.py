@@ -8,9 +8,9 @@ import base64
 import httpx
 from sqlalchemy import func, select
 
+from backend.core.db import SessionFactory
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import PollVoter
+from backend.polls.models import PollVoter
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import OPEN, b64u, make_message, ok, setup_poll
 from tests.world import World

@@ -14,11 +14,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from backend.auth.actor import Actor
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
 from backend.crypto import blind_rsa
-from backend.db import SessionFactory
-from backend.models import PollStatus, Role, VoterCategory
-from backend.services.polls import lifecycle, roster
-from backend.settings import Settings
+from backend.org.models import Role
+from backend.polls import lifecycle, roster
+from backend.polls.models import PollStatus, VoterCategory
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import b64u, error_code, make_message
 from tests.world import World

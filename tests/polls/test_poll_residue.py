@@ -23,10 +23,10 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backend.cli import main as cli_main
-from backend.db import SessionFactory
-from backend.models import Poll
-from backend.services.polls import scrub
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.polls import scrub
+from backend.polls.models import Poll
 from tests.conftest import PG_ADMIN_DSN, TEST_DB, GraphQLClient, _pg_admin
 from tests.polls.helpers import CAST_PAPER, CLOSE, OPEN, SLIPS, cast, obtain_credential, ok, setup_poll
 from tests.world import World

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from backend.db import SessionFactory
-from backend.migrate import downgrade, upgrade_async
-from backend.models import CountySettings, Poll, PollStatus
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.migrate import downgrade, upgrade_async
+from backend.core.settings import Settings
+from backend.org.models import CountySettings
+from backend.polls.models import Poll, PollStatus
 from tests.conftest import GraphQLClient
 from tests.exports.helpers import download, open_workbook
 from tests.polls.helpers import CAST_PAPER, CLOSE, OPEN, SLIPS, ok, setup_poll

@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from backend.cli import main as cli_main
 from backend.crypto import blind_rsa
-from backend.services.polls.board import FORMAT, GENESIS, canonical, commitment, entry_hash
-from backend.services.polls.tally import compute_tally, is_valid, percent_text, tier
-from backend.services.polls.verify import verify_board
+from backend.polls.board import FORMAT, GENESIS, canonical, commitment, entry_hash
+from backend.polls.tally import compute_tally, is_valid, percent_text, tier
+from backend.polls.verify import verify_board
 
 RULES = {"incompetent_below_pct": 60, "basic_below_pct": 70}
 

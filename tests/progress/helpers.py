@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from backend.db import SessionFactory
-from backend.models import (
-    Filing,
-    FilingKind,
-    FilingStatus,
-    Household,
-)
+from backend.core.db import SessionFactory
+from backend.filings.models import Filing, FilingKind, FilingStatus
+from backend.org.models import Household
 from tests.world import World, add_village_with_secretary, stored_filing
 
 

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from backend.db import SessionFactory
-from backend.models import FilingKind, FilingStatus, Household
-from backend.services import progress
-from backend.services.progress import DutyStatus
+from backend.core.db import SessionFactory
+from backend.duties import progress
+from backend.duties.progress import DutyStatus
+from backend.filings.models import FilingKind, FilingStatus
+from backend.org.models import Household
 from tests.progress.helpers import filing
 from tests.world import World
 

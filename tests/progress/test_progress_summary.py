@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from backend.db import SessionFactory
-from backend.models import FilingKind, FilingStatus
+from backend.core.db import SessionFactory
+from backend.filings.models import FilingKind, FilingStatus
 from tests.conftest import GraphQLClient
 from tests.progress.helpers import add_villages, filing
 from tests.test_query_counts import count_queries

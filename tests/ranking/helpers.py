@@ -9,21 +9,16 @@ from itertools import count
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.models import (
+from backend.assessment.models import (
     Assessment,
-    CadreClass,
     Disqualification,
     DisqualificationKind,
-    Gender,
     OrgClass,
     OrgClassRecord,
-    Poll,
-    PollStatus,
     RubricVersion,
-    SecretaryProfile,
-    StationMode,
-    UnitType,
 )
+from backend.org.models import CadreClass, Gender, SecretaryProfile, StationMode, UnitType
+from backend.polls.models import Poll, PollStatus
 from tests.world import World
 
 PERIOD = "2026"

@@ -8,11 +8,14 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from backend.db import SessionFactory
-from backend.errors import Forbidden, InvalidState
-from backend.models import Assessment, AuditEvent, BoardEntry, Grade, RankingSnapshotRow
-from backend.services.ranking import iter_snapshot_rows, list_snapshots, publish_ranking, snapshot_view
-from backend.services.ranking.publish import snapshot_digest
+from backend.assessment.models import Assessment
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.core.errors import Forbidden, InvalidState
+from backend.polls.models import BoardEntry
+from backend.ranking.models import Grade, RankingSnapshotRow
+from backend.ranking.publish import publish_ranking, snapshot_digest
+from backend.ranking.snapshots import iter_snapshot_rows, list_snapshots, snapshot_view
 from tests.ranking.helpers import GROUP, PERIOD, ranked_secretary
 from tests.world import World
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from starlette.applications import Starlette
 
-from backend.db import SessionFactory
-from backend.models import CheckIn
+from backend.attendance.models import CheckIn
+from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 from tests.permission_matrix import ROLES
 from tests.ranking.helpers import GROUP, PERIOD, disqualify, ranked_secretary

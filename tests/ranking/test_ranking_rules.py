@@ -6,11 +6,14 @@ from datetime import date
 
 import pytest
 
-from backend.db import SessionFactory
-from backend.errors import Forbidden, InvalidInput
-from backend.models import CountySettings, Grade, OrgClass, PollStatus
-from backend.services.ranking import iter_ranking, ranking_first_pages
-from backend.services.ranking.rows import RankingRow
+from backend.assessment.models import OrgClass
+from backend.core.db import SessionFactory
+from backend.core.errors import Forbidden, InvalidInput
+from backend.org.models import CountySettings
+from backend.polls.models import PollStatus
+from backend.ranking.compute import iter_ranking, ranking_first_pages
+from backend.ranking.models import Grade
+from backend.ranking.rows import RankingRow
 from tests.ranking.helpers import (
     GROUP,
     PERIOD,

@@ -11,8 +11,8 @@ import pytest
 from starlette.applications import Starlette
 
 from backend.app import create_app
+from backend.core.settings import Settings
 from backend.ratelimit.memory import InMemoryCounterStore
-from backend.settings import Settings
 from tests.polls.conftest import issued_codes  # noqa: F401  (a fixture, used by test_cast_keys.py)
 from tests.ratelimit.redis_server import PrivateRedis, private_redis
 

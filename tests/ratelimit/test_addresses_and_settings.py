@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backend.ratelimit import address_subject
-from backend.settings import Settings, SettingsError
+from backend.core.settings import Settings, SettingsError
+from backend.ratelimit.addresses import address_subject
 
 PRODUCTION = {"app_env": "production", "jwt_secret": "j" * 40, "poll_key_secret": "p" * 40}
 

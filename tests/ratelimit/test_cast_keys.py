@@ -11,9 +11,9 @@ import pytest
 from starlette.applications import Starlette
 
 from backend.app import create_app
-from backend.db import SessionFactory
-from backend.ratelimit import address_subject
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.ratelimit.addresses import address_subject
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import CAST, OPEN, SLIPS, b64u, obtain_credential, ok, setup_poll
 from tests.ratelimit.conftest import VILLAGE_NAT

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from backend.settings import Settings, SettingsError
+from backend.core.settings import Settings, SettingsError
 from tests.deploy.files import COMPOSE_FILE, ENV_EXAMPLE, interpolate, k8s_resource, read_env_file
 
 SECRETS = {"jwt_secret": "j" * 40, "poll_key_secret": "p" * 40}

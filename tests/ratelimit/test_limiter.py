@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from backend.errors import ErrorCode
-from backend.ratelimit import Limit, RateLimited, RateLimiter
+from backend.core.errors import ErrorCode
+from backend.ratelimit.limiter import Limit, RateLimited, RateLimiter
 from backend.ratelimit.memory import InMemoryCounterStore
 from backend.ratelimit.metrics import RateLimitMetrics
 from backend.ratelimit.store import Hit, StoreUnavailable, WindowCount

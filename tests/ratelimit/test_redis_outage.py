@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 
 from backend.app import create_app
-from backend.settings import Settings
+from backend.core.settings import Settings
 from tests.ratelimit.conftest import LOW_LIMITS, VILLAGE_NAT
 from tests.ratelimit.redis_server import PrivateRedis, private_redis
 from tests.world import PASSWORD, World

@@ -11,12 +11,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from backend.auth import sessions as auth_service
+from backend.auth.models import LoginFailure
 from backend.auth.tokens import issue_access_token
-from backend.db import SessionFactory
-from backend.models import LoginFailure
-from backend.services import auth as auth_service
-from backend.services.polls import casting, credentials
-from backend.settings import Settings
+from backend.core.db import SessionFactory
+from backend.core.settings import Settings
+from backend.polls import casting, credentials
 from tests.polls.helpers import CAST, CAST_PAPER, CREDENTIAL
 from tests.ratelimit.conftest import NEIGHBOUR, VILLAGE_NAT, ClientAt
 from tests.world import PASSWORD, World

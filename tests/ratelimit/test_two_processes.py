@@ -10,7 +10,7 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
-from backend.settings import Settings
+from backend.core.settings import Settings
 from tests.conftest import TEST_DB
 from tests.live_server import live_server
 from tests.ratelimit.redis_server import PrivateRedis

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backend.settings import Settings
+from backend.core.settings import Settings
 from tests.conftest import TEST_DB, TEST_JWT_SECRET, UNTRIPPED_RATE_LIMITS, GraphQLClient, _pg_url
 from tests.live_server import live_server
 from tests.world import World

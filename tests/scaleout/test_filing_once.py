@@ -12,8 +12,9 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, Filing
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
+from backend.filings.models import Filing
 from tests.conftest import GraphQLClient
 from tests.filings.test_filings import diary
 from tests.scaleout.conftest import postgres_only

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from backend.db import SessionFactory
+from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import CLOSE, OPEN, PROGRESS, cast, error_code, obtain_credential, ok, setup_poll
 from tests.scaleout.conftest import postgres_only

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from backend.db import SessionFactory
-from backend.models import AuditEvent, RollCall
+from backend.attendance.models import RollCall
+from backend.audit.models import AuditEvent
+from backend.core.db import SessionFactory
 from tests.attendance.helpers import ROLL_CALLS, check_in, new_id, start_roll_call
 from tests.conftest import GraphQLClient
 from tests.scaleout.conftest import postgres_only

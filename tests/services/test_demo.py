@@ -10,16 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.auth.passwords import verify_password
-from backend.db import SessionFactory
-from backend.demo import (
-    DEMO_PASSWORD,
-    DemoCounty,
-    build_demo_county,
-    database_is_empty,
-    load_demo,
-)
-from backend.errors import Duplicate
-from backend.models import (
+from backend.core.db import SessionFactory
+from backend.core.errors import Duplicate
+from backend.demo.accounts import DEMO_PASSWORD
+from backend.demo.county import DemoCounty, build_demo_county
+from backend.demo.loader import database_is_empty, load_demo
+from backend.org.models import (
     CadreClass,
     Household,
     OrgKind,

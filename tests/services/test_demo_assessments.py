@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from backend.db import SessionFactory
+from backend.assessment.models import Assessment, OrgClassRecord
+from backend.core.db import SessionFactory
 from backend.demo.assessments import seed_demo_assessments
 from backend.demo.polls import DEMO_PERIOD
-from backend.models import Assessment, OrgClassRecord, StationMode
+from backend.org.models import StationMode
 from tests.world import World
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from backend.db import SessionFactory
-from backend.errors import ErrorCode
-from backend.services.importer import ImportCounts, archive
-from backend.services.importer.parse import NOT_XLSX
-from backend.services.importer.service import NO_DATA
+from backend.core.db import SessionFactory
+from backend.core.errors import ErrorCode
+from backend.org.importer import archive
+from backend.org.importer.parse import NOT_XLSX
+from backend.org.importer.records import ImportCounts
+from backend.org.importer.service import NO_DATA
 from tests.conftest import GraphQLClient
 from tests.services.test_importer import make_county, run_import, table_counts
 from tests.world import World
@@ -134,4 +135,4 @@ def test_every_workbook_a_user_sends_is_opened_through_the_guard() -> None:
         for path in (ROOT / "backend").rglob("*.py")
         if reader.search(path.read_text(encoding="utf-8"))
     }
-    assert users == {"backend/services/importer/archive.py"}
+    assert users == {"backend/org/importer/archive.py"}

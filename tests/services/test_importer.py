@@ -13,9 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
-from backend.db import SessionFactory
-from backend.errors import Forbidden, Unauthenticated
-from backend.models import (
+from backend.core.db import SessionFactory
+from backend.core.errors import Forbidden, Unauthenticated
+from backend.org.importer.examples import example_records
+from backend.org.importer.export import workbook_bytes, workbook_from_records
+from backend.org.importer.records import ImportCounts, RowError
+from backend.org.importer.service import import_workbook
+from backend.org.importer.template import build_template_workbook
+from backend.org.models import (
     CadreClass,
     Gender,
     Household,
@@ -26,10 +31,6 @@ from backend.models import (
     StationMode,
     UnitType,
 )
-from backend.services.importer import ImportCounts, RowError, import_workbook
-from backend.services.importer.examples import example_records
-from backend.services.importer.export import workbook_bytes, workbook_from_records
-from backend.services.importer.template import build_template_workbook
 
 EXAMPLE_COUNTS = ImportCounts(townships=2, villages=4, secretaries=4, households=40)
 
@@ -385,7 +386,7 @@ async def test_counties_do_not_share_codes(session_factory: SessionFactory) -> N
 async def test_oversized_sheets_and_error_floods_are_capped(
     session_factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backend.services.importer import parse, service
+    from backend.org.importer import parse, service
 
     actor = await make_county(session_factory)
     monkeypatch.setattr(parse, "MAX_ROWS_PER_SHEET", 3)

@@ -1,0 +1,412 @@
+"""The full target-assessment sheet for the department meeting as .xlsx, and its HTTP endpoint.
+
+`GET /exports/assessment.xlsx?period=2026[&townshipId=..]` with a bearer token: a county user gets
+the whole county or one of its townships, a township user the liaison secretaries of its own
+township (the ones it scores; the county's scores of resident secretaries are not the township's
+to read, as in the assessment API). One worksheet per
+ranking group; one row per secretary (name, village, township), then every rubric item's points
+grouped by part with the part subtotal after each part, the target score and the scoring progress.
+A secretary not yet assessed has empty score cells. Columns are the items of the rubric versions the
+period's assessments were scored with (the latest version's order first); each secretary's cells
+hold the items of their own assessment's version. Rows are read in keyset chunks and streamed into
+the workbook (see `backend.core.xlsx_stream`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
+from sqlalchemy import ColumnElement, and_, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from starlette.requests import Request
+from starlette.responses import Response
+
+from backend.assessment.common import Period, parse_period
+from backend.assessment.models import Assessment, AssessmentItemScore, RubricVersion
+from backend.attendance.common import SHANGHAI
+from backend.auth.actor import Actor
+from backend.core.errors import DomainError, Forbidden
+from backend.core.xlsx_stream import (
+    BORDER,
+    CellMaker,
+    error_response,
+    merged_line,
+    parse_optional_id,
+    points,
+    request_actor,
+    write_xlsx,
+    xlsx_response,
+)
+from backend.org.access import require_role, township_in_county
+from backend.org.models import OrgUnit, Role, SecretaryProfile, StationMode
+from backend.ranking.groups import ALL_GROUPS, GroupKey
+from backend.ranking.sheet_groups import group_label, sheet_name
+
+CHUNK_ROWS = 500
+PARTS = {
+    "BASIC": "基本工作目标",
+    "DISCIPLINE": "工作规范与纪律",
+    "RESULTS": "工作实绩",
+    "ORG_UPGRADE": "组织晋位升级",
+}
+_PART_COLUMNS = {
+    "BASIC": Assessment.basic_centi,
+    "DISCIPLINE": Assessment.discipline_centi,
+    "RESULTS": Assessment.results_centi,
+    "ORG_UPGRADE": Assessment.org_upgrade_centi,
+}
+LEADING_HEADERS = ("姓名", "村(社区)", "镇(街道)")
+TRAILING_HEADERS = ("目标考评得分", "评分进度")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemColumn:
+    key: str
+    part: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentExport:
+    """What one export covers, authorized for the caller."""
+
+    county_id: int
+    county_name: str
+    period: Period
+    township: OrgUnit | None
+    liaison_only: bool = False  # a township reads only the liaison secretaries it scores
+
+    @property
+    def scope_name(self) -> str:
+        return self.county_name + (self.township.name if self.township else "")
+
+    @property
+    def title(self) -> str:
+        return f"{self.scope_name}{self.period.text}年度第一书记组织工作目标考评汇总表"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.scope_name}-第一书记目标考评表-{self.period.text}.xlsx"
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentLine:
+    """One secretary's row; `assessed` is False (and every score empty) before the first score."""
+
+    group_key: str
+    name: str
+    village_name: str
+    township_name: str
+    assessed: bool
+    item_centi: dict[str, int] = field(default_factory=dict)
+    part_centi: dict[str, int] = field(default_factory=dict)
+    target_centi: int | None = None
+    items_scored: int = 0
+    items_total: int = 0
+
+
+async def authorize_assessment_export(
+    session: AsyncSession, actor: Actor | None, *, period: str, township_id: int | None = None
+) -> AssessmentExport:
+    actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
+    parsed = parse_period(period)
+    if actor.role is Role.TOWNSHIP:
+        if township_id is not None and township_id != actor.township_id:
+            raise Forbidden()
+        township_id = actor.township_id
+    township = await township_in_county(session, actor, township_id)
+    county = await session.get(OrgUnit, actor.county_id)
+    assert county is not None
+    return AssessmentExport(
+        county_id=county.id,
+        county_name=county.name,
+        period=parsed,
+        township=township,
+        liaison_only=actor.role is Role.TOWNSHIP,
+    )
+
+
+# --- the columns ------------------------------------------------------------------------------
+
+
+def _text(item: dict[str, Any], *names: str) -> str:
+    for name in names:
+        value = item.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def item_columns(versions: Sequence[Sequence[dict[str, Any]]]) -> list[ItemColumn]:
+    """The union of the versions' items (newest version first, its order kept; a key's newest
+    label wins), ordered by part. Items are read by their documented keys only."""
+    seen: dict[str, ItemColumn] = {}
+    for items in versions:
+        for item in items:
+            key = _text(item, "key")
+            if not key or key in seen:
+                continue
+            part = _text(item, "part").upper()
+            group = _text(item, "groupLabel", "group_label")
+            label = _text(item, "label") or key
+            seen[key] = ItemColumn(key=key, part=part, label=f"{group}·{label}" if group else label)
+    part_order = {part: index for index, part in enumerate(PARTS)}
+    return sorted(seen.values(), key=lambda column: part_order.get(column.part, len(PARTS)))
+
+
+async def load_item_columns(session: AsyncSession, export: AssessmentExport) -> list[ItemColumn]:
+    """Columns from the rubric versions used this period plus the latest one (newest first)."""
+    used = select(Assessment.rubric_version_id).where(
+        Assessment.county_id == export.county_id, Assessment.period == export.period.text
+    )
+    latest = (
+        select(RubricVersion.id)
+        .where(RubricVersion.county_id == export.county_id, RubricVersion.period == export.period.text)
+        .order_by(RubricVersion.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    versions = await session.scalars(
+        select(RubricVersion.items)
+        .where(or_(RubricVersion.id.in_(used), RubricVersion.id == latest))
+        .order_by(RubricVersion.version.desc())
+    )
+    return item_columns([items for items in versions if isinstance(items, list)])
+
+
+def _parts_of(columns: Sequence[ItemColumn]) -> list[tuple[str, list[ItemColumn]]]:
+    """Every known part (even without items, for its subtotal), then any unknown part."""
+    parts: dict[str, list[ItemColumn]] = {part: [] for part in PARTS}
+    for column in columns:
+        parts.setdefault(column.part, []).append(column)
+    return [(part, items) for part, items in parts.items() if part in PARTS or items]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _group_filter(group: GroupKey) -> ColumnElement[bool]:
+    return and_(
+        SecretaryProfile.unit_type == group.unit_type,
+        SecretaryProfile.mode == group.mode,
+        SecretaryProfile.cadre_class == group.cadre_class,
+    )
+
+
+async def assessment_line_chunks(
+    session: AsyncSession, export: AssessmentExport, *, chunk_rows: int = CHUNK_ROWS
+) -> AsyncIterator[list[AssessmentLine]]:
+    """Secretaries in scope whose term overlaps the period (or who were assessed in it), group by
+    group, ordered by township, village and name; keyset chunks, each with one query for the
+    chunk's item scores."""
+    village = aliased(OrgUnit)
+    township = aliased(OrgUnit)
+    order = (township.name, village.name, SecretaryProfile.name, SecretaryProfile.id)
+    base = (
+        select(
+            SecretaryProfile.name,
+            village.name.label("village_name"),
+            township.name.label("township_name"),
+            SecretaryProfile.id,
+            Assessment.id.label("assessment_id"),
+            *(column.label(part) for part, column in _PART_COLUMNS.items()),
+            Assessment.target_centi,
+            Assessment.items_scored,
+            Assessment.items_total,
+        )
+        .join(village, village.id == SecretaryProfile.village_id)
+        .join(township, township.id == village.township_id)
+        .outerjoin(
+            Assessment,
+            and_(Assessment.secretary_id == SecretaryProfile.id, Assessment.period == export.period.text),
+        )
+        .where(
+            SecretaryProfile.county_id == export.county_id,
+            or_(
+                and_(
+                    SecretaryProfile.term_start <= export.period.last_day,
+                    SecretaryProfile.term_end >= export.period.start,
+                ),
+                Assessment.id.is_not(None),
+            ),
+        )
+        .order_by(*order)
+        .limit(chunk_rows)
+    )
+    if export.township is not None:
+        base = base.where(village.township_id == export.township.id)
+    if export.liaison_only:
+        base = base.where(SecretaryProfile.mode == StationMode.LIAISON)
+    for group in ALL_GROUPS:
+        query = base.where(_group_filter(group))
+        while True:
+            batch = (await session.execute(query)).all()
+            if not batch:
+                break
+            yield await _lines(session, group.key, batch)
+            if len(batch) < chunk_rows:
+                break
+            last = batch[-1]
+            query = base.where(
+                _group_filter(group),
+                tuple_(*order) > tuple_(last.township_name, last.village_name, last.name, last.id),
+            )
+
+
+async def _lines(session: AsyncSession, key: str, batch: Sequence[Any]) -> list[AssessmentLine]:
+    assessment_ids = [row.assessment_id for row in batch if row.assessment_id is not None]
+    scores: dict[int, dict[str, int]] = {}
+    if assessment_ids:
+        result = await session.execute(
+            select(
+                AssessmentItemScore.assessment_id, AssessmentItemScore.item_key, AssessmentItemScore.points_centi
+            ).where(AssessmentItemScore.assessment_id.in_(assessment_ids))
+        )
+        for assessment_id, item_key, points_centi in result:
+            scores.setdefault(assessment_id, {})[item_key] = points_centi
+    lines = []
+    for row in batch:
+        assessed = row.assessment_id is not None
+        lines.append(
+            AssessmentLine(
+                group_key=key,
+                name=row.name,
+                village_name=row.village_name,
+                township_name=row.township_name,
+                assessed=assessed,
+                item_centi=scores.get(row.assessment_id, {}) if assessed else {},
+                part_centi={part: getattr(row, part) for part in _PART_COLUMNS} if assessed else {},
+                target_centi=row.target_centi,
+                items_scored=row.items_scored or 0,
+                items_total=row.items_total or 0,
+            )
+        )
+    return lines
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+class _Layout:
+    """The column layout shared by every worksheet of one export."""
+
+    def __init__(self, columns: Sequence[ItemColumn]) -> None:
+        self.parts = _parts_of(columns)
+        self.width = len(LEADING_HEADERS) + sum(len(items) + 1 for _, items in self.parts) + len(TRAILING_HEADERS)
+
+    def header_rows(self, ws: WriteOnlyWorksheet, first_row: int) -> None:
+        """Two header rows: the part over its items and subtotal, then the item labels."""
+        top: list[object] = [_header(ws, h) for h in LEADING_HEADERS]
+        bottom: list[object] = [_header(ws, None) for _ in LEADING_HEADERS]
+        merges = [(i + 1, i + 1, True) for i in range(len(LEADING_HEADERS))]
+        for part, items in self.parts:
+            label = PARTS.get(part, part or "其他")
+            start = len(top) + 1
+            for item in items:
+                top.append(_header(ws, label))
+                bottom.append(_header(ws, item.label, wrap=True))
+            top.append(_header(ws, label))
+            bottom.append(_header(ws, f"{label}小计"))
+            merges.append((start, len(top), False))
+        for h in TRAILING_HEADERS:
+            top.append(_header(ws, h))
+            bottom.append(_header(ws, None))
+            merges.append((len(top), len(top), True))
+        ws.append(top)
+        ws.append(bottom)
+        for start, end, vertical in merges:
+            if vertical:
+                ws.merged_cells.add(CellRange(min_col=start, min_row=first_row, max_col=end, max_row=first_row + 1))
+            elif end > start:
+                ws.merged_cells.add(CellRange(min_col=start, min_row=first_row, max_col=end, max_row=first_row))
+
+    def cells(self, cell: CellMaker, line: AssessmentLine) -> list[object]:
+        out: list[object] = [cell(line.name), cell(line.village_name), cell(line.township_name)]
+        for part, items in self.parts:
+            for item in items:
+                out.append(cell(points(line.item_centi.get(item.key)), number_format="0.00"))
+            out.append(cell(points(line.part_centi.get(part)), bold=True, number_format="0.00"))
+        if line.assessed:
+            out.append(cell(points(line.target_centi), bold=True, number_format="0.00"))
+            out.append(cell(f"{line.items_scored}/{line.items_total}"))
+        else:
+            out.append(cell(None))
+            out.append(cell("未评"))
+        return out
+
+
+def _header(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) -> WriteOnlyCell:
+    header = WriteOnlyCell(ws, value=value)
+    header.border = BORDER
+    header.font = Font(bold=True)
+    header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=wrap)
+    return header
+
+
+def _new_sheet(
+    workbook: Workbook, export: AssessmentExport, layout: _Layout, key: str, generated_at: datetime
+) -> WriteOnlyWorksheet:
+    ws = workbook.create_sheet(title=sheet_name(key))
+    for index in range(1, layout.width + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 16 if index <= len(LEADING_HEADERS) else 12
+    ws.freeze_panes = "D5"
+    stamp = generated_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    merged_line(ws, 1, layout.width, export.title, size=14)
+    merged_line(ws, 2, layout.width, f"分组：{group_label(key)}    生成时间：{stamp}    单位：分")
+    layout.header_rows(ws, 3)
+    return ws
+
+
+def write_assessment(
+    workbook: Workbook,
+    export: AssessmentExport,
+    columns: Sequence[ItemColumn],
+    lines: Iterator[AssessmentLine],
+    generated_at: datetime,
+) -> None:
+    layout = _Layout(columns)
+    ws: WriteOnlyWorksheet | None = None
+    make_cell: CellMaker | None = None
+    current: str | None = None
+    for line in lines:
+        if line.group_key != current:
+            current = line.group_key
+            ws = _new_sheet(workbook, export, layout, current, generated_at)
+            make_cell = CellMaker(ws)
+        assert ws is not None and make_cell is not None
+        ws.append(layout.cells(make_cell, line))
+    if ws is None:
+        empty = _new_sheet(workbook, export, layout, "考评", generated_at)
+        merged_line(empty, 5, layout.width, "暂无第一书记")
+
+
+# --- HTTP -------------------------------------------------------------------------------------
+
+
+async def assessment_xlsx(request: Request) -> Response:
+    try:
+        actor = request_actor(request)
+        township_id = parse_optional_id(request, "townshipId")
+        async with request.app.state.session_factory() as session:
+            export = await authorize_assessment_export(
+                session, actor, period=request.query_params.get("period", ""), township_id=township_id
+            )
+            columns = await load_item_columns(session, export)
+            generated_at = datetime.now(SHANGHAI)
+            out = await write_xlsx(
+                lambda workbook, lines: write_assessment(workbook, export, columns, lines, generated_at),
+                assessment_line_chunks(session, export),
+            )
+    except DomainError as exc:
+        return error_response(exc)
+    return xlsx_response(out, export.filename)

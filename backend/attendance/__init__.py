@@ -1,0 +1,1 @@
+"""Attendance: check-ins, roll calls, stationed days and the allowance sheet."""

@@ -1,0 +1,88 @@
+"""Checking in and starting roll calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from backend.attendance.api.types import CheckIn, RollCall, RollCallAnswer
+from backend.attendance.checkins import CheckInResult, NewCheckIn, check_in, flag_of
+from backend.attendance.roll_calls import NewRollCall, start_roll_call
+from backend.graphql.errors import UserError, returns_payload_errors
+from backend.graphql.pagination import parse_id
+
+
+@strawberry.input
+class CheckInInput:
+    id: strawberry.ID = strawberry.field(description="UUID made on the phone; resending it is a safe retry.")
+    at: datetime = strawberry.field(description="The phone's clock, with its offset.")
+    lat: float
+    lng: float
+    accuracy_m: float | None = None
+
+
+@strawberry.input
+class StartRollCallInput:
+    id: strawberry.ID = strawberry.field(description="UUID made by the client; resending it is a safe retry.")
+    secretary_ids: list[strawberry.ID]
+    note: str | None = None
+
+
+@strawberry.type
+class CheckInPayload:
+    check_in: CheckIn | None = None
+    roll_calls: list[RollCallAnswer] = strawberry.field(
+        default_factory=list,
+        description="Open roll calls naming the secretary: answered by this check-in, or why not.",
+    )
+    notice: str | None = strawberry.field(default=None, description="A message for the secretary (Chinese).")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RollCallPayload:
+    roll_call: RollCall | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _notice(result: CheckInResult) -> str:
+    checkin = result.checkin
+    flag = flag_of(checkin)
+    parts = ["签到成功" if flag is None else f"签到已记录，但已标记：{flag}"]
+    answered = sum(1 for o in result.roll_calls if o.answered)
+    unanswered = [o for o in result.roll_calls if not o.answered]
+    if answered:
+        parts.append(f"已应答点名 {answered} 次")
+    if unanswered:
+        parts.append(f"尚有 {len(unanswered)} 次点名未应答：{unanswered[0].reason}")
+    return "；".join(parts)
+
+
+@strawberry.type
+class AttendanceMutations:
+    @strawberry.mutation(description="First secretary: check in with GPS (recorded and flagged when outside).")
+    @returns_payload_errors(CheckInPayload)
+    async def check_in(self, info: strawberry.Info, input: CheckInInput) -> CheckInPayload:
+        new = NewCheckIn(
+            id=str(input.id), at=input.at, lat=input.lat, lng=input.lng, accuracy_m=input.accuracy_m
+        )
+        async with info.context.transaction() as session:
+            result = await check_in(session, info.context.actor, new)
+        return CheckInPayload(
+            check_in=CheckIn.from_model(result.checkin),
+            roll_calls=[RollCallAnswer.from_outcome(o) for o in result.roll_calls],
+            notice=_notice(result),
+        )
+
+    @strawberry.mutation(description="Township: start a roll call of secretaries in its villages.")
+    @returns_payload_errors(RollCallPayload)
+    async def start_roll_call(self, info: strawberry.Info, input: StartRollCallInput) -> RollCallPayload:
+        new = NewRollCall(
+            id=str(input.id),
+            secretary_ids=[parse_id(s, "secretaryIds") for s in input.secretary_ids],
+            note=input.note or "",
+        )
+        async with info.context.transaction() as session:
+            view = await start_roll_call(session, info.context.actor, new)
+        return RollCallPayload(roll_call=RollCall.from_view(view))

@@ -1,0 +1,182 @@
+"""Attendance types: check-ins, roll calls and the monthly allowance summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from backend.attendance.allowance import AllowanceRow, AllowanceSheet
+from backend.attendance.checkins import RollCallOutcome, flag_of
+from backend.attendance.models import CheckIn as CheckInModel
+from backend.attendance.roll_calls import RollCallView
+from backend.org.api.types import OrgUnit, Secretary, StationMode
+
+
+@strawberry.type(description="签到: one GPS check-in, always recorded; flagged when outside the geofence.")
+class CheckIn:
+    id: strawberry.ID
+    at: datetime = strawberry.field(description="The phone's clock.")
+    received_at: datetime
+    lat: float
+    lng: float
+    accuracy_m: float | None
+    distance_m: float | None = strawberry.field(description="To the village centre; null when it is not set.")
+    inside_geofence: bool
+    flag: str | None = strawberry.field(description="Why the check-in is flagged (Chinese), null when inside.")
+    _village_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, checkin: CheckInModel) -> CheckIn:
+        return cls(
+            id=strawberry.ID(checkin.id),
+            at=checkin.at,
+            received_at=checkin.received_at,
+            lat=checkin.lat,
+            lng=checkin.lng,
+            accuracy_m=checkin.accuracy_m,
+            distance_m=checkin.distance_m,
+            inside_geofence=checkin.inside_geofence,
+            flag=flag_of(checkin),
+            _village_id=checkin.village_id,
+        )
+
+    @strawberry.field
+    async def village(self, info: strawberry.Info) -> OrgUnit:
+        unit = await info.context.loaders.org_unit.load(self._village_id)
+        return OrgUnit.from_model(unit)
+
+
+@strawberry.type(description="One secretary named in a roll call.")
+class RollCallTarget:
+    secretary: Secretary
+    answered: bool
+    check_in: CheckIn | None = strawberry.field(description="The inside check-in that answered, if any.")
+
+
+@strawberry.type(description="点名: secretaries named by a township must check in before the deadline.")
+class RollCall:
+    id: strawberry.ID
+    started_at: datetime
+    deadline: datetime
+    note: str
+    open: bool = strawberry.field(description="The deadline has not passed yet.")
+    answered_count: int
+    total_count: int
+    targets: list[RollCallTarget]
+    _township_id: strawberry.Private[int]
+
+    @classmethod
+    def from_view(cls, view: RollCallView) -> RollCall:
+        rc = view.roll_call
+        return cls(
+            id=strawberry.ID(rc.id),
+            started_at=rc.started_at,
+            deadline=rc.deadline_at,
+            note=rc.note,
+            open=view.open,
+            answered_count=view.answered_count,
+            total_count=len(view.targets),
+            targets=[
+                RollCallTarget(
+                    secretary=Secretary.from_model(t.secretary),
+                    answered=t.answered,
+                    check_in=CheckIn.from_model(t.checkin) if t.checkin is not None else None,
+                )
+                for t in view.targets
+            ],
+            _township_id=rc.township_id,
+        )
+
+    @strawberry.field
+    async def township(self, info: strawberry.Info) -> OrgUnit:
+        unit = await info.context.loaders.org_unit.load(self._township_id)
+        return OrgUnit.from_model(unit)
+
+
+@strawberry.type(description="What a check-in did to an open roll call naming the secretary.")
+class RollCallAnswer:
+    roll_call_id: strawberry.ID
+    deadline: datetime
+    answered: bool
+    reason: str | None = strawberry.field(description="Why it was not answered (Chinese), null when answered.")
+
+    @classmethod
+    def from_outcome(cls, outcome: RollCallOutcome) -> RollCallAnswer:
+        return cls(
+            roll_call_id=strawberry.ID(outcome.roll_call_id),
+            deadline=outcome.deadline_at,
+            answered=outcome.answered,
+            reason=outcome.reason,
+        )
+
+
+@strawberry.type(description="One secretary's line of the monthly allowance sheet.")
+class AttendanceRow:
+    index: int
+    secretary_id: strawberry.ID
+    secretary_name: str
+    township_id: strawberry.ID
+    township_name: str
+    village_id: strawberry.ID
+    village_name: str
+    dispatch_unit: str
+    mode: StationMode
+    stationed_days: int = strawberry.field(
+        description="Resident: Mon–Fri days with an inside check-in; liaison: on-site days (information)."
+    )
+    rate_yuan_per_day: int = strawberry.field(description="0 for liaison secretaries (no stationing allowance).")
+    allowance_yuan: int
+    outside_check_ins: int = strawberry.field(description="Flagged check-ins (outside, or no village centre).")
+    note: str
+
+    @classmethod
+    def from_row(cls, row: AllowanceRow) -> AttendanceRow:
+        return cls(
+            index=row.index,
+            secretary_id=strawberry.ID(str(row.secretary_id)),
+            secretary_name=row.secretary_name,
+            township_id=strawberry.ID(str(row.township_id)),
+            township_name=row.township_name,
+            village_id=strawberry.ID(str(row.village_id)),
+            village_name=row.village_name,
+            dispatch_unit=row.dispatch_unit,
+            mode=row.mode,
+            stationed_days=row.stationed_days,
+            rate_yuan_per_day=row.rate_yuan_per_day,
+            allowance_yuan=row.allowance_yuan,
+            outside_check_ins=row.outside_checkins,
+            note=row.note,
+        )
+
+
+@strawberry.type(description="驻村考勤及补贴表: the monthly sheet, as rows for the screen.")
+class AttendanceSummary:
+    month: str
+    title: str
+    rule: str = strawberry.field(description="The counting rule, as printed on the sheet.")
+    rate_yuan_per_day: int
+    geofence_radius_m: int
+    rows: list[AttendanceRow]
+    total_stationed_days: int = strawberry.field(description="Resident secretaries only.")
+    total_allowance_yuan: int
+    total_outside_check_ins: int
+    download_path: str = strawberry.field(description="GET with the bearer token for the .xlsx.")
+
+    @classmethod
+    def from_sheet(cls, sheet: AllowanceSheet, township_id: int | None) -> AttendanceSummary:
+        path = f"/exports/attendance.xlsx?month={sheet.month.key}"
+        if township_id is not None:
+            path += f"&townshipId={township_id}"
+        return cls(
+            month=sheet.month.key,
+            title=sheet.title,
+            rule=sheet.rule,
+            rate_yuan_per_day=sheet.rate_yuan_per_day,
+            geofence_radius_m=sheet.geofence_radius_m,
+            rows=[AttendanceRow.from_row(r) for r in sheet.rows],
+            total_stationed_days=sheet.total_days,
+            total_allowance_yuan=sheet.total_allowance_yuan,
+            total_outside_check_ins=sheet.total_outside_checkins,
+            download_path=path,
+        )

@@ -1,0 +1,170 @@
+"""Login with lockout, rotating refresh-token families, logout."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.actor import Actor
+from backend.auth.models import LoginFailure, RefreshToken
+from backend.auth.passwords import verify_password
+from backend.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
+from backend.core.errors import DomainError, ErrorCode
+from backend.core.settings import Settings
+from backend.core.validation import clean_phone
+from backend.org.models import OrgKind, OrgUnit, User
+
+
+class InvalidCredentials(DomainError):
+    code = ErrorCode.INVALID_CREDENTIALS
+
+
+class AccountLocked(DomainError):
+    code = ErrorCode.LOCKED
+
+    def __init__(self, message: str, *, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class AccountDisabled(DomainError):
+    code = ErrorCode.ACCOUNT_DISABLED
+
+
+class TokenInvalid(DomainError):
+    code = ErrorCode.TOKEN_INVALID
+
+
+class TokenReused(DomainError):
+    code = ErrorCode.TOKEN_REUSED
+
+
+@dataclass(frozen=True)
+class Session:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+
+
+async def actor_for(session: AsyncSession, user: User) -> Actor:
+    unit = await session.get(OrgUnit, user.org_unit_id)
+    assert unit is not None
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        org_unit_id=unit.id,
+        county_id=unit.county_id or unit.id,
+        township_id=unit.township_id,
+        village_id=unit.id if unit.kind is OrgKind.VILLAGE else None,
+    )
+
+
+async def login(
+    session: AsyncSession, settings: Settings, phone: str, password: str, *, now: datetime | None = None
+) -> Session:
+    now = now or datetime.now(UTC)
+    phone = clean_phone(phone)  # its shape before the failure counter writes it
+    await _refuse_if_locked(session, settings, phone, now)
+    user = (await session.execute(select(User).where(User.phone == phone))).scalar_one_or_none()
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        session.add(LoginFailure(phone=phone, failed_at=now))
+        await session.flush()
+        await _refuse_if_locked(session, settings, phone, now)
+        raise InvalidCredentials("手机号或密码错误")
+    if not user.active:
+        raise AccountDisabled("账号已停用，请联系上级组织部门")
+    await session.execute(delete(LoginFailure).where(LoginFailure.phone == phone))
+    return await _start_family(session, settings, user, str(uuid.uuid4()), now)
+
+
+async def refresh(session: AsyncSession, settings: Settings, token: str, *, now: datetime | None = None) -> Session:
+    """Rotate: the presented token is spent; presenting a spent one revokes its whole family."""
+    now = now or datetime.now(UTC)
+    record = await _find_token(session, token)
+    if record.revoked_at is not None or record.expires_at <= now:
+        raise TokenInvalid("登录已过期，请重新登录")
+    spent = await session.execute(
+        update(RefreshToken).where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None)).values(used_at=now)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        await _revoke_family(session, record.family_id, now)
+        raise TokenReused("检测到登录凭证被重复使用，已强制下线，请重新登录")
+    user = await session.get(User, record.user_id)
+    if user is None or not user.active:
+        await _revoke_family(session, record.family_id, now)
+        raise AccountDisabled("账号已停用，请联系上级组织部门")
+    return await _start_family(session, settings, user, record.family_id, now)
+
+
+async def logout(session: AsyncSession, token: str, *, now: datetime | None = None) -> None:
+    record = await _find_token(session, token)
+    await _revoke_family(session, record.family_id, now or datetime.now(UTC))
+
+
+async def _find_token(session: AsyncSession, token: str) -> RefreshToken:
+    record = (
+        await session.execute(select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(token)))
+    ).scalar_one_or_none()
+    if record is None:
+        raise TokenInvalid("登录凭证无效，请重新登录")
+    return record
+
+
+async def _revoke_family(session: AsyncSession, family_id: str, now: datetime) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def _start_family(
+    session: AsyncSession, settings: Settings, user: User, family_id: str, now: datetime
+) -> Session:
+    token = new_refresh_token()
+    session.add(
+        RefreshToken(
+            token_hash=hash_refresh_token(token),
+            family_id=family_id,
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(seconds=settings.refresh_token_ttl),
+        )
+    )
+    await session.flush()
+    actor = await actor_for(session, user)
+    return Session(
+        access_token=issue_access_token(settings, actor, now=now),
+        refresh_token=token,
+        expires_in=settings.access_token_ttl,
+        user=user,
+    )
+
+
+async def _refuse_if_locked(session: AsyncSession, settings: Settings, phone: str, now: datetime) -> None:
+    """Locked for `login_lock_seconds` after the failure that made `login_max_failures` within
+    one window of the same length. Counted in the database, so it holds across processes."""
+    window = timedelta(seconds=settings.login_lock_seconds)
+    recent = (
+        await session.scalars(
+            select(LoginFailure.failed_at)
+            .where(LoginFailure.phone == phone, LoginFailure.failed_at > now - 2 * window)
+            .order_by(LoginFailure.failed_at.desc())
+            .limit(settings.login_max_failures)
+        )
+    ).all()
+    if len(recent) < settings.login_max_failures:
+        return
+    newest, oldest = recent[0], recent[-1]
+    if newest - oldest <= window and now < newest + window:
+        raise AccountLocked(_locked_message(settings), until=newest + window)
+
+
+def _locked_message(settings: Settings) -> str:
+    minutes = settings.login_lock_seconds // 60
+    return f"登录失败次数过多，该手机号已锁定 {minutes} 分钟，请稍后再试"

@@ -1,1 +1,0 @@
-"""Spreadsheets and documents generated for leaders (.xlsx exports)."""

@@ -1,0 +1,109 @@
+"""Reading filings: the secretary's own, the inbox of returned ones, the township's review queue."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.actor import Actor
+from backend.core.errors import Forbidden, NotFound
+from backend.core.pagination import Page, paginate
+from backend.core.sync import client_id
+from backend.filings.models import Filing, FilingKind, FilingStatus
+from backend.org.access import (
+    STAFF_ROLES,
+    access_secretary,
+    access_village,
+    require_role,
+    require_secretary,
+    scope_by_jurisdiction,
+)
+from backend.org.models import Role
+
+
+def _scope(actor: Actor):  # type: ignore[no-untyped-def]
+    return scope_by_jurisdiction(actor, Filing.village_id, Filing.township_id, Filing.county_id)
+
+
+async def access_filing(session: AsyncSession, actor: Actor | None, filing_id: str) -> Filing:
+    actor = require_role(actor, *STAFF_ROLES)
+    filing = await session.get(Filing, client_id(filing_id))
+    if filing is None:
+        raise NotFound("记录不存在")
+    visible = await session.scalar(select(Filing.id).where(Filing.id == filing.id, _scope(actor)))
+    if visible is None:
+        raise Forbidden()
+    if actor.role is Role.VILLAGE and filing.created_by != actor.user_id:
+        raise Forbidden()
+    return filing
+
+
+async def lock_filing(session: AsyncSession, filing_id: str) -> Filing | None:
+    """The filing read for a change, under a row lock (PostgreSQL; SQLite writes take turns): a
+    concurrent edit or review waits for this transaction, then reads the committed row and its
+    version — so a stale edit is told apart before any write, instead of failing at flush."""
+    return await session.get(Filing, filing_id, with_for_update=True, populate_existing=True)
+
+
+async def my_filings(
+    session: AsyncSession,
+    actor: Actor | None,
+    *,
+    kind: FilingKind | None,
+    status: FilingStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Filing]:
+    secretary = await require_secretary(session, actor)
+    stmt = select(Filing).where(Filing.secretary_id == secretary.id)
+    if kind is not None:
+        stmt = stmt.where(Filing.kind == kind)
+    if status is not None:
+        stmt = stmt.where(Filing.status == status)
+    return await paginate(session, stmt, (Filing.received_at, Filing.id), first=first, after=after, descending=True)
+
+
+async def my_inbox(session: AsyncSession, actor: Actor | None, *, first: int | None, after: str | None) -> Page[Filing]:
+    return await my_filings(session, actor, kind=None, status=FilingStatus.RETURNED, first=first, after=after)
+
+
+async def list_filings(
+    session: AsyncSession,
+    actor: Actor | None,
+    *,
+    secretary_id: int | None,
+    kind: FilingKind | None,
+    status: FilingStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Filing]:
+    actor = require_role(actor, *STAFF_ROLES)
+    stmt = select(Filing).where(_scope(actor))
+    if secretary_id is not None:
+        await access_secretary(session, actor, secretary_id)
+        stmt = stmt.where(Filing.secretary_id == secretary_id)
+    if kind is not None:
+        stmt = stmt.where(Filing.kind == kind)
+    if status is not None:
+        stmt = stmt.where(Filing.status == status)
+    return await paginate(session, stmt, (Filing.received_at, Filing.id), first=first, after=after, descending=True)
+
+
+async def review_queue(
+    session: AsyncSession,
+    actor: Actor | None,
+    *,
+    village_id: int | None,
+    kind: FilingKind | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Filing]:
+    """Submitted filings of the township's villages, oldest first."""
+    actor = require_role(actor, Role.TOWNSHIP)
+    stmt = select(Filing).where(Filing.township_id == actor.township_id, Filing.status == FilingStatus.SUBMITTED)
+    if village_id is not None:
+        await access_village(session, actor, village_id)
+        stmt = stmt.where(Filing.village_id == village_id)
+    if kind is not None:
+        stmt = stmt.where(Filing.kind == kind)
+    return await paginate(session, stmt, (Filing.submitted_at, Filing.id), first=first, after=after)

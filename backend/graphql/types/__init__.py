@@ -1,1 +1,0 @@
-"""GraphQL object types; each wraps a model and resolves relations through DataLoaders."""

@@ -1,0 +1,118 @@
+"""County rules: every number DOMAIN.md marks *(setting)*, with the defaults it gives."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.audit import trail as audit
+from backend.auth.actor import Actor
+from backend.core.errors import InvalidInput
+from backend.org.access import require_role
+from backend.org.models import CountySettings, Role
+
+
+@dataclass(frozen=True)
+class CountyRules:
+    geofence_radius_m: int = 2000
+    roll_call_minutes: int = 60
+    allowance_yuan_per_day: int = 40
+    household_visit_target_pct: int = 100
+    diary_entries_per_month: int = 4
+    card_coverage_target_pct: int = 100
+    problem_min_count: int = 1
+    problem_resolution_age_days: int = 30
+    research_reports_required: int = 1
+    party_lectures_required: int = 1
+    tech_trainings_required: int = 1
+    startup_projects_required: int = 1
+    pairing_households_required: int = 2
+    satisfaction_incompetent_below_pct: int = 60
+    satisfaction_basic_below_pct: int = 70
+    excellent_quota_pct: int = 30
+    good_quota_pct: int = 30
+
+    def with_values(self, values: dict[str, Any]) -> CountyRules:
+        known = {f.name for f in fields(self)}
+        unknown = set(values) - known
+        if unknown:
+            raise InvalidInput(f"未知的设置项：{', '.join(sorted(unknown))}", field="values")
+        for name, value in values.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 1_000_000:
+                raise InvalidInput(f"设置项 {name} 须为非负整数", field=name)
+        return replace(self, **values)
+
+
+DEFAULT_RULES = CountyRules()
+
+# Bounds beyond "a non-negative integer" (which CountyRules itself enforces).
+_BOUNDS: dict[str, tuple[int, int]] = {
+    "geofence_radius_m": (50, 50_000),
+    "roll_call_minutes": (5, 24 * 60),
+    "allowance_yuan_per_day": (0, 10_000),
+    "diary_entries_per_month": (0, 31),
+    "problem_resolution_age_days": (1, 365),
+}
+_PERCENT = {
+    "household_visit_target_pct",
+    "card_coverage_target_pct",
+    "satisfaction_incompetent_below_pct",
+    "satisfaction_basic_below_pct",
+    "excellent_quota_pct",
+    "good_quota_pct",
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _check_bounds(values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        low, high = _BOUNDS.get(name, (0, 100) if name in _PERCENT else (0, 1000))
+        if isinstance(value, int) and not low <= value <= high:
+            raise InvalidInput(f"设置项取值应在 {low} 到 {high} 之间", field=_camel(name))
+
+
+def _check_consistency(rules: CountyRules) -> None:
+    if rules.satisfaction_incompetent_below_pct > rules.satisfaction_basic_below_pct:
+        raise InvalidInput("不称职档满意度线不能高于基本称职档", field="satisfactionIncompetentBelowPct")
+    if rules.excellent_quota_pct + rules.good_quota_pct > 100:
+        raise InvalidInput("优秀与良好比例之和不能超过 100%", field="excellentQuotaPct")
+
+
+async def rules_for(session: AsyncSession, county_id: int) -> CountyRules:
+    row = await session.get(CountySettings, county_id)
+    return DEFAULT_RULES.with_values(row.values) if row else DEFAULT_RULES
+
+
+async def update_rules(session: AsyncSession, actor: Actor | None, values: dict[str, Any]) -> CountyRules:
+    """County only; checked, saved as overrides of the defaults, and audited with what changed."""
+    actor = require_role(actor, Role.COUNTY)
+    before = await rules_for(session, actor.county_id)
+    rules = before.with_values(values)
+    _check_bounds(values)
+    _check_consistency(rules)
+    overrides = {k: v for k, v in asdict(rules).items() if getattr(DEFAULT_RULES, k) != v}
+    row = await session.get(CountySettings, actor.county_id)
+    if row is None:
+        session.add(CountySettings(county_id=actor.county_id, values=overrides, updated_by=actor.user_id))
+    else:
+        row.values = overrides
+        row.updated_by = actor.user_id
+    changed = {k: [v, getattr(rules, k)] for k, v in asdict(before).items() if getattr(rules, k) != v}
+    if changed:
+        audit.record(
+            session,
+            actor,
+            county_id=actor.county_id,
+            entity="county_settings",
+            entity_id=actor.county_id,
+            action="update",
+            detail={"changed": changed},
+        )
+    await session.flush()
+    return rules

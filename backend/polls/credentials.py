@@ -1,0 +1,112 @@
+"""Voting credentials: a member's phone sends a blinded message; the server checks the roster,
+flips the person's `credential_issued` flag (no token, no time, no link) and signs blindly.
+The hash of the blinded message is kept while issuing runs: the same person sending the same
+blinded message again (their phone never got the answer) gets the same signature again — RSA
+signing is deterministic, so that is not a second credential. Another blinded message is refused.
+
+One credential or one paper slip per person per poll: the flag update is a single conditional
+UPDATE, so two concurrent requests cannot both be signed. Issuing happens only while the poll is
+in `issuing`; the key is erased when voting opens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import weakref
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import Engine, event, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from backend.auth.actor import Actor
+from backend.core.db import SessionFactory
+from backend.core.errors import ErrorCode, Forbidden, InvalidInput
+from backend.core.settings import Settings
+from backend.crypto import blind_rsa
+from backend.org.access import require_role
+from backend.org.models import Role
+from backend.polls import keys
+from backend.polls.common import lock_poll, not_found, poll_error, require_status
+from backend.polls.models import Poll, PollStatus, PollVoter
+
+
+async def request_credential(
+    session: AsyncSession, actor: Actor | None, settings: Settings, poll_id: int, blinded: bytes
+) -> bytes:
+    actor = require_role(actor, Role.MEMBER)
+    await lock_poll(session, poll_id, exclusive=False)  # voting cannot open while we sign
+    poll = await session.get(Poll, poll_id)
+    if poll is None:
+        raise not_found()
+    if poll.village_id != actor.village_id:
+        raise Forbidden()
+    require_status(poll, PollStatus.ISSUING, "领取投票凭证")
+    assert poll.encrypted_private_key is not None
+    key = keys.private_key(settings, poll.key_fingerprint, poll.encrypted_private_key)
+    modulus = key.private_numbers().public_numbers.n
+    if len(blinded) != (modulus.bit_length() + 7) // 8 or int.from_bytes(blinded, "big") >= modulus:
+        raise InvalidInput("盲化消息长度或取值不正确", field="blindedMessage")
+    request = hashlib.sha256(blinded).hexdigest()
+    flipped = await session.execute(
+        update(PollVoter)
+        .where(
+            PollVoter.poll_id == poll.id,
+            PollVoter.user_id == actor.user_id,
+            PollVoter.credential_issued.is_(False),
+            PollVoter.paper_issued.is_(False),
+        )
+        .values(credential_issued=True, credential_request=request)
+        .returning(PollVoter.id)
+    )
+    if flipped.first() is None:
+        await _refuse_unless_resent(session, poll.id, actor.user_id, request)
+    try:
+        return await asyncio.to_thread(_sign, key, blinded)
+    except blind_rsa.BlindSignatureError as exc:  # rolls the flag back with the transaction
+        raise InvalidInput("盲化消息无效", field="blindedMessage") from exc
+
+
+async def _refuse_unless_resent(session: AsyncSession, poll_id: int, user_id: int, request: str) -> None:
+    """Returns when this person's credential was signed for this very blinded message."""
+    voter = (
+        await session.execute(
+            select(PollVoter.credential_request).where(PollVoter.poll_id == poll_id, PollVoter.user_id == user_id)
+        )
+    ).first()
+    if voter is None:
+        raise poll_error(ErrorCode.NOT_ELIGIBLE, "您不在本次测评的参评名单中（名单按手机号关联账号）")
+    if voter.credential_request is None or not hmac.compare_digest(voter.credential_request, request):
+        raise poll_error(ErrorCode.ALREADY_ISSUED, "您已领取过本次测评的投票凭证或纸质票")
+
+
+def _sign(key: rsa.RSAPrivateKey, blinded: bytes) -> bytes:
+    """In a worker thread, with GMP allowed to release the GIL (gmpy2 contexts are per thread):
+    the ~5 ms exponentiation then runs beside the event loop instead of stopping it."""
+    if blind_rsa.BACKEND == "gmpy2":
+        import gmpy2
+
+        gmpy2.get_context().allow_release_gil = True
+    return blind_rsa.blind_sign(key, blinded)
+
+
+_issuing_factories: weakref.WeakKeyDictionary[Engine, SessionFactory] = weakref.WeakKeyDictionary()
+
+
+def issuing_sessions(session_factory: SessionFactory) -> SessionFactory:
+    """Sessions for the lean credential route. PostgreSQL: on a second pool beside the app's
+    (same size, no overflow) that does not ping: the app's pool pings every connection it hands
+    out, and asyncpg's ping is `BEGIN; ; ROLLBACK` — three of a credential's eight round trips. A
+    connection found broken is invalidated by SQLAlchemy (that request fails; the flag update
+    rolls back with it). Disposed with the app's engine. SQLite: the app's own factory."""
+    engine = session_factory.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        return session_factory
+    factory = _issuing_factories.get(engine.sync_engine)
+    if factory is None:
+        size = engine.sync_engine.pool.size()
+        issuing = create_async_engine(engine.url, pool_size=size, max_overflow=0, pool_pre_ping=False)
+        factory = _issuing_factories[engine.sync_engine] = async_sessionmaker(issuing, expire_on_commit=False)
+        event.listen(engine.sync_engine, "engine_disposed", lambda _: issuing.sync_engine.dispose())
+    return factory

@@ -1,0 +1,266 @@
+"""A poll's life: draft (roster) → issuing (credentials, paper slips) → voting → closed (tally).
+
+Every transition is the township's, takes the poll's row lock (and on PostgreSQL the poll's
+exclusive advisory lock where counts are frozen), appends to the public board and to the audit
+trail. Nothing here records anything about a single voter or ballot.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.audit import trail as audit
+from backend.auth.actor import Actor
+from backend.core.errors import Duplicate, ErrorCode, InvalidInput, InvalidState
+from backend.core.settings import Settings
+from backend.core.validation import clean_text
+from backend.crypto import blind_rsa
+from backend.org.access import access_secretary, require_role
+from backend.org.county_settings import rules_for
+from backend.org.models import OrgUnit, Role, SecretaryProfile
+from backend.polls import board, keys
+from backend.polls.common import lock_poll, managed_poll, poll_error, require_status
+from backend.polls.models import Ballot, PaperCode, Poll, PollStatus, PollVoter, StagedBallot
+from backend.polls.tally import compute_tally
+
+SCHEME = "RSABSSA-SHA384-PSS-Randomized"
+
+
+def token_prefix(poll_id: int) -> bytes:
+    """The message a phone signs blindly: 32 random bytes || b"zct-ballot-v1:<poll id>:" || 32 random bytes."""
+    return f"zct-ballot-v1:{poll_id}:".encode("ascii")
+
+
+async def check_create_poll(session: AsyncSession, actor: Actor | None, secretary_id: int) -> SecretaryProfile:
+    """Authorise before the (CPU-heavy) key is made: the township of the secretary's village."""
+    require_role(actor, Role.TOWNSHIP)
+    return await access_secretary(session, actor, secretary_id)
+
+
+async def create_poll(
+    session: AsyncSession,
+    actor: Actor | None,
+    settings: Settings,
+    *,
+    secretary_id: int,
+    period: str,
+    title: str | None,
+    signing_key: rsa.RSAPrivateKey,
+) -> Poll:
+    secretary = await check_create_poll(session, actor, secretary_id)
+    assert actor is not None
+    period = clean_text(period, "period", "测评周期", max_length=20)
+    taken = await session.scalar(select(Poll.id).where(Poll.secretary_id == secretary.id, Poll.period == period))
+    if taken is not None:
+        raise Duplicate(f"该第一书记 {period} 的满意度测评已存在", field="period")
+    title = clean_text(title or f"{secretary.name}同志{period}年度群众满意度测评", "title", "标题", max_length=100)
+    village = await session.get(OrgUnit, secretary.village_id)
+    assert village is not None and village.township_id is not None and village.county_id is not None
+    public_key = signing_key.public_key()
+    fingerprint = blind_rsa.public_key_fingerprint(public_key)
+    poll = Poll(
+        county_id=village.county_id,
+        township_id=village.township_id,
+        village_id=village.id,
+        secretary_id=secretary.id,
+        period=period,
+        title=title,
+        status=PollStatus.DRAFT,
+        key_fingerprint=fingerprint,
+        public_key_der=blind_rsa.public_key_to_der(public_key),
+        encrypted_private_key=keys.seal(settings.poll_key_secret, signing_key, fingerprint),
+        created_by=actor.user_id,
+    )
+    session.add(poll)
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        county_id=poll.county_id,
+        entity="poll",
+        entity_id=poll.id,
+        action="create",
+        detail={"secretary_id": secretary.id, "period": period},
+    )
+    return poll
+
+
+async def start_issuing(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
+    """draft → issuing: the roster is locked and published (its size) with the key."""
+    poll = await managed_poll(session, actor, poll_id, for_update=True)
+    if poll.status is not PollStatus.DRAFT:
+        raise poll_error(ErrorCode.ROSTER_LOCKED, "名单已锁定，测评已开始发放凭证")
+    rows = (
+        await session.execute(
+            select(PollVoter.category, func.count()).where(PollVoter.poll_id == poll.id).group_by(PollVoter.category)
+        )
+    ).all()
+    by_category = {str(category.value): int(n) for category, n in rows}
+    roster_size = sum(by_category.values())
+    if roster_size == 0:
+        raise InvalidInput("参评名单为空，请先导入名单", field="pollId")
+    secretary = await session.get(SecretaryProfile, poll.secretary_id)
+    village = await session.get(OrgUnit, poll.village_id)
+    assert secretary is not None and village is not None
+    await board.append(
+        session,
+        poll.id,
+        "opened",
+        {
+            "poll_id": poll.id,
+            "title": poll.title,
+            "period": poll.period,
+            "secretary_id": poll.secretary_id,
+            "secretary_name": secretary.name,
+            "village_id": poll.village_id,
+            "village_name": village.name,
+            "township_id": poll.township_id,
+            "county_id": poll.county_id,
+            "roster_size": roster_size,
+            "roster_by_category": by_category,
+            "scheme": SCHEME,
+            "key_bits": blind_rsa.public_key_from_der(poll.public_key_der).key_size,
+            "key_fingerprint": poll.key_fingerprint,
+            "public_key_spki": base64.b64encode(poll.public_key_der).decode("ascii"),
+            "token_format": "base64url(32 random bytes || 'zct-ballot-v1:<poll_id>:' || 32 random bytes)",
+            "credential_receipt": "hex(SHA-256(token bytes))",
+            "paper_receipt": "hex(SHA-256('zct-paper-receipt-v1:<poll_id>:' || code))",
+            "choices": ["very_satisfied", "satisfied", "basic", "dissatisfied"],
+        },
+    )
+    poll.status = PollStatus.ISSUING
+    audit.record(
+        session,
+        actor,
+        county_id=poll.county_id,
+        entity="poll",
+        entity_id=poll.id,
+        action="start_issuing",
+        detail={"roster_size": roster_size},
+    )
+    return poll
+
+
+async def issued_counts(session: AsyncSession, poll_id: int) -> tuple[int, int]:
+    credentials = await session.scalar(
+        select(func.count()).where(PollVoter.poll_id == poll_id, PollVoter.credential_issued.is_(True))
+    )
+    paper = await session.scalar(select(func.count()).where(PaperCode.poll_id == poll_id))
+    return int(credentials or 0), int(paper or 0)
+
+
+async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
+    """issuing → voting: issuing stops, the issued counts are published and the signing key is
+    erased (no credential can be minted after this, by anyone)."""
+    await managed_poll(session, actor, poll_id)
+    await lock_poll(session, poll_id, exclusive=True)
+    poll = await managed_poll(session, actor, poll_id, for_update=True)
+    require_status(poll, PollStatus.ISSUING, "开始投票")
+    credentials, paper = await issued_counts(session, poll.id)
+    code_hashes = list(await session.scalars(select(PaperCode.code_hash).where(PaperCode.poll_id == poll.id)))
+    batches = await session.scalar(
+        select(func.count()).select_from(
+            select(board.BoardEntry.seq)
+            .where(board.BoardEntry.poll_id == poll.id, board.BoardEntry.type == "paper_codes")
+            .subquery()
+        )
+    )
+    roster_size = await session.scalar(select(func.count()).where(PollVoter.poll_id == poll.id))
+    await board.append(
+        session,
+        poll.id,
+        "issuing_closed",
+        {
+            "roster_size": int(roster_size or 0),
+            "credentials_issued": credentials,
+            "paper_codes_issued": paper,
+            "paper_batches": int(batches or 0),
+            "paper_commitment": board.commitment(code_hashes),
+        },
+    )
+    poll.status = PollStatus.VOTING
+    poll.encrypted_private_key = None
+    await session.execute(
+        update(PollVoter).where(PollVoter.poll_id == poll.id).values(credential_request=None)
+    )  # nothing left to resend once the key is gone
+    keys.private_keys.drop(poll.key_fingerprint)
+    audit.record(
+        session,
+        actor,
+        county_id=poll.county_id,
+        entity="poll",
+        entity_id=poll.id,
+        action="open_voting",
+        detail={"credentials_issued": credentials, "paper_codes_issued": paper},
+    )
+    return poll
+
+
+async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
+    """voting → closed: count, move the ballots into receipt order, publish receipts and tally."""
+    await managed_poll(session, actor, poll_id)
+    await lock_poll(session, poll_id, exclusive=True)
+    poll = await managed_poll(session, actor, poll_id, for_update=True)
+    require_status(poll, PollStatus.VOTING, "结束投票")
+    staged = (
+        await session.execute(
+            select(StagedBallot.choice, func.count())
+            .where(StagedBallot.poll_id == poll.id)
+            .group_by(StagedBallot.choice)
+        )
+    ).all()
+    counts = Counter({str(choice.value): int(n) for choice, n in staged})
+    ballots = sum(counts.values())
+    credentials, paper = await issued_counts(session, poll.id)
+    if ballots > credentials + paper:
+        # Only possible with the signing key or the code list in someone's hands: stop, keep the evidence.
+        raise InvalidState(f"票数 {ballots} 超过已发放凭证与纸质票码之和 {credentials + paper}，请上报县委组织部")
+    # Receipt order replaces arrival order: copy in one statement, then drop the staging rows.
+    await session.execute(
+        insert(Ballot).from_select(
+            ["poll_id", "receipt", "choice"],
+            select(StagedBallot.poll_id, StagedBallot.receipt, StagedBallot.choice)
+            .where(StagedBallot.poll_id == poll.id)
+            .order_by(StagedBallot.receipt),
+        )
+    )
+    # The deleted rows stay in the table's pages until scrub.scrub_closed_polls rewrites it after commit.
+    await session.execute(delete(StagedBallot).where(StagedBallot.poll_id == poll.id))
+    receipts = list(
+        await session.scalars(select(Ballot.receipt).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
+    )
+    roster_size = int(await session.scalar(select(func.count()).where(PollVoter.poll_id == poll.id)) or 0)
+    rules = await rules_for(session, poll.county_id)
+    tally = compute_tally(
+        dict(counts),
+        roster_size,
+        incompetent_below_pct=rules.satisfaction_incompetent_below_pct,
+        basic_below_pct=rules.satisfaction_basic_below_pct,
+    )
+    await board.append(session, poll.id, "voting_closed", {"ballots_received": ballots})
+    await board.append(session, poll.id, "receipts", {"count": len(receipts), "receipts": receipts})
+    await board.append(session, poll.id, "tally", tally)
+    poll.status = PollStatus.CLOSED
+    poll.result = tally
+    poll.valid = tally["valid"]
+    if tally["valid"] and tally["satisfaction"] is not None:
+        poll.satisfaction_num = tally["satisfaction"]["numerator"]
+        poll.satisfaction_den = tally["satisfaction"]["denominator"]
+    poll.tier = tally["tier"]
+    poll.incompetent_below_pct = tally["thresholds"]["incompetent_below_pct"]
+    poll.basic_below_pct = tally["thresholds"]["basic_below_pct"]
+    audit.record(
+        session,
+        actor,
+        county_id=poll.county_id,
+        entity="poll",
+        entity_id=poll.id,
+        action="close",
+        detail={"ballots": ballots, "valid": tally["valid"]},
+    )
+    return poll

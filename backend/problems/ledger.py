@@ -1,0 +1,396 @@
+"""The problem ledger (问题台账): villagers report from the public page, the secretary files what
+they find; each problem moves open → in progress → resolved, or is closed as not actionable,
+and every step leaves an unalterable note and an audit record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, case, func, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.audit import trail as audit
+from backend.auth.actor import Actor
+from backend.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from backend.core.orm import utcnow
+from backend.core.pagination import Page, decode_cursor, encode_cursor, page_size
+from backend.core.sync import check_base_version, check_retry, client_id, content_hash
+from backend.core.validation import clean_text
+from backend.org.access import (
+    STAFF_ROLES,
+    access_village,
+    require_actor,
+    require_role,
+    require_secretary,
+    scope_by_jurisdiction,
+)
+from backend.org.county_settings import rules_for
+from backend.org.models import Household, OrgUnit, Role
+from backend.org.secretaries import current_secretaries
+from backend.problems.models import Problem, ProblemNote, ProblemSource, ProblemStatus
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
+NOTE_MAX = 2000
+
+# open → in progress → resolved; open / in progress → closed (not actionable). Resolved and
+# closed are final.
+TRANSITIONS: dict[ProblemStatus, frozenset[ProblemStatus]] = {
+    ProblemStatus.OPEN: frozenset({ProblemStatus.IN_PROGRESS, ProblemStatus.CLOSED}),
+    ProblemStatus.IN_PROGRESS: frozenset({ProblemStatus.RESOLVED, ProblemStatus.CLOSED}),
+    ProblemStatus.RESOLVED: frozenset(),
+    ProblemStatus.CLOSED: frozenset(),
+}
+STATUS_LABELS = {
+    ProblemStatus.OPEN: "待处理",
+    ProblemStatus.IN_PROGRESS: "处理中",
+    ProblemStatus.RESOLVED: "已解决",
+    ProblemStatus.CLOSED: "已关闭（无法办理）",
+}
+
+
+@dataclass(frozen=True)
+class NewProblem:
+    id: str
+    title: str
+    description: str = ""
+    household_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    id: str
+    to_status: ProblemStatus
+    note: str
+    base_version: int
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    village: OrgUnit
+    total: int
+    by_status: dict[ProblemStatus, int]
+    age_days: int
+    resolved_old: int  # numerator: resolved among problems older than age_days
+    old: int  # denominator: all problems older than age_days
+    min_count: int
+
+    @property
+    def resolution_percent(self) -> float | None:
+        return round(100 * self.resolved_old / self.old, 1) if self.old else None
+
+    @property
+    def complete(self) -> bool:
+        return self.total >= self.min_count
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+async def report_problem(session: AsyncSession, actor: Actor | None, new: NewProblem, today: date) -> Problem:
+    """A member reports a problem in their own village; it lands in the secretary's ledger."""
+    actor = require_role(actor, Role.MEMBER)
+    if actor.village_id is None:
+        raise Forbidden("您的账号未关联村/社区")
+    village = await access_village(session, actor, actor.village_id)
+    secretary = (await current_secretaries(session, [village.id], today)).get(village.id)
+    return await _create(
+        session,
+        actor,
+        new,
+        village=village,
+        source=ProblemSource.VILLAGER,
+        secretary_id=secretary.id if secretary else None,
+    )
+
+
+async def file_problem(session: AsyncSession, actor: Actor | None, new: NewProblem) -> Problem:
+    """The secretary records a problem they found (e.g. on a household visit)."""
+    profile = await require_secretary(session, actor)
+    village = await access_village(session, actor, profile.village_id)
+    return await _create(
+        session, require_actor(actor), new, village=village, source=ProblemSource.SECRETARY, secretary_id=profile.id
+    )
+
+
+async def _create(
+    session: AsyncSession,
+    actor: Actor,
+    new: NewProblem,
+    *,
+    village: OrgUnit,
+    source: ProblemSource,
+    secretary_id: int | None,
+) -> Problem:
+    problem_id = client_id(new.id)
+    title = clean_text(new.title, "title", "问题标题", max_length=TITLE_MAX)
+    description = new.description.strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise InvalidInput(f"问题描述不能超过 {DESCRIPTION_MAX} 个字", field="description")
+    # Who reported it and where belong to the content: the same id from someone else is a conflict.
+    digest = content_hash(
+        {
+            "title": title,
+            "description": description,
+            "household_id": new.household_id,
+            "source": source.value,
+            "reporter": actor.user_id,
+            "village": village.id,
+        }
+    )
+    existing = await session.get(Problem, problem_id)
+    if existing is not None:
+        check_retry(existing.content_hash, digest)
+        return existing
+    if new.household_id is not None:
+        household = await session.get(Household, new.household_id)
+        if household is None or household.village_id != village.id:
+            raise InvalidInput("该农户不在本村花名册中", field="householdId")
+    now = utcnow()
+    problem = Problem(
+        id=problem_id,
+        village_id=village.id,
+        township_id=village.township_id,
+        county_id=village.county_id,
+        secretary_id=secretary_id,
+        source=source,
+        reporter_user_id=actor.user_id,
+        household_id=new.household_id,
+        title=title,
+        description=description,
+        status=ProblemStatus.OPEN,
+        content_hash=digest,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        # A savepoint: a concurrent retry of the same id loses the race here and is then
+        # answered like any other retry.
+        async with session.begin_nested():
+            session.add(problem)
+            await session.flush()
+    except IntegrityError:
+        existing = await session.get(Problem, problem_id)
+        if existing is None:
+            raise
+        check_retry(existing.content_hash, digest)
+        return existing
+    session.add(
+        ProblemNote(
+            problem_id=problem.id,
+            at=now,
+            author_user_id=actor.user_id,
+            from_status=None,
+            to_status=ProblemStatus.OPEN.value,
+            note="村民反映" if source is ProblemSource.VILLAGER else "第一书记登记",
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        county_id=problem.county_id,
+        entity="problem",
+        entity_id=problem.id,
+        action="report" if source is ProblemSource.VILLAGER else "file",
+        version=1,
+        detail={"village_id": village.id, "source": source.value},
+    )
+    await session.flush()
+    return problem
+
+
+async def update_problem_status(session: AsyncSession, actor: Actor | None, change: StatusChange) -> Problem:
+    """The village's secretary moves a problem one step, with a note (required when closing)."""
+    actor = require_role(actor, Role.VILLAGE)
+    problem_id = client_id(change.id)
+    problem = await session.scalar(select(Problem).where(Problem.id == problem_id).with_for_update())
+    if problem is None:
+        raise NotFound("问题不存在")
+    if problem.village_id != actor.village_id:
+        raise Forbidden("只能处理本村的问题")
+    check_base_version(problem.version, change.base_version)
+    note = change.note.strip()
+    if len(note) > NOTE_MAX:
+        raise InvalidInput(f"处理说明不能超过 {NOTE_MAX} 个字", field="note")
+    current = problem.status
+    if change.to_status not in TRANSITIONS[current]:
+        if not TRANSITIONS[current]:
+            raise InvalidState(f"问题已{STATUS_LABELS[current]}，不能再更改状态", field="toStatus")
+        raise InvalidState(
+            f"问题状态不能从“{STATUS_LABELS[current]}”改为“{STATUS_LABELS[change.to_status]}”", field="toStatus"
+        )
+    if change.to_status is ProblemStatus.CLOSED and not note:
+        raise InvalidInput("关闭问题须说明无法办理的原因", field="note")
+    now = utcnow()
+    problem.status = change.to_status
+    problem.version += 1
+    problem.updated_at = now
+    if change.to_status is ProblemStatus.RESOLVED:
+        problem.resolved_at = now
+    session.add(
+        ProblemNote(
+            problem_id=problem.id,
+            at=now,
+            author_user_id=actor.user_id,
+            from_status=current.value,
+            to_status=change.to_status.value,
+            note=note,
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        county_id=problem.county_id,
+        entity="problem",
+        entity_id=problem.id,
+        action=f"status:{change.to_status.value}",
+        version=problem.version,
+        detail={"from": current.value, "to": change.to_status.value, "note": note},
+    )
+    await session.flush()
+    return problem
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _can_read(actor: Actor, problem: Problem) -> bool:
+    match actor.role:
+        case Role.COUNTY:
+            return problem.county_id == actor.county_id
+        case Role.TOWNSHIP:
+            return problem.township_id == actor.township_id
+        case Role.VILLAGE:
+            return problem.village_id == actor.village_id
+        case Role.MEMBER:  # a villager sees only what they reported themselves
+            return problem.reporter_user_id == actor.user_id
+    return False
+
+
+async def get_problem(session: AsyncSession, actor: Actor | None, problem_id: str) -> Problem:
+    actor = require_actor(actor)
+    problem = await session.get(Problem, client_id(problem_id))
+    if problem is None:
+        raise NotFound("问题不存在")
+    if not _can_read(actor, problem):
+        raise Forbidden("无权查看该问题")
+    return problem
+
+
+async def list_problems(
+    session: AsyncSession,
+    actor: Actor | None,
+    *,
+    village_id: int | None,
+    status: ProblemStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Problem]:
+    """A ledger: staff see their jurisdiction (a secretary, their own village), newest first."""
+    actor = require_role(actor, *STAFF_ROLES)
+    stmt = select(Problem).where(
+        scope_by_jurisdiction(actor, Problem.village_id, Problem.township_id, Problem.county_id)
+    )
+    if village_id is not None:
+        await access_village(session, actor, village_id)
+        stmt = stmt.where(Problem.village_id == village_id)
+    if status is not None:
+        stmt = stmt.where(Problem.status == status)
+    return await _newest_first(session, stmt, first=first, after=after)
+
+
+async def my_reported_problems(
+    session: AsyncSession, actor: Actor | None, *, first: int | None, after: str | None
+) -> Page[Problem]:
+    actor = require_role(actor, Role.MEMBER)
+    stmt = select(Problem).where(Problem.reporter_user_id == actor.user_id)
+    return await _newest_first(session, stmt, first=first, after=after)
+
+
+async def _newest_first(
+    session: AsyncSession, stmt: Select[Any], *, first: int | None, after: str | None
+) -> Page[Problem]:
+    """Keyset pages on (created_at, id) descending; the cursor carries the time as ISO text."""
+    size = page_size(first)
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if after:
+        at_text, last_id = decode_cursor(after, 2)
+        try:
+            at = datetime.fromisoformat(str(at_text))
+        except ValueError as exc:
+            raise InvalidInput("分页游标无效", field="after") from exc
+        if at.tzinfo is None:
+            raise InvalidInput("分页游标无效", field="after")
+        stmt = stmt.where(tuple_(Problem.created_at, Problem.id) < tuple_(at, str(last_id)))
+    rows = (await session.scalars(stmt.order_by(Problem.created_at.desc(), Problem.id.desc()).limit(size + 1))).all()
+    items = list(rows[:size])
+    cursors = [encode_cursor([p.created_at.isoformat(), p.id]) for p in items]
+    return Page(items=items, cursors=cursors, has_next=len(rows) > size, total=int(total or 0))
+
+
+async def notes_for(session: AsyncSession, problem_ids: Sequence[str]) -> dict[str, list[ProblemNote]]:
+    """The timelines of several problems in one query (callers have already checked access)."""
+    found: dict[str, list[ProblemNote]] = {pid: [] for pid in problem_ids}
+    rows = await session.scalars(
+        select(ProblemNote)
+        .where(ProblemNote.problem_id.in_(problem_ids))
+        .order_by(ProblemNote.problem_id, ProblemNote.at, ProblemNote.id)
+    )
+    for note in rows:
+        found[note.problem_id].append(note)
+    return found
+
+
+def resolution_cutoff(today: date, age_days: int) -> datetime:
+    """Problems created before this instant count for the resolution rate: whole days, so the
+    figure does not change with the hour it is looked at (the same rule as duty progress)."""
+    return datetime.combine(today, time.min, tzinfo=UTC) - timedelta(days=age_days)
+
+
+async def ledger_counts(
+    session: AsyncSession, village_ids: Sequence[int], cutoff: datetime
+) -> dict[int, dict[ProblemStatus, tuple[int, int]]]:
+    """Per village and status: (problems, problems created before `cutoff`), in one query."""
+    rows = await session.execute(
+        select(
+            Problem.village_id, Problem.status, func.count(), func.sum(case((Problem.created_at < cutoff, 1), else_=0))
+        )
+        .where(Problem.village_id.in_(village_ids))
+        .group_by(Problem.village_id, Problem.status)
+    )
+    counts: dict[int, dict[ProblemStatus, tuple[int, int]]] = {}
+    for village_id, status, count, old_count in rows.tuples():
+        counts.setdefault(village_id, {})[ProblemStatus(status)] = (int(count), int(old_count or 0))
+    return counts
+
+
+async def ledger_summary(
+    session: AsyncSession, actor: Actor | None, village_id: int | None, today: date
+) -> LedgerSummary:
+    """Totals by status and the resolution rate: resolved ÷ all problems older than the county's
+    `problem_resolution_age_days` (newer problems have not had a fair chance yet)."""
+    actor = require_role(actor, *STAFF_ROLES)
+    target = village_id if village_id is not None else actor.village_id
+    if target is None:
+        raise InvalidInput("请指定村/社区", field="villageId")
+    village = await access_village(session, actor, target)
+    rules = await rules_for(session, village.county_id or actor.county_id)
+    cutoff = resolution_cutoff(today, rules.problem_resolution_age_days)
+    counts = (await ledger_counts(session, [village.id], cutoff)).get(village.id, {})
+    by_status = {status: counts.get(status, (0, 0))[0] for status in ProblemStatus}
+    old = sum(old_count for _, old_count in counts.values())
+    resolved_old = counts.get(ProblemStatus.RESOLVED, (0, 0))[1]
+    return LedgerSummary(
+        village=village,
+        total=sum(by_status.values()),
+        by_status=by_status,
+        age_days=rules.problem_resolution_age_days,
+        resolved_old=resolved_old,
+        old=old,
+        min_count=rules.problem_min_count,
+    )

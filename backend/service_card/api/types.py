@@ -1,0 +1,69 @@
+"""GraphQL types of the service card and the village's public page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from backend.org.api.types import OrgUnit, Secretary
+from backend.service_card.models import ServiceCard as ServiceCardModel
+from backend.service_card.public_page import VillagePublicPage as Page
+from backend.service_card.service import card_url
+
+
+@strawberry.type(name="ServiceCard")
+class ServiceCard:
+    secretary_id: strawberry.ID
+    generated_at: datetime
+    name: str
+    phone: str
+    dispatch_unit: str
+    village_id: strawberry.ID
+    village_name: str
+    township_name: str
+    duties: list[str]
+    pledge: str | None
+    photo_sha256: str | None
+    public_url: str = strawberry.field(description="The village public page the QR code opens.")
+    pdf_url: str
+    png_url: str
+
+    @classmethod
+    def from_model(cls, card: ServiceCardModel, base_url: str) -> ServiceCard:
+        snap = card.snapshot
+        return cls(
+            secretary_id=strawberry.ID(str(card.secretary_id)),
+            generated_at=card.generated_at,
+            name=snap.get("name", ""),
+            phone=snap.get("phone", ""),
+            dispatch_unit=snap.get("dispatch_unit", ""),
+            village_id=strawberry.ID(str(snap.get("village_id", ""))),
+            village_name=snap.get("village_name", ""),
+            township_name=snap.get("township_name", ""),
+            duties=list(snap.get("duties", [])),
+            pledge=snap.get("pledge"),
+            photo_sha256=card.photo_sha256,
+            public_url=snap.get("public_url", ""),
+            pdf_url=card_url(base_url, card, "pdf"),
+            png_url=card_url(base_url, card, "png"),
+        )
+
+
+@strawberry.type(name="VillagePublicPage")
+class VillagePublicPage:
+    village: OrgUnit
+    township_name: str
+    secretary: Secretary | None
+    pledge: str | None = strawberry.field(description="履职承诺: the secretary's latest submitted or approved pledge.")
+    card_available: bool = strawberry.field(description="The secretary has generated a service card.")
+
+    @classmethod
+    def from_page(cls, page: Page) -> VillagePublicPage:
+        return cls(
+            village=OrgUnit.from_model(page.village),
+            township_name=page.township_name,
+            secretary=Secretary.from_model(page.secretary) if page.secretary else None,
+            pledge=page.pledge,
+            card_available=page.card_available,
+        )

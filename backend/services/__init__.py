@@ -1,1 +1,0 @@
-"""Domain operations. Every function takes (session, actor, ...) and imports nothing from GraphQL."""
