@@ -32,12 +32,14 @@ from backend.core.http import (
     healthz,
     pwa_missing,
     readyz,
+    register_route_convertors,
 )
 from backend.core.http_errors import EXCEPTION_HANDLERS, UnhandledErrors
 from backend.core.settings import Settings
 from backend.graphql.context import Context
 from backend.graphql.refusals import JSONTooDeep, decode_request_json, get_refused, refused_response
 from backend.graphql.schema import build_schema
+from backend.hooks import install_process_hooks
 from backend.media.routes import media_routes
 from backend.media.storage_factory import media_storage_from_settings
 from backend.observability.endpoint import metrics_endpoint
@@ -145,6 +147,8 @@ def _cors(settings: Settings) -> list[Middleware]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.validate()
+    install_process_hooks()  # the audit chain on every session, quiet driver logs
+    register_route_convertors()  # `{name:id}` below
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
 

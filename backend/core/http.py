@@ -46,7 +46,9 @@ class DatabaseIdConvertor(Convertor[int]):
         return str(value)
 
 
-register_url_convertor("id", DatabaseIdConvertor())
+def register_route_convertors() -> None:
+    """`{name:id}` for the routes of `create_app` (Starlette's convertors are process-wide)."""
+    register_url_convertor("id", DatabaseIdConvertor())
 
 
 async def healthz(_request: Request) -> Response:
