@@ -9,7 +9,6 @@ from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
@@ -27,19 +26,20 @@ from backend.core.gc_tuning import freeze_startup_heap
 from backend.core.http import (
     CORS,
     BodySizeLimit,
-    DatabaseUnavailable,
     GraphQLBodyLimit,
     SecurityHeaders,
     SinglePageApp,
     healthz,
-    http_exception,
     pwa_missing,
     readyz,
+    register_route_convertors,
 )
+from backend.core.http_errors import EXCEPTION_HANDLERS, UnhandledErrors
 from backend.core.settings import Settings
-from backend.graphql.context import Context, bearer_token
+from backend.graphql.context import Context
 from backend.graphql.refusals import JSONTooDeep, decode_request_json, get_refused, refused_response
 from backend.graphql.schema import build_schema
+from backend.hooks import install_process_hooks
 from backend.media.routes import media_routes
 from backend.media.storage_factory import media_storage_from_settings
 from backend.observability.endpoint import metrics_endpoint
@@ -105,7 +105,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         return Context(
             settings=self._settings,
             session_factory=self._session_factory,
-            bearer_token=bearer_token(request.headers.get("authorization")),
+            request=request,
             rate_limits=self._rate_limits.for_request(request),
             carries_identity="authorization" in request.headers or "cookie" in request.headers,
         )
@@ -147,6 +147,8 @@ def _cors(settings: Settings) -> list[Middleware]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.validate()
+    install_process_hooks()  # the audit chain on every session, quiet driver logs
+    register_route_convertors()  # `{name:id}` below
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
 
@@ -183,14 +185,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={StarletteHTTPException: http_exception},
+        exception_handlers=dict(EXCEPTION_HANDLERS),  # one handler, one body shape (backend/core/http_errors.py)
         middleware=[
             Middleware(ObservabilityMiddleware, metrics=metrics),
-            Middleware(DatabaseUnavailable),
             *_cors(settings),
             Middleware(SecurityHeaders),
             Middleware(GZipMiddleware, minimum_size=500, compresslevel=5, exclude_content_types=_ALREADY_COMPRESSED),
             Middleware(BodySizeLimit, max_bytes=upload_limit),
+            Middleware(UnhandledErrors),  # what no handler took: 503 for an outage, else 500 INTERNAL
         ],
     )
     app.state.settings = settings

@@ -17,6 +17,11 @@ log = logging.getLogger("zhucuntong.cli")
 
 
 def _settings() -> Settings:
+    """The settings of a command that opens the database (every one but verify-poll, which reads
+    a file alone and imports nothing of the ORM)."""
+    from backend.hooks import install_process_hooks
+
+    install_process_hooks()  # its audit events are chained as the app's are
     settings = Settings.from_env()
     settings.validate()
     return settings

@@ -26,6 +26,7 @@ from backend.core.db import SessionFactory
 from backend.core.migrate import upgrade
 from backend.core.settings import Settings
 from backend.crypto import blind_rsa
+from backend.hooks import install_process_hooks
 from backend.org.models import CadreClass, Gender, OrgKind, OrgUnit, Role, SecretaryProfile, StationMode, UnitType, User
 from backend.polls import lifecycle
 from backend.polls.models import PollVoter, VoterCategory
@@ -46,7 +47,9 @@ async def _pg_admin(statement: str) -> None:
 
 @contextmanager
 def database(kind: str = "postgres", pool_size: int = 20) -> Iterator[Settings]:
-    """A migrated throwaway database, dropped afterwards."""
+    """A migrated throwaway database, dropped afterwards (with the app's process hooks installed:
+    the benchmarks write through sessions without an app)."""
+    install_process_hooks()
     if kind == "sqlite":
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/bench.db", jwt_secret=JWT_SECRET)

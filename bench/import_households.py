@@ -24,6 +24,7 @@ from backend.auth.actor import Actor
 from backend.core.db import make_engine, make_session_factory
 from backend.core.migrate import upgrade
 from backend.core.settings import Settings
+from backend.hooks import install_process_hooks
 from backend.org.importer.examples import example_records
 from backend.org.importer.export import workbook_bytes, workbook_from_records
 from backend.org.importer.parse import parse_workbook
@@ -67,6 +68,7 @@ def _replace_secretary(record: SecretaryRecord, phone: str, village_code: str) -
 
 async def _run_imports(database_url: str, data: bytes) -> tuple[float, float]:
     engine = make_engine(Settings(database_url=database_url))
+    install_process_hooks()  # the import's audit events are chained as the app's are
     factory = make_session_factory(engine)
     try:
         async with factory.begin() as session:

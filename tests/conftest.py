@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backend.core.db import SessionFactory, make_engine, make_session_factory
 from backend.core.migrate import upgrade
 from backend.core.settings import Settings
+from backend.hooks import install_process_hooks
 
 TEST_DB = os.environ.get("TEST_DB", "sqlite")
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -36,6 +37,13 @@ UNTRIPPED_RATE_LIMITS = {
 # A production app needs REDIS_URL: the machine's shared Redis, under a prefix of this run's own so
 # that its rate-limit counters never meet another run's (or another project's) keys.
 SHARED_REDIS = {"redis_url": "redis://127.0.0.1:6379/0", "rate_limit_key_prefix": f"zct-test-{uuid.uuid4().hex[:12]}:"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def process_hooks() -> None:
+    """What create_app, the CLI and the demo loader install (the audit chain on every session):
+    many tests write through sessions without an app."""
+    install_process_hooks()
 
 
 def _pg_url(name: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 from backend.app import create_app
 from backend.core.settings import Settings, SettingsError
 from tests.conftest import TEST_JWT_SECRET
+from tests.refusals import refusal
 
 PORTAL = "https://portal.example.gov.cn"
 PREFLIGHT = {"access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type"}
@@ -40,7 +41,7 @@ async def test_a_listed_origin_is_allowed_and_no_other(settings: Settings) -> No
     assert post.headers["access-control-allow-origin"] == PORTAL
     preflight, post = await _preflight_and_post(listed, "https://evil.example.com")
     assert preflight.status_code == 400
-    assert preflight.json() == {"code": "CORS_REFUSED", "message": "不允许的跨站请求（origin）"}
+    assert refusal(preflight) == {"code": "CORS_REFUSED", "message": "不允许的跨站请求（origin）"}
     assert "access-control-allow-origin" not in preflight.headers
     assert "access-control-allow-origin" not in post.headers
 

@@ -35,15 +35,14 @@ from backend.assessment.common import Period, parse_period
 from backend.assessment.models import Assessment, AssessmentItemScore, RubricVersion
 from backend.attendance.common import SHANGHAI
 from backend.auth.actor import Actor
-from backend.core.errors import DomainError, Forbidden
+from backend.auth.bearer import require_request_actor
+from backend.core.errors import Forbidden
 from backend.core.xlsx_stream import (
     BORDER,
     CellMaker,
-    error_response,
     merged_line,
     parse_optional_id,
     points,
-    request_actor,
     write_xlsx,
     xlsx_response,
 )
@@ -394,19 +393,16 @@ def write_assessment(
 
 
 async def assessment_xlsx(request: Request) -> Response:
-    try:
-        actor = request_actor(request)
-        township_id = parse_optional_id(request, "townshipId")
-        async with request.app.state.session_factory() as session:
-            export = await authorize_assessment_export(
-                session, actor, period=request.query_params.get("period", ""), township_id=township_id
-            )
-            columns = await load_item_columns(session, export)
-            generated_at = datetime.now(SHANGHAI)
-            out = await write_xlsx(
-                lambda workbook, lines: write_assessment(workbook, export, columns, lines, generated_at),
-                assessment_line_chunks(session, export),
-            )
-    except DomainError as exc:
-        return error_response(exc)
+    actor = require_request_actor(request)
+    township_id = parse_optional_id(request, "townshipId")
+    async with request.app.state.session_factory() as session:
+        export = await authorize_assessment_export(
+            session, actor, period=request.query_params.get("period", ""), township_id=township_id
+        )
+        columns = await load_item_columns(session, export)
+        generated_at = datetime.now(SHANGHAI)
+        out = await write_xlsx(
+            lambda workbook, lines: write_assessment(workbook, export, columns, lines, generated_at),
+            assessment_line_chunks(session, export),
+        )
     return xlsx_response(out, export.filename)

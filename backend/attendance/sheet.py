@@ -19,13 +19,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from backend.attendance.allowance import AllowanceSheet, allowance_sheet
 from backend.attendance.common import SHANGHAI, parse_month
-from backend.auth.tokens import InvalidAccessToken, decode_access_token
-from backend.core.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
-from backend.graphql.context import bearer_token
+from backend.auth.bearer import require_request_actor
+from backend.core.errors import InvalidInput
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = (
@@ -43,11 +42,6 @@ HEADERS = (
 WIDTHS = (6, 14, 14, 10, 22, 11, 9, 14, 12, 40)
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-}
 
 
 def sheet_filename(sheet: AllowanceSheet) -> str:
@@ -126,31 +120,17 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
-
-
 async def attendance_xlsx(request: Request) -> Response:
-    settings = request.app.state.settings
-    try:
-        token = bearer_token(request.headers.get("authorization"))
-        if token is None:
-            raise Unauthenticated()
-        try:
-            actor = decode_access_token(settings, token)
-        except InvalidAccessToken as exc:
-            raise Unauthenticated("登录已过期，请重新登录") from exc
-        month = parse_month(request.query_params.get("month", ""))
-        raw_township = request.query_params.get("townshipId")
-        township_id: int | None = None
-        if raw_township:
-            if not raw_township.isdigit() or int(raw_township) <= 0:
-                raise InvalidInput("编号格式不正确", field="townshipId")
-            township_id = int(raw_township)
-        async with request.app.state.session_factory() as session:
-            sheet = await allowance_sheet(session, actor, month=month, township_id=township_id)
-    except DomainError as exc:
-        return _error(_STATUS.get(exc.code, 400), exc.code.value, exc.message)
+    actor = require_request_actor(request)
+    month = parse_month(request.query_params.get("month", ""))
+    raw_township = request.query_params.get("townshipId")
+    township_id: int | None = None
+    if raw_township:
+        if not raw_township.isdigit() or int(raw_township) <= 0:
+            raise InvalidInput("编号格式不正确", field="townshipId")
+        township_id = int(raw_township)
+    async with request.app.state.session_factory() as session:
+        sheet = await allowance_sheet(session, actor, month=month, township_id=township_id)
 
     buffer = io.BytesIO()
     generated_at = datetime.now(SHANGHAI)

@@ -119,9 +119,7 @@ def _link_pending_events(session: Session, _flush_context: object, _instances: o
 
 
 def install() -> None:
-    """Link audit events in every ORM session (idempotent)."""
+    """Link audit events in every ORM session (idempotent). Called by
+    `backend.hooks.install_process_hooks`, never at import."""
     if not event.contains(Session, "before_flush", _link_pending_events):
         event.listen(Session, "before_flush", _link_pending_events)
-
-
-install()

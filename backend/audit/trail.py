@@ -1,7 +1,8 @@
 """Writing the audit trail (append-only; the database refuses UPDATE and DELETE).
 
 `record()` only adds the event to the session; its place in the county's hash chain (seq,
-prev_hash, hash) is assigned when the session flushes (`backend.audit.chain`)."""
+prev_hash, hash) is assigned when the session flushes (`backend.audit.chain`, installed by
+`backend.hooks.install_process_hooks`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.audit import chain as audit_chain
 from backend.audit.models import AuditEvent
 from backend.auth.actor import Actor
-
-audit_chain.install()
 
 
 def record(

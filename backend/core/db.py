@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
@@ -15,6 +16,14 @@ from backend.core.settings import Settings
 SessionFactory = async_sessionmaker[AsyncSession]
 CONNECT_TIMEOUT = 5  # seconds (PostgreSQL)
 POOL_TIMEOUT = 10
+
+
+def quiet_driver_logs() -> None:
+    """aiosqlite logs every statement with its parameters at DEBUG — a poll's receipts in arrival
+    order. Keep that logger at INFO or above whatever the root level is (PostgreSQL's asyncpg logs
+    no queries; never run with SQL_ECHO=1 while a poll is voting, see docs/SECURITY.md). Called by
+    `backend.hooks.install_process_hooks`."""
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

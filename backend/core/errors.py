@@ -52,6 +52,10 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
 
+    def extensions(self) -> dict[str, object]:
+        """What an HTTP error body says besides code and message (`backend.core.http_errors`)."""
+        return {"field": self.field} if self.field else {}
+
 
 class Unauthenticated(DomainError):
     code = ErrorCode.UNAUTHENTICATED
@@ -92,6 +96,9 @@ class StaleVersion(DomainError):
     def __init__(self, message: str, *, current_version: int) -> None:
         super().__init__(message, field="baseVersion")
         self.current_version = current_version
+
+    def extensions(self) -> dict[str, object]:
+        return {**super().extensions(), "currentVersion": self.current_version}
 
 
 class InvalidState(DomainError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sqlalchemy import text
@@ -16,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.core import unavailable
+from backend.core.http_errors import BodyTooLarge, error_body, error_response, too_large_response
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -46,7 +46,9 @@ class DatabaseIdConvertor(Convertor[int]):
         return str(value)
 
 
-register_url_convertor("id", DatabaseIdConvertor())
+def register_route_convertors() -> None:
+    """`{name:id}` for the routes of `create_app` (Starlette's convertors are process-wide)."""
+    register_url_convertor("id", DatabaseIdConvertor())
 
 
 async def healthz(_request: Request) -> Response:
@@ -58,99 +60,10 @@ async def readyz(request: Request) -> Response:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:
-        return JSONResponse(
-            {"status": "unavailable", "database": "unreachable", "code": unavailable.CODE},
-            status_code=503,
-            headers=unavailable.HEADERS,
-        )
+        refusal = error_body(unavailable.CODE, unavailable.MESSAGE)
+        body = {"status": "unavailable", "database": "unreachable", **refusal}
+        return JSONResponse(body, status_code=503, headers=unavailable.HEADERS)
     return JSONResponse({"status": "ok", "database": "ok"})
-
-
-class DatabaseUnavailable:
-    """A database outage on a plain HTTP route (media, polls, exports, cards) is answered 503 with
-    Retry-After in that route's own error shape, not 500 (GraphQL does the same in its view)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        await answer_failure_instead(self.app, scope, receive, send, self._answer)
-
-    @staticmethod
-    def _answer(exc: Exception, scope: Scope) -> Response | None:
-        if not unavailable.is_unavailable(exc):
-            return None
-        unavailable.note(exc)
-        return _unavailable_response(scope["path"])
-
-
-async def answer_failure_instead(
-    app: ASGIApp, scope: Scope, receive: Receive, send: Send, answer: Callable[[Exception, Scope], Response | None]
-) -> None:
-    """Run `app`; when it raises before its response has started and `answer` has a response for
-    that failure, send that response instead (otherwise the exception goes on up)."""
-    started = False
-
-    async def tracking_send(message: Message) -> None:
-        nonlocal started
-        started = started or message["type"] == "http.response.start"
-        await send(message)
-
-    try:
-        await app(scope, receive, tracking_send)
-    except Exception as exc:
-        response = None if started else answer(exc, scope)
-        if response is None:
-            raise
-        await response(scope, receive, send)
-
-
-def _unavailable_response(path: str) -> Response:
-    return error_response(path, 503, unavailable.CODE, unavailable.MESSAGE, unavailable.HEADERS)
-
-
-def error_response(
-    path: str, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    """A refusal in the error shape of the route it answers (one shape for all is another issue's):
-    media `{"error": {code, message}}`; exports and GraphQL `{"errors": [{message, extensions: {code}}]}`;
-    everything else (polls, cards, health, unknown paths) `{code, message}`."""
-    error = {"code": code, "message": message}
-    if path.startswith("/media"):
-        body: object = {"error": error}
-    elif path.startswith(("/exports", "/graphql")):
-        body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    else:
-        body = error
-    return JSONResponse(body, status_code=status, headers=headers)
-
-
-# Refusals made by the HTTP layer itself (routing, static files, the GraphQL view) by status.
-_BY_STATUS = {
-    400: ("BAD_REQUEST", "请求格式错误"),
-    404: ("NOT_FOUND", "地址不存在"),
-    405: ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
-    413: ("PAYLOAD_TOO_LARGE", "请求体过大"),
-    415: ("UNSUPPORTED_MEDIA_TYPE", "不支持该内容类型"),
-}
-
-
-def code_for_status(status: int) -> tuple[str, str]:
-    """The stable code and Chinese message of a refusal known only by its HTTP status."""
-    return _BY_STATUS.get(status, ("BAD_REQUEST", "请求格式错误"))
-
-
-async def http_exception(request: Request, exc: Exception) -> Response:
-    """Starlette's HTTPException (404 for an unknown path or file, 405 for a method a route does
-    not take) as a coded JSON refusal instead of Starlette's plain-text one."""
-    assert isinstance(exc, HTTPException)
-    if exc.status_code in {204, 304}:
-        return Response(status_code=exc.status_code, headers=exc.headers)
-    code, message = code_for_status(exc.status_code)
-    return error_response(request.url.path, exc.status_code, code, message, exc.headers)
 
 
 class CORS(CORSMiddleware):
@@ -164,7 +77,7 @@ class CORS(CORSMiddleware):
             return response
         refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")  # "origin, headers"
         headers = {k: v for k, v in response.headers.items() if k not in ("content-length", "content-type")}
-        return error_response("", 400, "CORS_REFUSED", f"不允许的跨站请求（{refused}）", headers)
+        return error_response("CORS_REFUSED", f"不允许的跨站请求（{refused}）", headers=headers)
 
 
 class SecurityHeaders:
@@ -191,13 +104,10 @@ class SecurityHeaders:
 MAX_GRAPHQL_JSON_BYTES = 1024 * 1024  # a JSON GraphQL request; the largest real one, a 5,000-row roster, is ~0.4 MB
 
 
-class BodyTooLarge(Exception):
-    """Raised from `receive` once a streamed body passes the limit; turned into a 413 below."""
-
-
 class BodySizeLimit:
     """Refuse request bodies over the limit (413, code PAYLOAD_TOO_LARGE): a declared Content-Length
-    before reading a byte, a streamed (chunked) body as soon as it passes the limit."""
+    before reading a byte, a streamed (chunked) body as soon as it passes the limit (BodyTooLarge,
+    raised from `receive` into the route, is answered by the one error handler)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -213,7 +123,7 @@ class BodySizeLimit:
         limit = self.limit_for(scope)
         declared = Headers(scope=scope).get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            await _too_large()(scope, receive, send)
+            await too_large_response()(scope, receive, send)
             return
         received = 0
 
@@ -225,13 +135,7 @@ class BodySizeLimit:
                 raise BodyTooLarge
             return message
 
-        await answer_failure_instead(
-            self.app,
-            scope,
-            counting_receive,
-            send,
-            lambda exc, _: _too_large() if isinstance(exc, BodyTooLarge) else None,
-        )
+        await self.app(scope, counting_receive, send)
 
 
 class GraphQLBodyLimit(BodySizeLimit):
@@ -240,12 +144,6 @@ class GraphQLBodyLimit(BodySizeLimit):
     def limit_for(self, scope: Scope) -> int:
         content_type = Headers(scope=scope).get("content-type", "")
         return self.max_bytes if content_type.startswith("multipart/form-data") else MAX_GRAPHQL_JSON_BYTES
-
-
-def _too_large() -> Response:
-    return JSONResponse(
-        {"errors": [{"message": "请求体过大", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}, status_code=413
-    )
 
 
 class SinglePageApp(StaticFiles):
@@ -265,8 +163,8 @@ class SinglePageApp(StaticFiles):
         return response
 
 
-def pwa_missing(request: Request) -> Response:
+def pwa_missing(_request: Request) -> Response:
     message = (
         "前端尚未构建：请运行 README 中的 run 命令（它会构建 pwa/dist） / PWA not built: run the README's run command"
     )
-    return error_response(request.url.path, 503, "PWA_NOT_BUILT", message)
+    return error_response("PWA_NOT_BUILT", message)

@@ -21,7 +21,7 @@ MESSAGE = "服务暂时不可用，请稍后重试"
 RETRY_AFTER_SECONDS = 3
 HEADERS = {"retry-after": str(RETRY_AFTER_SECONDS), "cache-control": "no-store"}
 
-_UNAVAILABLE: tuple[type[BaseException], ...] = (
+_UNAVAILABLE: tuple[type[Exception], ...] = (
     ConnectionError,  # refused / reset while connecting (the server is down)
     TimeoutError,  # connect timeout
     asyncpg.exceptions.PostgresConnectionError,  # 08xxx, e.g. "connection was closed in the middle of operation"
@@ -31,6 +31,9 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.TooManyConnectionsError,  # 53300
     sa_exc.TimeoutError,  # no pooled connection came free in time
 )
+# What an outage is raised as (SQLAlchemy wraps the driver's errors), for exception handlers to
+# register; `is_unavailable` decides, since not every DBAPIError is an outage.
+EXCEPTION_TYPES: tuple[type[Exception], ...] = (*_UNAVAILABLE, sa_exc.DBAPIError)
 
 
 def is_unavailable(error: BaseException | None) -> bool:

@@ -1,12 +1,13 @@
 """Shared plumbing of the streamed .xlsx exports (ranking, assessment sheet).
 
-A request is authenticated with the bearer token, its query parameters are checked, and only then
-is the workbook written: openpyxl's write-only mode in ONE worker thread, fed row chunks that are
-read from the database on the event loop (`anyio.from_thread`), so neither the rows nor the cells
-are ever all in memory. openpyxl spools each worksheet to a temporary file; the finished workbook is
+A request is authenticated with the bearer token (`backend.auth.bearer`), its query parameters are
+checked, and only then is the workbook written: openpyxl's write-only mode in ONE worker thread,
+fed row chunks that are read from the database on the event loop (`anyio.from_thread`), so neither
+the rows nor the cells are ever all in memory. openpyxl spools each worksheet to a temporary file; the finished workbook is
 saved to an anonymous temporary file on disk (`tempfile.TemporaryFile`) which the response then
-streams in 64 KiB pieces and closes. Any error is answered as JSON before the first byte of the file,
-so a client never receives half a workbook.
+streams in 64 KiB pieces and closes. Any error is raised before the first byte of the file (and
+answered by the one error handler, `backend.core.http_errors`), so a client never receives half a
+workbook.
 """
 
 from __future__ import annotations
@@ -26,17 +27,13 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from starlette.requests import Request
-from starlette.responses import JSONResponse, StreamingResponse
+from starlette.responses import StreamingResponse
 
 from backend.attendance.sheet import content_disposition
-from backend.auth.actor import Actor
-from backend.auth.tokens import InvalidAccessToken, decode_access_token
-from backend.core.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
-from backend.graphql.context import bearer_token
+from backend.core.errors import InvalidInput
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 READ_CHUNK_BYTES = 64 * 1024
-_STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.FORBIDDEN: 403, ErrorCode.NOT_FOUND: 404}
 _THIN = Side(style="thin")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
@@ -46,17 +43,6 @@ T = TypeVar("T")
 # --- the request ------------------------------------------------------------------------------
 
 
-def request_actor(request: Request) -> Actor:
-    """The caller, from `Authorization: Bearer <access token>`."""
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        raise Unauthenticated()
-    try:
-        return decode_access_token(request.app.state.settings, token)
-    except InvalidAccessToken as exc:
-        raise Unauthenticated("登录已过期，请重新登录") from exc
-
-
 def parse_optional_id(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if not raw:
@@ -64,15 +50,6 @@ def parse_optional_id(request: Request, name: str) -> int | None:
     if not raw.isdigit() or int(raw) <= 0 or len(raw) > 18:
         raise InvalidInput("编号格式不正确", field=name)
     return int(raw)
-
-
-def error_response(exc: DomainError) -> JSONResponse:
-    extensions: dict[str, str] = {"code": exc.code.value}
-    if exc.field:
-        extensions["field"] = exc.field
-    return JSONResponse(
-        {"errors": [{"message": exc.message, "extensions": extensions}]}, status_code=_STATUS.get(exc.code, 400)
-    )
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from backend.demo.accounts import (
 )
 from backend.demo.county import build_demo_county
 from backend.demo.places import COUNTY_CENTER, COUNTY_CODE, COUNTY_NAME
+from backend.hooks import install_process_hooks
 from backend.org.counties import create_county
 from backend.org.importer.existing import load_org_index
 from backend.org.importer.records import ParsedWorkbook
@@ -50,6 +51,7 @@ async def database_is_empty(session: AsyncSession) -> bool:
 async def load_demo(session: AsyncSession, *, seed: int = 2026) -> DemoSummary:
     """Create 青禾县 with townships, villages, secretaries, households and demo logins.
     Flushes but does not commit. Raises Duplicate when the demo accounts already exist."""
+    install_process_hooks()  # the demo's audit events are chained like any other (no app here)
     await _refuse_if_loaded(session)
     demo = build_demo_county(seed)
     county = await _create_county(session)

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
 
 from backend.auth.actor import Actor
-from backend.auth.tokens import InvalidAccessToken, decode_access_token
+from backend.auth.bearer import request_actor
 from backend.core.db import SessionFactory
-from backend.core.errors import Unauthenticated
 from backend.core.settings import Settings
 from backend.graphql.loaders import Loaders
 from backend.ratelimit.policies import ClientRateLimits
@@ -22,7 +22,7 @@ from backend.ratelimit.policies import ClientRateLimits
 class Context:
     settings: Settings
     session_factory: SessionFactory
-    bearer_token: str | None
+    request: HTTPConnection
     rate_limits: ClientRateLimits  # bound to this request's client address
     carries_identity: bool = False  # an Authorization or Cookie header came with the request
     today: date = field(default_factory=date.today)
@@ -35,15 +35,11 @@ class Context:
 
     @property
     def actor(self) -> Actor | None:
-        """The caller, or None when anonymous. A present but bad token is an error, not anonymity,
-        so that the app knows to refresh instead of treating the user as logged out."""
+        """The caller, or None when anonymous (`backend.auth.bearer`); decoded on first use, so that
+        a stale token does not stand in the way of fields that need no login (such as `login`)."""
         if not self._decoded:
+            self._actor = request_actor(self.request)  # a bad token raises, here and on every later use
             self._decoded = True
-            if self.bearer_token:
-                try:
-                    self._actor = decode_access_token(self.settings, self.bearer_token)
-                except InvalidAccessToken as exc:
-                    raise Unauthenticated("登录已过期，请重新登录") from exc
         return self._actor
 
     @asynccontextmanager
@@ -57,10 +53,3 @@ class Context:
         """One transaction for one mutation: committed on success, rolled back on any error."""
         async with self.session_factory.begin() as session:
             yield session
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return (token.strip() or None) if scheme.lower() == "bearer" else None

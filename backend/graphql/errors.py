@@ -15,12 +15,11 @@ from strawberry.extensions import MaskErrors
 from backend.core import unavailable
 from backend.core.errors import DomainError
 from backend.core.errors import ErrorCode as DomainErrorCode
+from backend.core.http_errors import INTERNAL_MESSAGE
 
 logger = logging.getLogger("zhucuntong.graphql")
 
 ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="Stable error codes")
-
-INTERNAL_MESSAGE = "服务器内部错误，请稍后重试"
 
 
 @strawberry.type(description="An expected failure: a stable code, a message for people, the field.")

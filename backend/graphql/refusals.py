@@ -10,7 +10,7 @@ the GraphQL error shape with a stable code and a Chinese message, like every oth
   mutations (`allow_queries_via_get=False`: a GET can be replayed by a link or a proxy cache);
 - BAD_REQUEST (400), NOT_FOUND (404): whatever else Strawberry refuses (no query, a query that is
   not a string, an unsupported content type, files missing from a multipart body; GraphiQL when
-  it is off), known by its status (`backend/core/http.py` `code_for_status`).
+  it is off), known by its status (`backend/core/http_errors.py` `code_for_status`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from collections.abc import Callable, Mapping
 from cross_web import HTTPException
 from starlette.responses import Response
 
-from backend.core.http import code_for_status, error_response
-
-PATH = "/graphql"
+from backend.core.http_errors import code_for_status, error_response
 
 
 class RequestRefused(HTTPException):
@@ -61,8 +59,8 @@ def decode_request_json(decode: Callable[[str | bytes], object], data: str | byt
 
 def refused_response(exc: HTTPException) -> Response:
     if isinstance(exc, RequestRefused):
-        return error_response(PATH, exc.status_code, exc.code, exc.message, exc.headers)
+        return error_response(exc.code, exc.message, status=exc.status_code, headers=exc.headers)
     code, message = code_for_status(exc.status_code)
     if exc.status_code == 400:
         message = "请求格式错误：应为一个 GraphQL 请求（JSON 对象含 query 字符串；上传文件用 multipart）"
-    return error_response(PATH, exc.status_code, code, message)
+    return error_response(code, message, status=exc.status_code)

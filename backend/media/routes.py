@@ -3,7 +3,9 @@
 Plain HTTP rather than GraphQL: an upload is raw bytes (or one multipart field `file`) and a
 photo is served with real caching headers. Authentication is the same bearer token as GraphQL,
 in the Authorization header only (never in the URL, where it would end up in logs and history);
-the PWA fetches photos with the header and shows them through blob URLs.
+the PWA fetches photos with the header and shows them through blob URLs. Refusals are raised
+and answered by the one error handler (`backend/core/http_errors.py`): 401 UNAUTHENTICATED,
+403 FORBIDDEN, 404 MEDIA_MISSING, 413 MEDIA_TOO_LARGE, 415 MEDIA_UNSUPPORTED, 507 STORAGE_FULL.
 """
 
 from __future__ import annotations
@@ -21,12 +23,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from backend.auth.actor import Actor
-from backend.auth.tokens import InvalidAccessToken, decode_access_token
+from backend.auth.bearer import request_actor, require_request_actor
 from backend.core.db import SessionFactory
-from backend.core.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
+from backend.core.errors import InvalidInput
 from backend.core.settings import Settings
-from backend.graphql.context import bearer_token
 from backend.media.errors import MediaMissing, MediaTooLarge
 from backend.media.models import Media
 from backend.media.service import StoredPhoto, access_media, check_uploader, is_sha256, store_photo_once
@@ -37,16 +37,6 @@ log = logging.getLogger(__name__)
 CACHE_FOREVER = "private, max-age=31536000, immutable"
 MULTIPART_OVERHEAD = 16 * 1024  # boundaries and part headers around the one file
 
-_STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.TOKEN_INVALID: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.MEDIA_MISSING: 404,
-    ErrorCode.MEDIA_TOO_LARGE: 413,
-    ErrorCode.MEDIA_UNSUPPORTED: 415,
-    ErrorCode.STORAGE_FULL: 507,
-}
 _MIME_BY_EXT = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
@@ -76,16 +66,13 @@ async def upload_media(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     storage: MediaStorage = request.app.state.media_storage
     session_factory: SessionFactory = request.app.state.session_factory
+    actor = check_uploader(require_request_actor(request))  # before a single byte of the body is read
+    data = await _read_upload(request, settings.max_photo_bytes)
     try:
-        actor = check_uploader(_actor(request))  # before a single byte of the body is read
-        data = await _read_upload(request, settings.max_photo_bytes)
-        try:
-            async with session_factory.begin() as session:
-                stored = await store_photo_once(session, storage, actor, data, max_bytes=settings.max_photo_bytes)
-        except IntegrityError as exc:
-            stored = await _stored_concurrently(session_factory, data, exc)
-    except DomainError as exc:
-        return error_response(exc)
+        async with session_factory.begin() as session:
+            stored = await store_photo_once(session, storage, actor, data, max_bytes=settings.max_photo_bytes)
+    except IntegrityError as exc:
+        stored = await _stored_concurrently(session_factory, data, exc)
     return JSONResponse(media_json(stored.media), status_code=201 if stored.created else 200)
 
 
@@ -101,50 +88,26 @@ async def _serve(request: Request, *, thumbnail: bool) -> Response:
     session_factory: SessionFactory = request.app.state.session_factory
     storage: MediaStorage = request.app.state.media_storage
     sha256 = request.path_params["sha256"]
-    try:
-        if not is_sha256(sha256):
-            raise MediaMissing("照片不存在")
-        actor = _actor(request, required=False)
-        async with session_factory() as session:
-            media = await access_media(session, actor, sha256)
-        key = media.thumb_key if thumbnail else media.stored_key
-        headers = {
-            "cache-control": CACHE_FOREVER,
-            "etag": f'"{key.rsplit("/", 1)[-1]}"',
-            "vary": "Authorization",
-            "x-content-type-options": "nosniff",
-            "cross-origin-resource-policy": "same-origin",
-        }
-        if headers["etag"] in _etags(request.headers.get("if-none-match")):
-            return Response(status_code=304, headers=headers)
-        data = await storage.get(key)
-        if data is None:
-            log.error("media %s: file %s missing from storage", sha256, key)
-            raise MediaMissing("照片文件缺失，请上传者重新同步")
-    except DomainError as exc:
-        return error_response(exc)
+    if not is_sha256(sha256):
+        raise MediaMissing("照片不存在")
+    actor = request_actor(request)
+    async with session_factory() as session:
+        media = await access_media(session, actor, sha256)
+    key = media.thumb_key if thumbnail else media.stored_key
+    headers = {
+        "cache-control": CACHE_FOREVER,
+        "etag": f'"{key.rsplit("/", 1)[-1]}"',
+        "vary": "Authorization",
+        "x-content-type-options": "nosniff",
+        "cross-origin-resource-policy": "same-origin",
+    }
+    if headers["etag"] in _etags(request.headers.get("if-none-match")):
+        return Response(status_code=304, headers=headers)
+    data = await storage.get(key)
+    if data is None:
+        log.error("media %s: file %s missing from storage", sha256, key)
+        raise MediaMissing("照片文件缺失，请上传者重新同步")
     return Response(data, media_type=_MIME_BY_EXT.get(key.rsplit(".", 1)[-1], media.mime), headers=headers)
-
-
-def error_response(exc: DomainError) -> JSONResponse:
-    status = _STATUS.get(exc.code, 400)
-    body: dict[str, Any] = {"code": str(exc.code), "message": exc.message}
-    if exc.field:
-        body["field"] = exc.field
-    headers = {"www-authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
-
-
-def _actor(request: Request, *, required: bool = True) -> Actor | None:
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        if required:
-            raise Unauthenticated()
-        return None
-    try:
-        return decode_access_token(request.app.state.settings, token)
-    except InvalidAccessToken as exc:
-        raise Unauthenticated("登录已过期，请重新登录") from exc
 
 
 async def _read_upload(request: Request, max_bytes: int) -> bytes:

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from backend.graphql.context import bearer_token
+from backend.auth.bearer import bearer_token
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _LOOPBACK = frozenset({"127.0.0.1", "::1"})

@@ -16,7 +16,6 @@ import asyncio
 import base64
 import binascii
 import hashlib
-import logging
 import re
 import weakref
 from collections.abc import Awaitable, Callable
@@ -32,11 +31,6 @@ from backend.crypto import blind_rsa
 from backend.polls import keys, paper
 from backend.polls.common import lock_poll, not_found, poll_error, require_status, shared_lock_sql
 from backend.polls.models import BallotChoice, PaperCode, Poll, PollStatus
-
-# aiosqlite logs every statement with its parameters at DEBUG — receipts in arrival order. Keep
-# that logger at INFO or above whatever the root level is (PostgreSQL's asyncpg logs no queries;
-# never run with SQL_ECHO=1 while a poll is voting, see docs/SECURITY.md).
-logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 RANDOM_LEN = 32  # RFC 9474 randomizer, and the phone's own nonce after the prefix
 _TOKEN_BODY = re.compile(rb"^zct-ballot-v1:(\d{1,19}):$")

@@ -3,16 +3,20 @@
 POST /polls/{poll_id}/ballots   (no login; JSON)
     {"token": b64url, "signature": b64url, "choice": "very_satisfied"}  — a credential ballot
     {"code": "XXXX-XXXX-...", "choice": "satisfied"}                      — a paper ballot
-    200 {"receipt": hex}; 4xx {"code": ERROR_CODE, "message": ...}. Requests carrying an
-    Authorization or Cookie header are refused (400 ANONYMOUS_ONLY). Nothing is logged.
+    200 {"receipt": hex}. Requests carrying an Authorization or Cookie header are refused
+    (400 ANONYMOUS_ONLY). Nothing is logged.
 POST /polls/{poll_id}/credentials   (a member's bearer token; JSON)
-    {"blindedMessage": b64url} — 200 {"blindSignature": b64url}; 4xx {"code", "message"}. The same
+    {"blindedMessage": b64url} — 200 {"blindSignature": b64url}. The same
     service as GraphQL `requestPollCredential`, without GraphQL's per-request work (about a third
     of the CPU of a credential besides the signature; see docs/PERFORMANCE.md).
 GET /polls/{poll_id}/board.json  (no login) — the public board, what `verify-poll` reads.
 
 Casting is rate-limited per client address, credentials per user (backend/ratelimit/): past the
-limit, 429 {"code": "RATE_LIMITED", ...} with Retry-After, before any body is read or signed.
+limit, 429 RATE_LIMITED with Retry-After, before any body is read or signed.
+
+Refusals are raised and answered by the one error handler (`backend/core/http_errors.py`) in the
+one shape, `{"errors": [{"message", "extensions": {"code", ...}}]}`; 409 for ALREADY_VOTED,
+ALREADY_ISSUED, POLL_NOT_OPEN and POLL_CLOSED.
 """
 
 from __future__ import annotations
@@ -24,37 +28,13 @@ import json
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from backend.auth.tokens import InvalidAccessToken, decode_access_token
-from backend.core.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
-from backend.graphql.context import bearer_token
+from backend.auth.bearer import require_request_actor
+from backend.core.errors import DomainError, ErrorCode, InvalidInput
 from backend.polls import casting, common, credentials, results
 from backend.polls.models import BallotChoice
-from backend.ratelimit.limiter import RateLimited
 from backend.ratelimit.policies import ClientRateLimits
 
-_STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_ELIGIBLE: 403,
-    ErrorCode.ALREADY_ISSUED: 409,
-    ErrorCode.ALREADY_VOTED: 409,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.POLL_NOT_OPEN: 409,
-    ErrorCode.POLL_CLOSED: 409,
-    ErrorCode.RATE_LIMITED: 429,
-}
 _NO_STORE = {"cache-control": "no-store"}
-
-
-def _error(code: ErrorCode, message: str) -> JSONResponse:
-    return JSONResponse({"code": code.value, "message": message}, status_code=_STATUS.get(code, 400), headers=_NO_STORE)
-
-
-def _failure(exc: DomainError) -> JSONResponse:
-    response = _error(exc.code, exc.message)
-    if isinstance(exc, RateLimited):
-        response.headers["retry-after"] = str(exc.retry_after)
-    return response
 
 
 def _rate_limits(request: Request) -> ClientRateLimits:
@@ -70,50 +50,30 @@ def _choice(value: object) -> BallotChoice:
 
 async def cast_ballot_json(request: Request) -> Response:
     if "authorization" in request.headers or "cookie" in request.headers:
-        return _error(ErrorCode.ANONYMOUS_ONLY, "投票请求不能携带登录信息或 Cookie，以保证无记名")
-    try:
-        await _rate_limits(request).cast()  # before reading the body
-    except RateLimited as exc:
-        return _failure(exc)
-    try:
-        poll_id = int(request.path_params["poll_id"])
-        body = json.loads(await request.body())
-        if not isinstance(body, dict):
-            raise ValueError("not an object")
-    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past the parser's limit
-        return _error(ErrorCode.INVALID_INPUT, "请求体应为 JSON 对象")
-    try:
-        choice = _choice(body.get("choice"))
-        session_factory = request.app.state.session_factory
-        if "code" in body:
-            async with session_factory.begin() as session:
-                receipt = await casting.cast_paper_ballot(session, poll_id, body["code"], choice)
-        else:
-            receipt = await casting.cast_ballot_pooled(
-                session_factory, poll_id, str(body.get("token", "")), str(body.get("signature", "")), choice
-            )
-    except DomainError as exc:
-        return _failure(exc)
+        raise DomainError("投票请求不能携带登录信息或 Cookie，以保证无记名", code=ErrorCode.ANONYMOUS_ONLY)
+    await _rate_limits(request).cast()  # before reading the body
+    poll_id = int(request.path_params["poll_id"])
+    body = _json_object(await request.body())
+    choice = _choice(body.get("choice"))
+    session_factory = request.app.state.session_factory
+    if "code" in body:
+        async with session_factory.begin() as session:
+            receipt = await casting.cast_paper_ballot(session, poll_id, body["code"], choice)
+    else:
+        receipt = await casting.cast_ballot_pooled(
+            session_factory, poll_id, str(body.get("token", "")), str(body.get("signature", "")), choice
+        )
     return JSONResponse({"receipt": receipt}, headers=_NO_STORE)
 
 
 async def request_credential_json(request: Request) -> Response:
     settings = request.app.state.settings
-    try:
-        token = bearer_token(request.headers.get("authorization"))
-        if token is None:
-            raise Unauthenticated()
-        try:
-            actor = decode_access_token(settings, token)
-        except InvalidAccessToken as exc:
-            raise Unauthenticated("登录已过期，请重新登录") from exc
-        await _rate_limits(request).credential(actor.user_id)  # before the RSA signature
-        poll_id = int(request.path_params["poll_id"])
-        blinded = _b64url(_json_object(await request.body()).get("blindedMessage"), "blindedMessage")
-        async with credentials.issuing_sessions(request.app.state.session_factory).begin() as session:
-            signature = await credentials.request_credential(session, actor, settings, poll_id, blinded)
-    except DomainError as exc:
-        return _failure(exc)
+    actor = require_request_actor(request)
+    await _rate_limits(request).credential(actor.user_id)  # before the RSA signature
+    poll_id = int(request.path_params["poll_id"])
+    blinded = _b64url(_json_object(await request.body()).get("blindedMessage"), "blindedMessage")
+    async with credentials.issuing_sessions(request.app.state.session_factory).begin() as session:
+        signature = await credentials.request_credential(session, actor, settings, poll_id, blinded)
     encoded = base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
     return JSONResponse({"blindSignature": encoded}, headers=_NO_STORE)
 
@@ -121,7 +81,7 @@ async def request_credential_json(request: Request) -> Response:
 def _json_object(raw: bytes) -> dict:
     try:
         body = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested past the parser's limit
         raise InvalidInput("请求体应为 JSON 对象") from exc
     if not isinstance(body, dict):
         raise InvalidInput("请求体应为 JSON 对象")
@@ -139,12 +99,9 @@ def _b64url(value: object, field: str) -> bytes:
 
 async def poll_board_json(request: Request) -> Response:
     poll_id = int(request.path_params["poll_id"])
-    try:
-        async with request.app.state.session_factory() as session:
-            await common.public_poll(session, poll_id)
-            doc = await results.board_document(session, poll_id)
-    except DomainError as exc:
-        return _failure(exc)
+    async with request.app.state.session_factory() as session:
+        await common.public_poll(session, poll_id)
+        doc = await results.board_document(session, poll_id)
     return Response(
         json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1),
         media_type="application/json",

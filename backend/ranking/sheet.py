@@ -24,14 +24,13 @@ from starlette.responses import Response
 from backend.assessment.common import parse_period
 from backend.attendance.common import SHANGHAI
 from backend.auth.actor import Actor
-from backend.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from backend.auth.bearer import require_request_actor
+from backend.core.errors import Forbidden, InvalidInput, NotFound
 from backend.core.xlsx_stream import (
     CellMaker,
-    error_response,
     merged_line,
     parse_optional_id,
     points,
-    request_actor,
     write_xlsx,
     xlsx_response,
 )
@@ -275,27 +274,24 @@ def write_ranking(
 
 
 async def ranking_xlsx(request: Request) -> Response:
-    try:
-        actor = request_actor(request)
-        params = request.query_params
-        snapshot_id = parse_optional_id(request, "snapshotId")
-        township_id = parse_optional_id(request, "townshipId")
-        async with request.app.state.session_factory() as session:
-            export = await authorize_ranking_export(
-                session,
-                actor,
-                period=params.get("period", ""),
-                snapshot_id=snapshot_id,
-                township_id=township_id,
-                group_key=params.get("groupKey") or None,
-            )
-            chunks = (
-                snapshot_row_chunks(session, export)
-                if export.snapshot is not None
-                else live_row_chunks(session, actor, export)
-            )
-            generated_at = datetime.now(SHANGHAI)
-            out = await write_xlsx(lambda workbook, rows: write_ranking(workbook, export, rows, generated_at), chunks)
-    except DomainError as exc:
-        return error_response(exc)
+    actor = require_request_actor(request)
+    params = request.query_params
+    snapshot_id = parse_optional_id(request, "snapshotId")
+    township_id = parse_optional_id(request, "townshipId")
+    async with request.app.state.session_factory() as session:
+        export = await authorize_ranking_export(
+            session,
+            actor,
+            period=params.get("period", ""),
+            snapshot_id=snapshot_id,
+            township_id=township_id,
+            group_key=params.get("groupKey") or None,
+        )
+        chunks = (
+            snapshot_row_chunks(session, export)
+            if export.snapshot is not None
+            else live_row_chunks(session, actor, export)
+        )
+        generated_at = datetime.now(SHANGHAI)
+        out = await write_xlsx(lambda workbook, rows: write_ranking(workbook, export, rows, generated_at), chunks)
     return xlsx_response(out, export.filename)

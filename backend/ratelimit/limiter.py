@@ -43,6 +43,9 @@ class RateLimited(DomainError):
         super().__init__(f"操作太频繁，请 {retry_after} 秒后再试")
         self.retry_after = retry_after
 
+    def extensions(self) -> dict[str, object]:
+        return {"retryAfter": self.retry_after}  # and the Retry-After header
+
 
 class RateLimiter:
     def __init__(

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from backend.core.errors import DomainError
+from backend.core.errors import NotFound
 from backend.core.sync import content_hash
 from backend.media.models import Media
 from backend.service_card.content import CardContent
@@ -44,7 +44,7 @@ async def _card(request: Request, fmt: str) -> Response:
     async with request.app.state.session_factory() as session:
         card = await public_card(session, secretary_id)
         if card is None:
-            return JSONResponse({"code": "NOT_FOUND", "message": "尚未生成便民服务卡"}, status_code=404)
+            raise NotFound("尚未生成便民服务卡")
         version = content_hash({"snapshot": card.snapshot, "photo": card.photo_sha256, "format": fmt})
         etag = f'"{version[:32]}"'
         if request.headers.get("if-none-match") == etag:
@@ -56,10 +56,8 @@ async def _card(request: Request, fmt: str) -> Response:
             photo = await load_photo(request, session, card.photo_sha256)
     mime, render = _FORMATS[fmt]
     if body is None:
-        try:
-            body = await run_in_threadpool(render, CardContent.from_snapshot(card.snapshot, photo))
-        except DomainError as exc:  # e.g. FONT_MISSING: the PNG needs a CJK font on the server
-            return JSONResponse({"code": exc.code.value, "message": exc.message}, status_code=503)
+        # FONT_MISSING (503) when the PNG finds no CJK font on the server
+        body = await run_in_threadpool(render, CardContent.from_snapshot(card.snapshot, photo))
         if photo is not None or card.photo_sha256 is None:  # never keep a card whose photo was unreadable
             cache[version] = body
             while len(cache) > CACHE_ENTRIES:

@@ -411,7 +411,9 @@ describe('outbox failure states', () => {
         status: 507,
         contentType: 'application/json',
         body: JSON.stringify({
-          error: { code: 'STORAGE_FULL', message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试' },
+          errors: [
+            { message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试', extensions: { code: 'STORAGE_FULL' } },
+          ],
         }),
       }),
     );

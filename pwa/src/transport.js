@@ -41,8 +41,9 @@ const codeOfStatus = (status) => CODE_OF_STATUS[status] || (status >= 500 ? 'INT
 /**
  * THE parser of error bodies: the error in a response body (`body` already parsed from JSON, or
  * null when it was not JSON), or null when it holds none and `status` is a success.
- * The unified shape, which every route answers in once the backend is unified:
- *   {"errors":[{"message":"…","extensions":{"code":"…","field":…}}]}   (GraphQL, and /exports)
+ * Every route of the server answers a refusal in one shape (docs/SECURITY.md, "Errors"):
+ *   {"errors":[{"message":"…","extensions":{"code":"…","field":…}}]}
+ * A failure without it (a proxy's HTML page, an empty body) is known by its status alone.
  */
 export function parseError(status, body) {
   const e = Array.isArray(body?.errors) ? body.errors[0] : null;
@@ -53,13 +54,7 @@ export function parseError(status, body) {
       path: e.path,
     });
   }
-  if (status >= 400) {
-    // LEGACY — remove when the backend is unified on the shape above: {"error":{"code","message"}} (/media)
-    if (body?.error?.code) return new ApiError(body.error.code, body.error.message, { status, field: body.error.field ?? undefined });
-    // LEGACY — remove when the backend is unified on the shape above: flat {"code","message"} (/polls/*, /cards/*)
-    if (typeof body?.code === 'string') return new ApiError(body.code, body.message, { status, field: body.field ?? undefined });
-    return new ApiError(codeOfStatus(status), typeof body?.message === 'string' ? body.message : `HTTP ${status}`, { status });
-  }
+  if (status >= 400) return new ApiError(codeOfStatus(status), `HTTP ${status}`, { status });
   return null;
 }
 

@@ -97,7 +97,9 @@ test('mutationOp: photos go first, each once; an upload the server refuses fails
   const saved = [];
   const it = item({ photos: ['p1', 'p2', 'gone'] });
   server.media = () =>
-    server.calls.length === 1 ? json({ sha256: 'p1' }, 201) : json({ error: { code: 'MEDIA_TOO_LARGE', message: '照片过大' } }, 413);
+    server.calls.length === 1
+      ? json({ sha256: 'p1' }, 201)
+      : json({ errors: [{ message: '照片过大', extensions: { code: 'MEDIA_TOO_LARGE' } }] }, 413);
   assert.deepEqual(await op().send(it, { saveItem: async (x) => saved.push([...x.uploaded]) }), {
     fail: { code: 'MEDIA_TOO_LARGE', message: '照片过大' },
   });

@@ -18,7 +18,11 @@ globalThis.fetch = async (url, init) => {
   if (url === '/media') {
     if (server.media === 'full') {
       return json(
-        { error: { code: 'STORAGE_FULL', message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试' } },
+        {
+          errors: [
+            { message: '服务器存储空间已满，照片暂未上传；记录仍保存在手机上，稍后会自动重试', extensions: { code: 'STORAGE_FULL' } },
+          ],
+        },
         507,
       );
     }

@@ -1,7 +1,7 @@
 // The one transport (pwa/src/transport.js): the bearer token on every request, one refresh and one
 // retry when the server says the token is not good (HTTP 401 or UNAUTHENTICATED in the body, or
 // shortly before expiry), anonymous requests without any credentials (ballots), and the one
-// parser of error bodies (the unified GraphQL shape first; the two legacy shapes meanwhile).
+// parser of error bodies (the one shape every route answers; a body without it by its status).
 // The token store is an in-memory stand-in (module-resolution hook); fetch is a scripted server.
 // Run: node --test pwa/tests-unit/
 import { test, beforeEach } from 'node:test';
@@ -72,14 +72,20 @@ test('parseError reads the unified GraphQL shape first, with code, message, fiel
   assert.equal(parseError(201, { sha256: 'ab' }), null);
 });
 
-test('parseError still reads the two legacy shapes, and falls back to the status', () => {
-  const media = parseError(507, { error: { code: 'STORAGE_FULL', message: '服务器存储空间已满' } });
+test('parseError reads the one shape on every route, and a body without it by its status', () => {
+  const media = parseError(507, { errors: [{ message: '服务器存储空间已满', extensions: { code: 'STORAGE_FULL' } }] });
   assert.deepEqual([media.code, media.message, media.status], ['STORAGE_FULL', '服务器存储空间已满', 507]);
-  const flat = parseError(409, { code: 'ALREADY_VOTED', message: '已投票' });
-  assert.deepEqual([flat.code, flat.message, flat.status], ['ALREADY_VOTED', '已投票', 409]);
+  const limited = parseError(429, { errors: [{ message: '操作太频繁', extensions: { code: 'RATE_LIMITED', retryAfter: 60 } }] });
+  assert.deepEqual([limited.code, limited.status], ['RATE_LIMITED', 429]);
+  // the old shapes are no longer read: only their status counts
+  const oldMedia = parseError(507, { error: { code: 'STORAGE_FULL', message: '服务器存储空间已满' } });
+  assert.deepEqual([oldMedia.code, oldMedia.message], ['STORAGE_FULL', 'HTTP 507']);
+  const oldFlat = parseError(409, { code: 'ALREADY_VOTED', message: '已投票' });
+  assert.deepEqual([oldFlat.code, oldFlat.message, oldFlat.status], ['INVALID_INPUT', 'HTTP 409', 409]);
   assert.equal(parseError(404, null).code, 'NOT_FOUND');
   assert.equal(parseError(403, null).code, 'FORBIDDEN');
   assert.equal(parseError(502, null).code, 'INTERNAL');
+  assert.equal(parseError(502, null).message, 'HTTP 502');
   assert.equal(parseError(413, null).code, 'MEDIA_TOO_LARGE');
 });
 
@@ -94,7 +100,7 @@ test('HTTP 401: one refresh, one retry with the new token', async () => {
   server.answer = (req) =>
     bearer(req) === 'Bearer access-2'
       ? json({ sha256: 'ab' }, 201)
-      : json({ error: { code: 'UNAUTHENTICATED', message: '请先登录' } }, 401);
+      : json({ errors: [{ message: '请先登录', extensions: { code: 'UNAUTHENTICATED' } }] }, 401);
   const res = await request('/media', { method: 'POST', body: new Blob(['x']) });
   assert.equal(res.status, 201);
   assert.deepEqual(
@@ -128,7 +134,7 @@ test('when the refresh is refused the session ends and the first answer stands (
   globalThis.__tokens.session = session({ refresh: 'revoked' });
   let ended = 0;
   const off = sessionEnded.subscribe(() => ended++);
-  server.answer = () => json({ code: 'UNAUTHENTICATED', message: '请先登录' }, 401);
+  server.answer = () => json({ errors: [{ message: '请先登录', extensions: { code: 'UNAUTHENTICATED' } }] }, 401);
   await assert.rejects(request('/cards/1.pdf'), (e) => e.code === 'UNAUTHENTICATED' && e.status === 401);
   off();
   assert.equal(ended, 1);
@@ -148,8 +154,8 @@ test('anonymous: no Authorization header, no cookies, no referrer, no cache — 
   assert.equal(init.cache, 'no-store');
 });
 
-test('an anonymous refusal is an ApiError too (legacy flat body)', async () => {
-  server.answer = () => json({ code: 'ALREADY_VOTED', message: '该凭证已投票' }, 409);
+test('an anonymous refusal is an ApiError too', async () => {
+  server.answer = () => json({ errors: [{ message: '该凭证已投票', extensions: { code: 'ALREADY_VOTED' } }] }, 409);
   await assert.rejects(
     request('/polls/3/ballots', { method: 'POST', json: {}, anonymous: true }),
     (e) => e instanceof ApiError && e.code === 'ALREADY_VOTED' && e.message === '该凭证已投票' && e.status === 409,

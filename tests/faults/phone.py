@@ -129,13 +129,14 @@ async def request_credential(http: httpx.AsyncClient, token: str, poll_id: str, 
 def _plain_answer(
     response: httpx.Response | None, failure: str | None, seconds: float, *, ok_statuses: tuple[int, ...]
 ) -> Answer:
-    """The lean HTTP routes: media answers {"error": {code, message}}, polls {code, message}."""
+    """The lean HTTP routes (media, polls): a refusal is {"errors": [{message, extensions: {code}}]}."""
     if response is None:
         return Answer(failure or NO_ANSWER, None, seconds)
     body = _json(response)
     retry_after = response.headers.get("retry-after")
     if response.status_code in ok_statuses:
         return Answer("OK", response.status_code, seconds, body=body)
-    error = body.get("error", body) if isinstance(body, dict) else {}
-    code = error.get("code") or f"HTTP_{response.status_code}"
+    errors = body.get("errors") if isinstance(body, dict) else None
+    error = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+    code = (error.get("extensions") or {}).get("code") or f"HTTP_{response.status_code}"
     return Answer(code, response.status_code, seconds, error.get("message"), retry_after, body)

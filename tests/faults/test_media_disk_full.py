@@ -24,6 +24,7 @@ from backend.core.settings import Settings
 from backend.media.models import Media
 from tests.conftest import GraphQLClient
 from tests.faults.phone import photo_bytes
+from tests.refusals import refusal
 
 DISK_SIZE = "256k"
 
@@ -83,7 +84,7 @@ async def test_full_media_disk_is_507_and_the_retry_succeeds_once_space_is_back(
     refused = await client.post("/media", content=photo, headers=headers)
 
     assert refused.status_code == 507, refused.text
-    error = refused.json()["error"]
+    error = refusal(refused)
     assert error["code"] == "STORAGE_FULL"
     assert "存储空间已满" in error["message"] and "稍后会自动重试" in error["message"]
     assert await _media_rows(session_factory) == (0, 0)

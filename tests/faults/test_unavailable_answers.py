@@ -3,7 +3,7 @@ where nothing listens; runs in both the SQLite and the PostgreSQL session).
 
 Proves that GraphQL, photo upload, ballot casting, credential requests and exports all answer HTTP
 503 with `Retry-After`, the stable code SERVICE_UNAVAILABLE and "服务暂时不可用，请稍后重试" — each in
-its own error shape, which is what the PWA reads — and never a masked 500; /readyz says not ready
+the one error shape, which is what the PWA reads — and never a masked 500; /readyz says not ready
 and /healthz stays alive. Also checks which failures count as "database unavailable".
 """
 
@@ -28,6 +28,7 @@ from tests.conftest import TEST_JWT_SECRET
 from tests.faults.phone import photo_bytes
 from tests.live_server import free_port
 from tests.polls.helpers import b64u, make_message
+from tests.refusals import refusal
 
 MESSAGE = "服务暂时不可用，请稍后重试"
 
@@ -55,26 +56,26 @@ def _bearer(settings: Settings, role: Role) -> dict[str, str]:
 def _assert_unavailable(response: httpx.Response) -> dict:
     assert response.status_code == 503, response.text
     assert response.headers["retry-after"].isdigit()
-    return response.json()
+    return refusal(response)
 
 
 async def test_every_entry_point_answers_503_with_a_retry_code(down: tuple[httpx.AsyncClient, Settings]) -> None:
     http, settings = down
 
-    body = _assert_unavailable(
-        await http.post(
-            "/graphql",
-            json={"query": "{ myFilings(first: 1) { edges { node { id } } } }"},
-            headers=_bearer(settings, Role.VILLAGE),
-        )
+    graphql = await http.post(
+        "/graphql",
+        json={"query": "{ myFilings(first: 1) { edges { node { id } } } }"},
+        headers=_bearer(settings, Role.VILLAGE),
     )
+    assert graphql.status_code == 503 and graphql.headers["retry-after"].isdigit()
+    body = graphql.json()
     assert body["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
     assert body["errors"][0]["message"] == MESSAGE
 
     upload = await http.post(
         "/media", content=photo_bytes(1), headers={**_bearer(settings, Role.VILLAGE), "content-type": "image/jpeg"}
     )
-    assert _assert_unavailable(upload) == {"error": {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE}}
+    assert _assert_unavailable(upload) == {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE}
 
     token = blind_rsa.prepare(make_message(1))
     cast = await http.post(
@@ -88,9 +89,11 @@ async def test_every_entry_point_answers_503_with_a_retry_code(down: tuple[httpx
     assert _assert_unavailable(credential) == {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE}
 
     export = await http.get("/exports/ranking.xlsx?period=2026", headers=_bearer(settings, Role.COUNTY))
-    assert _assert_unavailable(export)["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
+    assert _assert_unavailable(export) == {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE}
 
-    assert (await http.get("/readyz")).status_code == 503
+    ready = await http.get("/readyz")
+    assert ready.json()["database"] == "unreachable"
+    assert _assert_unavailable(ready) == {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE}
     assert (await http.get("/healthz")).status_code == 200
 
 

@@ -27,6 +27,7 @@ from backend.service_card.png import HEIGHT, WIDTH, find_cjk_font, qr_placement
 from backend.service_card.qr import qr_matrix
 from backend.service_card.service import DUTIES
 from tests.conftest import GraphQLClient
+from tests.refusals import refusal
 from tests.world import World, stored_filing
 
 GENERATE = """mutation($input: GenerateServiceCardInput) {
@@ -133,7 +134,7 @@ async def test_downloads_are_404_until_generated(client: httpx.AsyncClient, worl
     for ext in ("pdf", "png"):
         response = await client.get(f"/cards/{secretary_id}.{ext}")
         assert response.status_code == 404
-        assert response.json()["code"] == "NOT_FOUND"
+        assert refusal(response)["code"] == "NOT_FOUND"
     assert (await client.get("/cards/999999.pdf")).status_code == 404
 
 
@@ -189,8 +190,8 @@ async def test_png_without_a_cjk_font_is_a_clear_error(
     monkeypatch.setattr(png, "find_cjk_font", lambda: None)
     response = await client.get(f"/cards/{card['secretaryId']}.png")
     assert response.status_code == 503
-    assert response.json()["code"] == "FONT_MISSING"
-    assert "中文字体" in response.json()["message"]
+    assert refusal(response)["code"] == "FONT_MISSING"
+    assert "中文字体" in refusal(response)["message"]
     # The PDF needs no font file.
     assert (await client.get(f"/cards/{card['secretaryId']}.pdf")).status_code == 200
 

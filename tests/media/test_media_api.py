@@ -29,6 +29,7 @@ from backend.media.service import access_media, store_photo
 from backend.media.storage import LocalDiskStorage
 from backend.service_card.models import ServiceCard
 from tests.conftest import GraphQLClient
+from tests.refusals import refusal
 from tests.world import World
 
 MB = 1024 * 1024
@@ -158,7 +159,7 @@ async def test_multipart_field_file_is_accepted(api: Api, client: httpx.AsyncCli
     missing = await client.post(
         "/media", files={"other": ("a.png", data, "image/png")}, headers=await api.headers("village")
     )
-    assert missing.status_code == 400 and missing.json()["error"]["code"] == "INVALID_INPUT"
+    assert missing.status_code == 400 and refusal(missing)["code"] == "INVALID_INPUT"
 
 
 async def test_exif_time_and_gps_go_to_the_row_and_not_into_the_file(
@@ -222,7 +223,7 @@ async def test_repeat_upload_heals_lost_files(api: Api, settings: Settings) -> N
     body = (await api.upload(data)).json()
     for path in settings.media_dir.rglob("*.jpg"):
         path.unlink()
-    assert (await api.get(body["url"])).json()["error"]["code"] == "MEDIA_MISSING"
+    assert refusal(await api.get(body["url"]))["code"] == "MEDIA_MISSING"
     assert (await api.upload(data)).status_code == 200
     assert (await api.get(body["url"])).status_code == 200
 
@@ -243,7 +244,7 @@ async def test_not_a_real_photo_is_refused(
     form = await client.post("/media", files={"file": (name, data, "image/jpeg")}, headers=await api.headers("village"))
     for response in (raw, form):
         assert response.status_code == 415, response.text
-        error = response.json()["error"]
+        error = refusal(response)
         assert error["code"] == "MEDIA_UNSUPPORTED"
         assert "JPEG" in error["message"]
     assert await media_count(session_factory) == 0
@@ -253,8 +254,8 @@ async def test_over_five_megabytes_is_refused_by_declared_length(api: Api) -> No
     data = b"\xff\xd8\xff\xe0" + bytes(5 * MB)
     response = await api.upload(data)
     assert response.status_code == 413
-    assert response.json()["error"]["code"] == "MEDIA_TOO_LARGE"
-    assert "5 MB" in response.json()["error"]["message"]
+    assert refusal(response)["code"] == "MEDIA_TOO_LARGE"
+    assert "5 MB" in refusal(response)["message"]
 
 
 async def test_over_five_megabytes_streamed_is_refused_before_the_end(api: Api, client: httpx.AsyncClient) -> None:
@@ -269,13 +270,13 @@ async def test_over_five_megabytes_streamed_is_refused_before_the_end(api: Api, 
 
     response = await client.post("/media", content=body(), headers=await api.headers("village"))
     assert response.status_code == 413
-    assert response.json()["error"]["code"] == "MEDIA_TOO_LARGE"
+    assert refusal(response)["code"] == "MEDIA_TOO_LARGE"
     assert sent <= 5 * MB + 128 * 1024  # stopped reading right after the limit
 
 
 async def test_empty_body_is_bad_input(api: Api) -> None:
     response = await api.upload(b"")
-    assert response.status_code == 400 and response.json()["error"]["code"] == "INVALID_INPUT"
+    assert response.status_code == 400 and refusal(response)["code"] == "INVALID_INPUT"
 
 
 async def test_thumbnail_of_noisy_photo_fits_budget(api: Api) -> None:
@@ -302,7 +303,7 @@ async def test_only_first_secretaries_upload(
 ) -> None:
     response = await api.upload(photo("JPEG"), as_user=user)
     assert response.status_code == status
-    assert response.json()["error"]["code"] == code
+    assert refusal(response)["code"] == code
     assert await media_count(session_factory) == 0
 
 
@@ -310,7 +311,7 @@ async def test_bad_token_is_unauthenticated(client: httpx.AsyncClient) -> None:
     response = await client.post("/media", content=photo(), headers={"authorization": "Bearer nonsense"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
-    assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+    assert refusal(response)["code"] == "UNAUTHENTICATED"
 
 
 async def test_disk_full_is_507_and_leaves_no_row(
@@ -325,7 +326,7 @@ async def test_disk_full_is_507_and_leaves_no_row(
     app.state.media_storage = FullDisk(tmp_path / "full")
     response = await api.upload(photo("JPEG"))
     assert response.status_code == 507
-    error = response.json()["error"]
+    error = refusal(response)
     assert error["code"] == "STORAGE_FULL"
     assert "手机" in error["message"]  # tells the user the record waits on the phone
     assert await media_count(session_factory) == 0
@@ -341,7 +342,7 @@ async def test_disk_full_from_the_real_disk_store(
 
     monkeypatch.setattr("backend.media.storage.os.replace", no_space)
     response = await api.upload(photo("PNG"))
-    assert response.status_code == 507 and response.json()["error"]["code"] == "STORAGE_FULL"
+    assert response.status_code == 507 and refusal(response)["code"] == "STORAGE_FULL"
     assert await media_count(session_factory) == 0
 
 
@@ -371,7 +372,7 @@ async def test_reading_is_limited_to_uploader_and_jurisdiction(
     for outsider in ("village_v12", "member", "county_b", "township_t2", "member_vb"):
         response = await api.get(url, as_user=outsider)
         assert response.status_code == 403
-        assert response.json()["error"]["code"] == "FORBIDDEN"
+        assert refusal(response)["code"] == "FORBIDDEN"
         assert (await api.get(thumb, as_user=outsider)).status_code == 403
     assert await status(None) == 404
 

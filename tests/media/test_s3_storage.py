@@ -32,6 +32,7 @@ from tests.media.conftest import (
     s3_client,
 )
 from tests.media.test_media_api import Api, media_count, photo
+from tests.refusals import refusal
 
 KEY = content_key(b"photo bytes", "jpg")
 
@@ -173,7 +174,7 @@ async def test_full_bucket_answers_507_through_the_api(
     app.state.media_storage = refusing_s3
     response = await api.upload(photo("JPEG"))
     assert response.status_code == 507
-    assert response.json()["error"]["code"] == "STORAGE_FULL"
+    assert refusal(response)["code"] == "STORAGE_FULL"
     assert await media_count(session_factory) == 0
 
 
@@ -184,7 +185,7 @@ async def test_a_store_outage_answers_503_try_again_through_the_api(
     app.state.media_storage = refusing_s3
     response = await api.upload(photo("JPEG"))
     assert response.status_code == 503
-    assert response.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+    assert refusal(response)["code"] == "SERVICE_UNAVAILABLE"
     assert response.headers["retry-after"]
     assert await media_count(session_factory) == 0
 
@@ -244,7 +245,7 @@ async def test_lost_objects_are_rewritten_by_a_repeated_upload(
     client = s3_server.client
     for name in object_names(s3_server, settings.s3_bucket):
         client.delete_object(Bucket=settings.s3_bucket, Key=name)
-    assert (await api.get(f"/media/{sha}")).json()["error"]["code"] == "MEDIA_MISSING"
+    assert refusal(await api.get(f"/media/{sha}"))["code"] == "MEDIA_MISSING"
 
     assert (await api.upload(data)).status_code == 200
     assert (await api.get(f"/media/{sha}")).status_code == 200

@@ -12,6 +12,7 @@ from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 from tests.observability.helpers import label_values, scrape, value
 from tests.polls.helpers import OPEN, b64u, cast, obtain_credential, ok, setup_poll
+from tests.refusals import refusal
 from tests.world import World
 
 CASTS = "zhucuntong_poll_casts_total"
@@ -37,7 +38,7 @@ async def test_casts_are_counted_without_poll_ids_receipts_or_logs(
     refused = await client.post(f"/polls/{setup.id}/ballots", json={**body, "choice": "maybe"})
     assert _server_records(caplog) == [], [record.getMessage() for record in _server_records(caplog)]
 
-    assert lean.status_code == 200 and again.json()["code"] == "ALREADY_VOTED" and refused.status_code == 400
+    assert lean.status_code == 200 and refusal(again)["code"] == "ALREADY_VOTED" and refused.status_code == 400
     receipts = [lean.json()["receipt"], via_graphql["receipt"]]
     text, samples = await scrape(client)
     assert value(samples, CASTS, outcome="accepted", reason="") == 2

@@ -32,6 +32,7 @@ from tests.polls.helpers import (
     ok,
     setup_poll,
 )
+from tests.refusals import refusal
 from tests.world import World
 
 
@@ -110,7 +111,7 @@ async def test_ballot_errors_are_specific_and_change_nothing(
         response = await client.post(
             f"/polls/{pid}/ballots", json={"code": issued_codes[0], "choice": "satisfied"}, headers=header
         )
-        assert (response.status_code, response.json()["code"]) == (400, "ANONYMOUS_ONLY")
+        assert (response.status_code, refusal(response)["code"]) == (400, "ANONYMOUS_ONLY")
     assert await _state(session_factory) == before
 
     # Reuse: the first cast counts, the second is ALREADY_VOTED (also across GraphQL and HTTP).
@@ -119,7 +120,7 @@ async def test_ballot_errors_are_specific_and_change_nothing(
     response = await client.post(
         f"/polls/{pid}/ballots", json={"token": b64u(good.token), "signature": b64u(good.signature), "choice": "basic"}
     )
-    assert (response.status_code, response.json()["code"]) == (409, "ALREADY_VOTED")
+    assert (response.status_code, refusal(response)["code"]) == (409, "ALREADY_VOTED")
     ok(await gql.execute(CAST_PAPER, {"id": pid, "code": issued_codes[0], "c": "BASIC"}), "castPaperBallot")
     body = await gql.execute(CAST_PAPER, {"id": pid, "code": issued_codes[0].lower(), "c": "BASIC"})
     assert error_code(body, "castPaperBallot") == "ALREADY_VOTED"

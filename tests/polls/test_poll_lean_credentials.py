@@ -13,6 +13,7 @@ from backend.crypto import blind_rsa
 from backend.polls.models import PollVoter
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import OPEN, b64u, make_message, ok, setup_poll
+from tests.refusals import refusal
 from tests.world import World
 
 
@@ -21,7 +22,7 @@ async def _post(
 ) -> tuple[int, dict]:
     headers = {"authorization": f"Bearer {await gql.token_for(user)}"} if user else {}
     response = await client.post(f"/polls/{poll_id}/credentials", json=body, headers=headers)
-    return response.status_code, response.json()
+    return response.status_code, response.json() if response.status_code == 200 else refusal(response)
 
 
 async def _issued(session_factory: SessionFactory) -> int:
@@ -42,7 +43,7 @@ async def test_lean_credential_route(
     status, answer = await _post(client, gql, setup.id, body, None)
     assert (status, answer["code"]) == (401, "UNAUTHENTICATED")
     response = await client.post(f"/polls/{setup.id}/credentials", json=body, headers={"authorization": "Bearer x"})
-    assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
+    assert (response.status_code, refusal(response)["code"]) == (401, "UNAUTHENTICATED")
     assert (await _post(client, gql, setup.id, body, "township"))[0] == 403
     assert (await _post(client, gql, setup.id, body, "member_v12"))[1]["code"] == "FORBIDDEN"
     assert (await _post(client, gql, setup.id, [1], member))[1]["code"] == "INVALID_INPUT"

@@ -19,6 +19,7 @@ from backend.core.settings import Settings
 from backend.polls import casting, credentials
 from tests.polls.helpers import CAST, CAST_PAPER, CREDENTIAL
 from tests.ratelimit.conftest import NEIGHBOUR, VILLAGE_NAT, ClientAt
+from tests.refusals import refusal
 from tests.world import PASSWORD, World
 
 LOGIN = "mutation($p: String!, $w: String!) { login(phone: $p, password: $w) { accessToken errors { code message } } }"
@@ -101,7 +102,7 @@ async def test_credentials_are_limited_per_user_on_both_paths_before_signing(
         "/polls/999999/credentials", json={"blindedMessage": "AAAA"}, headers={"authorization": f"Bearer {token}"}
     )
     assert lean.status_code == 429  # per user, whatever the address or the path
-    assert lean.json() == {"code": "RATE_LIMITED", "message": TOO_OFTEN}
+    assert refusal(lean) == {"code": "RATE_LIMITED", "message": TOO_OFTEN, "retryAfter": 60}
     assert lean.headers["retry-after"] == "60" and lean.headers["cache-control"] == "no-store"
     assert len(issued) == 2
     other = issue_access_token(limited_settings, world.actor("member_v12"))
@@ -125,7 +126,7 @@ async def test_casting_is_limited_per_client_address_on_every_path_before_verifi
     assert first_error(paper) == {"code": "RATE_LIMITED", "field": None, "message": TOO_OFTEN}
     refused = await http.post("/polls/999999/ballots", content=b"not even JSON")  # refused before the body is read
     assert refused.status_code == 429 and refused.headers["retry-after"] == "60"
-    assert refused.json() == {"code": "RATE_LIMITED", "message": TOO_OFTEN}
+    assert refusal(refused) == {"code": "RATE_LIMITED", "message": TOO_OFTEN, "retryAfter": 60}
     assert sum(len(calls) for calls in verified) == 3
     neighbour = await client_at(NEIGHBOUR).post("/polls/999999/ballots", json={"code": "XXXX", "choice": "basic"})
     assert neighbour.status_code != 429
