@@ -165,8 +165,8 @@ class Settings(BaseSettings):
     @classmethod
     def from_env(cls) -> Settings:
         """The settings of this process: each variable of `env_names()` that is set, else the default."""
-        values = EnvSettingsSource(cls)()
-        return cls._checked({name: value for name, value in values.items() if name in cls.env_names()})
+        values, names = EnvSettingsSource(cls)(), cls.env_names()
+        return cls._checked({name: value for name, value in values.items() if name in names})
 
     def with_overrides(self, **changes: object) -> Settings:
         return self._checked({**{name: getattr(self, name) for name in type(self).model_fields}, **changes})
