@@ -4,7 +4,8 @@ holds the evidence it proposes the item's score and the assessor confirms or ove
 Set-based: `proposals_for` reads any number of secretaries with at most three queries (filings
 without bodies, talk filings with bodies, organisation classes) plus one per county for its rules.
 Filings count when submitted or approved (as on the duty checklist); research reports only when
-approved. "So far" means calendar weeks and months of the term, within the period, that have ended.
+approved. "So far" means calendar weeks and months of the term, within the period, that have ended
+(the calendar and the diary rule are the duties' own: backend/duties/rules.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.assessment.common import Period, Subject
 from backend.assessment.models import OrgClass, OrgClassRecord
 from backend.assessment.rubric import EvidenceKey
+from backend.duties.rules import diary_months, full_months, full_weeks, month_of, week_of
 from backend.filings.bodies import TALK_CATEGORIES
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.org.county_settings import CountyRules, rules_for
@@ -86,38 +88,6 @@ def window(subject: Subject, period: Period, today: date) -> tuple[date, date]:
     start = max(subject.secretary.term_start, period.start)
     end = min(today, subject.secretary.term_end + timedelta(days=1), period.end)
     return start, max(start, end)
-
-
-def full_months(start: date, end: date) -> list[date]:
-    """First days of the calendar months wholly inside [start, end)."""
-    first = start if start.day == 1 else _next_month(start)
-    months = []
-    while _next_month(first) <= end:
-        months.append(first)
-        first = _next_month(first)
-    return months
-
-
-def full_weeks(start: date, end: date) -> list[date]:
-    """Mondays of the weeks (Monday to Sunday) wholly inside [start, end)."""
-    monday = start + timedelta(days=(7 - start.weekday()) % 7)
-    weeks = []
-    while monday + timedelta(days=7) <= end:
-        weeks.append(monday)
-        monday += timedelta(days=7)
-    return weeks
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
-
-
-def _month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _week_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _ids(rows: Iterable[_Row | _Talk]) -> tuple[str, ...]:
@@ -220,20 +190,19 @@ def _propose(
 
 def _diary(found: _Data, rules: CountyRules, start: date, end: date) -> Proposal:
     entries = [r for r in found.filings if r.kind is FilingKind.WORK_DIARY and start <= r.occurred_on < end]
-    months = full_months(start, end)
     per_month: dict[date, int] = defaultdict(int)
     for entry in entries:
-        per_month[_month_of(entry.occurred_on)] += 1
-    short = [m for m in months if per_month[m] < rules.diary_entries_per_month]
-    if not months:
+        per_month[month_of(entry.occurred_on)] += 1
+    diary = diary_months(start, end, per_month, rules.diary_entries_per_month)
+    if not diary.months:
         return Proposal(0, "本年度任期内尚无已结束的完整月份，暂不扣分", _ids(entries))
     summary = (
-        f"本年度任期内已结束 {len(months)} 个完整月份，共记工作日志 {len(entries)} 篇；"
-        f"{len(months) - len(short)} 个月达到每月 {rules.diary_entries_per_month} 篇"
+        f"本年度任期内已结束 {len(diary.months)} 个完整月份，共记工作日志 {len(entries)} 篇；"
+        f"{diary.met} 个月达到每月 {diary.required} 篇"
     )
-    if short:
-        summary += "，未达到的月份：" + "、".join(f"{m.year}年{m.month}月" for m in short)
-    return Proposal(len(short), summary, _ids(entries))
+    if diary.short:
+        summary += "，未达到的月份：" + "、".join(f"{m.year}年{m.month}月" for m in diary.short)
+    return Proposal(len(diary.short), summary, _ids(entries))
 
 
 def _research_report(found: _Data) -> Proposal:
@@ -246,9 +215,9 @@ def _research_report(found: _Data) -> Proposal:
 def _committee_meetings(subject: Subject, found: _Data, start: date, end: date) -> Proposal:
     meetings = [r for r in found.filings if r.kind is FilingKind.COMMITTEE_MEETING and start <= r.occurred_on < end]
     if subject.secretary.mode is StationMode.RESIDENT:
-        buckets, bucket_of, cadence, unit = full_weeks(start, end), _week_of, "每周一次", "周"
+        buckets, bucket_of, cadence, unit = full_weeks(start, end), week_of, "每周一次", "周"
     else:
-        buckets, bucket_of, cadence, unit = full_months(start, end), _month_of, "每月一次", "个月"
+        buckets, bucket_of, cadence, unit = full_months(start, end), month_of, "每月一次", "个月"
     held = {bucket_of(m.occurred_on) for m in meetings}
     missed = [b for b in buckets if b not in held]
     if not buckets:

@@ -43,7 +43,7 @@ class RubricVersion(Base):
     county_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="RESTRICT"))
     period: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer)
-    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # see services/assessment/rubric.py
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # see backend/assessment/rubric/items.py
     sha256: Mapped[str] = mapped_column(String(64))  # of the canonical JSON of `items`
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

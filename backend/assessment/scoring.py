@@ -34,13 +34,14 @@ from backend.assessment.evidence import Proposal, proposals_for
 from backend.assessment.models import Assessment, AssessmentItemScore
 from backend.assessment.rubric import (
     EvidenceKey,
-    ItemKind,
     Part,
     Rubric,
     RubricItem,
     county_rubric,
     ensure_saved,
+    occurrences_for,
     rubrics_by_id,
+    sums,
 )
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
@@ -120,29 +121,6 @@ class ItemScoreInput:
     occurrences: int | None = None
     points: float | None = None
     note: str | None = None
-
-
-def occurrences_for(item: RubricItem, centi: int) -> int | None:
-    """The least occurrences for which the formula gives exactly `centi`, if any."""
-    if item.kind is ItemKind.BASE:
-        lost = item.base_centi - centi
-    else:
-        lost = -centi if item.kind is ItemKind.DEDUCTION else centi
-    if lost < 0:
-        return None
-    k = -(-lost // abs(item.per_centi))  # ceil: exact, or the first count that reaches a cap or floor
-    return k if k <= MAX_OCCURRENCES and item.points_for(k) == centi else None
-
-
-def sums(rubric: Rubric, scores: Mapping[str, int]) -> tuple[dict[Part, int], int, int]:
-    """Part sums, target (never below 0) and the number of rubric items scored."""
-    by_part = dict.fromkeys(Part, 0)
-    scored = 0
-    for item in rubric.items:
-        if item.key in scores:
-            by_part[item.part] += scores[item.key]
-            scored += 1
-    return by_part, max(0, sum(by_part.values())), scored
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -19,12 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.cell_range import CellRange
 from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -38,9 +32,13 @@ from backend.auth.actor import Actor
 from backend.auth.bearer import require_request_actor
 from backend.core.errors import Forbidden
 from backend.core.xlsx_stream import (
-    BORDER,
-    CellMaker,
-    merged_line,
+    CELL,
+    TITLE,
+    Book,
+    Merge,
+    RowWriter,
+    Sheet,
+    Style,
     parse_optional_id,
     points,
     write_xlsx,
@@ -66,6 +64,10 @@ _PART_COLUMNS = {
 }
 LEADING_HEADERS = ("姓名", "村(社区)", "镇(街道)")
 TRAILING_HEADERS = ("目标考评得分", "评分进度")
+HEADER = Style(bold=True, horizontal="center", vertical="center")
+ITEM_HEADER = Style(bold=True, horizontal="center", vertical="center", wrap=True)
+POINTS = Style(number_format="0.00")
+SUBTOTAL = Style(bold=True, number_format="0.00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,91 +304,80 @@ class _Layout:
     def __init__(self, columns: Sequence[ItemColumn]) -> None:
         self.parts = _parts_of(columns)
         self.width = len(LEADING_HEADERS) + sum(len(items) + 1 for _, items in self.parts) + len(TRAILING_HEADERS)
+        styles = [CELL] * len(LEADING_HEADERS)
+        for _, items in self.parts:
+            styles += [POINTS] * len(items) + [SUBTOTAL]
+        self.row_styles = (*styles, SUBTOTAL, CELL)  # the target, the progress
 
-    def header_rows(self, ws: WriteOnlyWorksheet, first_row: int) -> None:
+    def header_rows(self, sheet: Sheet) -> None:
         """Two header rows: the part over its items and subtotal, then the item labels."""
-        top: list[object] = [_header(ws, h) for h in LEADING_HEADERS]
-        bottom: list[object] = [_header(ws, None) for _ in LEADING_HEADERS]
-        merges = [(i + 1, i + 1, True) for i in range(len(LEADING_HEADERS))]
+        top: list[object] = list(LEADING_HEADERS)
+        bottom: list[object] = [None] * len(LEADING_HEADERS)
+        bottom_styles = [HEADER] * len(LEADING_HEADERS)
+        merges = [Merge(i + 1, i + 1, rows=2) for i in range(len(LEADING_HEADERS))]
         for part, items in self.parts:
             label = PARTS.get(part, part or "其他")
             start = len(top) + 1
             for item in items:
-                top.append(_header(ws, label))
-                bottom.append(_header(ws, item.label, wrap=True))
-            top.append(_header(ws, label))
-            bottom.append(_header(ws, f"{label}小计"))
-            merges.append((start, len(top), False))
+                top.append(label)
+                bottom.append(item.label)
+                bottom_styles.append(ITEM_HEADER)
+            top.append(label)
+            bottom.append(f"{label}小计")
+            bottom_styles.append(HEADER)
+            if len(top) > start:
+                merges.append(Merge(start, len(top)))
         for h in TRAILING_HEADERS:
-            top.append(_header(ws, h))
-            bottom.append(_header(ws, None))
-            merges.append((len(top), len(top), True))
-        ws.append(top)
-        ws.append(bottom)
-        for start, end, vertical in merges:
-            if vertical:
-                ws.merged_cells.add(CellRange(min_col=start, min_row=first_row, max_col=end, max_row=first_row + 1))
-            elif end > start:
-                ws.merged_cells.add(CellRange(min_col=start, min_row=first_row, max_col=end, max_row=first_row))
+            top.append(h)
+            bottom.append(None)
+            bottom_styles.append(HEADER)
+            merges.append(Merge(len(top), len(top), rows=2))
+        sheet.append(top, HEADER, merges=merges)
+        sheet.append(bottom, bottom_styles)
 
-    def cells(self, cell: CellMaker, line: AssessmentLine) -> list[object]:
-        out: list[object] = [cell(line.name), cell(line.village_name), cell(line.township_name)]
+    def values(self, line: AssessmentLine) -> list[object]:
+        out: list[object] = [line.name, line.village_name, line.township_name]
         for part, items in self.parts:
-            for item in items:
-                out.append(cell(points(line.item_centi.get(item.key)), number_format="0.00"))
-            out.append(cell(points(line.part_centi.get(part)), bold=True, number_format="0.00"))
+            out.extend(points(line.item_centi.get(item.key)) for item in items)
+            out.append(points(line.part_centi.get(part)))
         if line.assessed:
-            out.append(cell(points(line.target_centi), bold=True, number_format="0.00"))
-            out.append(cell(f"{line.items_scored}/{line.items_total}"))
+            out += [points(line.target_centi), f"{line.items_scored}/{line.items_total}"]
         else:
-            out.append(cell(None))
-            out.append(cell("未评"))
+            out += [None, "未评"]
         return out
 
 
-def _header(ws: WriteOnlyWorksheet, value: object, *, wrap: bool = False) -> WriteOnlyCell:
-    header = WriteOnlyCell(ws, value=value)
-    header.border = BORDER
-    header.font = Font(bold=True)
-    header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=wrap)
-    return header
-
-
-def _new_sheet(
-    workbook: Workbook, export: AssessmentExport, layout: _Layout, key: str, generated_at: datetime
-) -> WriteOnlyWorksheet:
-    ws = workbook.create_sheet(title=sheet_name(key))
-    for index in range(1, layout.width + 1):
-        ws.column_dimensions[get_column_letter(index)].width = 16 if index <= len(LEADING_HEADERS) else 12
-    ws.freeze_panes = "D5"
+def _new_sheet(book: Book, export: AssessmentExport, layout: _Layout, key: str, generated_at: datetime) -> Sheet:
+    widths = [16.0] * len(LEADING_HEADERS) + [12.0] * (layout.width - len(LEADING_HEADERS))
+    sheet = book.sheet(sheet_name(key), widths=widths, freeze="D5")
     stamp = generated_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    merged_line(ws, 1, layout.width, export.title, size=14)
-    merged_line(ws, 2, layout.width, f"分组：{group_label(key)}    生成时间：{stamp}    单位：分")
-    layout.header_rows(ws, 3)
-    return ws
+    sheet.line(export.title, layout.width, TITLE)
+    sheet.line(f"分组：{group_label(key)}    生成时间：{stamp}    单位：分", layout.width)
+    layout.header_rows(sheet)
+    return sheet
 
 
 def write_assessment(
-    workbook: Workbook,
+    book: Book,
     export: AssessmentExport,
     columns: Sequence[ItemColumn],
     lines: Iterator[AssessmentLine],
     generated_at: datetime,
 ) -> None:
     layout = _Layout(columns)
-    ws: WriteOnlyWorksheet | None = None
-    make_cell: CellMaker | None = None
+    sheet: Sheet | None = None
+    write_row: RowWriter | None = None
     current: str | None = None
     for line in lines:
         if line.group_key != current:
             current = line.group_key
-            ws = _new_sheet(workbook, export, layout, current, generated_at)
-            make_cell = CellMaker(ws)
-        assert ws is not None and make_cell is not None
-        ws.append(layout.cells(make_cell, line))
-    if ws is None:
-        empty = _new_sheet(workbook, export, layout, "考评", generated_at)
-        merged_line(empty, 5, layout.width, "暂无第一书记")
+            sheet = _new_sheet(book, export, layout, current, generated_at)
+            write_row = sheet.row_writer(layout.row_styles)
+        assert write_row is not None
+        write_row(layout.values(line))
+    if sheet is None:
+        empty = _new_sheet(book, export, layout, "考评", generated_at)
+        empty.line("暂无第一书记", layout.width)
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -402,7 +393,7 @@ async def assessment_xlsx(request: Request) -> Response:
         columns = await load_item_columns(session, export)
         generated_at = datetime.now(SHANGHAI)
         out = await write_xlsx(
-            lambda workbook, lines: write_assessment(workbook, export, columns, lines, generated_at),
+            lambda book, lines: write_assessment(book, export, columns, lines, generated_at),
             assessment_line_chunks(session, export),
         )
     return xlsx_response(out, export.filename)

@@ -1,67 +1,208 @@
-"""Typed settings read from the environment, with safe embedded defaults."""
+"""Typed settings read from the environment, with safe embedded defaults.
+
+Every setting is one field below: its type, default and meaning. `Settings.from_env()` reads each
+field from the environment variable of the same name in upper case (`access_token_ttl` from
+`ACCESS_TOKEN_TTL`; an empty variable counts as unset) through pydantic-settings, and refuses a
+value of the wrong type with a `SettingsError` that names the variable. `Settings(...)` with
+keywords reads no environment (tests and benchmarks build exactly the settings they name), and
+`with_overrides(...)` checks the changed values the same way.
+
+Secrets (`Secret`: JWT_SECRET, JWT_SECRET_PREVIOUS, POLL_KEY_SECRET, METRICS_TOKEN,
+S3_SECRET_ACCESS_KEY) are shown as "**********" in `repr`/`str`, and URLs (`UrlWithPassword`:
+DATABASE_URL, REDIS_URL) without their password, so settings can be logged; the values themselves
+are plain strings for the code that uses them. `validate()` holds the checks that depend on more
+than one value (production refuses weak secrets, a missing REDIS_URL, …).
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"
 DEFAULT_POLL_KEY_SECRET = "dev-only-insecure-poll-key-secret"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MASK = "**********"
 
 
 class SettingsError(RuntimeError):
-    """Raised when the configuration is unsafe or inconsistent."""
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw else default
+    """Raised when the configuration is unsafe, inconsistent or not of the right type."""
 
 
 @dataclass(frozen=True)
-class Settings:
-    app_env: str = "development"
-    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'zhucuntong.db'}"
-    jwt_secret: str = DEFAULT_JWT_SECRET
-    jwt_secret_previous: str = ""  # still accepted for verifying access tokens during a key rotation
-    poll_key_secret: str = DEFAULT_POLL_KEY_SECRET  # seals poll signing keys (services/polls/keys.py)
-    jwt_issuer: str = "zhucuntong"
-    jwt_audience: str = "zhucuntong-api"
-    access_token_ttl: int = 15 * 60
-    refresh_token_ttl: int = 30 * 24 * 3600
-    login_max_failures: int = 5
-    login_lock_seconds: int = 15 * 60
-    max_query_depth: int = 10
-    max_aliases: int = 15
-    max_tokens: int = 2000
-    max_page_size: int = 100
-    max_upload_bytes: int = 10 * 1024 * 1024
-    media_dir: Path = field(default=PROJECT_ROOT / "var" / "media")
-    max_photo_bytes: int = 5 * 1024 * 1024
-    pwa_dist: Path = field(default=PROJECT_ROOT / "pwa" / "dist")
-    db_pool_size: int = 10
-    sql_echo: bool = False
-    public_base_url: str = "http://127.0.0.1:8000"  # printed in QR codes; where phones reach the PWA
-    metrics_token: str = ""  # bearer token for GET /metrics; unset: production answers loopback only
-    cors_origins: tuple[str, ...] = ()  # other sites' origins allowed to call the API from a browser
-    redis_url: str = ""  # shared rate-limit counters across processes; empty: counted in this process only
+class _Hidden:
+    """How `repr` shows a field: a secret not at all, a URL without its password."""
+
+    what: Literal["secret", "url_password"]
+
+
+Secret = Annotated[str, _Hidden("secret")]
+UrlWithPassword = Annotated[str, _Hidden("url_password")]
+_NOT_FROM_ENV = {"from_env": False}  # json_schema_extra of the limits the code fixes (no variable)
+
+
+def _without_password(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return MASK
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    user = f"{parts.username}:" if parts.username else ":"
+    return urlunsplit(parts._replace(netloc=f"{user}{MASK}@{host}"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", env_ignore_empty=True)
+
+    app_env: str = Field(
+        "development",
+        description="`production` turns on the production checks of validate() and turns off GraphiQL, "
+        "introspection and field suggestions",
+    )
+    database_url: UrlWithPassword = Field(
+        f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'zhucuntong.db'}",
+        description="SQLAlchemy URL: sqlite+aiosqlite:///FILE or postgresql+asyncpg://user:pass@host:5432/db",
+    )
+    jwt_secret: Secret = Field(DEFAULT_JWT_SECRET, description="HS256 key of the access tokens")
+    jwt_secret_previous: Secret = Field(
+        "", description="still accepted for verifying access tokens during a key rotation; empty: none"
+    )
+    poll_key_secret: Secret = Field(
+        DEFAULT_POLL_KEY_SECRET, description="seals poll signing keys at rest (backend/polls/keys.py)"
+    )
+    jwt_issuer: str = Field("zhucuntong", description="`iss` of the access tokens, checked on every token")
+    jwt_audience: str = Field("zhucuntong-api", description="`aud` of the access tokens, checked on every token")
+    access_token_ttl: int = Field(15 * 60, description="access-token lifetime, seconds")
+    refresh_token_ttl: int = Field(30 * 24 * 3600, description="refresh-token lifetime, seconds")
+    login_max_failures: int = Field(5, description="failed logins per phone that lock it")
+    login_lock_seconds: int = Field(15 * 60, description="the window of those failures and the lock, seconds")
+    max_query_depth: int = Field(10, description="GraphQL query depth limit", json_schema_extra=_NOT_FROM_ENV)
+    max_aliases: int = Field(15, description="GraphQL aliases per query", json_schema_extra=_NOT_FROM_ENV)
+    max_tokens: int = Field(2000, description="GraphQL tokens per query", json_schema_extra=_NOT_FROM_ENV)
+    max_page_size: int = Field(100, description="largest `first` of a connection", json_schema_extra=_NOT_FROM_ENV)
+    max_upload_bytes: int = Field(10 * 1024 * 1024, description="largest upload (Excel import, multipart)")
+    media_dir: Path = Field(PROJECT_ROOT / "var" / "media", description="where photos live with MEDIA_STORAGE=disk")
+    max_photo_bytes: int = Field(5 * 1024 * 1024, description="largest photo accepted")
+    pwa_dist: Path = Field(PROJECT_ROOT / "pwa" / "dist", description="the built PWA served at /")
+    db_pool_size: int = Field(10, description="PostgreSQL connection pool size per process")
+    sql_echo: bool = Field(False, description="log every SQL statement (1/true)")
+    public_base_url: str = Field(
+        "http://127.0.0.1:8000", description="printed in QR codes; where phones reach the PWA (no trailing /)"
+    )
+    metrics_token: Secret = Field(
+        "", description="bearer token for GET /metrics; empty: production answers loopback only"
+    )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="other sites' origins allowed to call the API from a browser (comma-separated)"
+    )
+    redis_url: UrlWithPassword = Field(
+        "", description="shared rate-limit counters across processes; empty: counted in this process only"
+    )
     # Rate limits (backend/ratelimit/): attempts per window; 0 turns that limit off.
-    rate_limit_window_seconds: int = 60
-    rate_limit_login_per_phone: int = 10
-    rate_limit_login_per_address: int = 30
-    rate_limit_credentials_per_user: int = 10
-    rate_limit_casts_per_address: int = 120
-    rate_limit_key_prefix: str = "zct:rl:"  # Redis key prefix, for sharing one Redis between deployments
-    media_storage: str = "disk"  # "disk" (MEDIA_DIR) or "s3" (an S3-compatible object store)
-    s3_endpoint_url: str = ""  # e.g. http://minio:9000; empty: the AWS default for the region
-    s3_bucket: str = ""
-    s3_region: str = "us-east-1"
-    s3_access_key_id: str = ""
-    s3_secret_access_key: str = ""
-    s3_prefix: str = ""  # key prefix inside the bucket, e.g. "media/"
-    s3_addressing_style: str = "path"  # "path" (MinIO, Ceph RGW) or "virtual" (Aliyun OSS, Tencent COS)
+    rate_limit_window_seconds: int = Field(60, description="window of every rate limit, seconds (1–60)")
+    rate_limit_login_per_phone: int = Field(10, description="login attempts per window per phone number")
+    rate_limit_login_per_address: int = Field(30, description="login attempts per window per client address")
+    rate_limit_credentials_per_user: int = Field(10, description="poll-credential requests per window per user")
+    rate_limit_casts_per_address: int = Field(120, description="ballots per window per client address")
+    rate_limit_key_prefix: str = Field(
+        "zct:rl:", description="Redis key prefix, for sharing one Redis between deployments"
+    )
+    media_storage: str = Field("disk", description='"disk" (MEDIA_DIR) or "s3" (an S3-compatible object store)')
+    s3_endpoint_url: str = Field("", description="e.g. http://minio:9000; empty: the AWS default for the region")
+    s3_bucket: str = Field("", description="an existing private bucket")
+    s3_region: str = Field("us-east-1", description="the bucket's region")
+    s3_access_key_id: str = Field("", description="empty: the SDK's default credentials")
+    s3_secret_access_key: Secret = Field("", description="set together with S3_ACCESS_KEY_ID")
+    s3_prefix: str = Field("", description='key prefix inside the bucket, e.g. "media/"')
+    s3_addressing_style: str = Field(
+        "path", description='"path" (MinIO, Ceph RGW) or "virtual" (Aliyun OSS, Tencent COS)'
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """CORS_ORIGINS is a comma-separated list; an origin is compared without a trailing slash."""
+        if isinstance(value, str):
+            return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """`Settings(...)` is its keywords over the defaults, never the environment: see from_env."""
+        return (init_settings,)
+
+    # --- building -------------------------------------------------------------------------------
+
+    @classmethod
+    def env_names(cls) -> dict[str, str]:
+        """Field name → the environment variable it is read from (the limits the code fixes have none)."""
+        return {
+            name: name.upper()
+            for name, info in cls.model_fields.items()
+            if not isinstance(info.json_schema_extra, dict) or info.json_schema_extra.get("from_env", True)
+        }
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """The settings of this process: each variable of `env_names()` that is set, else the default."""
+        values, names = EnvSettingsSource(cls)(), cls.env_names()
+        return cls._checked({name: value for name, value in values.items() if name in names})
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return self._checked({**{name: getattr(self, name) for name in type(self).model_fields}, **changes})
+
+    @classmethod
+    def _checked(cls, values: dict[str, Any]) -> Settings:
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise SettingsError(cls._explain(exc)) from None  # the cause would repeat the values
+
+    @classmethod
+    def _explain(cls, exc: ValidationError) -> str:
+        """One line per bad value, naming its variable; a secret's value is never repeated."""
+        lines = []
+        for error in exc.errors(include_url=False):
+            name = str(error["loc"][0]) if error["loc"] else ""
+            info = cls.model_fields.get(name)
+            shown = "" if info is None or _hidden(info.metadata) else f" (got {error.get('input')!r:.60})"
+            lines.append(f"{name.upper() or 'settings'}: {error['msg']}{shown}")
+        return "; ".join(lines)
+
+    # --- showing --------------------------------------------------------------------------------
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            info = type(self).model_fields.get(name or "")
+            hidden = _hidden(info.metadata) if info is not None else None
+            if hidden == "secret" and value:
+                yield name, MASK
+            elif hidden == "url_password" and isinstance(value, str):
+                yield name, _without_password(value)
+            else:
+                yield name, value
+
+    # --- checks of the whole ----------------------------------------------------------------------
 
     @property
     def is_production(self) -> bool:
@@ -71,59 +212,7 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
-    @classmethod
-    def from_env(cls) -> Settings:
-        defaults = cls()
-        return cls(
-            app_env=os.environ.get("APP_ENV", defaults.app_env),
-            database_url=os.environ.get("DATABASE_URL", defaults.database_url),
-            jwt_secret=os.environ.get("JWT_SECRET", defaults.jwt_secret),
-            jwt_secret_previous=os.environ.get("JWT_SECRET_PREVIOUS", defaults.jwt_secret_previous),
-            poll_key_secret=os.environ.get("POLL_KEY_SECRET", defaults.poll_key_secret),
-            jwt_issuer=os.environ.get("JWT_ISSUER", defaults.jwt_issuer),
-            jwt_audience=os.environ.get("JWT_AUDIENCE", defaults.jwt_audience),
-            access_token_ttl=_env_int("ACCESS_TOKEN_TTL", defaults.access_token_ttl),
-            refresh_token_ttl=_env_int("REFRESH_TOKEN_TTL", defaults.refresh_token_ttl),
-            login_max_failures=_env_int("LOGIN_MAX_FAILURES", defaults.login_max_failures),
-            login_lock_seconds=_env_int("LOGIN_LOCK_SECONDS", defaults.login_lock_seconds),
-            max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
-            media_dir=Path(os.environ.get("MEDIA_DIR", str(defaults.media_dir))),
-            max_photo_bytes=_env_int("MAX_PHOTO_BYTES", defaults.max_photo_bytes),
-            pwa_dist=Path(os.environ.get("PWA_DIST", str(defaults.pwa_dist))),
-            db_pool_size=_env_int("DB_POOL_SIZE", defaults.db_pool_size),
-            sql_echo=os.environ.get("SQL_ECHO", "") == "1",
-            public_base_url=os.environ.get("PUBLIC_BASE_URL", defaults.public_base_url).rstrip("/"),
-            metrics_token=os.environ.get("METRICS_TOKEN", defaults.metrics_token),
-            cors_origins=tuple(
-                o.strip().rstrip("/") for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
-            ),
-            redis_url=os.environ.get("REDIS_URL", defaults.redis_url),
-            rate_limit_window_seconds=_env_int("RATE_LIMIT_WINDOW_SECONDS", defaults.rate_limit_window_seconds),
-            rate_limit_login_per_phone=_env_int("RATE_LIMIT_LOGIN_PER_PHONE", defaults.rate_limit_login_per_phone),
-            rate_limit_login_per_address=_env_int(
-                "RATE_LIMIT_LOGIN_PER_ADDRESS", defaults.rate_limit_login_per_address
-            ),
-            rate_limit_credentials_per_user=_env_int(
-                "RATE_LIMIT_CREDENTIALS_PER_USER", defaults.rate_limit_credentials_per_user
-            ),
-            rate_limit_casts_per_address=_env_int(
-                "RATE_LIMIT_CASTS_PER_ADDRESS", defaults.rate_limit_casts_per_address
-            ),
-            rate_limit_key_prefix=os.environ.get("RATE_LIMIT_KEY_PREFIX", defaults.rate_limit_key_prefix),
-            media_storage=os.environ.get("MEDIA_STORAGE", defaults.media_storage),
-            s3_endpoint_url=os.environ.get("S3_ENDPOINT_URL", defaults.s3_endpoint_url),
-            s3_bucket=os.environ.get("S3_BUCKET", defaults.s3_bucket),
-            s3_region=os.environ.get("S3_REGION", defaults.s3_region),
-            s3_access_key_id=os.environ.get("S3_ACCESS_KEY_ID", defaults.s3_access_key_id),
-            s3_secret_access_key=os.environ.get("S3_SECRET_ACCESS_KEY", defaults.s3_secret_access_key),
-            s3_prefix=os.environ.get("S3_PREFIX", defaults.s3_prefix),
-            s3_addressing_style=os.environ.get("S3_ADDRESSING_STYLE", defaults.s3_addressing_style),
-        )
-
-    def with_overrides(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
-    def validate(self) -> None:
+    def validate(self) -> None:  # type: ignore[override]  # pydantic's deprecated classmethod validate
         """Refuse configurations that must never run in production."""
         self._validate_rate_limits()
         if not self.is_production:
@@ -162,3 +251,7 @@ class Settings:
             raise SettingsError("RATE_LIMIT_* limits must be 0 (off) or positive")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
+
+
+def _hidden(metadata: list[Any]) -> str | None:
+    return next((m.what for m in metadata if isinstance(m, _Hidden)), None)

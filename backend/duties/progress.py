@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
+from backend.duties.rules import diary_months
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.org.access import access_org_unit, access_secretary, require_role, require_secretary
 from backend.org.county_settings import CountyRules, rules_for
@@ -192,32 +193,12 @@ def _count(key: str, approved: int, required: int) -> DutyStatus:
     )
 
 
-def _full_months(start: date, today: date) -> list[tuple[int, int]]:
-    """Calendar months wholly inside [start, today)."""
-    months: list[tuple[int, int]] = []
-    year, month = start.year, start.month
-    if start.day != 1:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    while True:
-        next_first = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        if next_first > today:
-            return months
-        months.append((year, month))
-        year, month = next_first.year, next_first.month
-
-
-def _diary(
-    secretary: SecretaryProfile, per_month: dict[tuple[int, int], int], rules: CountyRules, today: date
-) -> DutyStatus:
+def _diary(secretary: SecretaryProfile, per_month: dict[date, int], rules: CountyRules, today: date) -> DutyStatus:
     end = min(today, secretary.term_end + timedelta(days=1))
-    months = _full_months(secretary.term_start, end)
-    met = sum(per_month.get(m, 0) >= rules.diary_entries_per_month for m in months)
-    detail = (
-        f"{met}/{len(months)} 个完整月份达到每月 {rules.diary_entries_per_month} 篇" if months else "任期内尚无完整月份"
-    )
-    return DutyStatus(
-        "work_diary", LABELS["work_diary"], met == len(months), met, len(months), _percent(met, len(months)), detail
-    )
+    diary = diary_months(secretary.term_start, end, per_month, rules.diary_entries_per_month)
+    months, met = len(diary.months), diary.met
+    detail = f"{met}/{months} 个完整月份达到每月 {diary.required} 篇" if months else "任期内尚无完整月份"
+    return DutyStatus("work_diary", LABELS["work_diary"], diary.complete, met, months, _percent(met, months), detail)
 
 
 @dataclass
@@ -284,17 +265,17 @@ async def _filing_counts(session: AsyncSession, ids: Sequence[int]) -> _FilingCo
     return _FilingCounts(rows.tuples().all())
 
 
-async def _diary_counts_by_month(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[tuple[int, int], int]]:
-    """Per secretary: counted diary entries per (year, month), grouped by the database."""
+async def _diary_counts_by_month(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[date, int]]:
+    """Per secretary: counted diary entries per month (keyed by its first day), grouped by the database."""
     year, month = extract("year", Filing.occurred_on), extract("month", Filing.occurred_on)
     rows = await session.execute(
         select(Filing.secretary_id, year, month, func.count())
         .where(Filing.secretary_id.in_(ids), Filing.kind == FilingKind.WORK_DIARY, Filing.status.in_(COUNTED))
         .group_by(Filing.secretary_id, year, month)
     )
-    result: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    result: dict[int, dict[date, int]] = defaultdict(dict)
     for secretary_id, y, m, count in rows.tuples():
-        result[secretary_id][(int(y), int(m))] = count
+        result[secretary_id][date(int(y), int(m), 1)] = count
     return result
 
 

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -27,8 +26,10 @@ from backend.auth.actor import Actor
 from backend.auth.bearer import require_request_actor
 from backend.core.errors import Forbidden, InvalidInput, NotFound
 from backend.core.xlsx_stream import (
-    CellMaker,
-    merged_line,
+    CELL,
+    TITLE,
+    Book,
+    Style,
     parse_optional_id,
     points,
     write_xlsx,
@@ -53,6 +54,11 @@ GRADE_LABELS = {
     Grade.INCOMPETENT: "不称职",
 }
 NOT_RANKABLE_HEADING = "以下人员不参与排名（不计入等次比例）"
+HEADER = Style(bold=True)
+_POINTS = Style(number_format="0.00")
+_PERCENT = Style(number_format="0.00%")
+_REASON = Style(wrap=True, vertical="center")
+ROW_STYLES = (CELL, CELL, CELL, CELL, _POINTS, _PERCENT, _POINTS, CELL, _REASON)  # the columns of HEADERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,60 +220,52 @@ def _satisfaction(row: RankingRow) -> float | None:
     return row.satisfaction_num / row.satisfaction_den
 
 
-def _row_cells(cell: CellMaker, row: RankingRow) -> list[object]:
-    return [
-        cell(row.rank),
-        cell(row.name),
-        cell(row.village_name),
-        cell(row.township_name),
-        cell(points(row.target_centi), number_format="0.00"),
-        cell(_satisfaction(row), number_format="0.00%"),
-        cell(points(row.total_centi), number_format="0.00"),
-        cell(GRADE_LABELS.get(row.grade) if row.grade else None),
-        cell(row.reason, wrap=True),
-    ]
+def _row_values(row: RankingRow) -> tuple[object, ...]:
+    return (
+        row.rank,
+        row.name,
+        row.village_name,
+        row.township_name,
+        points(row.target_centi),
+        _satisfaction(row),
+        points(row.total_centi),
+        GRADE_LABELS.get(row.grade) if row.grade else None,
+        row.reason,
+    )
 
 
 class _GroupSheet:
     """One group's worksheet: title, status line, header, then rows as they come."""
 
-    def __init__(self, workbook: Workbook, export: RankingExport, key: str, generated_at: datetime) -> None:
-        self.ws = workbook.create_sheet(title=sheet_name(key))
-        for column, width in zip("ABCDEFGHI", WIDTHS, strict=True):
-            self.ws.column_dimensions[column].width = width
-        self.ws.freeze_panes = "A4"
-        self.cell = CellMaker(self.ws)
+    def __init__(self, book: Book, export: RankingExport, key: str, generated_at: datetime) -> None:
+        self.sheet = book.sheet(sheet_name(key), widths=WIDTHS, freeze="A4")
         stamp = generated_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-        merged_line(self.ws, 1, len(HEADERS), export.title, size=14)
-        merged_line(self.ws, 2, len(HEADERS), f"分组：{group_label(key)}    生成时间：{stamp}")
-        self.ws.append([self.cell(h, bold=True) for h in HEADERS])
-        self.next_row = 4
+        self.sheet.line(export.title, len(HEADERS), TITLE)
+        self.sheet.line(f"分组：{group_label(key)}    生成时间：{stamp}", len(HEADERS))
+        self.sheet.append(HEADERS, HEADER)
+        self.write_row = self.sheet.row_writer(ROW_STYLES)
         self.in_not_rankable = False
 
     def append(self, row: RankingRow) -> None:
         if not row.rankable and not self.in_not_rankable:
             self.in_not_rankable = True
-            merged_line(self.ws, self.next_row, len(HEADERS), NOT_RANKABLE_HEADING)
-            self.next_row += 1
-        self.ws.append(_row_cells(self.cell, row))
-        self.next_row += 1
+            self.sheet.line(NOT_RANKABLE_HEADING, len(HEADERS))
+        self.write_row(_row_values(row))
 
 
-def write_ranking(
-    workbook: Workbook, export: RankingExport, rows: Iterator[RankingRow], generated_at: datetime
-) -> None:
+def write_ranking(book: Book, export: RankingExport, rows: Iterator[RankingRow], generated_at: datetime) -> None:
     """Rows in group then position order; a worksheet per group as its first row arrives."""
     sheet: _GroupSheet | None = None
     current: str | None = None
     for row in rows:
         if row.group_key != current:
             current = row.group_key
-            sheet = _GroupSheet(workbook, export, current, generated_at)
+            sheet = _GroupSheet(book, export, current, generated_at)
         assert sheet is not None
         sheet.append(row)
     if sheet is None:
-        empty = _GroupSheet(workbook, export, export.group_key or "排名", generated_at)
-        merged_line(empty.ws, 4, len(HEADERS), "暂无排名数据")
+        empty = _GroupSheet(book, export, export.group_key or "排名", generated_at)
+        empty.sheet.line("暂无排名数据", len(HEADERS))
 
 
 # --- HTTP -------------------------------------------------------------------------------------
@@ -293,5 +291,5 @@ async def ranking_xlsx(request: Request) -> Response:
             else live_row_chunks(session, actor, export)
         )
         generated_at = datetime.now(SHANGHAI)
-        out = await write_xlsx(lambda workbook, rows: write_ranking(workbook, export, rows, generated_at), chunks)
+        out = await write_xlsx(lambda book, rows: write_ranking(book, export, rows, generated_at), chunks)
     return xlsx_response(out, export.filename)

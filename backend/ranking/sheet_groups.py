@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from backend.core.errors import InvalidInput
+from backend.core.xlsx_stream import SHEET_NAME_MAX
 from backend.ranking.groups import ALL_GROUPS, parse_group_key
 
-SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 _ORDER = {group.key: index for index, group in enumerate(ALL_GROUPS)}
 

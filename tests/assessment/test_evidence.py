@@ -6,22 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from backend.assessment.common import load_subject, parse_period
-from backend.assessment.evidence import full_months, full_weeks, proposals_for
+from backend.assessment.evidence import proposals_for
 from backend.assessment.rubric import EvidenceKey
 from backend.core.db import SessionFactory
+from backend.duties.rules import full_weeks
 from backend.filings.models import FilingKind, FilingStatus
 from backend.org.models import StationMode
 from tests.assessment.helpers import add_filings, households, set_secretary
 from tests.world import World
-
-
-def test_full_weeks_and_months_inside_a_window() -> None:
-    assert full_months(date(2026, 3, 1), date(2026, 11, 22)) == [date(2026, m, 1) for m in range(3, 11)]
-    assert full_months(date(2026, 3, 2), date(2026, 5, 1)) == [date(2026, 4, 1)]  # March started late
-    assert full_months(date(2026, 12, 1), date(2027, 1, 1)) == [date(2026, 12, 1)]
-    assert full_weeks(date(2026, 11, 4), date(2026, 11, 23)) == [date(2026, 11, 9), date(2026, 11, 16)]
-    assert full_weeks(date(2025, 1, 1), date(2026, 1, 1))[-1] == date(2025, 12, 22)
-    assert len(full_weeks(date(2025, 1, 1), date(2026, 1, 1))) == 51
 
 
 async def _proposals(session_factory: SessionFactory, world: World, village: str, today: date) -> dict:

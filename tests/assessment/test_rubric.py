@@ -9,8 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from backend.assessment.models import RubricVersion
-from backend.assessment.rubric import DEFAULT_ITEMS, ItemKind, Part, RubricItem, RubricItemDraft, digest, validate_items
-from backend.assessment.scoring import occurrences_for, sums
+from backend.assessment.rubric import (
+    DEFAULT_ITEMS,
+    ItemKind,
+    Part,
+    RubricItem,
+    RubricItemDraft,
+    digest,
+    occurrences_for,
+    sums,
+    validate_items,
+)
 from backend.audit.models import AuditEvent
 from backend.core.db import SessionFactory
 from backend.core.errors import InvalidInput

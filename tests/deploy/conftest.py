@@ -36,12 +36,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def app_setting_names() -> set[str]:
-    """Every environment variable the app reads (backend/core/settings.py), plus uvicorn's proxy trust list."""
-    import re
+    """Every environment variable the app reads (the fields of backend/core/settings.py that
+    `Settings.from_env()` reads), plus uvicorn's proxy trust list."""
+    from backend.core.settings import Settings
 
-    from tests.deploy.files import ROOT
-
-    source = (ROOT / "backend" / "core" / "settings.py").read_text(encoding="utf-8")
-    names = set(re.findall(r'(?:os\.environ\.get|_env_int)\(\s*"([A-Z0-9_]+)"', source))
+    names = set(Settings.env_names().values())
     assert {"DATABASE_URL", "JWT_SECRET", "MAX_UPLOAD_BYTES"} <= names
     return names | {"FORWARDED_ALLOW_IPS"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select, text
@@ -246,11 +245,3 @@ async def test_progress_counts_visits_diaries_and_approvals(
     )
     names = {s["secretary"]["name"] for s in township["data"]["townshipProgress"]["secretaries"]}
     assert names == {"V11书记", "V12书记"}
-
-
-def test_full_months_rule() -> None:
-    from backend.duties.progress import _full_months
-
-    assert _full_months(date(2026, 3, 1), date(2026, 5, 31)) == [(2026, 3), (2026, 4)]
-    assert _full_months(date(2026, 3, 15), date(2026, 6, 1)) == [(2026, 4), (2026, 5)]
-    assert _full_months(date(2026, 3, 15), date(2026, 4, 20)) == []
