@@ -17,7 +17,7 @@ from backend.assessment.models import OrgClass, OrgClassRecord
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
-from backend.org.access import access_org_unit, access_village, require_role, scope_org_units
+from backend.org.access import access_org_unit, require_role, scope_org_units
 from backend.org.models import OrgKind, OrgUnit, Role
 
 
@@ -98,7 +98,7 @@ async def record_org_class(
 ) -> OrgClassEntry:
     """County: set a village's class for the period (recording again replaces it); audited."""
     actor = require_role(actor, Role.COUNTY)
-    village = await access_village(session, actor, village_id)
+    village = await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
     parsed = parse_period(period)
     text = clean_note(note, "note")
     now = now or datetime.now(UTC)

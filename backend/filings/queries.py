@@ -12,13 +12,13 @@ from backend.core.sync import client_id
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.org.access import (
     STAFF_ROLES,
+    access_org_unit,
     access_secretary,
-    access_village,
     require_role,
     require_secretary,
     scope_by_jurisdiction,
 )
-from backend.org.models import Role
+from backend.org.models import OrgKind, Role
 
 
 def _scope(actor: Actor):  # type: ignore[no-untyped-def]
@@ -102,7 +102,7 @@ async def review_queue(
     actor = require_role(actor, Role.TOWNSHIP)
     stmt = select(Filing).where(Filing.township_id == actor.township_id, Filing.status == FilingStatus.SUBMITTED)
     if village_id is not None:
-        await access_village(session, actor, village_id)
+        await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
         stmt = stmt.where(Filing.village_id == village_id)
     if kind is not None:
         stmt = stmt.where(Filing.kind == kind)

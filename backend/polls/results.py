@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.actor import Actor
 from backend.core.errors import ErrorCode, Forbidden
 from backend.core.pagination import Page, paginate
-from backend.org.access import access_village, require_actor, require_role
-from backend.org.models import Role
+from backend.org.access import access_org_unit, require_actor, require_role
+from backend.org.models import OrgKind, Role
 from backend.polls import board
 from backend.polls.common import poll_error, readable_poll, supervised_poll
 from backend.polls.models import Ballot, BallotChoice, Poll, PollStatus, PollVoter, StagedBallot
@@ -44,7 +44,7 @@ async def list_polls(
     actor = require_actor(actor)
     stmt = select(Poll).where(scope_polls(actor))
     if village_id is not None:
-        await access_village(session, actor, village_id)
+        await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
         stmt = stmt.where(Poll.village_id == village_id)
     if status is not None:
         stmt = stmt.where(Poll.status == status)

@@ -17,8 +17,8 @@ from backend.core.orm import utcnow
 from backend.core.validation import clean_sha256
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.media.models import Media
-from backend.org.access import access_village, can_see_unit, require_actor, require_secretary
-from backend.org.models import OrgUnit, SecretaryProfile
+from backend.org.access import access_org_unit, can_see_unit, require_actor, require_secretary
+from backend.org.models import OrgKind, OrgUnit, SecretaryProfile
 from backend.service_card.models import ServiceCard
 
 # The eight duties (八个一), DOMAIN.md section 2, in order.
@@ -81,7 +81,7 @@ async def generate_service_card(
     `keep_photo`: the caller did not name a photo, so the current card's photo stays."""
     profile = await require_secretary(session, actor)
     actor = require_actor(actor)
-    village = await access_village(session, actor, profile.village_id)
+    village = await access_org_unit(session, actor, profile.village_id, kind=OrgKind.VILLAGE)
     township = await session.get(OrgUnit, village.township_id) if village.township_id else None
     card = await session.get(ServiceCard, profile.id, with_for_update=True)
     if keep_photo:

@@ -120,7 +120,7 @@ async def test_the_assessors_list_shows_each_scope(
     assert [r["villageName"] for r in await rows("county", q="V12")] == ["V12名"]
     assert [r["villageName"] for r in await rows("county_b")] == ["VB名"]  # each county its own
     refused = await gql.execute(doc, {"p": PERIOD, "t": world.unit_id("T2")}, as_user="township")
-    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     village = await gql.execute(doc, {"p": PERIOD}, as_user="village")
     assert village["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     # secretaries not in post during the period are left out

@@ -151,7 +151,7 @@ async def test_who_may_download(
         ("county", f"{published}&townshipId={world.unit_id('TB')}"),
     ):
         refused = await download(client, gql, user, "ranking.xlsx", query)
-        assert (refused.status_code, error_code(refused)) == (403, "FORBIDDEN"), query
+        assert (refused.status_code, error_code(refused)) == (404, "NOT_FOUND"), query
 
 
 async def test_bad_parameters_are_refused_with_a_code(
