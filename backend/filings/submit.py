@@ -16,9 +16,9 @@ from backend.core.errors import Conflict, DomainError, ErrorCode, InvalidInput, 
 from backend.core.sync import check_base_version, check_retry, client_id, content_hash
 from backend.core.upsert import insert_ignoring_duplicates
 from backend.core.validation import check_coordinates, clean_sha256, clean_text
+from backend.filings.access import access_filing
 from backend.filings.bodies import needs_household, validate_body
 from backend.filings.models import Filing, FilingKind, FilingPhoto, FilingStatus
-from backend.filings.queries import lock_filing
 from backend.media.models import Media
 from backend.org.access import access_household, require_secretary, require_secretary_with_village
 from backend.org.models import Household, SecretaryProfile
@@ -129,9 +129,7 @@ async def edit_filing(
     now = now or datetime.now(UTC)
     filing_id, title, body = _checked_shape(draft, now)
     secretary = await require_secretary(session, actor)
-    filing = await lock_filing(session, filing_id)
-    if filing is None or filing.secretary_id != secretary.id:
-        raise NotFound("记录不存在")
+    filing = await access_filing(session, actor, filing_id, to="edit", for_update=True)
     fingerprint = draft.fingerprint()
     if filing.content_hash == fingerprint and filing.version == base_version + 1:
         return filing  # a retry of this very edit
