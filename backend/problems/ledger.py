@@ -27,11 +27,11 @@ from backend.org.access import (
     require_actor,
     require_role,
     require_secretary,
-    scope_by_jurisdiction,
 )
 from backend.org.county_settings import rules_for
 from backend.org.models import Household, OrgKind, OrgUnit, Role
 from backend.org.secretaries import current_secretaries
+from backend.problems.access import access_problem, scope_problems
 from backend.problems.models import Problem, ProblemNote, ProblemSource, ProblemStatus
 
 TITLE_MAX = 200
@@ -215,13 +215,8 @@ async def _check_household(session: AsyncSession, actor: Actor, household_id: in
 
 async def update_problem_status(session: AsyncSession, actor: Actor | None, change: StatusChange) -> Problem:
     """The village's secretary moves a problem one step, with a note (required when closing)."""
-    actor = require_role(actor, Role.VILLAGE)
-    problem_id = client_id(change.id)
-    problem = await session.scalar(select(Problem).where(Problem.id == problem_id).with_for_update())
-    if problem is None:
-        raise NotFound("问题不存在")
-    if problem.village_id != actor.village_id:
-        raise Forbidden("只能处理本村的问题")
+    problem = await access_problem(session, actor, change.id, to="handle", for_update=True)
+    assert actor is not None
     check_base_version(problem.version, change.base_version)
     note = change.note.strip()
     if len(note) > NOTE_MAX:
@@ -268,27 +263,8 @@ async def update_problem_status(session: AsyncSession, actor: Actor | None, chan
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _can_read(actor: Actor, problem: Problem) -> bool:
-    match actor.role:
-        case Role.COUNTY:
-            return problem.county_id == actor.county_id
-        case Role.TOWNSHIP:
-            return problem.township_id == actor.township_id
-        case Role.VILLAGE:
-            return problem.village_id == actor.village_id
-        case Role.MEMBER:  # a villager sees only what they reported themselves
-            return problem.reporter_user_id == actor.user_id
-    return False
-
-
 async def get_problem(session: AsyncSession, actor: Actor | None, problem_id: str) -> Problem:
-    actor = require_actor(actor)
-    problem = await session.get(Problem, client_id(problem_id))
-    if problem is None:
-        raise NotFound("问题不存在")
-    if not _can_read(actor, problem):
-        raise Forbidden("无权查看该问题")
-    return problem
+    return await access_problem(session, actor, problem_id)
 
 
 async def list_problems(
@@ -302,9 +278,7 @@ async def list_problems(
 ) -> Page[Problem]:
     """A ledger: staff see their jurisdiction (a secretary, their own village), newest first."""
     actor = require_role(actor, *STAFF_ROLES)
-    stmt = select(Problem).where(
-        scope_by_jurisdiction(actor, Problem.village_id, Problem.township_id, Problem.county_id)
-    )
+    stmt = select(Problem).where(scope_problems(actor))
     if village_id is not None:
         await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
         stmt = stmt.where(Problem.village_id == village_id)
