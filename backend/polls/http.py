@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, Response
 from backend.auth.tokens import InvalidAccessToken, decode_access_token
 from backend.core.errors import DomainError, ErrorCode, InvalidInput, Unauthenticated
 from backend.graphql.context import bearer_token
-from backend.polls import casting, common, credentials, results
+from backend.polls import casting, credentials, results
 from backend.polls.models import BallotChoice
 from backend.ratelimit.limiter import RateLimited
 from backend.ratelimit.policies import ClientRateLimits
@@ -141,8 +141,7 @@ async def poll_board_json(request: Request) -> Response:
     poll_id = int(request.path_params["poll_id"])
     try:
         async with request.app.state.session_factory() as session:
-            await common.public_poll(session, poll_id)
-            doc = await results.board_document(session, poll_id)
+            doc = await results.public_board(session, poll_id)
     except DomainError as exc:
         return _failure(exc)
     return Response(
