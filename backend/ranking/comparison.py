@@ -30,6 +30,7 @@ from backend.duties.progress import progress_for
 from backend.org.access import access_org_unit, require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile
+from backend.ranking.access import scope_ranking_snapshots
 from backend.ranking.compute import fetch_live, live_scope, to_row
 from backend.ranking.models import Grade, RankingSnapshot, RankingSnapshotRow
 from backend.ranking.rows import RankingRow
@@ -181,7 +182,7 @@ async def ranking_trend(session: AsyncSession, actor: Actor | None, township_id:
         await access_org_unit(session, actor, township_id, kind=OrgKind.TOWNSHIP, to="rank")
     latest = (
         select(func.max(RankingSnapshot.id))
-        .where(RankingSnapshot.county_id == actor.county_id)
+        .where(scope_ranking_snapshots(actor))
         .group_by(RankingSnapshot.period)
         .scalar_subquery()
     )

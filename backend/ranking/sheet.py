@@ -24,7 +24,7 @@ from starlette.responses import Response
 from backend.assessment.common import parse_period
 from backend.attendance.common import SHANGHAI
 from backend.auth.actor import Actor
-from backend.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from backend.core.errors import DomainError, InvalidInput
 from backend.core.xlsx_stream import (
     CellMaker,
     error_response,
@@ -37,6 +37,7 @@ from backend.core.xlsx_stream import (
 )
 from backend.org.access import UnitAccess, access_org_unit, require_role
 from backend.org.models import OrgKind, OrgUnit, Role
+from backend.ranking.access import access_ranking_snapshot
 from backend.ranking.compute import iter_ranking
 from backend.ranking.groups import parse_group_key
 from backend.ranking.models import Grade, RankingSnapshot, RankingSnapshotRow
@@ -104,11 +105,7 @@ async def authorize_ranking_export(
         group_key = parse_group_key(group_key).key
     snapshot: RankingSnapshot | None = None
     if snapshot_id is not None:
-        snapshot = await session.get(RankingSnapshot, snapshot_id)
-        if snapshot is None:
-            raise NotFound("排名快照不存在")
-        if snapshot.county_id != actor.county_id:
-            raise Forbidden()
+        snapshot = await access_ranking_snapshot(session, actor, snapshot_id)
         if snapshot.period != period:
             raise InvalidInput(f"该排名快照属于 {snapshot.period} 年度", field="period")
     elif actor.role is Role.TOWNSHIP and township_id is None:
