@@ -39,5 +39,5 @@ async def village_public_page(
         township_name=township.name if township else "",
         secretary=secretary,
         pledge=await latest_pledge(session, secretary.id) if secretary else None,
-        card_available=await card_exists(session, secretary.id) if secretary else False,
+        card_available=await card_exists(session, secretary) if secretary else False,
     )
