@@ -12,7 +12,7 @@ import httpx
 import pytest
 from starlette.exceptions import HTTPException
 
-import backend.polls.common
+import backend.polls.results
 from backend.core.errors import DomainError, ErrorCode, StaleVersion
 from backend.core.http_errors import STATUS, BodyTooLarge, answer
 from backend.observability.logs import json_handler
@@ -69,7 +69,7 @@ async def test_an_unexpected_exception_is_a_masked_json_500_logged_with_the_requ
     async def broken(*_args: object) -> None:
         raise RuntimeError("secret detail of a bug")
 
-    monkeypatch.setattr(backend.polls.common, "public_poll", broken)
+    monkeypatch.setattr(backend.polls.results, "public_board", broken)
     response = await client.get("/polls/7/board.json", headers={"x-request-id": "req-1234567890"})
     assert response.status_code == 500
     assert refusal(response) == {"code": "INTERNAL", "message": "服务器内部错误，请稍后重试"}
@@ -91,7 +91,7 @@ async def test_an_outage_behind_another_exception_is_still_503(
         except ConnectionRefusedError as exc:
             raise RuntimeError("while reading the poll") from exc
 
-    monkeypatch.setattr(backend.polls.common, "public_poll", wrapped_outage)
+    monkeypatch.setattr(backend.polls.results, "public_board", wrapped_outage)
     response = await client.get("/polls/7/board.json")
     assert response.status_code == 503 and response.headers["retry-after"].isdigit()
     assert refusal(response)["code"] == "SERVICE_UNAVAILABLE"

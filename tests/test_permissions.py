@@ -354,6 +354,9 @@ async def test_permission_matrix(gql: GraphQLClient, world: World, op: Operation
     outcome = _outcome(body, op.field)
     if op.expected(role, own):
         assert outcome is None, f"{role} should be allowed {op.field} ({'own' if own else 'other'}): {body}"
+    elif role in op.allowed_own:
+        # Out of the caller's jurisdiction: the same answer as an id that does not exist.
+        assert outcome == "NOT_FOUND", f"{role} must find nothing of another place in {op.field}: {body}"
     else:
         assert outcome in {"FORBIDDEN", "NOT_FOUND"}, f"{role} must be refused {op.field}: {body}"
 

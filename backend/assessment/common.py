@@ -9,12 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, InvalidInput, NotFound
-from backend.org.access import require_actor
+from backend.core.errors import InvalidInput
 from backend.org.models import OrgUnit, Role, SecretaryProfile, StationMode
 
 MAX_ABS_CENTI = 100_000  # 1,000 points: no item or input goes beyond this
@@ -131,39 +127,3 @@ def can_read(actor: Actor, subject: Subject) -> bool:
     if actor.role is Role.VILLAGE:
         return subject.secretary.user_id is not None and subject.secretary.user_id == actor.user_id
     return False
-
-
-async def load_subject(session: AsyncSession, secretary_id: int) -> Subject:
-    row = (
-        await session.execute(
-            select(SecretaryProfile, OrgUnit)
-            .join(OrgUnit, OrgUnit.id == SecretaryProfile.village_id)
-            .where(SecretaryProfile.id == secretary_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("第一书记记录不存在")
-    return Subject(row[0], row[1])
-
-
-async def access_subject_for_reading(session: AsyncSession, actor: Actor | None, secretary_id: int) -> Subject:
-    actor = require_actor(actor)
-    if actor.role is Role.MEMBER:
-        raise Forbidden("党员群众无权查看考评")
-    subject = await load_subject(session, secretary_id)
-    if not can_read(actor, subject):
-        raise Forbidden()
-    return subject
-
-
-async def access_subject_for_scoring(session: AsyncSession, actor: Actor | None, secretary_id: int) -> Subject:
-    actor = require_actor(actor)
-    if actor.role not in (Role.COUNTY, Role.TOWNSHIP):
-        raise Forbidden("只有县委组织部或乡镇党委可以评分")
-    subject = await load_subject(session, secretary_id)
-    if not can_score(actor, subject):
-        if can_read(actor, subject):
-            who = "县委组织部" if subject.assessor_role is Role.COUNTY else "所在乡镇党委"
-            raise Forbidden(f"该第一书记由{who}评分，您只能查看")
-        raise Forbidden()
-    return subject

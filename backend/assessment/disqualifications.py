@@ -9,16 +9,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.assessment.access import access_disqualification, scope_disqualifications
 from backend.assessment.common import MAX_NOTE, parse_period
 from backend.assessment.models import Disqualification, DisqualificationKind
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from backend.core.errors import InvalidInput, InvalidState
 from backend.org.access import access_secretary, require_role
-from backend.org.models import OrgUnit, Role, SecretaryProfile, User
+from backend.org.models import Role, SecretaryProfile, User
 
 KIND_LABELS: dict[DisqualificationKind, str] = {
     DisqualificationKind.DISCIPLINE: "严重违纪",
@@ -33,15 +34,6 @@ class DisqualificationEntry:
     secretary: SecretaryProfile
     recorded_by_name: str | None
     withdrawn_by_name: str | None
-
-
-def _scope(actor: Actor) -> ColumnElement[bool]:
-    match actor.role:
-        case Role.COUNTY:
-            return Disqualification.county_id == actor.county_id
-        case Role.TOWNSHIP:
-            return SecretaryProfile.village_id.in_(select(OrgUnit.id).where(OrgUnit.township_id == actor.township_id))
-    return false()
 
 
 def _reason(reason: str | None, field: str = "reason") -> str:
@@ -62,7 +54,7 @@ async def list_disqualifications(
     stmt = (
         select(Disqualification, SecretaryProfile)
         .join(SecretaryProfile, SecretaryProfile.id == Disqualification.secretary_id)
-        .where(_scope(actor), Disqualification.period == parsed.text)
+        .where(scope_disqualifications(actor), Disqualification.period == parsed.text)
         .order_by(Disqualification.recorded_at.desc(), Disqualification.id.desc())
     )
     if not include_withdrawn:
@@ -131,11 +123,7 @@ async def withdraw_disqualification(
     session: AsyncSession, actor: Actor | None, disqualification_id: int, reason: str, *, now: datetime | None = None
 ) -> DisqualificationEntry:
     actor = require_role(actor, Role.COUNTY)
-    record = await session.get(Disqualification, disqualification_id)
-    if record is None:
-        raise NotFound("该记录不存在")
-    if record.county_id != actor.county_id:
-        raise Forbidden()
+    record = await access_disqualification(session, actor, disqualification_id)
     if record.withdrawn_at is not None:
         raise InvalidState("该记录已撤销")
     record.withdrawn_reason = _reason(reason)

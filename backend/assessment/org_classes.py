@@ -11,13 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.assessment.access import access_org_class_record
 from backend.assessment.common import Period, clean_note, parse_period
 from backend.assessment.evidence import class_change
 from backend.assessment.models import OrgClass, OrgClassRecord
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
-from backend.org.access import access_org_unit, access_village, require_role, scope_org_units
+from backend.org.access import access_org_unit, require_role, scope_org_units
 from backend.org.models import OrgKind, OrgUnit, Role
 
 
@@ -98,11 +99,10 @@ async def record_org_class(
 ) -> OrgClassEntry:
     """County: set a village's class for the period (recording again replaces it); audited."""
     actor = require_role(actor, Role.COUNTY)
-    village = await access_village(session, actor, village_id)
+    village, record = await access_org_class_record(session, actor, village_id, period)
     parsed = parse_period(period)
     text = clean_note(note, "note")
     now = now or datetime.now(UTC)
-    record = await session.get(OrgClassRecord, (village.id, parsed.text))
     before = record.org_class if record else None
     if record is None:
         record = OrgClassRecord(

@@ -18,12 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.assessment.access import access_assessment
 from backend.assessment.common import (
     MAX_OCCURRENCES,
     Period,
     Subject,
-    access_subject_for_reading,
-    access_subject_for_scoring,
     can_score,
     clean_note,
     format_points,
@@ -131,10 +130,9 @@ async def assessment_view(
 ) -> AssessmentView:
     """Every rubric item with its score or proposal. Staff who may read it see the live proposals;
     the secretary sees what has been scored."""
-    subject = await access_subject_for_reading(session, actor, secretary_id)
+    subject, assessment = await access_assessment(session, actor, secretary_id, period)
     assert actor is not None
     parsed = parse_period(period)
-    assessment = await _assessment(session, subject.secretary.id, parsed)
     if assessment is not None:
         rubric = (await rubrics_by_id(session, [assessment.rubric_version_id]))[assessment.rubric_version_id]
         scores = await _scores(session, assessment.id)
@@ -210,17 +208,6 @@ def _proposed_centi(item: RubricItem, proposal: Proposal | None) -> int | None:
     return item.points_for(proposal.occurrences)
 
 
-async def _assessment(
-    session: AsyncSession, secretary_id: int, period: Period, *, for_update: bool = False
-) -> Assessment | None:
-    """`for_update`: read under a row lock, so a concurrent scoring waits for this transaction and
-    then sees the committed version (a stale version is refused before any write)."""
-    statement = select(Assessment).where(Assessment.secretary_id == secretary_id, Assessment.period == period.text)
-    if for_update:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    return (await session.scalars(statement)).first()
-
-
 async def _scores(session: AsyncSession, assessment_id: int) -> dict[str, AssessmentItemScore]:
     rows = await session.scalars(select(AssessmentItemScore).where(AssessmentItemScore.assessment_id == assessment_id))
     return {row.item_key: row for row in rows}
@@ -253,7 +240,8 @@ async def score_items(
 ) -> AssessmentView:
     """The assessor scores some items. `version` is the assessment's version the assessor saw
     (0 before the first score); STALE_VERSION names the current one."""
-    subject = await access_subject_for_scoring(session, actor, secretary_id)
+    # The assessment under a row lock: a concurrent scoring waits, then sees the committed version.
+    subject, assessment = await access_assessment(session, actor, secretary_id, period, to="score", for_update=True)
     assert actor is not None
     parsed = parse_period(period)
     now = now or datetime.now(UTC)
@@ -261,7 +249,6 @@ async def score_items(
         raise InvalidInput(f"该第一书记 {parsed.text} 年度不在任，无需考评", field="period")
     if not items:
         raise InvalidInput("请至少评一项", field="items")
-    assessment = await _assessment(session, subject.secretary.id, parsed, for_update=True)
     if assessment is None:
         if version != 0:
             raise _stale(0)

@@ -30,7 +30,6 @@ from backend.assessment.models import Assessment, AssessmentItemScore, RubricVer
 from backend.attendance.common import SHANGHAI
 from backend.auth.actor import Actor
 from backend.auth.bearer import require_request_actor
-from backend.core.errors import Forbidden
 from backend.core.xlsx_stream import (
     CELL,
     TITLE,
@@ -44,8 +43,8 @@ from backend.core.xlsx_stream import (
     write_xlsx,
     xlsx_response,
 )
-from backend.org.access import require_role, township_in_county
-from backend.org.models import OrgUnit, Role, SecretaryProfile, StationMode
+from backend.org.access import access_org_unit, require_role
+from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile, StationMode
 from backend.ranking.groups import ALL_GROUPS, GroupKey
 from backend.ranking.sheet_groups import group_label, sheet_name
 
@@ -121,11 +120,11 @@ async def authorize_assessment_export(
 ) -> AssessmentExport:
     actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
     parsed = parse_period(period)
-    if actor.role is Role.TOWNSHIP:
-        if township_id is not None and township_id != actor.township_id:
-            raise Forbidden()
-        township_id = actor.township_id
-    township = await township_in_county(session, actor, township_id)
+    if actor.role is Role.TOWNSHIP and township_id is None:
+        township_id = actor.township_id  # a township reads its own (liaison) secretaries only
+    township = (
+        None if township_id is None else await access_org_unit(session, actor, township_id, kind=OrgKind.TOWNSHIP)
+    )
     county = await session.get(OrgUnit, actor.county_id)
     assert county is not None
     return AssessmentExport(

@@ -15,15 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.attendance.access import scope_roll_calls
 from backend.attendance.common import paginate_newest_first
 from backend.attendance.models import CheckIn, RollCall, RollCallTarget
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import Conflict, Forbidden, InvalidInput
+from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import Page
 from backend.core.sync import client_id
-from backend.org.access import require_role, require_secretary
+from backend.org.access import require_role, require_secretary, scope_secretaries
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgUnit, Role, SecretaryProfile
 
@@ -81,14 +82,10 @@ async def start_roll_call(
         return await _retry(session, actor, existing, wanted, note, now)
 
     profiles = (
-        await session.scalars(
-            select(SecretaryProfile)
-            .join(OrgUnit, OrgUnit.id == SecretaryProfile.village_id)
-            .where(SecretaryProfile.id.in_(wanted), OrgUnit.township_id == actor.township_id)
-        )
+        await session.scalars(select(SecretaryProfile).where(SecretaryProfile.id.in_(wanted), scope_secretaries(actor)))
     ).all()
-    if len(profiles) != len(wanted):
-        raise Forbidden("只能点名本镇街所辖村的第一书记")
+    if len(profiles) != len(wanted):  # no such secretary, or not of this township's villages: one answer
+        raise NotFound("第一书记记录不存在")
     rules = await rules_for(session, actor.county_id)
     roll_call = RollCall(
         id=cid,
@@ -168,11 +165,7 @@ async def list_roll_calls(
 ) -> Page[RollCallView]:
     """Township: its own roll calls; county: every roll call in the county. Newest first."""
     actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
-    stmt = select(RollCall)
-    if actor.role is Role.TOWNSHIP:
-        stmt = stmt.where(RollCall.township_id == actor.township_id)
-    else:
-        stmt = stmt.where(RollCall.county_id == actor.county_id)
+    stmt = select(RollCall).where(scope_roll_calls(actor))
     page = await paginate_newest_first(session, stmt, RollCall.started_at, RollCall.id, first=first, after=after)
     views = await _with_targets(session, page.items, now or utcnow())
     return Page(items=views, cursors=page.cursors, has_next=page.has_next, total=page.total)

@@ -65,9 +65,12 @@ class Unauthenticated(DomainError):
 
 
 class Forbidden(DomainError):
+    """The caller may not do this. A row outside their jurisdiction is NotFound instead, so that
+    an id's existence is never revealed (docs/SECURITY.md, "Authorization: the doors")."""
+
     code = ErrorCode.FORBIDDEN
 
-    def __init__(self, message: str = "无权访问：超出您的管辖范围") -> None:
+    def __init__(self, message: str = "无权执行此操作") -> None:
         super().__init__(message)
 
 

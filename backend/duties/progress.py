@@ -125,7 +125,7 @@ async def progress_for(
         return []
     ids = [s.id for s in secretaries]
     villages = list({s.village_id for s in secretaries})
-    roster, cards = await _rosters_and_cards(session, ids)
+    roster, cards = await _rosters_and_cards(session, secretaries)
     counts = await _filing_counts(session, ids)
     diary_months = await _diary_counts_by_month(session, ids)
     ledgers = await _ledgers(session, villages, today, rules)
@@ -226,8 +226,11 @@ def _ledger(ledger: _Ledger, rules: CountyRules) -> DutyStatus:
     )
 
 
-async def _rosters_and_cards(session: AsyncSession, ids: Sequence[int]) -> tuple[dict[int, int], set[int]]:
+async def _rosters_and_cards(
+    session: AsyncSession, secretaries: Sequence[SecretaryProfile]
+) -> tuple[dict[int, int], set[int]]:
     """Per secretary, in one query: the village roster's size, and whether the service card exists."""
+    ids = [s.id for s in secretaries]
     roster = select(func.count()).where(Household.village_id == SecretaryProfile.village_id).scalar_subquery()
     has_card = select(ServiceCard.secretary_id).where(ServiceCard.secretary_id == SecretaryProfile.id).exists()
     rows = (

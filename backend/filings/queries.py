@@ -6,43 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, NotFound
 from backend.core.pagination import Page, paginate
-from backend.core.sync import client_id
+from backend.filings.access import scope_filings
 from backend.filings.models import Filing, FilingKind, FilingStatus
-from backend.org.access import (
-    STAFF_ROLES,
-    access_secretary,
-    access_village,
-    require_role,
-    require_secretary,
-    scope_by_jurisdiction,
-)
-from backend.org.models import Role
-
-
-def _scope(actor: Actor):  # type: ignore[no-untyped-def]
-    return scope_by_jurisdiction(actor, Filing.village_id, Filing.township_id, Filing.county_id)
-
-
-async def access_filing(session: AsyncSession, actor: Actor | None, filing_id: str) -> Filing:
-    actor = require_role(actor, *STAFF_ROLES)
-    filing = await session.get(Filing, client_id(filing_id))
-    if filing is None:
-        raise NotFound("记录不存在")
-    visible = await session.scalar(select(Filing.id).where(Filing.id == filing.id, _scope(actor)))
-    if visible is None:
-        raise Forbidden()
-    if actor.role is Role.VILLAGE and filing.created_by != actor.user_id:
-        raise Forbidden()
-    return filing
-
-
-async def lock_filing(session: AsyncSession, filing_id: str) -> Filing | None:
-    """The filing read for a change, under a row lock (PostgreSQL; SQLite writes take turns): a
-    concurrent edit or review waits for this transaction, then reads the committed row and its
-    version — so a stale edit is told apart before any write, instead of failing at flush."""
-    return await session.get(Filing, filing_id, with_for_update=True, populate_existing=True)
+from backend.org.access import STAFF_ROLES, access_org_unit, access_secretary, require_role, require_secretary
+from backend.org.models import OrgKind, Role
 
 
 async def my_filings(
@@ -78,7 +46,7 @@ async def list_filings(
     after: str | None,
 ) -> Page[Filing]:
     actor = require_role(actor, *STAFF_ROLES)
-    stmt = select(Filing).where(_scope(actor))
+    stmt = select(Filing).where(scope_filings(actor))
     if secretary_id is not None:
         await access_secretary(session, actor, secretary_id)
         stmt = stmt.where(Filing.secretary_id == secretary_id)
@@ -102,7 +70,7 @@ async def review_queue(
     actor = require_role(actor, Role.TOWNSHIP)
     stmt = select(Filing).where(Filing.township_id == actor.township_id, Filing.status == FilingStatus.SUBMITTED)
     if village_id is not None:
-        await access_village(session, actor, village_id)
+        await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
         stmt = stmt.where(Filing.village_id == village_id)
     if kind is not None:
         stmt = stmt.where(Filing.kind == kind)

@@ -9,12 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from backend.core.sync import client_id
+from backend.core.errors import InvalidInput, InvalidState
+from backend.filings.access import access_filing
 from backend.filings.models import Filing, FilingStatus
-from backend.filings.queries import lock_filing
-from backend.org.access import require_role
-from backend.org.models import Role
 
 
 class ReviewDecision(enum.StrEnum):
@@ -31,13 +28,9 @@ async def review_filing(
     *,
     now: datetime | None = None,
 ) -> Filing:
-    actor = require_role(actor, Role.TOWNSHIP)
+    filing = await access_filing(session, actor, filing_id, to="review", for_update=True)
+    assert actor is not None
     now = now or datetime.now(UTC)
-    filing = await lock_filing(session, client_id(filing_id))
-    if filing is None:
-        raise NotFound("记录不存在")
-    if filing.township_id != actor.township_id:
-        raise Forbidden()
     if filing.status is not FilingStatus.SUBMITTED:
         raise InvalidState("该记录不在待审核状态（可能已被审核）")
     comment = (comment or "").strip()

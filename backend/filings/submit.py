@@ -16,11 +16,11 @@ from backend.core.errors import Conflict, DomainError, ErrorCode, InvalidInput, 
 from backend.core.sync import check_base_version, check_retry, client_id, content_hash
 from backend.core.upsert import insert_ignoring_duplicates
 from backend.core.validation import check_coordinates, clean_sha256, clean_text
+from backend.filings.access import access_filing
 from backend.filings.bodies import needs_household, validate_body
 from backend.filings.models import Filing, FilingKind, FilingPhoto, FilingStatus
-from backend.filings.queries import lock_filing
 from backend.media.models import Media
-from backend.org.access import require_secretary, require_secretary_with_village
+from backend.org.access import access_household, require_secretary, require_secretary_with_village
 from backend.org.models import Household, SecretaryProfile
 
 MAX_PHOTOS = 9
@@ -76,7 +76,7 @@ async def submit_filing(
     filing_id, title, body = _checked_shape(draft, now)
     secretary, village = await require_secretary_with_village(session, actor)
     fingerprint = draft.fingerprint()
-    await _check_references(session, secretary, draft)
+    await _check_references(session, actor, secretary, draft)
     assert actor is not None and village.township_id is not None
     values = {
         "id": filing_id,
@@ -129,9 +129,7 @@ async def edit_filing(
     now = now or datetime.now(UTC)
     filing_id, title, body = _checked_shape(draft, now)
     secretary = await require_secretary(session, actor)
-    filing = await lock_filing(session, filing_id)
-    if filing is None or filing.secretary_id != secretary.id:
-        raise NotFound("记录不存在")
+    filing = await access_filing(session, actor, filing_id, to="edit", for_update=True)
     fingerprint = draft.fingerprint()
     if filing.content_hash == fingerprint and filing.version == base_version + 1:
         return filing  # a retry of this very edit
@@ -140,7 +138,7 @@ async def edit_filing(
         raise InvalidInput("不能修改记录类型", field="kind")
     if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
         raise InvalidState("已提交待审核或已通过的记录不能修改")
-    await _check_references(session, secretary, draft)
+    await _check_references(session, actor, secretary, draft)
     was_returned = filing.status is FilingStatus.RETURNED
     filing.title = title
     filing.body = body
@@ -208,19 +206,26 @@ def _checked_shape(draft: FilingDraft, now: datetime) -> tuple[str, str, dict[st
     return filing_id, title, body
 
 
-async def _check_references(session: AsyncSession, secretary: SecretaryProfile, draft: FilingDraft) -> None:
-    await _check_household(session, secretary, draft)
+async def _check_references(
+    session: AsyncSession, actor: Actor | None, secretary: SecretaryProfile, draft: FilingDraft
+) -> None:
+    await _check_household(session, actor, secretary, draft)
     await _check_photos(session, draft.photos)
 
 
-async def _check_household(session: AsyncSession, secretary: SecretaryProfile, draft: FilingDraft) -> None:
+async def _check_household(
+    session: AsyncSession, actor: Actor | None, secretary: SecretaryProfile, draft: FilingDraft
+) -> None:
     if not needs_household(draft.kind):
         if draft.household_id is not None:
             raise InvalidInput("此类记录不关联农户", field="householdId")
         return
     if draft.household_id is None:
         raise InvalidInput("请选择农户", field="householdId")
-    household = await session.get(Household, draft.household_id)
+    try:
+        household: Household | None = await access_household(session, actor, draft.household_id)
+    except NotFound:  # not on any roster the secretary sees: the same form error
+        household = None
     if household is None or household.village_id != secretary.village_id:
         raise InvalidInput("农户不在本村花名册中", field="householdId")
     if draft.kind is FilingKind.PAIRING and not household.is_hardship:

@@ -27,9 +27,10 @@ from backend.auth.bearer import request_actor, require_request_actor
 from backend.core.db import SessionFactory
 from backend.core.errors import InvalidInput
 from backend.core.settings import Settings
+from backend.media.access import access_media
 from backend.media.errors import MediaMissing, MediaTooLarge
 from backend.media.models import Media
-from backend.media.service import StoredPhoto, access_media, check_uploader, is_sha256, store_photo_once
+from backend.media.service import StoredPhoto, check_uploader, is_sha256, store_photo_once
 from backend.media.storage import MediaStorage
 
 log = logging.getLogger(__name__)

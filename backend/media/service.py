@@ -1,4 +1,4 @@
-"""Storing and reading photos: who may upload, who may see, and the Media rows.
+"""Storing photos: who may upload, and the Media rows (who may see one: backend/media/access.py).
 
 Uploads are idempotent by the SHA-256 of the bytes the phone sent: the phone may retry an upload
 any number of times (poor connectivity) and the server processes it once.
@@ -12,20 +12,16 @@ import logging
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, NotFound
-from backend.filings.models import Filing, FilingPhoto
 from backend.media.errors import MediaTooLarge, MediaUnsupported, StorageFull
 from backend.media.images import ProcessedPhoto, process_photo, sniff
 from backend.media.models import Media
 from backend.media.storage import MediaStorage, content_key, is_storage_full
-from backend.org.access import STAFF_ROLES, require_role, require_secretary, scope_by_jurisdiction
+from backend.org.access import require_role, require_secretary
 from backend.org.models import Role
-from backend.service_card.models import ServiceCard
 
 log = logging.getLogger(__name__)
 
@@ -131,27 +127,3 @@ async def _put_files(storage: MediaStorage, photo: ProcessedPhoto) -> tuple[str,
             raise StorageFull() from exc
         raise
     return stored_key, thumb_key
-
-
-async def access_media(session: AsyncSession, actor: Actor | None, sha256: str) -> Media:
-    """The only door to a photo. Readable by: anyone, when it is the photo of a service card
-    (the card is public); its uploader; staff whose jurisdiction covers a filing that shows it."""
-    media = await session.get(Media, sha256) if is_sha256(sha256) else None
-    if media is None:
-        raise NotFound("照片不存在")
-    if await session.scalar(select(exists().where(ServiceCard.photo_sha256 == sha256))):
-        return media
-    if actor is None:
-        # Not found rather than "log in": an anonymous caller learns nothing about private photos.
-        raise NotFound("照片不存在")
-    if media.uploaded_by == actor.user_id:
-        return media
-    if actor.role in STAFF_ROLES:
-        in_jurisdiction = exists().where(
-            FilingPhoto.media_sha256 == sha256,
-            Filing.id == FilingPhoto.filing_id,
-            scope_by_jurisdiction(actor, Filing.village_id, Filing.township_id, Filing.county_id),
-        )
-        if await session.scalar(select(in_jurisdiction)):
-            return media
-    raise Forbidden("无权查看该照片")

@@ -1,8 +1,18 @@
+"""The tree helpers (roles, `scope_*` filters, `can_see_unit`) and the doors to the org rows.
+
+A door — `access_<model>(session, actor, id, *, for_update=False, …)` — is the only way a service
+loads a row of a place or a person by an id it was given: it reads the row by that id *and* the
+caller's scope in one statement, so a row outside the caller's jurisdiction answers exactly like
+a row that does not exist (NOT_FOUND, same message). A role that may never do the operation is
+refused first, with FORBIDDEN. Each domain keeps its doors in its own `access.py`; the list, and
+why one answer, is in docs/SECURITY.md ("Authorization: the doors").
+"""
+
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, TypeVar
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
@@ -10,6 +20,8 @@ from backend.core.errors import Forbidden, NotFound, Unauthenticated
 from backend.org.models import Household, OrgKind, OrgUnit, Role, SecretaryProfile, User
 
 STAFF_ROLES = (Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE)
+UnitAccess = Literal["see", "rank"]
+T = TypeVar("T")
 
 
 def require_actor(actor: Actor | None) -> Actor:
@@ -53,20 +65,48 @@ def can_manage_unit(actor: Actor, unit: OrgUnit) -> bool:
     return actor.role in (Role.COUNTY, Role.TOWNSHIP) and can_see_unit(actor, unit)
 
 
-async def access_org_unit(session: AsyncSession, actor: Actor | None, unit_id: int) -> OrgUnit:
+_KIND_LABEL = {OrgKind.COUNTY: "县", OrgKind.TOWNSHIP: "乡镇", OrgKind.VILLAGE: "村/社区"}
+
+
+async def one_in_scope(session: AsyncSession, stmt: Select[tuple[T]], missing: str, *, for_update: bool = False) -> T:
+    """A door's one read: the row by its id *and* the caller's scope, so that a row outside the
+    scope and a row that does not exist are the same answer (NOT_FOUND, same message) and an id's
+    existence is never revealed. `for_update` reads it under a row lock (PostgreSQL; SQLite
+    writes take turns) and refreshes it, for a change that must see the committed version."""
+    if for_update:
+        # OF the selected table: a join in the scope (a poll's village, a record's secretary)
+        # must not lock the parent rows too.
+        stmt = stmt.with_for_update(of=stmt.selected_columns[0].table).execution_options(populate_existing=True)
+    row = (await session.scalars(stmt)).first()
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+def _scope_units_for(actor: Actor, to: UnitAccess) -> ColumnElement[bool]:
+    if to == "rank":
+        # Rankings are aired to the whole county: a township may filter a published ranking or
+        # the trend by any township of its county.
+        return OrgUnit.county_id == actor.county_id if actor.role in STAFF_ROLES else false()
+    return scope_org_units(actor)
+
+
+async def access_org_unit(
+    session: AsyncSession,
+    actor: Actor | None,
+    unit_id: int,
+    *,
+    kind: OrgKind | None = None,
+    to: UnitAccess = "see",
+    for_update: bool = False,
+) -> OrgUnit:
+    """An org unit in the caller's jurisdiction (`to="see"`: the tree below the caller; `"rank"`:
+    any unit of the caller's county). `kind`: refused as NOT_FOUND when the unit is of another kind."""
     actor = require_actor(actor)
-    unit = await session.get(OrgUnit, unit_id)
-    if unit is None:
-        raise NotFound("组织不存在")
-    if not can_see_unit(actor, unit):
-        raise Forbidden()
-    return unit
-
-
-async def access_village(session: AsyncSession, actor: Actor | None, village_id: int) -> OrgUnit:
-    unit = await access_org_unit(session, actor, village_id)
-    if unit.kind is not OrgKind.VILLAGE:
-        raise NotFound("该组织不是村/社区")
+    stmt = select(OrgUnit).where(OrgUnit.id == unit_id, _scope_units_for(actor, to))
+    unit = await one_in_scope(session, stmt, "组织不存在", for_update=for_update)
+    if kind is not None and unit.kind is not kind:
+        raise NotFound(f"该组织不是{_KIND_LABEL[kind]}")
     return unit
 
 
@@ -81,25 +121,18 @@ def scope_secretaries(actor: Actor) -> ColumnElement[bool]:
     return false()
 
 
-async def access_secretary(session: AsyncSession, actor: Actor | None, secretary_id: int) -> SecretaryProfile:
+async def access_secretary(
+    session: AsyncSession, actor: Actor | None, secretary_id: int, *, for_update: bool = False
+) -> SecretaryProfile:
+    """A first-secretary record of the caller's jurisdiction; staff only."""
     actor = require_role(actor, *STAFF_ROLES)
-    row = (
-        await session.execute(
-            select(SecretaryProfile, OrgUnit)
-            .join(OrgUnit, OrgUnit.id == SecretaryProfile.village_id)
-            .where(SecretaryProfile.id == secretary_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("第一书记记录不存在")
-    secretary, village = row
-    if not can_see_unit(actor, village):
-        raise Forbidden()
-    return secretary
+    stmt = select(SecretaryProfile).where(SecretaryProfile.id == secretary_id, scope_secretaries(actor))
+    return await one_in_scope(session, stmt, "第一书记记录不存在", for_update=for_update)
 
 
 def scope_users(actor: Actor) -> ColumnElement[bool]:
-    """Accounts the actor may list: county → all in county; township → its villages' and its own."""
+    """Accounts the actor may see: county → all in county; township → its villages' and its own;
+    everyone else → their own."""
     match actor.role:
         case Role.COUNTY | Role.TOWNSHIP:
             return User.org_unit_id.in_(select(OrgUnit.id).where(scope_org_units(actor)))
@@ -108,32 +141,29 @@ def scope_users(actor: Actor) -> ColumnElement[bool]:
     return false()
 
 
-async def access_user(session: AsyncSession, actor: Actor | None, user_id: int) -> User:
+async def access_user(session: AsyncSession, actor: Actor | None, user_id: int, *, for_update: bool = False) -> User:
     actor = require_actor(actor)
-    row = (
-        await session.execute(
-            select(User, OrgUnit).join(OrgUnit, OrgUnit.id == User.org_unit_id).where(User.id == user_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("账号不存在")
-    user, unit = row
-    if user.id != actor.user_id and not (actor.role in (Role.COUNTY, Role.TOWNSHIP) and can_see_unit(actor, unit)):
-        raise Forbidden()
-    return user
+    stmt = select(User).where(User.id == user_id, scope_users(actor))
+    return await one_in_scope(session, stmt, "账号不存在", for_update=for_update)
 
 
 def scope_households(actor: Actor) -> ColumnElement[bool]:
+    """Staff: the rosters of their villages (they list them). Members: their own village's, only to
+    name a household when reporting a problem; they are never shown the roster."""
     match actor.role:
         case Role.COUNTY | Role.TOWNSHIP | Role.VILLAGE:
             return Household.village_id.in_(select(OrgUnit.id).where(scope_org_units(actor)))
+        case Role.MEMBER:
+            return Household.village_id == actor.village_id
     return false()
 
 
-async def access_household_roster(session: AsyncSession, actor: Actor | None, village_id: int) -> OrgUnit:
-    """The roster of a village holds phone numbers: staff of that village's line only."""
-    require_role(actor, *STAFF_ROLES)
-    return await access_village(session, actor, village_id)
+async def access_household(
+    session: AsyncSession, actor: Actor | None, household_id: int, *, for_update: bool = False
+) -> Household:
+    actor = require_actor(actor)
+    stmt = select(Household).where(Household.id == household_id, scope_households(actor))
+    return await one_in_scope(session, stmt, "农户不存在", for_update=for_update)
 
 
 async def require_secretary(session: AsyncSession, actor: Actor | None) -> SecretaryProfile:
@@ -181,15 +211,3 @@ def scope_by_jurisdiction(actor: Actor, village_col: Any, township_col: Any, cou
         case Role.VILLAGE | Role.MEMBER:
             return village_col == actor.village_id
     return false()
-
-
-async def township_in_county(session: AsyncSession, actor: Actor, township_id: int | None) -> OrgUnit | None:
-    """The township asked for (None: the whole county), refused outside the caller's county."""
-    if township_id is None:
-        return None
-    township = await session.get(OrgUnit, township_id)
-    if township is None or township.kind is not OrgKind.TOWNSHIP:
-        raise NotFound("镇（街道）不存在")
-    if township.county_id != actor.county_id:
-        raise Forbidden()
-    return township

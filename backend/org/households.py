@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
 from backend.core.pagination import Page, paginate
-from backend.org.access import access_household_roster
-from backend.org.models import Household
+from backend.org.access import STAFF_ROLES, access_org_unit, require_role
+from backend.org.models import Household, OrgKind
 
 _ORDER = (Household.code, Household.id)
 
@@ -22,7 +22,9 @@ async def list_households(
     first: int | None,
     after: str | None,
 ) -> Page[Household]:
-    village = await access_household_roster(session, actor, village_id)
+    # The roster holds phone numbers: staff of that village's line only.
+    require_role(actor, *STAFF_ROLES)
+    village = await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
     stmt = select(Household).where(Household.village_id == village.id)
     if search:
         term = search.strip()

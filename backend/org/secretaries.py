@@ -14,8 +14,8 @@ from backend.auth.passwords import hash_password
 from backend.core.errors import InvalidInput
 from backend.core.pagination import Page, paginate
 from backend.core.validation import check_password, clean_phone, clean_text
-from backend.org.access import access_org_unit, access_village, require_role, scope_secretaries
-from backend.org.models import CadreClass, Gender, OrgUnit, Role, SecretaryProfile, StationMode, UnitType
+from backend.org.access import access_org_unit, require_role, scope_secretaries
+from backend.org.models import CadreClass, Gender, OrgKind, OrgUnit, Role, SecretaryProfile, StationMode, UnitType
 from backend.org.users import insert_user
 
 _ORDER = (SecretaryProfile.id,)
@@ -38,7 +38,7 @@ class NewSecretary:
 
 async def create_secretary(session: AsyncSession, actor: Actor | None, new: NewSecretary) -> SecretaryProfile:
     actor = require_role(actor, Role.COUNTY)
-    village = await access_village(session, actor, new.village_id)
+    village = await access_org_unit(session, actor, new.village_id, kind=OrgKind.VILLAGE)
     if new.term_end <= new.term_start:
         raise InvalidInput("任期结束日期须晚于开始日期", field="termEnd")
     profile = SecretaryProfile(
@@ -85,7 +85,7 @@ async def list_secretaries(
         await access_org_unit(session, actor, township_id)
         stmt = stmt.where(SecretaryProfile.village_id.in_(select(OrgUnit.id).where(OrgUnit.township_id == township_id)))
     if village_id is not None:
-        await access_village(session, actor, village_id)
+        await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
         stmt = stmt.where(SecretaryProfile.village_id == village_id)
     if search:
         term = search.strip()

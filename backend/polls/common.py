@@ -1,22 +1,22 @@
-"""Shared by the poll services: the doors to a poll (jurisdiction per role), locks, errors."""
+"""Shared by the poll services: locks, phases, errors (the doors are in backend/polls/access.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.auth.actor import Actor
-from backend.core.errors import DomainError, ErrorCode, Forbidden, NotFound
-from backend.org.access import require_actor, require_role
-from backend.org.models import Role
+from backend.core.errors import DomainError, ErrorCode, NotFound
 from backend.polls.models import Poll, PollStatus
 
 # pg_advisory_xact_lock(int4, int4) namespace for polls ("POLL").
 POLL_LOCK_CLASS = 0x504F4C4C
 
 
+NOT_FOUND_MESSAGE = "测评不存在"
+
+
 def not_found() -> NotFound:
-    return NotFound("测评不存在")
+    return NotFound(NOT_FOUND_MESSAGE)
 
 
 def poll_error(code: ErrorCode, message: str, field: str | None = None) -> DomainError:
@@ -55,66 +55,3 @@ async def lock_poll(session: AsyncSession, poll_id: int, *, exclusive: bool) -> 
         return
     fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     await session.execute(text(f"SELECT {fn}(:c, :k)"), {"c": POLL_LOCK_CLASS, "k": poll_id % 2_147_483_647})
-
-
-async def _get(session: AsyncSession, poll_id: int, *, for_update: bool = False) -> Poll:
-    stmt = select(Poll).where(Poll.id == poll_id)
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    poll = (await session.scalars(stmt)).first()
-    if poll is None:
-        raise not_found()
-    return poll
-
-
-async def managed_poll(session: AsyncSession, actor: Actor | None, poll_id: int, *, for_update: bool = False) -> Poll:
-    """The township of the poll's village only."""
-    actor = require_role(actor, Role.TOWNSHIP)
-    poll = await _get(session, poll_id, for_update=for_update)
-    if poll.township_id != actor.township_id:
-        raise Forbidden()
-    return poll
-
-
-async def supervised_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
-    """Township of the village or the county: the roster and the running counts."""
-    actor = require_role(actor, Role.TOWNSHIP, Role.COUNTY)
-    poll = await _get(session, poll_id)
-    if not can_supervise(actor, poll):
-        raise Forbidden()
-    return poll
-
-
-def can_supervise(actor: Actor, poll: Poll) -> bool:
-    if actor.role is Role.COUNTY:
-        return poll.county_id == actor.county_id
-    return actor.role is Role.TOWNSHIP and poll.township_id == actor.township_id
-
-
-def can_read(actor: Actor, poll: Poll) -> bool:
-    """County: the county; township: its villages; member: own village once the roster is
-    locked; the secretary being rated: own village, results only (after close)."""
-    match actor.role:
-        case Role.COUNTY | Role.TOWNSHIP:
-            return can_supervise(actor, poll)
-        case Role.MEMBER:
-            return poll.village_id == actor.village_id and poll.status is not PollStatus.DRAFT
-        case Role.VILLAGE:
-            return poll.village_id == actor.village_id and poll.status is PollStatus.CLOSED
-    return False
-
-
-async def readable_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
-    actor = require_actor(actor)
-    poll = await _get(session, poll_id)
-    if not can_read(actor, poll):
-        raise Forbidden()
-    return poll
-
-
-async def public_poll(session: AsyncSession, poll_id: int) -> Poll:
-    """No login: any poll past its draft (the notice sheet and the paper slips name it)."""
-    poll = await _get(session, poll_id)
-    if poll.status is PollStatus.DRAFT:
-        raise not_found()
-    return poll

@@ -22,13 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 
 from backend.auth.actor import Actor
 from backend.core.db import SessionFactory
-from backend.core.errors import ErrorCode, Forbidden, InvalidInput
+from backend.core.errors import ErrorCode, InvalidInput
 from backend.core.settings import Settings
 from backend.crypto import blind_rsa
 from backend.org.access import require_role
 from backend.org.models import Role
 from backend.polls import keys
-from backend.polls.common import lock_poll, not_found, poll_error, require_status
+from backend.polls.access import access_poll
+from backend.polls.common import lock_poll, poll_error, require_status
 from backend.polls.models import Poll, PollStatus, PollVoter
 
 
@@ -37,11 +38,7 @@ async def request_credential(
 ) -> bytes:
     actor = require_role(actor, Role.MEMBER)
     await lock_poll(session, poll_id, exclusive=False)  # voting cannot open while we sign
-    poll = await session.get(Poll, poll_id)
-    if poll is None:
-        raise not_found()
-    if poll.village_id != actor.village_id:
-        raise Forbidden()
+    poll = await access_poll(session, actor, poll_id, to="vote")
     require_status(poll, PollStatus.ISSUING, "领取投票凭证")
     assert poll.encrypted_private_key is not None
     key = keys.private_key(settings, poll.key_fingerprint, poll.encrypted_private_key)
@@ -61,18 +58,18 @@ async def request_credential(
         .returning(PollVoter.id)
     )
     if flipped.first() is None:
-        await _refuse_unless_resent(session, poll.id, actor.user_id, request)
+        await _refuse_unless_resent(session, poll, actor, request)
     try:
         return await asyncio.to_thread(_sign, key, blinded)
     except blind_rsa.BlindSignatureError as exc:  # rolls the flag back with the transaction
         raise InvalidInput("盲化消息无效", field="blindedMessage") from exc
 
 
-async def _refuse_unless_resent(session: AsyncSession, poll_id: int, user_id: int, request: str) -> None:
+async def _refuse_unless_resent(session: AsyncSession, poll: Poll, actor: Actor, request: str) -> None:
     """Returns when this person's credential was signed for this very blinded message."""
     voter = (
         await session.execute(
-            select(PollVoter.credential_request).where(PollVoter.poll_id == poll_id, PollVoter.user_id == user_id)
+            select(PollVoter.credential_request).where(PollVoter.poll_id == poll.id, PollVoter.user_id == actor.user_id)
         )
     ).first()
     if voter is None:

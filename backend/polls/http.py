@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, Response
 
 from backend.auth.bearer import require_request_actor
 from backend.core.errors import DomainError, ErrorCode, InvalidInput
-from backend.polls import casting, common, credentials, results
+from backend.polls import casting, credentials, results
 from backend.polls.models import BallotChoice
 from backend.ratelimit.policies import ClientRateLimits
 
@@ -100,8 +100,7 @@ def _b64url(value: object, field: str) -> bytes:
 async def poll_board_json(request: Request) -> Response:
     poll_id = int(request.path_params["poll_id"])
     async with request.app.state.session_factory() as session:
-        await common.public_poll(session, poll_id)
-        doc = await results.board_document(session, poll_id)
+        doc = await results.public_board(session, poll_id)
     return Response(
         json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1),
         media_type="application/json",

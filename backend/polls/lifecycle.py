@@ -24,7 +24,8 @@ from backend.org.access import access_secretary, require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgUnit, Role, SecretaryProfile
 from backend.polls import board, keys
-from backend.polls.common import lock_poll, managed_poll, poll_error, require_status
+from backend.polls.access import access_poll
+from backend.polls.common import lock_poll, poll_error, require_status
 from backend.polls.models import Ballot, PaperCode, Poll, PollStatus, PollVoter, StagedBallot
 from backend.polls.tally import compute_tally
 
@@ -92,7 +93,7 @@ async def create_poll(
 
 async def start_issuing(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
     """draft → issuing: the roster is locked and published (its size) with the key."""
-    poll = await managed_poll(session, actor, poll_id, for_update=True)
+    poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     if poll.status is not PollStatus.DRAFT:
         raise poll_error(ErrorCode.ROSTER_LOCKED, "名单已锁定，测评已开始发放凭证")
     rows = (
@@ -157,9 +158,9 @@ async def issued_counts(session: AsyncSession, poll_id: int) -> tuple[int, int]:
 async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
     """issuing → voting: issuing stops, the issued counts are published and the signing key is
     erased (no credential can be minted after this, by anyone)."""
-    await managed_poll(session, actor, poll_id)
+    await access_poll(session, actor, poll_id, to="manage")
     await lock_poll(session, poll_id, exclusive=True)
-    poll = await managed_poll(session, actor, poll_id, for_update=True)
+    poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     require_status(poll, PollStatus.ISSUING, "开始投票")
     credentials, paper = await issued_counts(session, poll.id)
     code_hashes = list(await session.scalars(select(PaperCode.code_hash).where(PaperCode.poll_id == poll.id)))
@@ -203,9 +204,9 @@ async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) 
 
 async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
     """voting → closed: count, move the ballots into receipt order, publish receipts and tally."""
-    await managed_poll(session, actor, poll_id)
+    await access_poll(session, actor, poll_id, to="manage")
     await lock_poll(session, poll_id, exclusive=True)
-    poll = await managed_poll(session, actor, poll_id, for_update=True)
+    poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     require_status(poll, PollStatus.VOTING, "结束投票")
     staged = (
         await session.execute(

@@ -27,7 +27,8 @@ from backend.core.errors import ErrorCode, InvalidInput
 from backend.core.settings import Settings
 from backend.org.models import OrgUnit, SecretaryProfile
 from backend.polls import board
-from backend.polls.common import lock_poll, managed_poll, poll_error, require_status
+from backend.polls.access import access_poll
+from backend.polls.common import lock_poll, poll_error, require_status
 from backend.polls.models import BoardEntry, PaperCode, PollStatus, PollVoter
 from backend.polls.slips import SlipSheet, render_slips
 
@@ -85,9 +86,9 @@ async def issue_paper_codes(
     """Mark the named roster entries as having received a slip, make as many fresh codes, store
     their hashes, publish the batch's count and commitment; returns the batch number and the
     sheet to print (codes shuffled, formatted)."""
-    await managed_poll(session, actor, poll_id)
+    await access_poll(session, actor, poll_id, to="manage")
     await lock_poll(session, poll_id, exclusive=False)
-    poll = await managed_poll(session, actor, poll_id, for_update=True)
+    poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     require_status(poll, PollStatus.ISSUING, "发放纸质票")
     ids = sorted(set(voter_ids))
     if not ids:

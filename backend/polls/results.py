@@ -6,30 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
-from backend.core.errors import ErrorCode, Forbidden
+from backend.core.errors import ErrorCode
 from backend.core.pagination import Page, paginate
-from backend.org.access import access_village, require_actor, require_role
-from backend.org.models import Role
+from backend.org.access import access_org_unit, require_actor, require_role
+from backend.org.models import OrgKind, Role
 from backend.polls import board
-from backend.polls.common import poll_error, readable_poll, supervised_poll
+from backend.polls.access import access_poll, scope_polls
+from backend.polls.common import poll_error
 from backend.polls.models import Ballot, BallotChoice, Poll, PollStatus, PollVoter, StagedBallot
-
-
-def scope_polls(actor: Actor) -> ColumnElement[bool]:
-    match actor.role:
-        case Role.COUNTY:
-            return Poll.county_id == actor.county_id
-        case Role.TOWNSHIP:
-            return Poll.township_id == actor.township_id
-        case Role.MEMBER:
-            return (Poll.village_id == actor.village_id) & (Poll.status != PollStatus.DRAFT)
-        case Role.VILLAGE:
-            return (Poll.village_id == actor.village_id) & (Poll.status == PollStatus.CLOSED)
-    return false()
 
 
 async def list_polls(
@@ -44,7 +32,7 @@ async def list_polls(
     actor = require_actor(actor)
     stmt = select(Poll).where(scope_polls(actor))
     if village_id is not None:
-        await access_village(session, actor, village_id)
+        await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
         stmt = stmt.where(Poll.village_id == village_id)
     if status is not None:
         stmt = stmt.where(Poll.status == status)
@@ -52,7 +40,7 @@ async def list_polls(
 
 
 async def get_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
-    return await readable_poll(session, actor, poll_id)
+    return await access_poll(session, actor, poll_id)
 
 
 @dataclass(frozen=True)
@@ -67,7 +55,7 @@ class Progress:
 
 async def progress(session: AsyncSession, actor: Actor | None, poll_id: int) -> Progress:
     """Counts only — never a choice — for the township and the county while the poll runs."""
-    poll = await supervised_poll(session, actor, poll_id)
+    poll = await access_poll(session, actor, poll_id, to="supervise")
     row = (
         await session.execute(
             select(
@@ -117,14 +105,18 @@ async def board_document(session: AsyncSession, poll_id: int) -> dict[str, Any]:
     return board.board_document(poll_id, await board.entries(session, poll_id))
 
 
+async def public_board(session: AsyncSession, poll_id: int) -> dict[str, Any]:
+    """The board of a poll past its draft, for anyone (GraphQL `pollBoard`, `GET …/board.json`)."""
+    poll = await access_poll(session, None, poll_id, to="public")
+    return await board_document(session, poll.id)
+
+
 async def recount(
     session: AsyncSession, actor: Actor | None, poll_id: int
 ) -> tuple[Poll, list[tuple[str, BallotChoice]]]:
     """Receipt → choice for the supervising committee (县委组织部): the county, after close."""
-    actor = require_role(actor, Role.COUNTY)
-    poll = await readable_poll(session, actor, poll_id)
-    if poll.county_id != actor.county_id:
-        raise Forbidden()
+    require_role(actor, Role.COUNTY)
+    poll = await access_poll(session, actor, poll_id, to="supervise")
     if poll.status is not PollStatus.CLOSED:
         raise poll_error(ErrorCode.POLL_NOT_OPEN, "测评结束后才能复核选票")
     rows = await session.execute(

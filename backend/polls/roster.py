@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import ErrorCode, InvalidInput, NotFound
+from backend.core.errors import ErrorCode, InvalidInput
 from backend.core.validation import clean_phone, clean_text
 from backend.org.models import Role, User
-from backend.polls.common import managed_poll, poll_error, supervised_poll
+from backend.polls.access import access_poll, access_poll_voter
+from backend.polls.common import poll_error
 from backend.polls.models import Poll, PollStatus, PollVoter, VoterCategory
 
 MAX_ROSTER = 5000
@@ -60,7 +61,7 @@ async def _accounts_by_phone(session: AsyncSession, poll: Poll, phones: Sequence
 async def import_roster(
     session: AsyncSession, actor: Actor | None, poll_id: int, voters: Sequence[VoterInput], *, replace: bool
 ) -> list[PollVoter]:
-    poll = await managed_poll(session, actor, poll_id, for_update=True)
+    poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     _check_draft(poll)
     cleaned = [_clean(v, i) for i, v in enumerate(voters)]
     if replace:
@@ -108,10 +109,8 @@ async def import_roster(
 
 
 async def _voter_of_managed_poll(session: AsyncSession, actor: Actor | None, voter_id: int) -> tuple[Poll, PollVoter]:
-    voter = await session.get(PollVoter, voter_id)
-    if voter is None:
-        raise NotFound("参评人员不存在")
-    poll = await managed_poll(session, actor, voter.poll_id, for_update=True)
+    voter = await access_poll_voter(session, actor, voter_id)
+    poll = await access_poll(session, actor, voter.poll_id, to="manage", for_update=True)
     _check_draft(poll)
     return poll, voter
 
@@ -158,6 +157,6 @@ async def remove_voter(session: AsyncSession, actor: Actor | None, voter_id: int
 
 
 async def list_roster(session: AsyncSession, actor: Actor | None, poll_id: int) -> tuple[Poll, list[PollVoter]]:
-    poll = await supervised_poll(session, actor, poll_id)
+    poll = await access_poll(session, actor, poll_id, to="supervise")
     voters = list(await session.scalars(select(PollVoter).where(PollVoter.poll_id == poll.id).order_by(PollVoter.id)))
     return poll, voters

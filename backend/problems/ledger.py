@@ -22,15 +22,16 @@ from backend.core.sync import check_base_version, check_retry, client_id, conten
 from backend.core.validation import clean_text
 from backend.org.access import (
     STAFF_ROLES,
-    access_village,
+    access_household,
+    access_org_unit,
     require_actor,
     require_role,
     require_secretary,
-    scope_by_jurisdiction,
 )
 from backend.org.county_settings import rules_for
-from backend.org.models import Household, OrgUnit, Role
+from backend.org.models import Household, OrgKind, OrgUnit, Role
 from backend.org.secretaries import current_secretaries
+from backend.problems.access import access_problem, scope_problems
 from backend.problems.models import Problem, ProblemNote, ProblemSource, ProblemStatus
 
 TITLE_MAX = 200
@@ -96,7 +97,7 @@ async def report_problem(session: AsyncSession, actor: Actor | None, new: NewPro
     actor = require_role(actor, Role.MEMBER)
     if actor.village_id is None:
         raise Forbidden("您的账号未关联村/社区")
-    village = await access_village(session, actor, actor.village_id)
+    village = await access_org_unit(session, actor, actor.village_id, kind=OrgKind.VILLAGE)
     secretary = (await current_secretaries(session, [village.id], today)).get(village.id)
     return await _create(
         session,
@@ -111,7 +112,7 @@ async def report_problem(session: AsyncSession, actor: Actor | None, new: NewPro
 async def file_problem(session: AsyncSession, actor: Actor | None, new: NewProblem) -> Problem:
     """The secretary records a problem they found (e.g. on a household visit)."""
     profile = await require_secretary(session, actor)
-    village = await access_village(session, actor, profile.village_id)
+    village = await access_org_unit(session, actor, profile.village_id, kind=OrgKind.VILLAGE)
     return await _create(
         session, require_actor(actor), new, village=village, source=ProblemSource.SECRETARY, secretary_id=profile.id
     )
@@ -147,9 +148,7 @@ async def _create(
         check_retry(existing.content_hash, digest)
         return existing
     if new.household_id is not None:
-        household = await session.get(Household, new.household_id)
-        if household is None or household.village_id != village.id:
-            raise InvalidInput("该农户不在本村花名册中", field="householdId")
+        await _check_household(session, actor, new.household_id, village)
     now = utcnow()
     problem = Problem(
         id=problem_id,
@@ -204,15 +203,20 @@ async def _create(
     return problem
 
 
+async def _check_household(session: AsyncSession, actor: Actor, household_id: int, village: OrgUnit) -> None:
+    """A household of the problem's village; any other id is the same form error."""
+    try:
+        household: Household | None = await access_household(session, actor, household_id)
+    except NotFound:  # not on a roster the caller may name
+        household = None
+    if household is None or household.village_id != village.id:
+        raise InvalidInput("该农户不在本村花名册中", field="householdId")
+
+
 async def update_problem_status(session: AsyncSession, actor: Actor | None, change: StatusChange) -> Problem:
     """The village's secretary moves a problem one step, with a note (required when closing)."""
-    actor = require_role(actor, Role.VILLAGE)
-    problem_id = client_id(change.id)
-    problem = await session.scalar(select(Problem).where(Problem.id == problem_id).with_for_update())
-    if problem is None:
-        raise NotFound("问题不存在")
-    if problem.village_id != actor.village_id:
-        raise Forbidden("只能处理本村的问题")
+    problem = await access_problem(session, actor, change.id, to="handle", for_update=True)
+    assert actor is not None
     check_base_version(problem.version, change.base_version)
     note = change.note.strip()
     if len(note) > NOTE_MAX:
@@ -259,27 +263,8 @@ async def update_problem_status(session: AsyncSession, actor: Actor | None, chan
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _can_read(actor: Actor, problem: Problem) -> bool:
-    match actor.role:
-        case Role.COUNTY:
-            return problem.county_id == actor.county_id
-        case Role.TOWNSHIP:
-            return problem.township_id == actor.township_id
-        case Role.VILLAGE:
-            return problem.village_id == actor.village_id
-        case Role.MEMBER:  # a villager sees only what they reported themselves
-            return problem.reporter_user_id == actor.user_id
-    return False
-
-
 async def get_problem(session: AsyncSession, actor: Actor | None, problem_id: str) -> Problem:
-    actor = require_actor(actor)
-    problem = await session.get(Problem, client_id(problem_id))
-    if problem is None:
-        raise NotFound("问题不存在")
-    if not _can_read(actor, problem):
-        raise Forbidden("无权查看该问题")
-    return problem
+    return await access_problem(session, actor, problem_id)
 
 
 async def list_problems(
@@ -293,11 +278,9 @@ async def list_problems(
 ) -> Page[Problem]:
     """A ledger: staff see their jurisdiction (a secretary, their own village), newest first."""
     actor = require_role(actor, *STAFF_ROLES)
-    stmt = select(Problem).where(
-        scope_by_jurisdiction(actor, Problem.village_id, Problem.township_id, Problem.county_id)
-    )
+    stmt = select(Problem).where(scope_problems(actor))
     if village_id is not None:
-        await access_village(session, actor, village_id)
+        await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
         stmt = stmt.where(Problem.village_id == village_id)
     if status is not None:
         stmt = stmt.where(Problem.status == status)
@@ -378,7 +361,7 @@ async def ledger_summary(
     target = village_id if village_id is not None else actor.village_id
     if target is None:
         raise InvalidInput("请指定村/社区", field="villageId")
-    village = await access_village(session, actor, target)
+    village = await access_org_unit(session, actor, target, kind=OrgKind.VILLAGE)
     rules = await rules_for(session, village.county_id or actor.county_id)
     cutoff = resolution_cutoff(today, rules.problem_resolution_age_days)
     counts = (await ledger_counts(session, [village.id], cutoff)).get(village.id, {})

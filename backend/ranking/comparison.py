@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.assessment.common import Period, parse_period
 from backend.attendance.models import CheckIn
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, NotFound
 from backend.duties.progress import progress_for
-from backend.org.access import require_role
+from backend.org.access import access_org_unit, require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile
+from backend.ranking.access import scope_ranking_snapshots
 from backend.ranking.compute import fetch_live, live_scope, to_row
 from backend.ranking.models import Grade, RankingSnapshot, RankingSnapshotRow
 from backend.ranking.rows import RankingRow
@@ -178,15 +178,11 @@ async def ranking_distribution(session: AsyncSession, actor: Actor | None, perio
 
 async def ranking_trend(session: AsyncSession, actor: Actor | None, township_id: int | None = None) -> list[TrendPoint]:
     actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
-    if township_id is not None:
-        unit = await session.get(OrgUnit, township_id)
-        if unit is None or unit.kind is not OrgKind.TOWNSHIP:
-            raise NotFound("乡镇不存在")
-        if unit.county_id != actor.county_id:
-            raise Forbidden()
+    if township_id is not None:  # the trend is aired county-wide, like the rankings it sums up
+        await access_org_unit(session, actor, township_id, kind=OrgKind.TOWNSHIP, to="rank")
     latest = (
         select(func.max(RankingSnapshot.id))
-        .where(RankingSnapshot.county_id == actor.county_id)
+        .where(scope_ranking_snapshots(actor))
         .group_by(RankingSnapshot.period)
         .scalar_subquery()
     )

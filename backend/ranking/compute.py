@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.assessment.common import Period, parse_period
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, InvalidInput
+from backend.core.errors import InvalidInput
 from backend.org.access import access_org_unit, require_role
 from backend.org.county_settings import CountyRules, rules_for
 from backend.org.models import OrgKind, Role
@@ -76,14 +76,13 @@ class LiveScope:
 
 async def live_scope(session: AsyncSession, actor: Actor | None, township_id: int | None) -> LiveScope:
     actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
-    if actor.role is Role.TOWNSHIP:
-        if township_id is not None and township_id != actor.township_id:
-            raise Forbidden("乡镇只能查看本乡镇第一书记的排名")
-        return LiveScope(actor.county_id, actor.township_id)
-    if township_id is not None:
+    if township_id is not None and township_id != actor.township_id:
+        # A township sees its own secretaries' ranking only: another township is not found.
         township = await access_org_unit(session, actor, township_id)
         if township.kind is not OrgKind.TOWNSHIP:
             raise InvalidInput("该组织不是乡镇", field="townshipId")
+    if actor.role is Role.TOWNSHIP:
+        return LiveScope(actor.county_id, actor.township_id)
     return LiveScope(actor.county_id, township_id)
 
 

@@ -24,7 +24,7 @@ from backend.assessment.common import parse_period
 from backend.attendance.common import SHANGHAI
 from backend.auth.actor import Actor
 from backend.auth.bearer import require_request_actor
-from backend.core.errors import Forbidden, InvalidInput, NotFound
+from backend.core.errors import InvalidInput
 from backend.core.xlsx_stream import (
     CELL,
     TITLE,
@@ -35,8 +35,9 @@ from backend.core.xlsx_stream import (
     write_xlsx,
     xlsx_response,
 )
-from backend.org.access import require_role, township_in_county
-from backend.org.models import OrgUnit, Role
+from backend.org.access import UnitAccess, access_org_unit, require_role
+from backend.org.models import OrgKind, OrgUnit, Role
+from backend.ranking.access import access_ranking_snapshot
 from backend.ranking.compute import iter_ranking
 from backend.ranking.groups import parse_group_key
 from backend.ranking.models import Grade, RankingSnapshot, RankingSnapshotRow
@@ -109,18 +110,19 @@ async def authorize_ranking_export(
         group_key = parse_group_key(group_key).key
     snapshot: RankingSnapshot | None = None
     if snapshot_id is not None:
-        snapshot = await session.get(RankingSnapshot, snapshot_id)
-        if snapshot is None:
-            raise NotFound("排名快照不存在")
-        if snapshot.county_id != actor.county_id:
-            raise Forbidden()
+        snapshot = await access_ranking_snapshot(session, actor, snapshot_id)
         if snapshot.period != period:
             raise InvalidInput(f"该排名快照属于 {snapshot.period} 年度", field="period")
-    elif actor.role is Role.TOWNSHIP:
-        if township_id is not None and township_id != actor.township_id:
-            raise Forbidden("实时排名只能导出本镇（街道）的第一书记")
+    elif actor.role is Role.TOWNSHIP and township_id is None:
         township_id = actor.township_id
-    township = await township_in_county(session, actor, township_id)
+    # The live ranking shows a township its own secretaries only (another township is not found);
+    # a published one is aired county-wide, so any township of the county may filter it.
+    to: UnitAccess = "rank" if snapshot is not None else "see"
+    township = (
+        None
+        if township_id is None
+        else await access_org_unit(session, actor, township_id, kind=OrgKind.TOWNSHIP, to=to)
+    )
     county = await session.get(OrgUnit, actor.county_id)
     assert county is not None
     return RankingExport(

@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.assessment.common import parse_period
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, InvalidInput, NotFound
+from backend.core.errors import InvalidInput
 from backend.org.access import STAFF_ROLES, require_role, require_secretary
 from backend.org.models import Role
+from backend.ranking.access import access_ranking_snapshot, scope_ranking_snapshots
 from backend.ranking.compute import GroupPage, clean_search, group_pages, to_row
 from backend.ranking.groups import parse_group_key
 from backend.ranking.models import RankingSnapshot
@@ -37,7 +38,7 @@ async def list_snapshots(
 ) -> list[RankingSnapshot]:
     """The caller's county's published rankings, newest first."""
     actor = require_role(actor, *STAFF_ROLES)
-    stmt = select(RankingSnapshot).where(RankingSnapshot.county_id == actor.county_id)
+    stmt = select(RankingSnapshot).where(scope_ranking_snapshots(actor))
     if period is not None:
         stmt = stmt.where(RankingSnapshot.period == parse_period(period).text)
     return list(await session.scalars(stmt.order_by(RankingSnapshot.id.desc()).limit(200)))
@@ -45,12 +46,8 @@ async def list_snapshots(
 
 async def _access_snapshot(session: AsyncSession, actor: Actor | None, snapshot_id: int) -> tuple[RankingSnapshot, Cut]:
     """The snapshot and the rows the caller may see of it."""
-    actor = require_role(actor, *STAFF_ROLES)
-    snapshot = await session.get(RankingSnapshot, snapshot_id)
-    if snapshot is None:
-        raise NotFound("排名发布记录不存在")
-    if snapshot.county_id != actor.county_id:
-        raise Forbidden()
+    snapshot = await access_ranking_snapshot(session, actor, snapshot_id)
+    assert actor is not None
     if actor.role is Role.VILLAGE:
         own = await require_secretary(session, actor)
         return snapshot, Cut(secretary_id=own.id)

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
-from backend.org.access import access_village, require_actor
-from backend.org.models import OrgUnit, SecretaryProfile
+from backend.org.access import access_org_unit, require_actor
+from backend.org.models import OrgKind, OrgUnit, SecretaryProfile
 from backend.org.secretaries import current_secretaries
 from backend.service_card.service import card_exists, latest_pledge
 
@@ -31,7 +31,7 @@ async def village_public_page(
     target = village_id if village_id is not None else actor.village_id
     if target is None:
         raise InvalidInput("请指定村/社区", field="villageId")
-    village = await access_village(session, actor, target)
+    village = await access_org_unit(session, actor, target, kind=OrgKind.VILLAGE)
     township = await session.get(OrgUnit, village.township_id) if village.township_id else None
     secretary = (await current_secretaries(session, [village.id], today)).get(village.id)
     return VillagePublicPage(
@@ -39,5 +39,5 @@ async def village_public_page(
         township_name=township.name if township else "",
         secretary=secretary,
         pledge=await latest_pledge(session, secretary.id) if secretary else None,
-        card_available=await card_exists(session, secretary.id) if secretary else False,
+        card_available=await card_exists(session, secretary) if secretary else False,
     )

@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import DomainError, ErrorCode, Forbidden, NotFound
+from backend.core.errors import DomainError, ErrorCode, NotFound
 from backend.core.orm import utcnow
 from backend.core.validation import clean_sha256
 from backend.filings.models import Filing, FilingKind, FilingStatus
-from backend.media.models import Media
-from backend.org.access import access_village, can_see_unit, require_actor, require_secretary
-from backend.org.models import OrgUnit, SecretaryProfile
+from backend.media.access import access_media
+from backend.org.access import access_org_unit, require_actor, require_secretary
+from backend.org.models import OrgKind, OrgUnit, SecretaryProfile
+from backend.service_card.access import access_service_card
 from backend.service_card.models import ServiceCard
 
 # The eight duties (八个一), DOMAIN.md section 2, in order.
@@ -62,9 +63,9 @@ async def latest_pledge(session: AsyncSession, secretary_id: int) -> str | None:
     return (text.strip() or None) if isinstance(text, str) else None
 
 
-async def card_exists(session: AsyncSession, secretary_id: int) -> bool:
+async def card_exists(session: AsyncSession, secretary: SecretaryProfile) -> bool:
     return (
-        await session.scalar(select(ServiceCard.secretary_id).where(ServiceCard.secretary_id == secretary_id))
+        await session.scalar(select(ServiceCard.secretary_id).where(ServiceCard.secretary_id == secretary.id))
         is not None
     )
 
@@ -81,7 +82,7 @@ async def generate_service_card(
     `keep_photo`: the caller did not name a photo, so the current card's photo stays."""
     profile = await require_secretary(session, actor)
     actor = require_actor(actor)
-    village = await access_village(session, actor, profile.village_id)
+    village = await access_org_unit(session, actor, profile.village_id, kind=OrgKind.VILLAGE)
     township = await session.get(OrgUnit, village.township_id) if village.township_id else None
     card = await session.get(ServiceCard, profile.id, with_for_update=True)
     if keep_photo:
@@ -135,9 +136,10 @@ async def generate_service_card(
 
 async def _own_photo(session: AsyncSession, actor: Actor, sha256: str) -> str:
     sha256 = clean_sha256(sha256, "photoSha256")
-    media = await session.get(Media, sha256)
-    if media is None or media.uploaded_by != actor.user_id:
-        raise DomainError("照片尚未上传，请先上传本人照片", field="photoSha256", code=ErrorCode.MEDIA_MISSING)
+    try:
+        await access_media(session, actor, sha256, to="attach")
+    except NotFound:  # not uploaded, or not by this secretary: the same answer
+        raise DomainError("照片尚未上传，请先上传本人照片", field="photoSha256", code=ErrorCode.MEDIA_MISSING) from None
     return sha256
 
 
@@ -146,22 +148,9 @@ async def get_service_card(
 ) -> tuple[SecretaryProfile, ServiceCard | None]:
     """A secretary's card for whoever may see that village (its members included: the card is
     public); without an id, the calling secretary's own."""
-    if secretary_id is None:
-        profile = await require_secretary(session, actor)
-    else:
-        actor = require_actor(actor)
-        row = (
-            await session.execute(
-                select(SecretaryProfile, OrgUnit)
-                .join(OrgUnit, OrgUnit.id == SecretaryProfile.village_id)
-                .where(SecretaryProfile.id == secretary_id)
-            )
-        ).first()
-        if row is None:
-            raise NotFound("第一书记记录不存在")
-        profile, village = row
-        if not can_see_unit(actor, village):
-            raise Forbidden()
+    if secretary_id is not None:
+        return await access_service_card(session, actor, secretary_id)
+    profile = await require_secretary(session, actor)
     return profile, await session.get(ServiceCard, profile.id)
 
 

@@ -38,7 +38,7 @@ async def test_the_county_scores_resident_secretaries(
 ) -> None:
     await all_in_2025(session_factory, world)
     assert await _score(gql, world, "V11", "township") == "FORBIDDEN"  # the township of a resident's village
-    assert await _score(gql, world, "V11", "county_b") == "FORBIDDEN"  # another county
+    assert await _score(gql, world, "V11", "county_b") == "NOT_FOUND"  # another county
     assert await _score(gql, world, "V11", "village") == "FORBIDDEN"
     assert await _score(gql, world, "V11", "member") == "FORBIDDEN"
     assert await _score(gql, world, "V11", "county") is None
@@ -46,9 +46,9 @@ async def test_the_county_scores_resident_secretaries(
     as_county = await _read(gql, world, "V11", "county")
     assert isinstance(as_county, dict) and as_county["canScore"] and as_county["assessorRole"] == "COUNTY"
     assert await _read(gql, world, "V11", "township") == "FORBIDDEN"  # the county's scores of residents
-    assert await _read(gql, world, "V11", "county_b") == "FORBIDDEN"
+    assert await _read(gql, world, "V11", "county_b") == "NOT_FOUND"
     assert await _read(gql, world, "V11", "member") == "FORBIDDEN"
-    assert await _read(gql, world, "V11", "village_v12") == "FORBIDDEN"  # a neighbour's
+    assert await _read(gql, world, "V11", "village_v12") == "NOT_FOUND"  # a neighbour's
 
 
 async def test_the_township_of_the_village_scores_liaison_secretaries(
@@ -57,14 +57,14 @@ async def test_the_township_of_the_village_scores_liaison_secretaries(
     await all_in_2025(session_factory, world)
     await set_secretary(session_factory, world, "V12", mode=StationMode.LIAISON)  # V12 lies in T1
     assert await _score(gql, world, "V12", "county") == "FORBIDDEN"  # the county only reads liaison ones
-    assert await _score(gql, world, "V12", "township_t2") == "FORBIDDEN"  # the township of another village
+    assert await _score(gql, world, "V12", "township_t2") == "NOT_FOUND"  # the township of another village
     assert await _score(gql, world, "V12", "township") is None
 
     as_township = await _read(gql, world, "V12", "township")
     assert isinstance(as_township, dict) and as_township["canScore"] and as_township["assessorRole"] == "TOWNSHIP"
     as_county = await _read(gql, world, "V12", "county")
     assert isinstance(as_county, dict) and not as_county["canScore"] and as_county["target"] == 10
-    assert await _read(gql, world, "V12", "township_t2") == "FORBIDDEN"
+    assert await _read(gql, world, "V12", "township_t2") == "NOT_FOUND"
 
     refused = await gql.execute(
         SCORE,
@@ -120,7 +120,7 @@ async def test_the_assessors_list_shows_each_scope(
     assert [r["villageName"] for r in await rows("county", q="V12")] == ["V12名"]
     assert [r["villageName"] for r in await rows("county_b")] == ["VB名"]  # each county its own
     refused = await gql.execute(doc, {"p": PERIOD, "t": world.unit_id("T2")}, as_user="township")
-    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     village = await gql.execute(doc, {"p": PERIOD}, as_user="village")
     assert village["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     # secretaries not in post during the period are left out

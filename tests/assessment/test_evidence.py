@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from backend.assessment.common import load_subject, parse_period
+from backend.assessment.access import access_assessment
+from backend.assessment.common import parse_period
 from backend.assessment.evidence import proposals_for
 from backend.assessment.rubric import EvidenceKey
 from backend.core.db import SessionFactory
@@ -18,7 +19,7 @@ from tests.world import World
 
 async def _proposals(session_factory: SessionFactory, world: World, village: str, today: date) -> dict:
     async with session_factory() as session:
-        subject = await load_subject(session, world.secretaries[village].id)
+        subject, _ = await access_assessment(session, world.actor("county"), world.secretaries[village].id, "2026")
         found = await proposals_for(session, [subject], parse_period("2026"), set(EvidenceKey), today=today)
     return found[subject.secretary.id]
 

@@ -75,9 +75,13 @@ async def test_recording_a_class_again_replaces_it_and_is_audited(
     assert again["data"]["recordOrgClass"]["orgClass"]["orgClass"] == "A"
     same = await gql.execute(RECORD_CLASS, {**variables, "c": "A", "n": "复核后调整"}, as_user="county")
     assert same["data"]["recordOrgClass"]["errors"] == []
-    for user, village in (("township", "V11"), ("county", "VB"), ("county_b", "V11")):
+    for user, village, code in (
+        ("township", "V11", "FORBIDDEN"),  # the county records classes
+        ("county", "VB", "NOT_FOUND"),  # another county's village: as if there were none
+        ("county_b", "V11", "NOT_FOUND"),
+    ):
         refused = await gql.execute(RECORD_CLASS, {**variables, "v": world.unit_id(village)}, as_user=user)
-        assert refused["data"]["recordOrgClass"]["errors"][0]["code"] == "FORBIDDEN"
+        assert refused["data"]["recordOrgClass"]["errors"][0]["code"] == code, user
     bad = await gql.execute(RECORD_CLASS, {**variables, "p": "2025年"}, as_user="county")
     assert bad["data"]["recordOrgClass"]["errors"][0] == {"code": "INVALID_INPUT", "field": "period"}
     async with session_factory() as session:
@@ -111,9 +115,9 @@ async def test_disqualifications_are_recorded_withdrawn_and_kept(
     for user in ("village", "member"):
         assert (await gql.execute(LIST, as_user=user))["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
-    for user in ("township", "county_b"):
+    for user, code in (("township", "FORBIDDEN"), ("county_b", "NOT_FOUND")):
         refused = await gql.execute(WITHDRAW, {"id": record["id"], "r": "查无实据"}, as_user=user)
-        assert refused["data"]["withdrawDisqualification"]["errors"][0]["code"] == "FORBIDDEN"
+        assert refused["data"]["withdrawDisqualification"]["errors"][0]["code"] == code, user
     no_reason = await gql.execute(WITHDRAW, {"id": record["id"], "r": ""}, as_user="county")
     assert no_reason["data"]["withdrawDisqualification"]["errors"] == [{"code": "INVALID_INPUT", "field": "reason"}]
     withdrawn = await gql.execute(WITHDRAW, {"id": record["id"], "r": "经复查，上访与其工作方法无关"}, as_user="county")
@@ -129,7 +133,7 @@ async def test_disqualifications_are_recorded_withdrawn_and_kept(
     other = await gql.execute(
         RECORD, {"s": str(world.secretaries["VB"].id), "k": "INCIDENT", "r": "x"}, as_user="county"
     )
-    assert other["data"]["recordDisqualification"]["errors"][0]["code"] == "FORBIDDEN"
+    assert other["data"]["recordDisqualification"]["errors"][0]["code"] == "NOT_FOUND"
     async with session_factory() as session:
         row = await session.get(Disqualification, int(record["id"]))
         events = (

@@ -145,6 +145,6 @@ async def test_check_ins_are_listed_newest_first_in_jurisdiction(gql: GraphQLCli
     other = await gql.execute(MY_CHECK_INS, {}, as_user="village_v12")
     assert other["data"]["myCheckIns"]["totalCount"] == 0
     refused = await gql.execute(CHECK_INS, {"s": secretary}, as_user="township_t2")
-    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     bad_month = await gql.execute(CHECK_INS, {"s": secretary, "m": "2026-13"}, as_user="county")
     assert bad_month["errors"][0]["extensions"]["code"] == "INVALID_INPUT"

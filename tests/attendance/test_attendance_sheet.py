@@ -115,7 +115,7 @@ async def test_summary_counts_weekdays_once_each_in_beijing_time(
     assert [r["villageName"] for r in one["data"]["attendanceSummary"]["rows"]] == ["V21名"]
     assert one["data"]["attendanceSummary"]["title"] == "A名T2名2026年11月第一书记驻村考勤及补贴表"
     refused = await gql.execute(SUMMARY, {"m": "2026-11", "t": world.unit_id("T2")}, as_user="township")
-    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     bad = await gql.execute(SUMMARY, {"m": "11/2026"}, as_user="county")
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
 
@@ -171,12 +171,12 @@ async def test_xlsx_access(client: httpx.AsyncClient, gql: GraphQLClient, world:
     rows = list(load_workbook(io.BytesIO(own.content)).worksheets[0].iter_rows(values_only=True))
     assert rows[0][0] == "A名T1名2026年11月第一书记驻村考勤及补贴表"
     assert [r[2] for r in rows[3:5]] == ["V11名", "V12名"] and rows[5][0] == "合计"
-    assert (
+    assert (  # another township, another county: as if there were none
         await _download(client, gql, "township", f"month=2026-11&townshipId={world.unit_id('T2')}")
-    ).status_code == 403
+    ).status_code == 404
     assert (
         await _download(client, gql, "county", f"month=2026-11&townshipId={world.unit_id('TB')}")
-    ).status_code == 403
+    ).status_code == 404
     assert (
         await _download(client, gql, "county", f"month=2026-11&townshipId={world.unit_id('T2')}")
     ).status_code == 200

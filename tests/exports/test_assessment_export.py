@@ -154,14 +154,14 @@ async def test_a_period_without_secretaries_gives_an_empty_sheet(
 async def test_who_may_download_and_bad_parameters(client: httpx.AsyncClient, gql: GraphQLClient, world: World) -> None:
     anonymous = await download(client, gql, None, "assessment.xlsx", "period=2026")
     assert (anonymous.status_code, error_code(anonymous)) == (401, "UNAUTHENTICATED")
-    for user, query in (
-        ("village", "period=2026"),
-        ("member", "period=2026"),
-        ("township", f"period=2026&townshipId={world.unit_id('T2')}"),
-        ("county", f"period=2026&townshipId={world.unit_id('TB')}"),
+    for user, query, refusal in (
+        ("village", "period=2026", (403, "FORBIDDEN")),
+        ("member", "period=2026", (403, "FORBIDDEN")),
+        ("township", f"period=2026&townshipId={world.unit_id('T2')}", (404, "NOT_FOUND")),  # not theirs
+        ("county", f"period=2026&townshipId={world.unit_id('TB')}", (404, "NOT_FOUND")),
     ):
         refused = await download(client, gql, user, "assessment.xlsx", query)
-        assert (refused.status_code, error_code(refused)) == (403, "FORBIDDEN"), (user, query)
+        assert (refused.status_code, error_code(refused)) == refusal, (user, query)
     for query, field in (("period=26", "period"), ("", "period"), ("period=2026&townshipId=abc", "townshipId")):
         bad = await download(client, gql, "county", "assessment.xlsx", query)
         assert bad.status_code == 400, query

@@ -144,14 +144,14 @@ async def test_who_may_download(
             refused = await download(client, gql, user, "ranking.xlsx", query)
             assert (refused.status_code, error_code(refused)) == (403, "FORBIDDEN"), (user, query)
     other_county = await download(client, gql, "county_b", "ranking.xlsx", published)
-    assert (other_county.status_code, error_code(other_county)) == (403, "FORBIDDEN")
+    assert (other_county.status_code, error_code(other_county)) == (404, "NOT_FOUND")
     for user, query in (
         ("township", f"period=2026&townshipId={world.unit_id('T2')}"),  # another township's live rows
         ("township", f"{published}&townshipId={world.unit_id('TB')}"),  # a township of another county
         ("county", f"{published}&townshipId={world.unit_id('TB')}"),
     ):
         refused = await download(client, gql, user, "ranking.xlsx", query)
-        assert (refused.status_code, error_code(refused)) == (403, "FORBIDDEN"), query
+        assert (refused.status_code, error_code(refused)) == (404, "NOT_FOUND"), query
 
 
 async def test_bad_parameters_are_refused_with_a_code(

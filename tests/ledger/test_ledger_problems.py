@@ -131,7 +131,7 @@ async def test_member_sees_own_reports_with_status_and_notes_but_never_others(
 
     detail = _ok(await gql.execute(ONE, {"id": mine["id"]}, as_user="member"), "problem")
     assert [n["toStatus"] for n in detail["notes"]] == ["OPEN", "IN_PROGRESS"]
-    assert _code(await gql.execute(ONE, {"id": neighbour["id"]}, as_user="member"), "problem") == "FORBIDDEN"
+    assert _code(await gql.execute(ONE, {"id": neighbour["id"]}, as_user="member"), "problem") == "NOT_FOUND"
     # A member cannot read the ledger itself.
     assert _code(await gql.execute(LEDGER, {}, as_user="member"), "problems") == "FORBIDDEN"
 
@@ -316,7 +316,11 @@ async def test_stale_version_returns_the_current_problem(gql: GraphQLClient, wor
 
 async def test_only_the_villages_secretary_moves_its_problems(gql: GraphQLClient, world: World) -> None:
     problem_id = _ok(await _report(gql), "reportProblem")["problem"]["id"]
-    for user in ("village_v12", "township", "county", "member"):
+    # Another village's secretary finds nothing (as for an unknown id); other roles never move one.
+    assert _code(await _move(gql, problem_id, "IN_PROGRESS", 1, as_user="village_v12"), "updateProblemStatus") == (
+        "NOT_FOUND"
+    )
+    for user in ("township", "county", "member"):
         assert _code(await _move(gql, problem_id, "IN_PROGRESS", 1, as_user=user), "updateProblemStatus") in {
             "FORBIDDEN"
         }

@@ -23,9 +23,10 @@ from backend.audit.models import AuditEvent
 from backend.core.db import SessionFactory
 from backend.core.settings import Settings
 from backend.filings.models import Filing, FilingKind, FilingPhoto, FilingStatus
+from backend.media.access import access_media
 from backend.media.images import THUMB_MAX_BYTES
 from backend.media.models import Media
-from backend.media.service import access_media, store_photo
+from backend.media.service import store_photo
 from backend.media.storage import LocalDiskStorage
 from backend.service_card.models import ServiceCard
 from tests.conftest import GraphQLClient
@@ -358,11 +359,12 @@ async def test_reading_is_limited_to_uploader_and_jurisdiction(
     async def status(user: str | None) -> int:
         return (await api.get(url, as_user=user)).status_code
 
-    # Not yet on any filing: only the uploader.
+    # Not yet on any filing: only the uploader. Whoever may not see it finds nothing there, as for
+    # a photo that was never uploaded.
     assert await status("village") == 200
-    assert await status("township") == 403
+    assert await status("township") == 404
     for outsider in ("village_v12", "member", "county_b", "township_t2"):
-        assert await status(outsider) == 403
+        assert await status(outsider) == 404
     assert await status(None) == 404
 
     await attach_to_filing(session_factory, world, body["sha256"], "V11")
@@ -371,9 +373,10 @@ async def test_reading_is_limited_to_uploader_and_jurisdiction(
         assert (await api.get(thumb, as_user=staff)).status_code == 200
     for outsider in ("village_v12", "member", "county_b", "township_t2", "member_vb"):
         response = await api.get(url, as_user=outsider)
-        assert response.status_code == 403
-        assert refusal(response)["code"] == "FORBIDDEN"
-        assert (await api.get(thumb, as_user=outsider)).status_code == 403
+        assert response.status_code == 404
+        never_uploaded = await api.get(url.replace(body["sha256"], "0" * 64), as_user=outsider)
+        assert refusal(response) == refusal(never_uploaded)  # one answer: nothing is revealed
+        assert (await api.get(thumb, as_user=outsider)).status_code == 404
     assert await status(None) == 404
 
 
@@ -396,7 +399,7 @@ async def test_served_photo_headers_and_revalidation(api: Api) -> None:
     again = await api.get(body["url"], **{"if-none-match": etag})
     assert again.status_code == 304 and again.content == b""
     # Revalidation is still authorised: an outsider learns nothing from a matching ETag.
-    assert (await api.get(body["url"], as_user="village_v12", **{"if-none-match": etag})).status_code == 403
+    assert (await api.get(body["url"], as_user="village_v12", **{"if-none-match": etag})).status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/media/not-a-hash", "/media/" + "0" * 64, "/media/" + "A" * 64 + "/thumb"])

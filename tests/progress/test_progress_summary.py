@@ -70,7 +70,7 @@ async def test_county_picks_the_township(gql: GraphQLClient, world: World) -> No
     assert [s["secretaryName"] for s in lean["summaries"]] == ["V21书记"]
     assert [s["villageName"] for s in lean["summaries"]] == [full["secretaries"][0]["secretary"]["village"]["name"]]
     denied = await gql.execute(SUMMARY, {"t": world.unit_id("TB")}, as_user="county")
-    assert denied["data"] is None and denied["errors"][0]["extensions"]["code"] == "FORBIDDEN", denied
+    assert denied["data"] is None and denied["errors"][0]["extensions"]["code"] == "NOT_FOUND", denied
 
 
 async def test_summary_statement_count_is_fixed(

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from backend.assessment.models import Assessment
 from backend.audit.models import AuditEvent
 from backend.core.db import SessionFactory
-from backend.core.errors import Forbidden, InvalidState
+from backend.core.errors import Forbidden, InvalidState, NotFound
 from backend.polls.models import BoardEntry
 from backend.ranking.models import Grade, RankingSnapshotRow
 from backend.ranking.publish import publish_ranking, snapshot_digest
@@ -98,9 +98,10 @@ async def test_who_reads_published_rows(session_factory: SessionFactory, world: 
         township = await snapshot_view(session, world.actor("township"), snapshot_id, first=100)
         own = await snapshot_view(session, world.actor("village"), snapshot_id)
         listed = await list_snapshots(session, world.actor("village"), PERIOD)
-        for user in ("member", "county_b"):
-            with pytest.raises(Forbidden):
-                await snapshot_view(session, world.actor(user), snapshot_id)
+        with pytest.raises(Forbidden):  # members read no ranking
+            await snapshot_view(session, world.actor("member"), snapshot_id)
+        with pytest.raises(NotFound):  # another county's: as if there were none
+            await snapshot_view(session, world.actor("county_b"), snapshot_id)
         with pytest.raises(Forbidden):
             await publish_ranking(session, world.actor("township"), PERIOD)
     assert sum(len(g.rows) for g in township.groups) == 7  # aired: every row of the county

@@ -140,8 +140,10 @@ async def test_snapshot_permission_matrix(
         assert "errors" not in body, body
         rows = [r for g in body["data"]["rankingSnapshot"]["groups"] for r in g["rows"]]
         assert len(rows) == (1 if role == "village" else 3)
-    else:
+    elif role == "member":  # members read no ranking at all
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+    else:  # another county's snapshot: the same answer as one that does not exist
+        assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND", body
 
 
 async def test_chart_data(gql: GraphQLClient, session_factory: SessionFactory, world: World) -> None:
@@ -214,6 +216,6 @@ async def test_trend_reads_aired_rows_of_the_callers_county_only(
     other_township = await gql.execute(trend, {"t": world.unit_id("T2")}, as_user="township")
     assert other_township["data"]["rankingTrend"] == [{"period": PERIOD, "rankableCount": 2}]  # 三, 五 in V21
     other_county = await gql.execute(trend, {"t": world.unit_id("TB")}, as_user="county")
-    assert other_county["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert other_county["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     own = await gql.execute('{ townshipComparison(period: "2026") { townshipName } }', as_user="township")
     assert own["data"]["townshipComparison"] == [{"townshipName": "T1名"}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from backend.filings import queries as filings
+from backend.filings.access import access_filing
 from backend.filings.api.types import Filing, FilingKind, FilingStatus
 from backend.graphql.pagination import Connection, connection_from_page, parse_optional_id
 
@@ -37,7 +38,7 @@ class FilingQueries:
     @strawberry.field
     async def filing(self, info: strawberry.Info, id: strawberry.ID) -> Filing:
         async with info.context.session() as session:
-            return Filing.from_model(await filings.access_filing(session, info.context.actor, str(id)))
+            return Filing.from_model(await access_filing(session, info.context.actor, str(id)))
 
     @strawberry.field(description="Filings in the caller's jurisdiction, newest first.")
     async def filings(

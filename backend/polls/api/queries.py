@@ -8,7 +8,8 @@ import strawberry
 
 from backend.core.errors import InvalidInput
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
-from backend.polls import common, results, roster
+from backend.polls import results, roster
+from backend.polls.access import access_poll
 from backend.polls.api.types import (
     Poll,
     PollBoard,
@@ -60,7 +61,7 @@ class PollQueries:
     @strawberry.field(description="No login: a poll past its draft — what the voting page and the notice show.")
     async def public_poll(self, info: strawberry.Info, id: strawberry.ID) -> Poll:
         async with info.context.session() as session:
-            found = await common.public_poll(session, parse_id(id))
+            found = await access_poll(session, None, parse_id(id), to="public")
         return Poll.from_model(found)
 
     @strawberry.field(description="Running counts (never choices): the township of the village and the county.")
@@ -83,8 +84,7 @@ class PollQueries:
     async def poll_board(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollBoard:
         pid = parse_id(poll_id, "pollId")
         async with info.context.session() as session:
-            await common.public_poll(session, pid)
-            doc = await results.board_document(session, pid)
+            doc = await results.public_board(session, pid)
         return PollBoard.from_document(doc)
 
     @strawberry.field(
@@ -119,6 +119,5 @@ class PollQueries:
         else:
             pid = parse_id(poll_id, "pollId")
             async with info.context.session() as session:
-                await common.public_poll(session, pid)
-                doc = await results.board_document(session, pid)
+                doc = await results.public_board(session, pid)
         return PollVerification.from_report(verify_board(doc))
