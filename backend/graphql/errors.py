@@ -19,7 +19,10 @@ from backend.core.http_errors import INTERNAL_MESSAGE
 
 logger = logging.getLogger("zhucuntong.graphql")
 
-ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="Stable error codes")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+ErrorCode = DomainErrorCode
+strawberry.enum(ErrorCode, name="ErrorCode", description="Stable error codes")
 
 
 @strawberry.type(description="An expected failure: a stable code, a message for people, the field.")

@@ -16,7 +16,10 @@ from backend.filings.submit import FilingDraft, edit_filing, submit_filing
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_optional_id
 
-ReviewDecision = strawberry.enum(DomainReviewDecision, name="ReviewDecision")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+ReviewDecision = DomainReviewDecision
+strawberry.enum(ReviewDecision, name="ReviewDecision")
 
 
 @strawberry.input

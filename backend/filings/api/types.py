@@ -12,8 +12,12 @@ from backend.filings.models import FilingKind as _FilingKind
 from backend.filings.models import FilingStatus as _FilingStatus
 from backend.org.api.types import Household, Secretary
 
-FilingKind = strawberry.enum(_FilingKind, name="FilingKind", description="八个一及相关记录类型")
-FilingStatus = strawberry.enum(_FilingStatus, name="FilingStatus")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+FilingKind = _FilingKind
+strawberry.enum(FilingKind, name="FilingKind", description="八个一及相关记录类型")
+FilingStatus = _FilingStatus
+strawberry.enum(FilingStatus, name="FilingStatus")
 
 
 @strawberry.type

@@ -19,22 +19,30 @@ from backend.org.models import StationMode as _StationMode
 from backend.org.models import UnitType as _UnitType
 from backend.org.models import User as UserModel
 
-Role = strawberry.enum(_Role, name="Role")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+Role = _Role
+strawberry.enum(Role, name="Role")
 
 
-OrgKind = strawberry.enum(_OrgKind, name="OrgKind")
+OrgKind = _OrgKind
+strawberry.enum(OrgKind, name="OrgKind")
 
 
-Gender = strawberry.enum(_Gender, name="Gender")
+Gender = _Gender
+strawberry.enum(Gender, name="Gender")
 
 
-UnitType = strawberry.enum(_UnitType, name="UnitType", description="派出单位类型：镇街 / 市直")
+UnitType = _UnitType
+strawberry.enum(UnitType, name="UnitType", description="派出单位类型：镇街 / 市直")
 
 
-StationMode = strawberry.enum(_StationMode, name="StationMode", description="驻村方式：脱产驻村 / 非脱产联村")
+StationMode = _StationMode
+strawberry.enum(StationMode, name="StationMode", description="驻村方式：脱产驻村 / 非脱产联村")
 
 
-CadreClass = strawberry.enum(_CadreClass, name="CadreClass", description="干部类别")
+CadreClass = _CadreClass
+strawberry.enum(CadreClass, name="CadreClass", description="干部类别")
 
 
 @strawberry.type(name="OrgUnit")

@@ -13,10 +13,12 @@ from backend.problems.models import ProblemNote as ProblemNoteModel
 from backend.problems.models import ProblemSource as _ProblemSource
 from backend.problems.models import ProblemStatus as _ProblemStatus
 
-ProblemStatus = strawberry.enum(
-    _ProblemStatus, name="ProblemStatus", description="待处理 / 处理中 / 已解决 / 已关闭（无法办理）"
-)
-ProblemSource = strawberry.enum(_ProblemSource, name="ProblemSource", description="村民反映 / 第一书记登记")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+ProblemStatus = _ProblemStatus
+strawberry.enum(ProblemStatus, name="ProblemStatus", description="待处理 / 处理中 / 已解决 / 已关闭（无法办理）")
+ProblemSource = _ProblemSource
+strawberry.enum(ProblemSource, name="ProblemSource", description="村民反映 / 第一书记登记")
 
 
 @strawberry.type(name="ProblemNote", description="One step of a problem's life; never edited.")
