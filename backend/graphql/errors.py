@@ -71,7 +71,8 @@ def _database_unavailable(error: GraphQLError) -> bool:
 def _bad_variable(error: GraphQLError) -> bool:
     """A variable's value its scalar refused (Int 1e300, Date "x"): graphql-core keeps the scalar's
     exception as the original error, but the fault is the request's."""
-    return bool(error.nodes) and isinstance(error.nodes[0], VariableDefinitionNode)
+    nodes = error.nodes or []
+    return bool(nodes) and isinstance(nodes[0], VariableDefinitionNode)
 
 
 def is_internal(error: GraphQLError) -> bool:

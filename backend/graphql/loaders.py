@@ -30,7 +30,7 @@ class Loaders:
         self._today = today
         self.org_unit = DataLoader(self._batch(self._org_units))
         self.village_count = DataLoader(self._batch(self._village_counts))
-        self.household_count: DataLoader[int, int] = DataLoader(
+        self.household_count: DataLoader[OrgUnit, int] = DataLoader(
             self._batch(self._household_counts), cache_key_fn=lambda unit: unit.id
         )
         self.current_secretary = DataLoader(self._batch(self._current_secretaries))

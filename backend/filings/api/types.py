@@ -70,7 +70,7 @@ class Filing:
             status=filing.status,
             version=filing.version,
             title=filing.title,
-            body=filing.body,
+            body=JSON(filing.body),
             occurred_on=filing.occurred_on,
             recorded_at=filing.recorded_at,
             received_at=filing.received_at,
