@@ -20,6 +20,7 @@ from backend.assessment.rubric import RubricItem as DomainRubricItem
 from backend.assessment.scoring import AssessmentView, ItemView, Status
 from backend.assessment.summaries import AssessmentSummary as DomainAssessmentSummary
 from backend.filings.api.types import Filing, FilingKind, FilingStatus
+from backend.graphql.context import Info
 from backend.org.api.types import OrgUnit, Role, Secretary
 
 # strawberry.enum marks the domain enum in place and returns it; binding the name to the class
@@ -144,7 +145,7 @@ class AssessmentEvidence:
     filing_ids: list[strawberry.ID]
 
     @strawberry.field(description="The filings, oldest first (one query for the whole assessment).")
-    async def filings(self, info: strawberry.Info) -> list[EvidenceFiling]:
+    async def filings(self, info: Info) -> list[EvidenceFiling]:
         found = await info.context.loaders.filing.load_many([str(i) for i in self.filing_ids])
         return [
             EvidenceFiling(

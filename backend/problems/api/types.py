@@ -6,6 +6,8 @@ from datetime import datetime
 
 import strawberry
 
+from backend.graphql.context import Info
+from backend.graphql.loaders import referenced
 from backend.org.api.types import OrgUnit
 from backend.problems.ledger import LedgerSummary as LedgerSummaryData
 from backend.problems.models import Problem as ProblemModel
@@ -71,11 +73,11 @@ class Problem:
         )
 
     @strawberry.field
-    async def village(self, info: strawberry.Info) -> OrgUnit:
-        return OrgUnit.from_model(await info.context.loaders.org_unit.load(self._village_id))
+    async def village(self, info: Info) -> OrgUnit:
+        return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._village_id)))
 
     @strawberry.field(description="The timeline, oldest first.")
-    async def notes(self, info: strawberry.Info) -> list[ProblemNote]:
+    async def notes(self, info: Info) -> list[ProblemNote]:
         notes = await info.context.loaders.problem_notes.load(str(self.id))
         return [ProblemNote.from_model(n) for n in notes]
 
