@@ -20,6 +20,7 @@ from backend.assessment.rubric import RubricItem as DomainRubricItem
 from backend.assessment.scoring import AssessmentView, ItemView, Status
 from backend.assessment.summaries import AssessmentSummary as DomainAssessmentSummary
 from backend.filings.api.types import Filing, FilingKind, FilingStatus
+from backend.filings.models import Filing as FilingModel
 from backend.graphql.context import Info
 from backend.org.api.types import OrgUnit, Role, Secretary
 
@@ -132,11 +133,11 @@ class EvidenceFiling:
     title: str
     occurred_on: date
     status: FilingStatus
-    _filing: strawberry.Private[object]
+    _filing: strawberry.Private[FilingModel]
 
     @strawberry.field(description="The whole filing (photos, household, review history).")
     def filing(self) -> Filing:
-        return Filing.from_model(self._filing)  # type: ignore[arg-type]
+        return Filing.from_model(self._filing)
 
 
 @strawberry.type
