@@ -101,7 +101,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         # Chinese text as UTF-8, not \uXXXX escapes: half the bytes on a slow network.
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
-    async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context(
             settings=self._settings,
             session_factory=self._session_factory,

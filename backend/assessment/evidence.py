@@ -110,7 +110,7 @@ async def proposals_for(
     data: dict[int, _Data] = defaultdict(_Data)
     kinds = sorted({k for key in wanted for k in _KINDS_FOR.get(key, ())})
     if kinds:
-        rows = await session.execute(
+        filing_rows = await session.execute(
             select(
                 Filing.secretary_id, Filing.id, Filing.kind, Filing.status, Filing.occurred_on, Filing.household_id
             ).where(
@@ -122,10 +122,10 @@ async def proposals_for(
                 or_(Filing.kind == FilingKind.PAIRING, Filing.occurred_on >= period.start),
             )
         )
-        for secretary_id, *values in rows.tuples():
-            data[secretary_id].filings.append(_Row(*values))
+        for secretary_id, filing_id, kind, status, occurred_on, household_id in filing_rows.tuples():
+            data[secretary_id].filings.append(_Row(filing_id, kind, status, occurred_on, household_id))
     if wanted & _TALK_KEYS:
-        rows = await session.execute(
+        talk_rows = await session.execute(
             select(Filing.secretary_id, Filing.id, Filing.occurred_on, Filing.body).where(
                 Filing.secretary_id.in_(ids),
                 Filing.kind == FilingKind.TALK,
@@ -134,7 +134,7 @@ async def proposals_for(
                 Filing.occurred_on < period.end,
             )
         )
-        for secretary_id, filing_id, occurred_on, body in rows.tuples():
+        for secretary_id, filing_id, occurred_on, body in talk_rows.tuples():
             body = body if isinstance(body, dict) else {}
             data[secretary_id].talks.append(
                 _Talk(filing_id, occurred_on, body.get("category"), body.get("requestedByPerson") is True)

@@ -51,7 +51,7 @@ def _scope(actor: Actor) -> ColumnElement[bool]:
     return and_(_Village.township_id == actor.township_id, SecretaryProfile.mode == StationMode.LIAISON)
 
 
-def _base(actor: Actor, period: Period, township_id: int | None, search: str | None) -> Select:  # type: ignore[type-arg]
+def _base(actor: Actor, period: Period, township_id: int | None, search: str | None) -> Select[tuple[int]]:
     stmt = (
         select(SecretaryProfile.id)
         .join(_Village, _Village.id == SecretaryProfile.village_id)
@@ -92,7 +92,7 @@ async def list_assessments(
     total = await session.scalar(select(func.count()).select_from(base.subquery()))
     order = (_Village.township_id, SecretaryProfile.village_id, SecretaryProfile.id)
     stmt = (
-        base.with_only_columns(SecretaryProfile, _Village.name, _Village.township_id, _Township.name, Assessment)
+        base.with_only_columns(SecretaryProfile, _Village.name, _Township.id, _Township.name, Assessment)
         .join(_Township, _Township.id == _Village.township_id)
         .outerjoin(Assessment, and_(Assessment.secretary_id == SecretaryProfile.id, Assessment.period == parsed.text))
     )

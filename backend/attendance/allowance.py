@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -99,8 +100,9 @@ class AllowanceSheet:
         )
 
 
-def _local_day(session: AsyncSession) -> object:
-    """The Beijing-time calendar date of a check-in, computed in SQL."""
+def _local_day(session: AsyncSession) -> ColumnElement[Any]:
+    """The Beijing-time calendar date of a check-in, computed in SQL (a date on PostgreSQL, ISO
+    text on SQLite: `_as_date` reads either)."""
     if session.get_bind().dialect.name == "postgresql":
         return cast(func.timezone("Asia/Shanghai", CheckIn.at), Date)
     return func.date(CheckIn.at, "+8 hours")  # SQLite stores UTC text
@@ -139,12 +141,12 @@ async def allowance_sheet(
     days = (
         select(
             CheckIn.secretary_id,
-            day.label("day"),  # type: ignore[attr-defined]
+            day.label("day"),
             func.sum(case((CheckIn.inside_geofence, 1), else_=0)).label("inside"),
             func.sum(case((CheckIn.inside_geofence, 0), else_=1)).label("outside"),
         )
         .where(CheckIn.county_id == actor.county_id, CheckIn.at >= start, CheckIn.at < end)
-        .group_by(CheckIn.secretary_id, day)  # type: ignore[arg-type]
+        .group_by(CheckIn.secretary_id, day)
     )
     if township is not None:
         secretaries = secretaries.where(village.township_id == township.id)

@@ -54,7 +54,7 @@ class Month:
 
 
 def parse_month(value: str, field: str = "month") -> Month:
-    match = _MONTH.match(value.strip()) if isinstance(value, str) else None
+    match = _MONTH.match(value.strip())
     if match is None or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
         raise InvalidInput("月份格式应为 YYYY-MM，例如 2026-11", field=field)
     return Month(int(match.group(1)), int(match.group(2)))

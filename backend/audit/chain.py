@@ -33,7 +33,8 @@ _LOCK_NAMESPACE = 0x41554454  # "AUDT"
 
 def canonical_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     """The detail as the database will give it back (JSON keys are strings, tuples are lists)."""
-    return json.loads(json.dumps(detail or {}, allow_nan=False))
+    canonical: dict[str, Any] = json.loads(json.dumps(detail or {}, allow_nan=False))
+    return canonical
 
 
 def canonical_at(at: datetime) -> str:
@@ -101,7 +102,8 @@ def _link_pending_events(session: Session, _flush_context: object, _instances: o
     if not pending:
         return
     by_county: dict[int, list[AuditEvent]] = defaultdict(list)
-    for audit_event in sorted(pending, key=lambda obj: inspect(obj).insert_order):
+    # insert_order is set on every object in session.new (it is None only for persistent objects).
+    for audit_event in sorted(pending, key=lambda obj: inspect(obj).insert_order or 0):
         by_county[audit_event.county_id].append(audit_event)
     postgres = session.get_bind(mapper=inspect(AuditEvent)).dialect.name == "postgresql"
     for county_id in sorted(by_county):  # a fixed lock order: two multi-county writers cannot deadlock

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
@@ -88,10 +89,15 @@ async def refresh(session: AsyncSession, settings: Settings, token: str, *, now:
     record = await _find_token(session, token)
     if record.revoked_at is not None or record.expires_at <= now:
         raise TokenInvalid("登录已过期，请重新登录")
-    spent = await session.execute(
-        update(RefreshToken).where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None)).values(used_at=now)
+    # An UPDATE's result is a CursorResult (the only kind with a rowcount); SQLAlchemy 2.0 types
+    # AsyncSession.execute as returning the base Result.
+    spent = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(RefreshToken).where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None)).values(used_at=now)
+        ),
     )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
+    if spent.rowcount != 1:
         await _revoke_family(session, record.family_id, now)
         raise TokenReused("检测到登录凭证被重复使用，已强制下线，请重新登录")
     user = await session.get(User, record.user_id)

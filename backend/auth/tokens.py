@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 
@@ -58,7 +59,7 @@ def decode_access_token(settings: Settings, token: str) -> Actor:
         raise InvalidAccessToken(str(exc)) from exc
 
 
-def _verified_claims(settings: Settings, token: str, secret: str) -> dict[str, object]:
+def _verified_claims(settings: Settings, token: str, secret: str) -> dict[str, Any]:
     return jwt.decode(
         token,
         secret,
@@ -69,8 +70,8 @@ def _verified_claims(settings: Settings, token: str, secret: str) -> dict[str, o
     )
 
 
-def _optional_int(value: object) -> int | None:
-    return None if value is None else int(value)  # type: ignore[call-overload]
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def new_refresh_token() -> str:

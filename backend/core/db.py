@@ -54,6 +54,8 @@ class _SerializedWriteSessions(async_sessionmaker[AsyncSession]):
         super().__init__(engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock()
 
+    # The parent's begin() returns its own (private) async context manager class; this one is an
+    # async context manager yielding the same AsyncSession, so callers cannot tell the difference.
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
         async with self._write_lock, super().begin() as session:

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic.config import JsonDict
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"
@@ -44,7 +45,7 @@ class _Hidden:
 
 Secret = Annotated[str, _Hidden("secret")]
 UrlWithPassword = Annotated[str, _Hidden("url_password")]
-_NOT_FROM_ENV = {"from_env": False}  # json_schema_extra of the limits the code fixes (no variable)
+_NOT_FROM_ENV: JsonDict = {"from_env": False}  # json_schema_extra of the limits the code fixes (no variable)
 
 
 def _without_password(url: str) -> str:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
@@ -53,3 +54,7 @@ class Context:
         """One transaction for one mutation: committed on success, rolled back on any error."""
         async with self.session_factory.begin() as session:
             yield session
+
+
+Info = strawberry.Info[Context, None]
+"""The `info` of every resolver: its `context` is a `Context` (a bare `strawberry.Info` types it Any)."""

@@ -19,7 +19,10 @@ from backend.core.http_errors import INTERNAL_MESSAGE
 
 logger = logging.getLogger("zhucuntong.graphql")
 
-ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="Stable error codes")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+ErrorCode = DomainErrorCode
+strawberry.enum(ErrorCode, name="ErrorCode", description="Stable error codes")
 
 
 @strawberry.type(description="An expected failure: a stable code, a message for people, the field.")
@@ -68,7 +71,8 @@ def _database_unavailable(error: GraphQLError) -> bool:
 def _bad_variable(error: GraphQLError) -> bool:
     """A variable's value its scalar refused (Int 1e300, Date "x"): graphql-core keeps the scalar's
     exception as the original error, but the fault is the request's."""
-    return bool(error.nodes) and isinstance(error.nodes[0], VariableDefinitionNode)
+    nodes = error.nodes or []
+    return bool(nodes) and isinstance(nodes[0], VariableDefinitionNode)
 
 
 def is_internal(error: GraphQLError) -> bool:

@@ -24,13 +24,21 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+def referenced(row: V | None) -> V:
+    """The row at the other end of a NOT NULL foreign key (ON DELETE RESTRICT): the database
+    guarantees it exists, though a loader by id answers None for a missing one."""
+    if row is None:
+        raise LookupError("a row referenced by a foreign key is missing")
+    return row
+
+
 class Loaders:
     def __init__(self, session_factory: SessionFactory, today: date) -> None:
         self._sessions = session_factory
         self._today = today
         self.org_unit = DataLoader(self._batch(self._org_units))
         self.village_count = DataLoader(self._batch(self._village_counts))
-        self.household_count: DataLoader[int, int] = DataLoader(
+        self.household_count: DataLoader[OrgUnit, int] = DataLoader(
             self._batch(self._household_counts), cache_key_fn=lambda unit: unit.id
         )
         self.current_secretary = DataLoader(self._batch(self._current_secretaries))
@@ -42,9 +50,9 @@ class Loaders:
         self.filing = DataLoader(self._batch(filings_by_id))  # the filings behind assessment scores
 
     def _batch(
-        self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]
-    ) -> Callable[[list[K]], Awaitable[list[V]]]:
-        async def load(keys: list[K]) -> list[V]:
+        self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
+    ) -> Callable[[list[K]], Awaitable[Sequence[V]]]:
+        async def load(keys: list[K]) -> Sequence[V]:
             async with self._sessions() as session:
                 return await fetch(session, keys)
 

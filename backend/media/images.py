@@ -63,6 +63,7 @@ _DECODE_ERRORS: tuple[type[BaseException], ...] = (
     struct.error,
     Image.DecompressionBombError,
 )
+_GPS_ERRORS: tuple[type[BaseException], ...] = (*_DECODE_ERRORS, ZeroDivisionError)
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def read_exif_facts(exif: Image.Exif) -> tuple[datetime | None, float | None, fl
         taken_at = None
     try:
         lat, lng = _gps(exif.get_ifd(_TAG_GPS_IFD))
-    except (*_DECODE_ERRORS, ZeroDivisionError):
+    except _GPS_ERRORS:
         lat = lng = None
     return taken_at, lat, lng
 
@@ -272,7 +273,7 @@ def _degrees(value: Any, ref: str | None, negative_ref: str, limit: float) -> fl
     parts = [float(part) for part in (value if isinstance(value, tuple | list) else (value,))][:3]
     if not parts or not all(math.isfinite(p) and p >= 0 for p in parts):
         return None
-    degrees = sum(part / 60**i for i, part in enumerate(parts))
+    degrees: float = sum(part / 60**i for i, part in enumerate(parts))
     if degrees > limit:
         return None
     if (ref or "").upper().startswith(negative_ref):

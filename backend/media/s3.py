@@ -12,7 +12,7 @@ import asyncio
 import base64
 import hashlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 import boto3
 from botocore.config import Config
@@ -21,6 +21,9 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from backend.media.errors import StorageFull
 from backend.media.storage import checked_key
+
+if TYPE_CHECKING:  # the stubs are a dev dependency
+    from mypy_boto3_s3 import S3Client
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,9 @@ class MediaStoreUnreachable(MediaStorageError, ConnectionError):
     keeps the photo in its outbox and tries again."""
 
 
-def client_config(*, addressing_style: str = "path", connect_timeout: float = 5, attempts: int = 3) -> Config:
+def client_config(
+    *, addressing_style: Literal["path", "virtual"] = "path", connect_timeout: float = 5, attempts: int = 3
+) -> Config:
     return Config(
         # Path-style (`endpoint/bucket/key`) works with MinIO, Ceph and a bare IP; Aliyun OSS and
         # Tencent COS want "virtual" (`bucket.endpoint/key`).
@@ -71,7 +76,7 @@ def client_config(*, addressing_style: str = "path", connect_timeout: float = 5,
 class S3Storage:
     """Objects `<prefix><key>` in `bucket`. The bucket must exist; the app never creates it."""
 
-    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+    def __init__(self, client: S3Client, bucket: str, prefix: str = "") -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from backend.core.settings import Settings, SettingsError
 from backend.media.storage import LocalDiskStorage, MediaStorage
 
@@ -26,6 +28,8 @@ def _s3_storage(settings: Settings) -> MediaStorage:
         raise SettingsError(f"S3_ENDPOINT_URL must start with http:// or https://, not {settings.s3_endpoint_url!r}")
     from backend.media.s3 import S3Storage, client_config  # boto3 is loaded only when S3 is used
 
+    addressing_style: Literal["path", "virtual"] = "virtual" if settings.s3_addressing_style == "virtual" else "path"
+
     return S3Storage.connect(
         bucket=settings.s3_bucket,
         prefix=settings.s3_prefix,
@@ -33,5 +37,5 @@ def _s3_storage(settings: Settings) -> MediaStorage:
         region=settings.s3_region,
         access_key_id=settings.s3_access_key_id,
         secret_access_key=settings.s3_secret_access_key,
-        config=client_config(addressing_style=settings.s3_addressing_style),
+        config=client_config(addressing_style=addressing_style),
     )

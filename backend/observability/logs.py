@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 from backend.observability.context import current_request
 
@@ -65,8 +66,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=lambda value: mask(str(value)))
 
 
-def json_handler(stream: object = None) -> logging.Handler:
-    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+def json_handler(stream: TextIO | None = None) -> logging.Handler:
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RequestIdFilter())
     handler.addFilter(MaskSecrets())
     handler.setFormatter(JsonFormatter())

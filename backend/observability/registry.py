@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -93,13 +94,14 @@ class Gauge:
 
 
 Metric = Counter | Histogram | Gauge
+_M = TypeVar("_M", Counter, Histogram, Gauge)
 
 
 class Registry:
     def __init__(self) -> None:
         self._metrics: list[Metric] = []
 
-    def add(self, metric: Metric) -> Metric:
+    def add(self, metric: _M) -> _M:
         self._metrics.append(metric)
         return metric
 

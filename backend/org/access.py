@@ -10,10 +10,11 @@ why one answer, is in docs/SECURITY.md ("Authorization: the doors").
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from backend.auth.actor import Actor
 from backend.core.errors import Forbidden, NotFound, Unauthenticated
@@ -201,7 +202,12 @@ async def require_secretary_with_village(
     return row[0], row[1]
 
 
-def scope_by_jurisdiction(actor: Actor, village_col: Any, township_col: Any, county_col: Any) -> ColumnElement[bool]:
+def scope_by_jurisdiction(
+    actor: Actor,
+    village_col: QueryableAttribute[int | None],
+    township_col: QueryableAttribute[int | None],
+    county_col: QueryableAttribute[int],
+) -> ColumnElement[bool]:
     """For tables that carry village_id / township_id / county_id (filings, problems, check-ins)."""
     match actor.role:
         case Role.COUNTY:

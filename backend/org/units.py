@@ -122,6 +122,6 @@ async def household_counts(session: AsyncSession, units: Sequence[OrgUnit]) -> d
     wanted = set(ids)
     counts = dict.fromkeys(ids, 0)
     for village_id, township_id, county_id, count in (await session.execute(stmt)).tuples():
-        for unit_id in {village_id, township_id, county_id} & wanted:
+        for unit_id in wanted & {village_id, township_id, county_id}:
             counts[unit_id] += count
     return counts

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, tuple_
+from sqlalchemy import Select, case, func, literal, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -309,7 +309,7 @@ async def _newest_first(
             raise InvalidInput("分页游标无效", field="after") from exc
         if at.tzinfo is None:
             raise InvalidInput("分页游标无效", field="after")
-        stmt = stmt.where(tuple_(Problem.created_at, Problem.id) < tuple_(at, str(last_id)))
+        stmt = stmt.where(tuple_(Problem.created_at, Problem.id) < tuple_(literal(at), literal(str(last_id))))
     rows = (await session.scalars(stmt.order_by(Problem.created_at.desc(), Problem.id.desc()).limit(size + 1))).all()
     items = list(rows[:size])
     cursors = [encode_cursor([p.created_at.isoformat(), p.id]) for p in items]

@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Float, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, Float, and_, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.assessment.common import Period, parse_period
@@ -59,11 +60,14 @@ class Bucket:
 
     @property
     def label(self) -> str:
-        if self.lower_centi is None:
-            return f"{self.upper_centi // 100} 分以下"
-        if self.upper_centi is None:
-            return f"{self.lower_centi // 100} 分及以上"
-        return f"{self.lower_centi // 100}–{self.upper_centi // 100} 分"
+        match self.lower_centi, self.upper_centi:
+            case None, int() as upper:
+                return f"{upper // 100} 分以下"
+            case int() as lower, None:
+                return f"{lower // 100} 分及以上"
+            case int() as lower, int() as upper:
+                return f"{lower // 100}–{upper // 100} 分"
+        raise ValueError("a bucket has at least one bound")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ async def _stationed_days(session: AsyncSession, county_id: int, period: Period)
     in post during the period."""
     start = datetime.combine(period.start, time(), SHANGHAI).astimezone(UTC)
     end = datetime.combine(period.last_day + timedelta(days=1), time(), SHANGHAI).astimezone(UTC)
+    day: ColumnElement[Any]  # a date on PostgreSQL, ISO text on SQLite
     if session.get_bind().dialect.name == "postgresql":
         day = cast(func.timezone("Asia/Shanghai", CheckIn.at), Date)
     else:

@@ -12,11 +12,11 @@ ranks; village and member users may not see live rankings (they see published ro
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import Date, RowMapping, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.assessment.common import Period, parse_period
@@ -93,7 +93,7 @@ def clean_search(search: str | None) -> str | None:
     return search or None
 
 
-def to_row(m: Mapping[str, Any], *, live: bool) -> RankingRow:
+def to_row(m: RowMapping, *, live: bool) -> RankingRow:
     """A statement row as a RankingRow; live rows word their reason from the code (and the line
     frozen on the poll), snapshot rows keep the reason they were published with."""
     code = m["reason_code"]
@@ -155,7 +155,7 @@ async def fetch_live(
     rules: CountyRules,
     cut: Cut,
     group: GroupKey | None = None,
-) -> Sequence[Mapping[str, Any]]:
+) -> Sequence[RowMapping]:
     """The statement's raw rows (with the group columns and the sources: poll_id, rubric_version_id)."""
     params = _live_params(period, rules, group)
     stmt = _statement(session, county_id, cut, params, group)
@@ -184,7 +184,7 @@ async def iter_ranking(
         yield to_row(m, live=True)
 
 
-def group_pages(records: Sequence[Mapping[str, Any]], *, live: bool) -> list[GroupPage]:
+def group_pages(records: Sequence[RowMapping], *, live: bool) -> list[GroupPage]:
     """Rows of a per-group cut, folded into groups in the fixed group order."""
     pages: dict[str, GroupPage] = {}
     for m in records:

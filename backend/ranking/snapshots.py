@@ -7,11 +7,10 @@ row of each. Members: nothing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import RowMapping, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.assessment.common import parse_period
@@ -56,7 +55,7 @@ async def _access_snapshot(session: AsyncSession, actor: Actor | None, snapshot_
 
 async def _fetch(
     session: AsyncSession, snapshot: RankingSnapshot, cut: Cut, group_key: str | None
-) -> Sequence[Mapping[str, Any]]:
+) -> Sequence[RowMapping]:
     params: dict[str, object] = {
         "snapshot_id": snapshot.id,
         "excellent_pct": int(snapshot.rules.get("excellent_quota_pct", 0)),

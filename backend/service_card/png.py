@@ -148,8 +148,8 @@ def render_png(card: CardContent) -> bytes:
     # QR code to the village public page.
     matrix = qr_matrix(card.public_url)
     left, qtop, module = qr_placement(len(matrix))
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
+    for r, modules in enumerate(matrix):
+        for c, dark in enumerate(modules):
             if dark:
                 x0, y0 = left + c * module, qtop + r * module
                 draw.rectangle((x0, y0, x0 + module - 1, y0 + module - 1), fill=BLACK)

@@ -21,6 +21,7 @@ from backend.assessment.org_classes import record_org_class
 from backend.assessment.rubric import RubricItemDraft, update_rubric
 from backend.assessment.scoring import ItemScoreInput, score_items
 from backend.core.errors import DomainError, StaleVersion
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 
@@ -143,7 +144,7 @@ class DisqualificationPayload:
 class AssessmentMutations:
     @strawberry.mutation(description="County: save an edited rubric as a new version (scores made keep theirs).")
     @returns_payload_errors(UpdateRubricPayload)
-    async def update_rubric(self, info: strawberry.Info, input: UpdateRubricInput) -> UpdateRubricPayload:
+    async def update_rubric(self, info: Info, input: UpdateRubricInput) -> UpdateRubricPayload:
         drafts = [i.to_draft() for i in input.items]
         async with info.context.transaction() as session:
             rubric = await update_rubric(
@@ -153,7 +154,7 @@ class AssessmentMutations:
 
     @strawberry.mutation(description="The assessor scores items; part sums and the target follow in one step.")
     @returns_payload_errors(ScoreAssessmentPayload)
-    async def score_assessment(self, info: strawberry.Info, input: ScoreAssessmentInput) -> ScoreAssessmentPayload:
+    async def score_assessment(self, info: Info, input: ScoreAssessmentInput) -> ScoreAssessmentPayload:
         items = [
             ItemScoreInput(key=i.key, occurrences=i.occurrences, points=i.points, note=i.note)
             for i in input.items
@@ -172,7 +173,7 @@ class AssessmentMutations:
 
     @strawberry.mutation(description="County: record a village organisation's class for the period (replaces).")
     @returns_payload_errors(RecordOrgClassPayload)
-    async def record_org_class(self, info: strawberry.Info, input: RecordOrgClassInput) -> RecordOrgClassPayload:
+    async def record_org_class(self, info: Info, input: RecordOrgClassInput) -> RecordOrgClassPayload:
         async with info.context.transaction() as session:
             entry = await record_org_class(
                 session,
@@ -187,7 +188,7 @@ class AssessmentMutations:
     @strawberry.mutation(description="County: record a disqualifying event (the secretary is 不称职) with a reason.")
     @returns_payload_errors(DisqualificationPayload)
     async def record_disqualification(
-        self, info: strawberry.Info, input: RecordDisqualificationInput
+        self, info: Info, input: RecordDisqualificationInput
     ) -> DisqualificationPayload:
         async with info.context.transaction() as session:
             entry = await record_disqualification(
@@ -203,7 +204,7 @@ class AssessmentMutations:
     @strawberry.mutation(description="County: withdraw a disqualifying event, with a reason; it stays on record.")
     @returns_payload_errors(DisqualificationPayload)
     async def withdraw_disqualification(
-        self, info: strawberry.Info, input: WithdrawDisqualificationInput
+        self, info: Info, input: WithdrawDisqualificationInput
     ) -> DisqualificationPayload:
         async with info.context.transaction() as session:
             entry = await withdraw_disqualification(

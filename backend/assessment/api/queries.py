@@ -11,6 +11,7 @@ from backend.assessment.org_classes import list_org_classes
 from backend.assessment.rubric import rubric_for, rubric_versions
 from backend.assessment.scoring import assessment_view
 from backend.assessment.summaries import list_assessments
+from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
 
 
@@ -19,12 +20,12 @@ class AssessmentQueries:
     @strawberry.field(
         description="Staff: the caller's county's rubric for the period (the template, unsaved, when none is saved)."
     )
-    async def rubric(self, info: strawberry.Info, period: str) -> Rubric:
+    async def rubric(self, info: Info, period: str) -> Rubric:
         async with info.context.session() as session:
             return Rubric.of(await rubric_for(session, info.context.actor, period))
 
     @strawberry.field(description="County: every saved version of the rubric for the period, newest first.")
-    async def rubric_versions(self, info: strawberry.Info, period: str) -> list[Rubric]:
+    async def rubric_versions(self, info: Info, period: str) -> list[Rubric]:
         async with info.context.session() as session:
             return [Rubric.of(r) for r in await rubric_versions(session, info.context.actor, period)]
 
@@ -32,7 +33,7 @@ class AssessmentQueries:
         description="A secretary's assessment: every rubric item with its score or the system's proposal. "
         "The assessor, the county, and the secretary (their own) may read it."
     )
-    async def assessment(self, info: strawberry.Info, secretary_id: strawberry.ID, period: str) -> Assessment:
+    async def assessment(self, info: Info, secretary_id: strawberry.ID, period: str) -> Assessment:
         async with info.context.session() as session:
             view = await assessment_view(
                 session,
@@ -49,7 +50,7 @@ class AssessmentQueries:
     )
     async def assessments(
         self,
-        info: strawberry.Info,
+        info: Info,
         period: str,
         township_id: strawberry.ID | None = None,
         search: str | None = None,
@@ -70,7 +71,7 @@ class AssessmentQueries:
 
     @strawberry.field(description="County or township: each village's organisation class in the period.")
     async def org_classes(
-        self, info: strawberry.Info, period: str, township_id: strawberry.ID | None = None
+        self, info: Info, period: str, township_id: strawberry.ID | None = None
     ) -> list[VillageOrgClass]:
         async with info.context.session() as session:
             entries = await list_org_classes(
@@ -79,7 +80,7 @@ class AssessmentQueries:
         return [VillageOrgClass.of(e) for e in entries]
 
     @strawberry.field(description="County or township: disqualifying events of the period, withdrawn ones included.")
-    async def disqualifications(self, info: strawberry.Info, period: str) -> list[Disqualification]:
+    async def disqualifications(self, info: Info, period: str) -> list[Disqualification]:
         async with info.context.session() as session:
             entries = await list_disqualifications(session, info.context.actor, period)
         return [Disqualification.of(e) for e in entries]

@@ -20,21 +20,31 @@ from backend.assessment.rubric import RubricItem as DomainRubricItem
 from backend.assessment.scoring import AssessmentView, ItemView, Status
 from backend.assessment.summaries import AssessmentSummary as DomainAssessmentSummary
 from backend.filings.api.types import Filing, FilingKind, FilingStatus
+from backend.filings.models import Filing as FilingModel
+from backend.graphql.context import Info
 from backend.org.api.types import OrgUnit, Role, Secretary
 
-AssessmentPart = strawberry.enum(
-    Part,
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+AssessmentPart = Part
+strawberry.enum(
+    AssessmentPart,
     name="AssessmentPart",
     description="考评的四个部分：基本工作目标、工作规范与纪律、工作实绩、组织晋位升级",
 )
-RubricItemKind = strawberry.enum(
-    ItemKind, name="RubricItemKind", description="计分方式：BASE 基础分（按次扣减）、BONUS 加分、DEDUCTION 扣分"
+RubricItemKind = ItemKind
+strawberry.enum(
+    RubricItemKind, name="RubricItemKind", description="计分方式：BASE 基础分（按次扣减）、BONUS 加分、DEDUCTION 扣分"
 )
-EvidenceKey = strawberry.enum(DomainEvidenceKey, name="EvidenceKey", description="系统可据以建议分值的佐证")
-AssessmentStatus = strawberry.enum(Status, name="AssessmentStatus")
-OrgClass = strawberry.enum(OrgClassValue, name="OrgClass", description="村党组织等次，A 级最好")
-DisqualificationKind = strawberry.enum(
-    DisqualificationKindValue,
+EvidenceKey = DomainEvidenceKey
+strawberry.enum(EvidenceKey, name="EvidenceKey", description="系统可据以建议分值的佐证")
+AssessmentStatus = Status
+strawberry.enum(AssessmentStatus, name="AssessmentStatus")
+OrgClass = OrgClassValue
+strawberry.enum(OrgClass, name="OrgClass", description="村党组织等次，A 级最好")
+DisqualificationKind = DisqualificationKindValue
+strawberry.enum(
+    DisqualificationKind,
     name="DisqualificationKind",
     description="直接定为不称职的情形：严重违纪、群体上访、群体性事件",
 )
@@ -123,11 +133,11 @@ class EvidenceFiling:
     title: str
     occurred_on: date
     status: FilingStatus
-    _filing: strawberry.Private[object]
+    _filing: strawberry.Private[FilingModel]
 
     @strawberry.field(description="The whole filing (photos, household, review history).")
     def filing(self) -> Filing:
-        return Filing.from_model(self._filing)  # type: ignore[arg-type]
+        return Filing.from_model(self._filing)
 
 
 @strawberry.type
@@ -136,7 +146,7 @@ class AssessmentEvidence:
     filing_ids: list[strawberry.ID]
 
     @strawberry.field(description="The filings, oldest first (one query for the whole assessment).")
-    async def filings(self, info: strawberry.Info) -> list[EvidenceFiling]:
+    async def filings(self, info: Info) -> list[EvidenceFiling]:
         found = await info.context.loaders.filing.load_many([str(i) for i in self.filing_ids])
         return [
             EvidenceFiling(

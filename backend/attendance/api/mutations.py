@@ -9,6 +9,7 @@ import strawberry
 from backend.attendance.api.types import CheckIn, RollCall, RollCallAnswer
 from backend.attendance.checkins import CheckInResult, NewCheckIn, check_in, flag_of
 from backend.attendance.roll_calls import NewRollCall, start_roll_call
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 
@@ -63,7 +64,7 @@ def _notice(result: CheckInResult) -> str:
 class AttendanceMutations:
     @strawberry.mutation(description="First secretary: check in with GPS (recorded and flagged when outside).")
     @returns_payload_errors(CheckInPayload)
-    async def check_in(self, info: strawberry.Info, input: CheckInInput) -> CheckInPayload:
+    async def check_in(self, info: Info, input: CheckInInput) -> CheckInPayload:
         new = NewCheckIn(
             id=str(input.id), at=input.at, lat=input.lat, lng=input.lng, accuracy_m=input.accuracy_m
         )
@@ -77,7 +78,7 @@ class AttendanceMutations:
 
     @strawberry.mutation(description="Township: start a roll call of secretaries in its villages.")
     @returns_payload_errors(RollCallPayload)
-    async def start_roll_call(self, info: strawberry.Info, input: StartRollCallInput) -> RollCallPayload:
+    async def start_roll_call(self, info: Info, input: StartRollCallInput) -> RollCallPayload:
         new = NewRollCall(
             id=str(input.id),
             secretary_ids=[parse_id(s, "secretaryIds") for s in input.secretary_ids],

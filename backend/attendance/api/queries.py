@@ -9,6 +9,7 @@ from backend.attendance.api.types import AttendanceSummary, CheckIn, RollCall
 from backend.attendance.checkins import list_checkins, my_checkins
 from backend.attendance.common import parse_month
 from backend.attendance.roll_calls import list_roll_calls, my_open_roll_calls
+from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
 
 
@@ -16,14 +17,14 @@ from backend.graphql.pagination import Connection, connection_from_page, parse_i
 class AttendanceQueries:
     @strawberry.field(description="Township: its own roll calls; county: all in the county. Newest first.")
     async def roll_calls(
-        self, info: strawberry.Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: int | None = 20, after: str | None = None
     ) -> Connection[RollCall]:
         async with info.context.session() as session:
             page = await list_roll_calls(session, info.context.actor, first=first, after=after)
         return connection_from_page(page, RollCall.from_view)
 
     @strawberry.field(description="The logged-in secretary's roll calls whose deadline has not passed.")
-    async def my_open_roll_calls(self, info: strawberry.Info) -> list[RollCall]:
+    async def my_open_roll_calls(self, info: Info) -> list[RollCall]:
         async with info.context.session() as session:
             views = await my_open_roll_calls(session, info.context.actor)
         return [RollCall.from_view(v) for v in views]
@@ -31,7 +32,7 @@ class AttendanceQueries:
     @strawberry.field(description="A secretary's check-ins (staff in jurisdiction), newest first; month: YYYY-MM.")
     async def check_ins(
         self,
-        info: strawberry.Info,
+        info: Info,
         secretary_id: strawberry.ID,
         month: str | None = None,
         first: int | None = 20,
@@ -50,7 +51,7 @@ class AttendanceQueries:
 
     @strawberry.field(description="The logged-in secretary's own check-ins, newest first; month: YYYY-MM.")
     async def my_check_ins(
-        self, info: strawberry.Info, month: str | None = None, first: int | None = 20, after: str | None = None
+        self, info: Info, month: str | None = None, first: int | None = 20, after: str | None = None
     ) -> Connection[CheckIn]:
         async with info.context.session() as session:
             page = await my_checkins(
@@ -66,7 +67,7 @@ class AttendanceQueries:
         description="Monthly stationed days and allowance (county: county or one township; township: own)."
     )
     async def attendance_summary(
-        self, info: strawberry.Info, month: str, township_id: strawberry.ID | None = None
+        self, info: Info, month: str, township_id: strawberry.ID | None = None
     ) -> AttendanceSummary:
         chosen = parse_optional_id(township_id, "townshipId")
         async with info.context.session() as session:

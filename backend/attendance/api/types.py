@@ -10,6 +10,8 @@ from backend.attendance.allowance import AllowanceRow, AllowanceSheet
 from backend.attendance.checkins import RollCallOutcome, flag_of
 from backend.attendance.models import CheckIn as CheckInModel
 from backend.attendance.roll_calls import RollCallView
+from backend.graphql.context import Info
+from backend.graphql.loaders import referenced
 from backend.org.api.types import OrgUnit, Secretary, StationMode
 
 
@@ -42,9 +44,8 @@ class CheckIn:
         )
 
     @strawberry.field
-    async def village(self, info: strawberry.Info) -> OrgUnit:
-        unit = await info.context.loaders.org_unit.load(self._village_id)
-        return OrgUnit.from_model(unit)
+    async def village(self, info: Info) -> OrgUnit:
+        return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._village_id)))
 
 
 @strawberry.type(description="One secretary named in a roll call.")
@@ -89,9 +90,8 @@ class RollCall:
         )
 
     @strawberry.field
-    async def township(self, info: strawberry.Info) -> OrgUnit:
-        unit = await info.context.loaders.org_unit.load(self._township_id)
-        return OrgUnit.from_model(unit)
+    async def township(self, info: Info) -> OrgUnit:
+        return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._township_id)))
 
 
 @strawberry.type(description="What a check-in did to an open roll call naming the secretary.")

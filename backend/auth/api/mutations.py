@@ -9,6 +9,7 @@ import strawberry
 
 from backend.auth import sessions as auth
 from backend.core.errors import DomainError
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.org.api.types import User
 
@@ -57,7 +58,7 @@ def _payload_or_raise(result: auth.Session | None, failure: DomainError | None) 
 class AuthMutations:
     @strawberry.mutation(description="Log in with phone number and password.")
     @returns_payload_errors(AuthPayload)
-    async def login(self, info: strawberry.Info, phone: str, password: str) -> AuthPayload:
+    async def login(self, info: Info, phone: str, password: str) -> AuthPayload:
         ctx = info.context
         await ctx.rate_limits.login(phone)  # before any database work or password hashing
         async with ctx.transaction() as session:
@@ -67,7 +68,7 @@ class AuthMutations:
 
     @strawberry.mutation(description="Exchange a refresh token for a new pair (rotation).")
     @returns_payload_errors(AuthPayload)
-    async def refresh_token(self, info: strawberry.Info, refresh_token: str) -> AuthPayload:
+    async def refresh_token(self, info: Info, refresh_token: str) -> AuthPayload:
         ctx = info.context
         async with ctx.transaction() as session:
             # A reused token revokes its whole family: that revocation is committed too.
@@ -76,7 +77,7 @@ class AuthMutations:
 
     @strawberry.mutation(description="Revoke the session that this refresh token belongs to.")
     @returns_payload_errors(OkPayload)
-    async def logout(self, info: strawberry.Info, refresh_token: str) -> OkPayload:
+    async def logout(self, info: Info, refresh_token: str) -> OkPayload:
         async with info.context.transaction() as session:
             await auth.logout(session, refresh_token)
         return OkPayload(ok=True)

@@ -6,13 +6,14 @@ import strawberry
 
 from backend.duties import progress
 from backend.duties.api.types import DutyProgress, TownshipProgress
+from backend.graphql.context import Info
 from backend.graphql.pagination import parse_optional_id
 
 
 @strawberry.type
 class ProgressQueries:
     @strawberry.field(description="One secretary's 八个一 progress (own when secretaryId is omitted).")
-    async def duty_progress(self, info: strawberry.Info, secretary_id: strawberry.ID | None = None) -> DutyProgress:
+    async def duty_progress(self, info: Info, secretary_id: strawberry.ID | None = None) -> DutyProgress:
         async with info.context.session() as session:
             result = await progress.duty_progress(
                 session, info.context.actor, parse_optional_id(secretary_id, "secretaryId"), today=info.context.today
@@ -20,9 +21,7 @@ class ProgressQueries:
         return DutyProgress.from_progress(result)
 
     @strawberry.field(description="Every secretary of a township (own township when omitted).")
-    async def township_progress(
-        self, info: strawberry.Info, township_id: strawberry.ID | None = None
-    ) -> TownshipProgress:
+    async def township_progress(self, info: Info, township_id: strawberry.ID | None = None) -> TownshipProgress:
         async with info.context.session() as session:
             result = await progress.township_progress(
                 session, info.context.actor, parse_optional_id(township_id, "townshipId"), today=info.context.today

@@ -13,10 +13,14 @@ from backend.filings.api.types import Filing, FilingKind
 from backend.filings.review import ReviewDecision as DomainReviewDecision
 from backend.filings.review import review_filing
 from backend.filings.submit import FilingDraft, edit_filing, submit_filing
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_optional_id
 
-ReviewDecision = strawberry.enum(DomainReviewDecision, name="ReviewDecision")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+ReviewDecision = DomainReviewDecision
+strawberry.enum(ReviewDecision, name="ReviewDecision")
 
 
 @strawberry.input
@@ -71,14 +75,14 @@ class FilingPayload:
 class FilingMutations:
     @strawberry.mutation(description="Create a filing with the phone's id; repeating it is a safe retry.")
     @returns_payload_errors(FilingPayload)
-    async def submit_filing(self, info: strawberry.Info, input: FilingInput) -> FilingPayload:
+    async def submit_filing(self, info: Info, input: FilingInput) -> FilingPayload:
         async with info.context.transaction() as session:
             filing = await submit_filing(session, info.context.actor, input.to_draft())
         return FilingPayload.of(filing)
 
     @strawberry.mutation(description="Edit a draft or returned filing; baseVersion is the version it replaces.")
     @returns_payload_errors(FilingPayload)
-    async def edit_filing(self, info: strawberry.Info, input: FilingInput, base_version: int) -> FilingPayload:
+    async def edit_filing(self, info: Info, input: FilingInput, base_version: int) -> FilingPayload:
         async with info.context.transaction() as session:
             filing = await edit_filing(session, info.context.actor, input.to_draft(), base_version)
         return FilingPayload.of(filing)
@@ -86,7 +90,7 @@ class FilingMutations:
     @strawberry.mutation(description="Township: approve, or return with a comment.")
     @returns_payload_errors(FilingPayload)
     async def review_filing(
-        self, info: strawberry.Info, id: strawberry.ID, decision: ReviewDecision, comment: str | None = None
+        self, info: Info, id: strawberry.ID, decision: ReviewDecision, comment: str | None = None
     ) -> FilingPayload:
         async with info.context.transaction() as session:
             filing = await review_filing(session, info.context.actor, str(id), decision, comment)

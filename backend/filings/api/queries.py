@@ -7,6 +7,7 @@ import strawberry
 from backend.filings import queries as filings
 from backend.filings.access import access_filing
 from backend.filings.api.types import Filing, FilingKind, FilingStatus
+from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_optional_id
 
 
@@ -15,7 +16,7 @@ class FilingQueries:
     @strawberry.field(description="The logged-in first secretary's filings, newest first.")
     async def my_filings(
         self,
-        info: strawberry.Info,
+        info: Info,
         kind: FilingKind | None = None,
         status: FilingStatus | None = None,
         first: int | None = 20,
@@ -28,22 +29,20 @@ class FilingQueries:
         return connection_from_page(page, Filing.from_model)
 
     @strawberry.field(description="Filings the township returned to the logged-in secretary.")
-    async def my_inbox(
-        self, info: strawberry.Info, first: int | None = 20, after: str | None = None
-    ) -> Connection[Filing]:
+    async def my_inbox(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Filing]:
         async with info.context.session() as session:
             page = await filings.my_inbox(session, info.context.actor, first=first, after=after)
         return connection_from_page(page, Filing.from_model)
 
     @strawberry.field
-    async def filing(self, info: strawberry.Info, id: strawberry.ID) -> Filing:
+    async def filing(self, info: Info, id: strawberry.ID) -> Filing:
         async with info.context.session() as session:
             return Filing.from_model(await access_filing(session, info.context.actor, str(id)))
 
     @strawberry.field(description="Filings in the caller's jurisdiction, newest first.")
     async def filings(
         self,
-        info: strawberry.Info,
+        info: Info,
         secretary_id: strawberry.ID | None = None,
         kind: FilingKind | None = None,
         status: FilingStatus | None = None,
@@ -65,7 +64,7 @@ class FilingQueries:
     @strawberry.field(description="Township: submitted filings of its villages, oldest first.")
     async def review_queue(
         self,
-        info: strawberry.Info,
+        info: Info,
         village_id: strawberry.ID | None = None,
         kind: FilingKind | None = None,
         first: int | None = 20,

@@ -10,10 +10,16 @@ from strawberry.scalars import JSON
 from backend.filings.models import Filing as FilingModel
 from backend.filings.models import FilingKind as _FilingKind
 from backend.filings.models import FilingStatus as _FilingStatus
+from backend.graphql.context import Info
+from backend.graphql.loaders import referenced
 from backend.org.api.types import Household, Secretary
 
-FilingKind = strawberry.enum(_FilingKind, name="FilingKind", description="八个一及相关记录类型")
-FilingStatus = strawberry.enum(_FilingStatus, name="FilingStatus")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+FilingKind = _FilingKind
+strawberry.enum(FilingKind, name="FilingKind", description="八个一及相关记录类型")
+FilingStatus = _FilingStatus
+strawberry.enum(FilingStatus, name="FilingStatus")
 
 
 @strawberry.type
@@ -66,7 +72,7 @@ class Filing:
             status=filing.status,
             version=filing.version,
             title=filing.title,
-            body=filing.body,
+            body=JSON(filing.body),
             occurred_on=filing.occurred_on,
             recorded_at=filing.recorded_at,
             received_at=filing.received_at,
@@ -81,22 +87,22 @@ class Filing:
         )
 
     @strawberry.field
-    async def household(self, info: strawberry.Info) -> Household | None:
+    async def household(self, info: Info) -> Household | None:
         if self._household_id is None:
             return None
         household = await info.context.loaders.household.load(self._household_id)
         return Household.from_model(household) if household else None
 
     @strawberry.field
-    async def secretary(self, info: strawberry.Info) -> Secretary:
-        return Secretary.from_model(await info.context.loaders.secretary.load(self._secretary_id))
+    async def secretary(self, info: Info) -> Secretary:
+        return Secretary.from_model(referenced(await info.context.loaders.secretary.load(self._secretary_id)))
 
     @strawberry.field
-    async def photos(self, info: strawberry.Info) -> list[Photo]:
+    async def photos(self, info: Info) -> list[Photo]:
         return [Photo(sha256=sha) for sha in await info.context.loaders.filing_photos.load(str(self.id))]
 
     @strawberry.field(description="Every state change, oldest first (the audit trail).")
-    async def history(self, info: strawberry.Info) -> list[FilingEvent]:
+    async def history(self, info: Info) -> list[FilingEvent]:
         entries = await info.context.loaders.filing_history.load(str(self.id))
         return [
             FilingEvent(at=e.at, action=e.action, actor_name=e.actor_name, comment=e.comment, version=e.version)

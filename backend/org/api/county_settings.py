@@ -6,6 +6,7 @@ from dataclasses import fields
 
 import strawberry
 
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.org.access import require_role
 from backend.org.county_settings import CountyRules, rules_for, update_rules
@@ -40,7 +41,7 @@ class CountySettingsType:
 @strawberry.type
 class CountySettingsQueries:
     @strawberry.field(description="The caller's county rules (county and township users).")
-    async def county_settings(self, info: strawberry.Info) -> CountySettingsType:
+    async def county_settings(self, info: Info) -> CountySettingsType:
         actor = require_role(info.context.actor, Role.COUNTY, Role.TOWNSHIP)
         async with info.context.session() as session:
             rules = await rules_for(session, actor.county_id)
@@ -78,7 +79,7 @@ class CountySettingsPayload:
 class CountySettingsMutations:
     @strawberry.mutation(description="County: change the county's rules; the next operation uses them.")
     @returns_payload_errors(CountySettingsPayload)
-    async def update_county_settings(self, info: strawberry.Info, input: CountySettingsInput) -> CountySettingsPayload:
+    async def update_county_settings(self, info: Info, input: CountySettingsInput) -> CountySettingsPayload:
         values = {k: v for k, v in vars(input).items() if v is not None}
         async with info.context.transaction() as session:
             rules = await update_rules(session, info.context.actor, values)

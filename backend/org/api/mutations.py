@@ -9,6 +9,7 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from backend.core.errors import InvalidInput
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 from backend.org import secretaries, users
@@ -76,7 +77,7 @@ class SecretaryPayload:
 class OrgMutations:
     @strawberry.mutation(description="County: create a township, or a village under a township.")
     @returns_payload_errors(OrgUnitPayload)
-    async def create_org_unit(self, info: strawberry.Info, input: CreateOrgUnitInput) -> OrgUnitPayload:
+    async def create_org_unit(self, info: Info, input: CreateOrgUnitInput) -> OrgUnitPayload:
         new = org_units.NewOrgUnit(
             parent_id=parse_id(input.parent_id, "parentId"),
             kind=input.kind,
@@ -92,7 +93,7 @@ class OrgMutations:
 
     @strawberry.mutation(description="County: township/village accounts. Township: member accounts.")
     @returns_payload_errors(UserPayload)
-    async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> UserPayload:
+    async def create_user(self, info: Info, input: CreateUserInput) -> UserPayload:
         new = users.NewUser(
             phone=input.phone,
             name=input.name,
@@ -106,14 +107,14 @@ class OrgMutations:
 
     @strawberry.mutation(description="Enable or disable an account the caller administers.")
     @returns_payload_errors(UserPayload)
-    async def set_user_active(self, info: strawberry.Info, id: strawberry.ID, active: bool) -> UserPayload:
+    async def set_user_active(self, info: Info, id: strawberry.ID, active: bool) -> UserPayload:
         async with info.context.transaction() as session:
             user = await users.set_user_active(session, info.context.actor, parse_id(id), active)
         return UserPayload(user=User.from_model(user))
 
     @strawberry.mutation(description="County: record a first secretary (optionally with a login).")
     @returns_payload_errors(SecretaryPayload)
-    async def create_secretary(self, info: strawberry.Info, input: CreateSecretaryInput) -> SecretaryPayload:
+    async def create_secretary(self, info: Info, input: CreateSecretaryInput) -> SecretaryPayload:
         new = secretaries.NewSecretary(
             name=input.name,
             gender=input.gender,
@@ -189,7 +190,7 @@ class ImportMutations:
         ".xlsx workbook. Any row error imports nothing; dryRun only validates."
     )
     @returns_payload_errors(ImportPayload)
-    async def import_workbook(self, info: strawberry.Info, file: Upload, dry_run: bool = False) -> ImportPayload:
+    async def import_workbook(self, info: Info, file: Upload, dry_run: bool = False) -> ImportPayload:
         ctx = info.context
         if not isinstance(file, UploadFile):  # a string in the document or in JSON variables
             raise InvalidInput("请以文件形式上传工作簿（multipart 请求）", field="file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
 from backend.org import access, households, secretaries, users
 from backend.org import units as org_units
@@ -15,15 +16,13 @@ from backend.service_card.api.types import VillagePublicPage
 @strawberry.type
 class OrgQueries:
     @strawberry.field(description="One org unit inside the caller's jurisdiction.")
-    async def org_unit(self, info: strawberry.Info, id: strawberry.ID) -> OrgUnit:
+    async def org_unit(self, info: Info, id: strawberry.ID) -> OrgUnit:
         async with info.context.session() as session:
             unit = await access.access_org_unit(session, info.context.actor, parse_id(id))
         return OrgUnit.from_model(unit)
 
     @strawberry.field(description="County: its townships. Township: itself.")
-    async def townships(
-        self, info: strawberry.Info, first: int | None = 20, after: str | None = None
-    ) -> Connection[OrgUnit]:
+    async def townships(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[OrgUnit]:
         async with info.context.session() as session:
             page = await org_units.list_townships(session, info.context.actor, first=first, after=after)
         return connection_from_page(page, OrgUnit.from_model)
@@ -31,7 +30,7 @@ class OrgQueries:
     @strawberry.field(description="Villages and communities in the caller's jurisdiction.")
     async def villages(
         self,
-        info: strawberry.Info,
+        info: Info,
         township_id: strawberry.ID | None = None,
         search: str | None = None,
         first: int | None = 20,
@@ -52,7 +51,7 @@ class OrgQueries:
 @strawberry.type
 class PeopleQueries:
     @strawberry.field(description="The logged-in user, or null when anonymous.")
-    async def me(self, info: strawberry.Info) -> User | None:
+    async def me(self, info: Info) -> User | None:
         actor = info.context.actor
         if actor is None:
             return None
@@ -63,7 +62,7 @@ class PeopleQueries:
     @strawberry.field(description="Accounts the caller administers.")
     async def users(
         self,
-        info: strawberry.Info,
+        info: Info,
         org_unit_id: strawberry.ID | None = None,
         role: Role | None = None,
         search: str | None = None,
@@ -85,7 +84,7 @@ class PeopleQueries:
     @strawberry.field(description="First-secretary records in the caller's jurisdiction.")
     async def secretaries(
         self,
-        info: strawberry.Info,
+        info: Info,
         township_id: strawberry.ID | None = None,
         village_id: strawberry.ID | None = None,
         search: str | None = None,
@@ -105,7 +104,7 @@ class PeopleQueries:
         return connection_from_page(page, Secretary.from_model)
 
     @strawberry.field(description="The logged-in first secretary's own record.")
-    async def my_secretary_profile(self, info: strawberry.Info) -> Secretary | None:
+    async def my_secretary_profile(self, info: Info) -> Secretary | None:
         async with info.context.session() as session:
             profile = await secretaries.my_profile(session, info.context.actor)
         return Secretary.from_model(profile) if profile else None
@@ -113,7 +112,7 @@ class PeopleQueries:
     @strawberry.field(description="A village's household roster (staff of that village's line).")
     async def households(
         self,
-        info: strawberry.Info,
+        info: Info,
         village_id: strawberry.ID,
         search: str | None = None,
         first: int | None = 20,
@@ -131,9 +130,7 @@ class PeopleQueries:
         return connection_from_page(page, Household.from_model)
 
     @strawberry.field(description="A village's public page; the caller's own village by default.")
-    async def village_public_page(
-        self, info: strawberry.Info, village_id: strawberry.ID | None = None
-    ) -> VillagePublicPage:
+    async def village_public_page(self, info: Info, village_id: strawberry.ID | None = None) -> VillagePublicPage:
         async with info.context.session() as session:
             page = await public_page.village_public_page(
                 session,

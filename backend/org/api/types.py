@@ -6,6 +6,8 @@ from datetime import date
 
 import strawberry
 
+from backend.graphql.context import Info
+from backend.graphql.loaders import referenced
 from backend.org.access import can_see_unit
 from backend.org.models import CadreClass as _CadreClass
 from backend.org.models import Gender as _Gender
@@ -19,22 +21,30 @@ from backend.org.models import StationMode as _StationMode
 from backend.org.models import UnitType as _UnitType
 from backend.org.models import User as UserModel
 
-Role = strawberry.enum(_Role, name="Role")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+Role = _Role
+strawberry.enum(Role, name="Role")
 
 
-OrgKind = strawberry.enum(_OrgKind, name="OrgKind")
+OrgKind = _OrgKind
+strawberry.enum(OrgKind, name="OrgKind")
 
 
-Gender = strawberry.enum(_Gender, name="Gender")
+Gender = _Gender
+strawberry.enum(Gender, name="Gender")
 
 
-UnitType = strawberry.enum(_UnitType, name="UnitType", description="派出单位类型：镇街 / 市直")
+UnitType = _UnitType
+strawberry.enum(UnitType, name="UnitType", description="派出单位类型：镇街 / 市直")
 
 
-StationMode = strawberry.enum(_StationMode, name="StationMode", description="驻村方式：脱产驻村 / 非脱产联村")
+StationMode = _StationMode
+strawberry.enum(StationMode, name="StationMode", description="驻村方式：脱产驻村 / 非脱产联村")
 
 
-CadreClass = strawberry.enum(_CadreClass, name="CadreClass", description="干部类别")
+CadreClass = _CadreClass
+strawberry.enum(CadreClass, name="CadreClass", description="干部类别")
 
 
 @strawberry.type(name="OrgUnit")
@@ -62,7 +72,7 @@ class OrgUnit:
         )
 
     @strawberry.field(description="The parent unit, when the caller may see it.")
-    async def parent(self, info: strawberry.Info) -> OrgUnit | None:
+    async def parent(self, info: Info) -> OrgUnit | None:
         if self._model.parent_id is None:
             return None
         parent = await info.context.loaders.org_unit.load(self._model.parent_id)
@@ -72,18 +82,18 @@ class OrgUnit:
         return OrgUnit.from_model(parent)
 
     @strawberry.field(description="Villages and communities under this unit.")
-    async def village_count(self, info: strawberry.Info) -> int:
+    async def village_count(self, info: Info) -> int:
         if self._model.kind is OrgKindValue.VILLAGE:
             return 0
         return await info.context.loaders.village_count.load(self._model.id)
 
     @strawberry.field(description="Households on the rosters under this unit.")
-    async def household_count(self, info: strawberry.Info) -> int:
+    async def household_count(self, info: Info) -> int:
         return await info.context.loaders.household_count.load(self._model)
 
     @strawberry.field(description="The village's first secretary in post (villages only).")
     async def secretary(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> Secretary | None:
         if self._model.kind is not OrgKindValue.VILLAGE:
             return None
@@ -124,9 +134,8 @@ class Secretary:
         )
 
     @strawberry.field
-    async def village(self, info: strawberry.Info) -> OrgUnit:
-        unit = await info.context.loaders.org_unit.load(self._village_id)
-        return OrgUnit.from_model(unit)
+    async def village(self, info: Info) -> OrgUnit:
+        return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._village_id)))
 
 
 @strawberry.type(name="User")
@@ -150,9 +159,8 @@ class User:
         )
 
     @strawberry.field
-    async def org_unit(self, info: strawberry.Info) -> OrgUnit:
-        unit = await info.context.loaders.org_unit.load(self._org_unit_id)
-        return OrgUnit.from_model(unit)
+    async def org_unit(self, info: Info) -> OrgUnit:
+        return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._org_unit_id)))
 
 
 @strawberry.type(name="Household")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook.workbook import Workbook
@@ -93,7 +93,10 @@ class GuardedArchive(zipfile.ZipFile):
         # would pass for a corrupt file. Let it run a little past, so the count below sees the lie.
         stretched = copy.copy(info)
         stretched.file_size = info.file_size + _OVERSHOOT
-        return _GuardedMember(super().open(stretched, "r", pwd, **kwargs), info.file_size, self._budget)
+        member = _GuardedMember(super().open(stretched, "r", pwd, **kwargs), info.file_size, self._budget)
+        # A binary file object like zipfile's own member; typeshed declares ZipFile.open -> IO[bytes],
+        # a class that io.RawIOBase does not inherit from.
+        return cast(IO[bytes], member)
 
 
 def check_directory(members: list[zipfile.ZipInfo]) -> None:

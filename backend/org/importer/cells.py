@@ -83,7 +83,8 @@ def to_date(value: Any) -> date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         low, high = _EXCEL_SERIAL_RANGE
         if low <= value <= high:
-            return from_excel(value).date()
+            moment: datetime = from_excel(value)
+            return moment.date()
         raise CellError("日期格式不正确，应为 YYYY-MM-DD")
     match = _DATE_TEXT.match(to_text(value))
     if match is None:

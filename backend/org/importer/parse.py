@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from backend.org.importer.archive import WorkbookTooLarge, open_workbook
@@ -29,7 +29,8 @@ MAX_ROWS_PER_SHEET = 300_000
 NOT_XLSX = "文件无法读取：请上传 Excel 2007 及以上版本的 .xlsx 文件（可用导入模板填写）"
 NO_KNOWN_SHEET = "文件中没有可导入的工作表，工作表名称应为：" + "、".join(s.name for s in SHEETS)
 
-_CONVERTERS = {
+# The column's kind decides the type of the value: str, int, float or date.
+_CONVERTERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.TEXT: to_text,
     Kind.PHONE: to_phone,
     Kind.INT: to_int,

@@ -186,7 +186,7 @@ def build_template_workbook() -> Workbook:
     """The blank template: an instructions sheet, then one sheet per data sheet with headers,
     drop-down lists for labelled columns and date formatting for date columns."""
     workbook = Workbook()
-    instructions = workbook.active
+    instructions = workbook.worksheets[0]  # the one sheet of a new workbook (its active one)
     instructions.title = INSTRUCTIONS_SHEET
     _fill_instructions(instructions)
     for spec in SHEETS:

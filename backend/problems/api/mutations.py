@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from backend.core.errors import StaleVersion
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_optional_id
 from backend.problems import ledger as problems
@@ -56,14 +57,14 @@ def _new(input: ReportProblemInput | FileProblemInput) -> problems.NewProblem:
 class ProblemMutations:
     @strawberry.mutation(description="Villager: report a problem in one's own village (from the public page).")
     @returns_payload_errors(ProblemPayload)
-    async def report_problem(self, info: strawberry.Info, input: ReportProblemInput) -> ProblemPayload:
+    async def report_problem(self, info: Info, input: ReportProblemInput) -> ProblemPayload:
         async with info.context.transaction() as session:
             problem = await problems.report_problem(session, info.context.actor, _new(input), info.context.today)
         return ProblemPayload(problem=Problem.from_model(problem))
 
     @strawberry.mutation(description="First secretary: record a problem found in the village.")
     @returns_payload_errors(ProblemPayload)
-    async def file_problem(self, info: strawberry.Info, input: FileProblemInput) -> ProblemPayload:
+    async def file_problem(self, info: Info, input: FileProblemInput) -> ProblemPayload:
         async with info.context.transaction() as session:
             problem = await problems.file_problem(session, info.context.actor, _new(input))
         return ProblemPayload(problem=Problem.from_model(problem))
@@ -72,7 +73,7 @@ class ProblemMutations:
         description="First secretary: open → in progress → resolved, or close as not actionable (note required)."
     )
     @returns_payload_errors(ProblemPayload)
-    async def update_problem_status(self, info: strawberry.Info, input: UpdateProblemStatusInput) -> ProblemPayload:
+    async def update_problem_status(self, info: Info, input: UpdateProblemStatusInput) -> ProblemPayload:
         change = problems.StatusChange(
             id=str(input.id), to_status=input.to_status, note=input.note, base_version=input.base_version
         )

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import strawberry
 
+from backend.graphql.context import Info
+from backend.graphql.loaders import referenced
 from backend.org.api.types import OrgUnit
 from backend.problems.ledger import LedgerSummary as LedgerSummaryData
 from backend.problems.models import Problem as ProblemModel
@@ -13,10 +15,12 @@ from backend.problems.models import ProblemNote as ProblemNoteModel
 from backend.problems.models import ProblemSource as _ProblemSource
 from backend.problems.models import ProblemStatus as _ProblemStatus
 
-ProblemStatus = strawberry.enum(
-    _ProblemStatus, name="ProblemStatus", description="待处理 / 处理中 / 已解决 / 已关闭（无法办理）"
-)
-ProblemSource = strawberry.enum(_ProblemSource, name="ProblemSource", description="村民反映 / 第一书记登记")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+ProblemStatus = _ProblemStatus
+strawberry.enum(ProblemStatus, name="ProblemStatus", description="待处理 / 处理中 / 已解决 / 已关闭（无法办理）")
+ProblemSource = _ProblemSource
+strawberry.enum(ProblemSource, name="ProblemSource", description="村民反映 / 第一书记登记")
 
 
 @strawberry.type(name="ProblemNote", description="One step of a problem's life; never edited.")
@@ -69,11 +73,11 @@ class Problem:
         )
 
     @strawberry.field
-    async def village(self, info: strawberry.Info) -> OrgUnit:
-        return OrgUnit.from_model(await info.context.loaders.org_unit.load(self._village_id))
+    async def village(self, info: Info) -> OrgUnit:
+        return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._village_id)))
 
     @strawberry.field(description="The timeline, oldest first.")
-    async def notes(self, info: strawberry.Info) -> list[ProblemNote]:
+    async def notes(self, info: Info) -> list[ProblemNote]:
         notes = await info.context.loaders.problem_notes.load(str(self.id))
         return [ProblemNote.from_model(n) for n in notes]
 

@@ -6,6 +6,7 @@ import strawberry
 
 from backend.core.errors import InvalidInput
 from backend.core.pagination import decode_cursor
+from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, Edge, PageInfo, parse_id, parse_optional_id
 from backend.ranking import comparison
 from backend.ranking.api.types import (
@@ -38,7 +39,7 @@ class RankingQueries:
     )
     async def ranking(
         self,
-        info: strawberry.Info,
+        info: Info,
         period: str,
         township_id: strawberry.ID | None = None,
         group_key: str | None = None,
@@ -67,7 +68,7 @@ class RankingQueries:
     @strawberry.field(description="One live group, paged by position.")
     async def ranking_group(
         self,
-        info: strawberry.Info,
+        info: Info,
         period: str,
         group_key: str,
         township_id: strawberry.ID | None = None,
@@ -94,7 +95,7 @@ class RankingQueries:
         )
 
     @strawberry.field(description="Published rankings of the caller's county, newest first (staff).")
-    async def ranking_snapshots(self, info: strawberry.Info, period: str | None = None) -> list[RankingSnapshot]:
+    async def ranking_snapshots(self, info: Info, period: str | None = None) -> list[RankingSnapshot]:
         async with info.context.session() as session:
             snapshots = await list_snapshots(session, info.context.actor, period)
         return [RankingSnapshot.from_model(s) for s in snapshots]
@@ -102,7 +103,7 @@ class RankingQueries:
     @strawberry.field(description="A published ranking (county and townships: every row; a secretary: their own row).")
     async def ranking_snapshot(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: strawberry.ID,
         township_id: strawberry.ID | None = None,
         group_key: str | None = None,
@@ -130,7 +131,7 @@ class RankingQueries:
         )
 
     @strawberry.field(description="Townships compared for a period (county: all; township: its own).")
-    async def township_comparison(self, info: strawberry.Info, period: str) -> list[TownshipComparison]:
+    async def township_comparison(self, info: Info, period: str) -> list[TownshipComparison]:
         async with info.context.session() as session:
             figures = await comparison.township_comparison(
                 session, info.context.actor, period, today=info.context.today
@@ -138,15 +139,13 @@ class RankingQueries:
         return [TownshipComparison.from_figures(f) for f in figures]
 
     @strawberry.field(description="Distribution of live totals (county: all; township: its own secretaries).")
-    async def ranking_distribution(self, info: strawberry.Info, period: str) -> RankingDistribution:
+    async def ranking_distribution(self, info: Info, period: str) -> RankingDistribution:
         async with info.context.session() as session:
             distribution = await comparison.ranking_distribution(session, info.context.actor, period)
         return RankingDistribution.from_distribution(distribution)
 
     @strawberry.field(description="Average total and grade counts per period, from published rankings.")
-    async def ranking_trend(
-        self, info: strawberry.Info, township_id: strawberry.ID | None = None
-    ) -> list[RankingTrendPoint]:
+    async def ranking_trend(self, info: Info, township_id: strawberry.ID | None = None) -> list[RankingTrendPoint]:
         async with info.context.session() as session:
             points = await comparison.ranking_trend(
                 session, info.context.actor, parse_optional_id(township_id, "townshipId")

@@ -15,7 +15,10 @@ from backend.ranking.models import Grade as GradeModel
 from backend.ranking.models import RankingSnapshot as RankingSnapshotModel
 from backend.ranking.rows import RankingRow
 
-Grade = strawberry.enum(GradeModel, name="Grade", description="档次：优秀 / 良好 / 称职 / 基本称职 / 不称职")
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+Grade = GradeModel
+strawberry.enum(Grade, name="Grade", description="档次：优秀 / 良好 / 称职 / 基本称职 / 不称职")
 
 
 def _points(centi: int | float | None) -> float | None:

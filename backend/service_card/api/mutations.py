@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.service_card import service as service_card
 from backend.service_card.api.types import ServiceCard
@@ -30,7 +31,7 @@ class ServiceCardMutations:
     )
     @returns_payload_errors(ServiceCardPayload)
     async def generate_service_card(
-        self, info: strawberry.Info, input: GenerateServiceCardInput | None = None
+        self, info: Info, input: GenerateServiceCardInput | None = None
     ) -> ServiceCardPayload:
         photo = input.photo_sha256 if input is not None else strawberry.UNSET
         base_url = info.context.settings.public_base_url
