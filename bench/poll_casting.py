@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import multiprocessing
 import os
 import platform
@@ -28,6 +27,7 @@ from backend.app import create_app
 from backend.core.db import make_engine, make_session_factory
 from backend.core.settings import Settings
 from backend.crypto import blind_rsa
+from backend.crypto.b64url import encode as b64u
 from backend.polls.models import StagedBallot
 from bench._poll_world import build, credentials, database, mark_all_issued_and_open, percentile, summary
 
@@ -38,10 +38,6 @@ CAST = (
     "signature: $s, choice: $c) { receipt errors { code } } }"
 )
 CHOICES = ["VERY_SATISFIED", "SATISFIED", "BASIC", "DISSATISFIED"]
-
-
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def requests_for(mode: str, poll_id: int, creds: list[tuple[bytes, bytes]]) -> list[tuple[str, dict]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import platform
@@ -37,6 +36,7 @@ from sqlalchemy import func, select
 from backend.core.db import make_engine, make_session_factory
 from backend.core.settings import PROJECT_ROOT, Settings
 from backend.crypto import blind_rsa
+from backend.crypto.b64url import encode as b64u
 from backend.polls.casting import credential_receipt
 from backend.polls.models import StagedBallot
 from bench._poll_world import _pg_admin, build, credentials, database, mark_all_issued_and_open
@@ -106,10 +106,6 @@ def ensure_wrk() -> str:
         subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True)
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], env=env, check=True, capture_output=True)
     return shutil.which("wrk") or "wrk"
-
-
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def _sign_share(args: tuple[bytes, int, int]) -> list[tuple[bytes, bytes]]:

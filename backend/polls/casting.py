@@ -13,8 +13,6 @@ Nothing here logs, and nothing here knows who is calling.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import hashlib
 import re
 import weakref
@@ -27,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backend.core.db import SessionFactory
 from backend.core.errors import ErrorCode
-from backend.crypto import blind_rsa
+from backend.crypto import b64url, blind_rsa
 from backend.polls import keys, paper
 from backend.polls.common import lock_poll, not_found, poll_error, require_status, shared_lock_sql
 from backend.polls.models import BallotChoice, PaperCode, Poll, PollStatus
@@ -37,12 +35,12 @@ _TOKEN_BODY = re.compile(rb"^zct-ballot-v1:(\d{1,19}):$")
 _MAX_B64 = 2048
 
 
-def _b64url(value: str, field: str) -> bytes:
+def _decoded(value: str, field: str) -> bytes:
     if not isinstance(value, str) or len(value) > _MAX_B64:
         raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证格式不正确", field)
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError) as exc:
+        return b64url.decode(value)
+    except ValueError as exc:
         raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证格式不正确", field) from exc
 
 
@@ -105,8 +103,8 @@ def _already_voted() -> Exception:
 
 
 def _decode_credential(poll_id: int, token_b64: str, signature_b64: str) -> tuple[bytes, bytes]:
-    token = _b64url(token_b64, "token")
-    signature = _b64url(signature_b64, "signature")
+    token = _decoded(token_b64, "token")
+    signature = _decoded(signature_b64, "signature")
     check_token_poll(poll_id, token)
     return token, signature
 

@@ -21,8 +21,6 @@ ALREADY_ISSUED, POLL_NOT_OPEN and POLL_CLOSED.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 
 from starlette.requests import Request
@@ -30,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 
 from backend.auth.bearer import require_request_actor
 from backend.core.errors import DomainError, ErrorCode, InvalidInput
+from backend.crypto import b64url
 from backend.polls import casting, credentials, results
 from backend.polls.models import BallotChoice
 from backend.ratelimit.policies import ClientRateLimits
@@ -74,8 +73,7 @@ async def request_credential_json(request: Request) -> Response:
     blinded = _b64url(_json_object(await request.body()).get("blindedMessage"), "blindedMessage")
     async with credentials.issuing_sessions(request.app.state.session_factory).begin() as session:
         signature = await credentials.request_credential(session, actor, settings, poll_id, blinded)
-    encoded = base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
-    return JSONResponse({"blindSignature": encoded}, headers=_NO_STORE)
+    return JSONResponse({"blindSignature": b64url.encode(signature)}, headers=_NO_STORE)
 
 
 def _json_object(raw: bytes) -> dict:
@@ -89,11 +87,9 @@ def _json_object(raw: bytes) -> dict:
 
 
 def _b64url(value: object, field: str) -> bytes:
-    if not isinstance(value, str):
-        raise InvalidInput("base64url 编码不正确", field=field)
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError) as exc:
+        return b64url.decode(value)  # type: ignore[arg-type]  # a non-str is refused as not base64url
+    except ValueError as exc:
         raise InvalidInput("base64url 编码不正确", field=field) from exc
 
 

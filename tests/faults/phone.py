@@ -3,7 +3,6 @@ read, a photo upload, a ballot, a credential request. Every call comes back as a
 
 from __future__ import annotations
 
-import base64
 import io
 import random
 import time
@@ -13,6 +12,7 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from backend.crypto import b64url
 from tests.filings.test_filings import diary
 
 CLIENT_TIMEOUT = 10.0  # a request that needs longer than this counts as a hang
@@ -119,7 +119,7 @@ async def cast_ballot(http: httpx.AsyncClient, poll_id: str, ballot: dict[str, s
 async def request_credential(http: httpx.AsyncClient, token: str, poll_id: str, blinded: bytes) -> Answer:
     call = http.post(
         f"/polls/{poll_id}/credentials",
-        json={"blindedMessage": base64.urlsafe_b64encode(blinded).rstrip(b"=").decode()},
+        json={"blindedMessage": b64url.encode(blinded)},
         headers={"authorization": f"Bearer {token}"},
         timeout=CLIENT_TIMEOUT,
     )

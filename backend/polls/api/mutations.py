@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 
 import strawberry
 
 from backend.core.errors import ErrorCode, InvalidInput
+from backend.crypto import b64url
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 from backend.polls import casting, credentials, keys, lifecycle, paper, roster, scrub
@@ -84,8 +84,8 @@ class CastBallotPayload:
 
 def _b64url(value: str, field: str) -> bytes:
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError) as exc:
+        return b64url.decode(value)
+    except ValueError as exc:
         raise InvalidInput("base64url 编码不正确", field=field) from exc
 
 
@@ -210,7 +210,7 @@ class PollMutations:
             signature = await credentials.request_credential(
                 session, info.context.actor, info.context.settings, parse_id(poll_id, "pollId"), blinded
             )
-        return PollCredentialPayload(blind_signature=base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii"))
+        return PollCredentialPayload(blind_signature=b64url.encode(signature))
 
     @strawberry.mutation(
         description="No login — and refused (ANONYMOUS_ONLY) with an Authorization header: cast a ballot with "
