@@ -20,6 +20,7 @@ from strawberry.types.unset import UNSET
 
 from backend.assessment.sheet import assessment_xlsx
 from backend.attendance.sheet import attendance_xlsx
+from backend.auth.bearer import carries_identity
 from backend.core import unavailable
 from backend.core.db import SessionFactory, make_engine, make_session_factory
 from backend.core.gc_tuning import freeze_startup_heap
@@ -107,7 +108,7 @@ class _GraphQLApp(GraphQL[Context, None]):
             session_factory=self._session_factory,
             request=request,
             rate_limits=self._rate_limits.for_request(request),
-            carries_identity="authorization" in request.headers or "cookie" in request.headers,
+            carries_identity=carries_identity(request),
         )
 
 

@@ -26,49 +26,35 @@ import json
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from backend.auth.bearer import require_request_actor
-from backend.core.errors import DomainError, ErrorCode, InvalidInput
+from backend.auth.bearer import carries_identity, require_request_actor
+from backend.core.errors import InvalidInput
 from backend.crypto import b64url
 from backend.polls import casting, credentials, results
-from backend.polls.models import BallotChoice
-from backend.ratelimit.policies import ClientRateLimits
 
 _NO_STORE = {"cache-control": "no-store"}
 
 
-def _rate_limits(request: Request) -> ClientRateLimits:
-    return request.app.state.rate_limits.for_request(request)
-
-
-def _choice(value: object) -> BallotChoice:
-    try:
-        return BallotChoice(str(value).lower())
-    except ValueError as exc:
-        raise DomainError("选项无效", code=ErrorCode.INVALID_INPUT, field="choice") from exc
-
-
 async def cast_ballot_json(request: Request) -> Response:
-    if "authorization" in request.headers or "cookie" in request.headers:
-        raise DomainError("投票请求不能携带登录信息或 Cookie，以保证无记名", code=ErrorCode.ANONYMOUS_ONLY)
-    await _rate_limits(request).cast()  # before reading the body
+    session_factory = request.app.state.session_factory
+    sender = casting.BallotSender(
+        request.app.state.rate_limits.for_request(request), identified=carries_identity(request)
+    )
+    await sender.admit()  # before the body is read: a refused client costs no more than this
     poll_id = int(request.path_params["poll_id"])
     body = _json_object(await request.body())
-    choice = _choice(body.get("choice"))
-    session_factory = request.app.state.session_factory
+    choice = str(body.get("choice"))
     if "code" in body:
-        async with session_factory.begin() as session:
-            receipt = await casting.cast_paper_ballot(session, poll_id, body["code"], choice)
+        receipt = await casting.receive_paper_ballot(session_factory, sender, poll_id, body["code"], choice)
     else:
-        receipt = await casting.cast_ballot_pooled(
-            session_factory, poll_id, str(body.get("token", "")), str(body.get("signature", "")), choice
-        )
+        token, signature = str(body.get("token", "")), str(body.get("signature", ""))
+        receipt = await casting.receive_credential_ballot(session_factory, sender, poll_id, token, signature, choice)
     return JSONResponse({"receipt": receipt}, headers=_NO_STORE)
 
 
 async def request_credential_json(request: Request) -> Response:
     settings = request.app.state.settings
     actor = require_request_actor(request)
-    await _rate_limits(request).credential(actor.user_id)  # before the RSA signature
+    await request.app.state.rate_limits.for_request(request).credential(actor.user_id)  # before the RSA signature
     poll_id = int(request.path_params["poll_id"])
     blinded = _b64url(_json_object(await request.body()).get("blindedMessage"), "blindedMessage")
     async with credentials.issuing_sessions(request.app.state.session_factory).begin() as session:

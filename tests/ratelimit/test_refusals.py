@@ -112,9 +112,7 @@ async def test_credentials_are_limited_per_user_on_both_paths_before_signing(
 async def test_casting_is_limited_per_client_address_on_every_path_before_verification(
     client_at: ClientAt, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    verified = [
-        *(calls_to(monkeypatch, casting, name) for name in ("cast_ballot", "cast_ballot_pooled", "cast_paper_ballot"))
-    ]
+    verified = [calls_to(monkeypatch, casting, name) for name in ("cast_ballot", "cast_paper_ballot")]
     http = client_at(VILLAGE_NAT)
     ballot = {"id": "999999", "t": "AAAA", "s": "AAAA", "c": "SATISFIED"}
     for _ in range(2):  # RATE_LIMIT_CASTS_PER_ADDRESS = 3
@@ -134,3 +132,19 @@ async def test_casting_is_limited_per_client_address_on_every_path_before_verifi
     metrics = (await client_at("127.0.0.1").get("/metrics")).text
     assert 'zhucuntong_rate_limit_refusals_total{limit="cast_address"} 3' in metrics
     assert VILLAGE_NAT not in metrics
+
+
+async def test_a_ballot_carrying_identity_is_refused_before_it_counts(client_at: ClientAt) -> None:
+    """The casting policy's order, the same on both paths: ANONYMOUS_ONLY first, then the limit."""
+    http = client_at(VILLAGE_NAT)
+    ballot = {"id": "999999", "t": "AAAA", "s": "AAAA", "c": "SATISFIED"}
+    for _ in range(3):  # RATE_LIMIT_CASTS_PER_ADDRESS = 3
+        identified = await http.post(
+            "/graphql", json={"query": CAST, "variables": ballot}, headers={"cookie": "session=1"}
+        )
+        assert identified.json()["data"]["castBallot"]["errors"][0]["code"] == "ANONYMOUS_ONLY"
+        lean = await http.post("/polls/999999/ballots", json={"code": "XXXX"}, headers={"authorization": "Bearer x"})
+        assert (lean.status_code, refusal(lean)["code"]) == (400, "ANONYMOUS_ONLY")
+    for _ in range(3):
+        assert first_error(await graphql(http, CAST, ballot))["code"] != "RATE_LIMITED"
+    assert first_error(await graphql(http, CAST, ballot))["code"] == "RATE_LIMITED"

@@ -7,13 +7,12 @@ import base64
 
 import strawberry
 
-from backend.core.errors import ErrorCode, InvalidInput
+from backend.core.errors import InvalidInput
 from backend.crypto import b64url
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 from backend.polls import casting, credentials, keys, lifecycle, paper, roster, scrub
 from backend.polls.api.types import BallotChoice, Poll, PollVoter, VoterCategory
-from backend.polls.common import poll_error
 
 
 @strawberry.input
@@ -89,12 +88,8 @@ def _b64url(value: str, field: str) -> bytes:
         raise InvalidInput("base64url 编码不正确", field=field) from exc
 
 
-def _refuse_identity(info: strawberry.Info) -> None:
-    """A ballot must arrive without identity; the PWA must never attach its login to it."""
-    if info.context.carries_identity:
-        raise poll_error(
-            ErrorCode.ANONYMOUS_ONLY, "投票请求不能携带登录信息或 Cookie，以保证无记名", "authorization"
-        )
+def _sender(info: strawberry.Info) -> casting.BallotSender:
+    return casting.BallotSender(info.context.rate_limits, identified=info.context.carries_identity)
 
 
 @strawberry.type
@@ -220,10 +215,9 @@ class PollMutations:
     async def cast_ballot(
         self, info: strawberry.Info, poll_id: strawberry.ID, token: str, signature: str, choice: BallotChoice
     ) -> CastBallotPayload:
-        _refuse_identity(info)
-        await info.context.rate_limits.cast()
-        async with info.context.transaction() as session:
-            receipt = await casting.cast_ballot(session, parse_id(poll_id, "pollId"), token, signature, choice)
+        receipt = await casting.receive_credential_ballot(
+            info.context.session_factory, _sender(info), parse_id(poll_id, "pollId"), token, signature, choice
+        )
         return CastBallotPayload.of(receipt)
 
     @strawberry.mutation(
@@ -233,8 +227,7 @@ class PollMutations:
     async def cast_paper_ballot(
         self, info: strawberry.Info, poll_id: strawberry.ID, code: str, choice: BallotChoice
     ) -> CastBallotPayload:
-        _refuse_identity(info)
-        await info.context.rate_limits.cast()
-        async with info.context.transaction() as session:
-            receipt = await casting.cast_paper_ballot(session, parse_id(poll_id, "pollId"), code, choice)
+        receipt = await casting.receive_paper_ballot(
+            info.context.session_factory, _sender(info), parse_id(poll_id, "pollId"), code, choice
+        )
         return CastBallotPayload.of(receipt)
