@@ -47,7 +47,7 @@ from backend.observability.endpoint import metrics_endpoint
 from backend.observability.graphql import ObserveOperations
 from backend.observability.metrics import AppMetrics
 from backend.observability.middleware import ObservabilityMiddleware
-from backend.polls.http import cast_ballot_json, poll_board_json, request_credential_json
+from backend.polls.http import cast_ballot_json, poll_board_json
 from backend.polls.metrics import counting_casts
 from backend.ranking.sheet import ranking_xlsx
 from backend.ratelimit.policies import RateLimits
@@ -176,7 +176,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),
         Route("/polls/{poll_id:id}/ballots", counting_casts(cast_ballot_json, metrics), methods=["POST"]),
-        Route("/polls/{poll_id:id}/credentials", request_credential_json, methods=["POST"]),
         Route("/polls/{poll_id:id}/board.json", poll_board_json),
     ]
     if (settings.pwa_dist / "index.html").is_file():

@@ -1,18 +1,17 @@
-"""Lean HTTP routes for polls, sharing the services with GraphQL.
+"""Lean HTTP routes for polls: thin calls of the same services as GraphQL.
 
-POST /polls/{poll_id}/ballots   (no login; JSON)
+POST /polls/{poll_id}/ballots   (no login; JSON) — what the PWA casts with (a ballot is the
+    one request of a poll that comes in bursts: GraphQL's per-request work would cost about
+    five times the CPU, docs/PERFORMANCE.md; GraphQL `castBallot` / `castPaperBallot` remain the
+    API contract and run the same service, `backend/polls/casting.py`)
     {"token": b64url, "signature": b64url, "choice": "very_satisfied"}  — a credential ballot
     {"code": "XXXX-XXXX-...", "choice": "satisfied"}                      — a paper ballot
     200 {"receipt": hex}. Requests carrying an Authorization or Cookie header are refused
-    (400 ANONYMOUS_ONLY). Nothing is logged.
-POST /polls/{poll_id}/credentials   (a member's bearer token; JSON)
-    {"blindedMessage": b64url} — 200 {"blindSignature": b64url}. The same
-    service as GraphQL `requestPollCredential`, without GraphQL's per-request work (about a third
-    of the CPU of a credential besides the signature; see docs/PERFORMANCE.md).
+    (400 ANONYMOUS_ONLY); past the client address's casting limit, 429 RATE_LIMITED with
+    Retry-After — both before the body is read. Nothing is logged.
 GET /polls/{poll_id}/board.json  (no login) — the public board, what `verify-poll` reads.
 
-Casting is rate-limited per client address, credentials per user (backend/ratelimit/): past the
-limit, 429 RATE_LIMITED with Retry-After, before any body is read or signed.
+Voting credentials have one door, GraphQL `requestPollCredential` (what the PWA uses).
 
 Refusals are raised and answered by the one error handler (`backend/core/http_errors.py`) in the
 one shape, `{"errors": [{"message", "extensions": {"code", ...}}]}`; 409 for ALREADY_VOTED,
@@ -26,10 +25,9 @@ import json
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from backend.auth.bearer import carries_identity, require_request_actor
+from backend.auth.bearer import carries_identity
 from backend.core.errors import InvalidInput
-from backend.crypto import b64url
-from backend.polls import casting, credentials, results
+from backend.polls import casting, results
 
 _NO_STORE = {"cache-control": "no-store"}
 
@@ -51,17 +49,6 @@ async def cast_ballot_json(request: Request) -> Response:
     return JSONResponse({"receipt": receipt}, headers=_NO_STORE)
 
 
-async def request_credential_json(request: Request) -> Response:
-    settings = request.app.state.settings
-    actor = require_request_actor(request)
-    await request.app.state.rate_limits.for_request(request).credential(actor.user_id)  # before the RSA signature
-    poll_id = int(request.path_params["poll_id"])
-    blinded = _b64url(_json_object(await request.body()).get("blindedMessage"), "blindedMessage")
-    async with credentials.issuing_sessions(request.app.state.session_factory).begin() as session:
-        signature = await credentials.request_credential(session, actor, settings, poll_id, blinded)
-    return JSONResponse({"blindSignature": b64url.encode(signature)}, headers=_NO_STORE)
-
-
 def _json_object(raw: bytes) -> dict:
     try:
         body = json.loads(raw)
@@ -70,13 +57,6 @@ def _json_object(raw: bytes) -> dict:
     if not isinstance(body, dict):
         raise InvalidInput("请求体应为 JSON 对象")
     return body
-
-
-def _b64url(value: object, field: str) -> bytes:
-    try:
-        return b64url.decode(value)  # type: ignore[arg-type]  # a non-str is refused as not base64url
-    except ValueError as exc:
-        raise InvalidInput("base64url 编码不正确", field=field) from exc
 
 
 async def poll_board_json(request: Request) -> Response:

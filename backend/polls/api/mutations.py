@@ -7,7 +7,6 @@ import base64
 
 import strawberry
 
-from backend.core.errors import InvalidInput
 from backend.crypto import b64url
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
@@ -79,13 +78,6 @@ class CastBallotPayload:
     def of(cls, receipt: str) -> CastBallotPayload:
         short = " ".join(receipt[i : i + 4] for i in range(0, 16, 4))
         return cls(receipt=receipt, receipt_short=short)
-
-
-def _b64url(value: str, field: str) -> bytes:
-    try:
-        return b64url.decode(value)
-    except ValueError as exc:
-        raise InvalidInput("base64url 编码不正确", field=field) from exc
 
 
 def _sender(info: strawberry.Info) -> casting.BallotSender:
@@ -198,13 +190,10 @@ class PollMutations:
     async def request_poll_credential(
         self, info: strawberry.Info, poll_id: strawberry.ID, blinded_message: str
     ) -> PollCredentialPayload:
-        if info.context.actor is not None:  # anonymous callers are refused by the service; nothing to count
-            await info.context.rate_limits.credential(info.context.actor.user_id)  # before the RSA signature
-        blinded = _b64url(blinded_message, "blindedMessage")
-        async with info.context.transaction() as session:
-            signature = await credentials.request_credential(
-                session, info.context.actor, info.context.settings, parse_id(poll_id, "pollId"), blinded
-            )
+        ctx = info.context
+        signature = await credentials.issue_credential(
+            ctx.session_factory, ctx.rate_limits, ctx.actor, ctx.settings, parse_id(poll_id, "pollId"), blinded_message
+        )
         return PollCredentialPayload(blind_signature=b64url.encode(signature))
 
     @strawberry.mutation(
