@@ -1,9 +1,9 @@
 """Lean HTTP routes for polls: thin calls of the same services as GraphQL.
 
-POST /polls/{poll_id}/ballots   (no login; JSON) — what the PWA casts with (a ballot is the
-    one request of a poll that comes in bursts: GraphQL's per-request work would cost about
-    five times the CPU, docs/PERFORMANCE.md; GraphQL `castBallot` / `castPaperBallot` remain the
-    API contract and run the same service, `backend/polls/casting.py`)
+POST /polls/{poll_id}/ballots   (no login; JSON) — what the PWA casts with: a ballot is the one
+    request of a poll that comes in bursts, and GraphQL's per-request work makes one cost about
+    five times as much (docs/PERFORMANCE.md). GraphQL `castBallot` / `castPaperBallot` stay the
+    API contract for other clients; both are thin calls of `backend/polls/casting.py`.
     {"token": b64url, "signature": b64url, "choice": "very_satisfied"}  — a credential ballot
     {"code": "XXXX-XXXX-...", "choice": "satisfied"}                      — a paper ballot
     200 {"receipt": hex}. Requests carrying an Authorization or Cookie header are refused
@@ -15,7 +15,7 @@ Voting credentials have one door, GraphQL `requestPollCredential` (what the PWA 
 
 Refusals are raised and answered by the one error handler (`backend/core/http_errors.py`) in the
 one shape, `{"errors": [{"message", "extensions": {"code", ...}}]}`; 409 for ALREADY_VOTED,
-ALREADY_ISSUED, POLL_NOT_OPEN and POLL_CLOSED.
+POLL_NOT_OPEN and POLL_CLOSED.
 """
 
 from __future__ import annotations
