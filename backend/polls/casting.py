@@ -126,9 +126,10 @@ def credential_receipt(token: bytes) -> str:
 
 def _ballot_insert(poll_id: str, receipt: str, choice: str, *, paper_code: str | None = None) -> str:
     """The one statement that stages a ballot: only while its poll is voting (and, for paper, the
-    code exists), and once per receipt — a conflict inserts nothing (ALREADY_VOTED). It runs after
-    the poll's shared lock is held, so it reads the status with a fresh snapshot. The arguments
-    are SQL: bind parameters, or the literals of the one-round-trip batch."""
+    code exists), and once per receipt — a conflict inserts nothing (ALREADY_VOTED). On PostgreSQL
+    it runs after the poll's shared lock is held, so it reads the status with a fresh snapshot
+    (SQLite: writers take turns). The arguments are SQL: bind parameters, or the literals of the
+    one-round-trip batch."""
     code = (
         ""
         if paper_code is None
