@@ -20,6 +20,7 @@ from strawberry.types.unset import UNSET
 
 from backend.assessment.sheet import assessment_xlsx
 from backend.attendance.sheet import attendance_xlsx
+from backend.auth.bearer import carries_identity
 from backend.core import unavailable
 from backend.core.db import SessionFactory, make_engine, make_session_factory
 from backend.core.gc_tuning import freeze_startup_heap
@@ -46,7 +47,7 @@ from backend.observability.endpoint import metrics_endpoint
 from backend.observability.graphql import ObserveOperations
 from backend.observability.metrics import AppMetrics
 from backend.observability.middleware import ObservabilityMiddleware
-from backend.polls.http import cast_ballot_json, poll_board_json, request_credential_json
+from backend.polls.http import cast_ballot_json, poll_board_json
 from backend.polls.metrics import counting_casts
 from backend.ranking.sheet import ranking_xlsx
 from backend.ratelimit.policies import RateLimits
@@ -107,7 +108,7 @@ class _GraphQLApp(GraphQL[Context, None]):
             session_factory=self._session_factory,
             request=request,
             rate_limits=self._rate_limits.for_request(request),
-            carries_identity="authorization" in request.headers or "cookie" in request.headers,
+            carries_identity=carries_identity(request),
         )
 
 
@@ -175,7 +176,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),
         Route("/polls/{poll_id:id}/ballots", counting_casts(cast_ballot_json, metrics), methods=["POST"]),
-        Route("/polls/{poll_id:id}/credentials", request_credential_json, methods=["POST"]),
         Route("/polls/{poll_id:id}/board.json", poll_board_json),
     ]
     if (settings.pwa_dist / "index.html").is_file():

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import os
 import platform
 import sys
@@ -25,16 +24,13 @@ from backend.app import create_app
 from backend.auth.tokens import issue_access_token
 from backend.core.db import make_engine, make_session_factory
 from backend.crypto import blind_rsa
+from backend.crypto.b64url import encode as b64u
 from backend.polls import credentials
 from backend.polls.models import PollVoter
 from bench._poll_world import build, database, summary
 
 TARGET = 100.0
 DOC = "mutation($id: ID!, $b: String!) { requestPollCredential(pollId: $id, blindedMessage: $b) { blindSignature errors { code } } }"
-
-
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def blinded_messages(key, poll_id: int, count: int) -> list[bytes]:  # type: ignore[no-untyped-def]

@@ -1,11 +1,12 @@
-"""Benchmark: issuing voting credentials through GraphQL (`requestPollCredential`) and the lean
-route (`POST /polls/{id}/credentials`) over real sockets on PostgreSQL — uvicorn with 1 and 2
+"""Benchmark: issuing voting credentials over real sockets on PostgreSQL, GraphQL requestPollCredential.
+
+`requestPollCredential` is the credentials' one door (what the PWA sends). uvicorn with 1 and 2
 worker processes, `wrk` as the client (see bench/poll_casting_wrk.py), each member with their own
-access token and blinded message, each request sent once. Reported: credentials/s against the ≥ 100/s target, latency percentiles, CPU
-per credential (uvicorn, PostgreSQL backends), and the roster flags set (one per person).
+access token and blinded message, each request sent once. Reported: credentials/s against the
+≥ 100/s target, latency percentiles, CPU per credential (uvicorn, PostgreSQL backends), and the
+roster flags set (one per person).
 
 Run: .venv/bin/python bench/poll_credentials_wrk.py [--seconds 10] [--connections 8] [--workers 1 2]
-     [--modes graphql lean]
 """
 
 from __future__ import annotations
@@ -65,7 +66,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--modes", nargs="+", default=["graphql", "lean"], choices=["graphql", "lean"])
     parser.add_argument("--rate-cap", type=int, default=300, help="requests made per second of a run")
     parser.add_argument("--pool-size", type=int, default=10, help="DB_POOL_SIZE per uvicorn process")
     args = parser.parse_args()
@@ -77,17 +77,17 @@ def main() -> None:
     )
     per_run = args.rate_cap * args.seconds
     key = blind_rsa.generate_key(3072)
-    plan = [(mode, workers) for workers in args.workers for mode in args.modes]
+    plan = args.workers
     with database("postgres", pool_size=args.pool_size) as settings:
         total = (per_run + 100) * len(plan)
         world = asyncio.run(_setup(settings, total, key))
         messages = blinded_messages(key, world.poll_id, total)
         tokens = [f"Bearer {issue_access_token(settings, actor)}" for actor in world.members]
         dbname = settings.database_url.rsplit("/", 1)[1]
-        for i, (mode, workers) in enumerate(plan):
+        for i, workers in enumerate(plan):
             lo, hi = i * (per_run + 100), (i + 1) * (per_run + 100)
-            path = "/graphql" if mode == "graphql" else f"/polls/{world.poll_id}/credentials"
-            bodies = [_body(mode, world.poll_id, blinded) for blinded in messages[lo:hi]]
+            path = "/graphql"
+            bodies = [_body(world.poll_id, blinded) for blinded in messages[lo:hi]]
             auth = tokens[lo:hi]
             server = Server(settings, workers, args.pool_size)
             try:
@@ -108,9 +108,8 @@ def main() -> None:
             finally:
                 server.stop()
             rate = r["ok"] / r["seconds"]
-            what = "GraphQL requestPollCredential" if mode == "graphql" else "POST /polls/{id}/credentials"
             print(
-                f"  {what}, {workers} uvicorn process{'es' if workers > 1 else ''}: "
+                f"  GraphQL requestPollCredential, {workers} uvicorn process{'es' if workers > 1 else ''}: "
                 f"{rate:6.1f} credentials/s = {rate / TARGET:4.2f}x target | p50 {r['p50']:.1f} ms, "
                 f"p99 {r['p99']:.1f} ms, max {r['max']:.1f} ms | signed {r['ok']}, refused {r['refused']}, "
                 f"socket errors {r['socket_errors']} | roster flags set {flagged} "
@@ -124,10 +123,8 @@ def main() -> None:
             assert r["refused"] == 0, "a credential request was refused"
 
 
-def _body(mode: str, poll_id: int, blinded: bytes) -> str:
-    if mode == "graphql":
-        return json.dumps({"query": DOC, "variables": {"id": str(poll_id), "b": b64u(blinded)}})
-    return json.dumps({"blindedMessage": b64u(blinded)})
+def _body(poll_id: int, blinded: bytes) -> str:
+    return json.dumps({"query": DOC, "variables": {"id": str(poll_id), "b": b64u(blinded)}})
 
 
 if __name__ == "__main__":

@@ -50,7 +50,6 @@ async def test_every_transport_reads_the_caller_the_same_way(client: httpx.Async
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     for method, path in (
         ("POST", "/media"),
-        ("POST", "/polls/1/credentials"),
         ("GET", "/exports/ranking.xlsx?period=2026"),
         ("GET", "/exports/assessment.xlsx?period=2026"),
         ("GET", "/exports/attendance.xlsx?month=2026-11"),

@@ -27,6 +27,13 @@ def bearer_token(authorization: str | None) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
+def carries_identity(request: HTTPConnection) -> bool:
+    """Whether the request came with anything that may identify its sender: an Authorization
+    header of any scheme (a bad or foreign token included) or a Cookie. Ballots must come with
+    neither (ANONYMOUS_ONLY, backend/polls/casting.py)."""
+    return "authorization" in request.headers or "cookie" in request.headers
+
+
 def request_actor(request: HTTPConnection) -> Actor | None:
     """The caller of a request (or WebSocket), or None when it sent no bearer token."""
     token = bearer_token(request.headers.get("authorization"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from backend.core.errors import InvalidInput
+from backend.crypto import b64url
 
 T = TypeVar("T")
 
@@ -31,7 +31,7 @@ class Page(Generic[T]):
 
 def encode_cursor(values: Sequence[Any]) -> str:
     encoded = [_TAGS[type(v)](v) if type(v) in _TAGS else v for v in values]
-    return base64.urlsafe_b64encode(json.dumps(encoded, ensure_ascii=False).encode()).decode()
+    return b64url.encode(json.dumps(encoded, ensure_ascii=False).encode())
 
 
 # Dates and datetimes travel as tagged strings so that they compare as dates again.
@@ -53,7 +53,7 @@ def _revive(value: Any) -> Any:
 
 def decode_cursor(cursor: str, width: int) -> list[Any]:
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        values = json.loads(b64url.decode(cursor))
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput("分页游标无效", field="after") from exc
     if not isinstance(values, list) or len(values) != width:

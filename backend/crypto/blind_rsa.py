@@ -56,7 +56,6 @@ meant for tests only; production callers never pass them.
 
 from __future__ import annotations
 
-import base64
 import enum
 import hashlib
 import math
@@ -66,6 +65,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from backend.crypto import b64url
 
 try:  # optional accelerator: GMP, with a constant-time exponentiation for the private key
     import gmpy2 as _gmpy2
@@ -388,12 +389,11 @@ def _i2osp(x: int, length: int) -> bytes:
 
 
 def _b64url_uint(x: int) -> str:
-    raw = x.to_bytes(_byte_len(x), "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return b64url.encode(x.to_bytes(_byte_len(x), "big"))
 
 
 def _uint_from_b64url(s: str) -> int:
-    raw = base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+    raw = b64url.decode(s)
     if not raw:
         raise ValueError("empty integer")
     return int.from_bytes(raw, "big")

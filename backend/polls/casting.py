@@ -1,5 +1,17 @@
 """Casting a ballot: no login, no identity — a spent token (or paper code) and a choice.
 
+The transports (GraphQL `castBallot` / `castPaperBallot`, the lean route `POST /polls/{id}/ballots`)
+call one entry point per kind and only translate its answer:
+
+    receive_credential_ballot(session_factory, sender, poll_id, token, signature, choice) -> receipt
+    receive_paper_ballot(session_factory, sender, poll_id, code, choice)                  -> receipt
+
+Each runs the casting policy once, in this order: the anonymity refusal (ANONYMOUS_ONLY when the
+request carried Authorization or Cookie), the sender's rate limit (RATE_LIMITED), the ballot's
+checks (choice, token and signature, or code), then the insert. `BallotSender` holds what the
+transport knows about who sends the ballot (whether it carried identifying headers, its client's
+rate limits) and admits a request once, however often it is asked.
+
 A ballot row is (poll_id, receipt, choice) and nothing else. The receipt is the primary key,
 so one token or code counts once however many times (and from however many servers) it is
 sent: `INSERT ... ON CONFLICT DO NOTHING`, and a conflict is ALREADY_VOTED.
@@ -13,12 +25,9 @@ Nothing here logs, and nothing here knows who is calling.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import hashlib
 import re
 import weakref
-from collections.abc import Awaitable, Callable
 
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -27,22 +36,77 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backend.core.db import SessionFactory
 from backend.core.errors import ErrorCode
-from backend.crypto import blind_rsa
+from backend.crypto import b64url, blind_rsa
 from backend.polls import keys, paper
 from backend.polls.common import lock_poll, not_found, poll_error, require_status, shared_lock_sql
 from backend.polls.models import BallotChoice, PaperCode, Poll, PollStatus
+from backend.ratelimit.policies import ClientRateLimits
 
 RANDOM_LEN = 32  # RFC 9474 randomizer, and the phone's own nonce after the prefix
 _TOKEN_BODY = re.compile(rb"^zct-ballot-v1:(\d{1,19}):$")
 _MAX_B64 = 2048
 
 
-def _b64url(value: str, field: str) -> bytes:
+class BallotSender:
+    """Who sends a ballot, as far as the server may know: whether the request carried identifying
+    headers (Authorization of any scheme, Cookie), and its client's rate limits (bound to the
+    client address; the counter holds a keyed hash of it and nothing about the ballot)."""
+
+    def __init__(self, limits: ClientRateLimits, *, identified: bool) -> None:
+        self._limits = limits
+        self._identified = identified
+        self._admitted = False
+
+    async def admit(self) -> None:
+        """ANONYMOUS_ONLY, then RATE_LIMITED — before any field of the ballot is looked at, and
+        counted once per request. The receive_* entry points call it first; a transport may call
+        it sooner (the lean route does, so that a refused client costs no body read)."""
+        if self._admitted:
+            return
+        if self._identified:  # the PWA must never attach its login to a ballot
+            raise poll_error(
+                ErrorCode.ANONYMOUS_ONLY, "投票请求不能携带登录信息或 Cookie，以保证无记名", "authorization"
+            )
+        await self._limits.cast()
+        self._admitted = True
+
+
+async def receive_credential_ballot(
+    session_factory: SessionFactory,
+    sender: BallotSender,
+    poll_id: int,
+    token: str,
+    signature: str,
+    choice: BallotChoice | str,
+) -> str:
+    """A ballot cast with a credential (both base64url); returns its receipt."""
+    await sender.admit()
+    return await cast_ballot(session_factory, poll_id, token, signature, _choice(choice))
+
+
+async def receive_paper_ballot(
+    session_factory: SessionFactory, sender: BallotSender, poll_id: int, code: str, choice: BallotChoice | str
+) -> str:
+    """A ballot cast with a paper slip's code; returns its receipt."""
+    await sender.admit()
+    checked = _choice(choice)
+    async with session_factory.begin() as session:
+        return await cast_paper_ballot(session, poll_id, code, checked)
+
+
+def _choice(value: BallotChoice | str) -> BallotChoice:
+    try:
+        return BallotChoice(str(value).lower())
+    except ValueError as exc:
+        raise poll_error(ErrorCode.INVALID_INPUT, "选项无效", "choice") from exc
+
+
+def _decoded(value: str, field: str) -> bytes:
     if not isinstance(value, str) or len(value) > _MAX_B64:
         raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证格式不正确", field)
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError) as exc:
+        return b64url.decode(value)
+    except ValueError as exc:
         raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证格式不正确", field) from exc
 
 
@@ -60,31 +124,39 @@ def credential_receipt(token: bytes) -> str:
     return hashlib.sha256(token).hexdigest()
 
 
-# One statement inserts the ballot only if the poll is voting (and, for paper, the code exists);
-# it runs after the poll's shared lock is held, so it reads the status with a fresh snapshot.
-_INSERT_CREDENTIAL = text(
-    "INSERT INTO poll_ballot_staging (poll_id, receipt, choice) "
-    "SELECT id, :receipt, :choice FROM polls WHERE id = :poll_id AND status = 'voting' "
-    "ON CONFLICT (poll_id, receipt) DO NOTHING RETURNING receipt"
-)
-_INSERT_PAPER = text(
-    "INSERT INTO poll_ballot_staging (poll_id, receipt, choice) "
-    "SELECT id, :receipt, :choice FROM polls WHERE id = :poll_id AND status = 'voting' "
-    "AND EXISTS (SELECT 1 FROM poll_paper_codes c WHERE c.poll_id = :poll_id AND c.code_hash = :code_hash) "
-    "ON CONFLICT (poll_id, receipt) DO NOTHING RETURNING receipt"
-)
+def _ballot_insert(poll_id: str, receipt: str, choice: str, *, paper_code: str | None = None) -> str:
+    """The one statement that stages a ballot: only while its poll is voting (and, for paper, the
+    code exists), and once per receipt — a conflict inserts nothing (ALREADY_VOTED). On PostgreSQL
+    it runs after the poll's shared lock is held, so it reads the status with a fresh snapshot
+    (SQLite: writers take turns). The arguments are SQL: bind parameters, or the literals of the
+    one-round-trip batch."""
+    code = (
+        ""
+        if paper_code is None
+        else f" AND EXISTS (SELECT 1 FROM poll_paper_codes c WHERE c.poll_id = {poll_id} AND c.code_hash = {paper_code})"
+    )
+    return (
+        "INSERT INTO poll_ballot_staging (poll_id, receipt, choice) "
+        f"SELECT id, {receipt}, {choice} FROM polls WHERE id = {poll_id} AND status = 'voting'{code} "
+        "ON CONFLICT (poll_id, receipt) DO NOTHING"
+    )
+
+
+_INSERT_CREDENTIAL = text(_ballot_insert(":poll_id", ":receipt", ":choice") + " RETURNING receipt")
+_INSERT_PAPER = text(_ballot_insert(":poll_id", ":receipt", ":choice", paper_code=":code_hash") + " RETURNING receipt")
 # A poll's public key never changes: cache it by poll id, so the casting path verifies the
 # signature before touching the database. A failed verification re-reads the key once (a cache
 # must never be the reason a ballot is refused, e.g. after a database was restored or reset).
 _poll_keys: keys.LRU[int, rsa.RSAPublicKey] = keys.LRU(1024)
 
 
-async def _public_key(session: AsyncSession, poll_id: int) -> rsa.RSAPublicKey:
+async def _public_key(session_factory: SessionFactory, poll_id: int) -> rsa.RSAPublicKey:
     key = _poll_keys.get(poll_id)
     if key is None:
-        row = (
-            await session.execute(select(Poll.key_fingerprint, Poll.public_key_der).where(Poll.id == poll_id))
-        ).first()
+        async with session_factory() as session:
+            row = (
+                await session.execute(select(Poll.key_fingerprint, Poll.public_key_der).where(Poll.id == poll_id))
+            ).first()
         if row is None:
             raise not_found()
         key = keys.public_key(row.key_fingerprint, row.public_key_der)
@@ -104,41 +176,25 @@ def _already_voted() -> Exception:
     return poll_error(ErrorCode.ALREADY_VOTED, "这张凭证已经投过票，每人只能投一次")
 
 
-def _decode_credential(poll_id: int, token_b64: str, signature_b64: str) -> tuple[bytes, bytes]:
-    token = _b64url(token_b64, "token")
-    signature = _b64url(signature_b64, "signature")
+async def _verify(session_factory: SessionFactory, poll_id: int, token_b64: str, signature_b64: str) -> str:
+    """The credential's receipt, once it names this poll and its signature checks against the
+    poll's key."""
+    token = _decoded(token_b64, "token")
+    signature = _decoded(signature_b64, "signature")
     check_token_poll(poll_id, token)
-    return token, signature
-
-
-async def _verify(
-    load_key: Callable[[], Awaitable[rsa.RSAPublicKey]], poll_id: int, token: bytes, signature: bytes
-) -> str:
-    """The credential's receipt, once its signature checks against the poll's key."""
-    if not blind_rsa.verify(await load_key(), token, signature):
+    if not blind_rsa.verify(await _public_key(session_factory, poll_id), token, signature):
         _poll_keys.drop(poll_id)  # never trust a cached key to refuse: check against the stored one
-        if not blind_rsa.verify(await load_key(), token, signature):
+        if not blind_rsa.verify(await _public_key(session_factory, poll_id), token, signature):
             raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证的签名无效", "signature")
     return credential_receipt(token)
 
 
 async def cast_ballot(
-    session: AsyncSession, poll_id: int, token_b64: str, signature_b64: str, choice: BallotChoice
-) -> str:
-    token, signature = _decode_credential(poll_id, token_b64, signature_b64)
-    receipt = await _verify(lambda: _public_key(session, poll_id), poll_id, token, signature)
-    await lock_poll(session, poll_id, exclusive=False)
-    params = {"poll_id": poll_id, "receipt": receipt, "choice": BallotChoice(choice).value}
-    if (await session.execute(_INSERT_CREDENTIAL, params)).first() is None:
-        await _refusal(session, poll_id)
-        raise _already_voted()
-    return receipt
-
-
-async def cast_ballot_pooled(
     session_factory: SessionFactory, poll_id: int, token_b64: str, signature_b64: str, choice: BallotChoice
 ) -> str:
-    """`cast_ballot` without an ORM session, for the lean HTTP route (the hot path of a poll).
+    """The checks and the insert of a credential ballot, without the policy of
+    `receive_credential_ballot` (whose second half this is). It opens its own sessions: the hot
+    path of a poll runs without an ORM session where it can.
 
     PostgreSQL: the shared poll lock and the insert go to the server as ONE simple-protocol
     message on a pooled connection — one round trip, one implicit transaction. They stay two
@@ -150,35 +206,24 @@ async def cast_ballot_pooled(
     and an enum value (checked again by `_one_round_trip`).
     SQLite: the usual serialized write session (SQLite takes writers one at a time anyway).
     """
-    token, signature = _decode_credential(poll_id, token_b64, signature_b64)
-    receipt = await _verify(lambda: _read_public_key(session_factory, poll_id), poll_id, token, signature)
-    choice = BallotChoice(choice)
-    engine = session_factory.kw["bind"]
-    if engine.dialect.name != "postgresql":
-        async with session_factory.begin() as session:
-            await _insert_or_refuse(session, poll_id, receipt, choice)
-        return receipt
-    if not await _one_round_trip(engine, poll_id, receipt, choice):
+    receipt = await _verify(session_factory, poll_id, token_b64, signature_b64)
+    if not await _stage_credential_ballot(session_factory, poll_id, receipt, BallotChoice(choice)):
         async with session_factory() as session:
             await _refusal(session, poll_id)
         raise _already_voted()
     return receipt
 
 
-async def _read_public_key(session_factory: SessionFactory, poll_id: int) -> rsa.RSAPublicKey:
-    key = _poll_keys.get(poll_id)
-    if key is None:
-        async with session_factory() as session:
-            key = await _public_key(session, poll_id)
-    return key
-
-
-async def _insert_or_refuse(session: AsyncSession, poll_id: int, receipt: str, choice: BallotChoice) -> None:
-    await lock_poll(session, poll_id, exclusive=False)
-    params = {"poll_id": poll_id, "receipt": receipt, "choice": choice.value}
-    if (await session.execute(_INSERT_CREDENTIAL, params)).first() is None:
-        await _refusal(session, poll_id)
-        raise _already_voted()
+async def _stage_credential_ballot(
+    session_factory: SessionFactory, poll_id: int, receipt: str, choice: BallotChoice
+) -> bool:
+    """True when the ballot was inserted."""
+    engine = session_factory.kw["bind"]
+    if engine.dialect.name == "postgresql":
+        return await _one_round_trip(engine, poll_id, receipt, choice)
+    async with session_factory.begin() as session:  # SQLite: the write session is the lock
+        params = {"poll_id": poll_id, "receipt": receipt, "choice": choice.value}
+        return (await session.execute(_INSERT_CREDENTIAL, params)).first() is not None
 
 
 class _BallotPool:
@@ -245,17 +290,14 @@ async def _one_round_trip(engine: AsyncEngine, poll_id: int, receipt: str, choic
     """True when the ballot was inserted (PostgreSQL)."""
     if type(poll_id) is not int or not _HEX_RECEIPT.match(receipt) or not isinstance(choice, BallotChoice):
         raise ValueError("ballot values must be made by the casting service")
-    sql = (
-        f"SELECT {shared_lock_sql(poll_id)}; "
-        "INSERT INTO poll_ballot_staging (poll_id, receipt, choice) "
-        f"SELECT id, '{receipt}', '{choice.value}' FROM polls WHERE id = {poll_id} AND status = 'voting' "
-        "ON CONFLICT (poll_id, receipt) DO NOTHING"
-    )
+    sql = f"SELECT {shared_lock_sql(poll_id)}; " + _ballot_insert(str(poll_id), f"'{receipt}'", f"'{choice.value}'")
     status = await _ballot_pool(engine).execute(sql)
     return status == "INSERT 0 1"
 
 
 async def cast_paper_ballot(session: AsyncSession, poll_id: int, code: str, choice: BallotChoice) -> str:
+    """The checks and the insert of a paper ballot in the caller's transaction, without the policy
+    of `receive_paper_ballot` (whose second half this is; the demo seeder calls it directly)."""
     normalized = paper.normalize_code(code)
     receipt = paper.receipt(poll_id, normalized)
     code_hash = paper.code_hash(poll_id, normalized)

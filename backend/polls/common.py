@@ -1,10 +1,14 @@
-"""Shared by the poll services: locks, phases, errors (the doors are in backend/polls/access.py)."""
+"""Shared by the poll services: locks, phases, errors, the audit record (the doors are in
+backend/polls/access.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import trail as audit
+from backend.audit.models import AuditEvent
+from backend.auth.actor import Actor
 from backend.core.errors import DomainError, ErrorCode, NotFound
 from backend.polls.models import Poll, PollStatus
 
@@ -55,3 +59,14 @@ async def lock_poll(session: AsyncSession, poll_id: int, *, exclusive: bool) -> 
         return
     fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     await session.execute(text(f"SELECT {fn}(:c, :k)"), {"c": POLL_LOCK_CLASS, "k": poll_id % 2_147_483_647})
+
+
+def record_poll_event(
+    session: AsyncSession, actor: Actor | None, poll: Poll, action: str, **detail: object
+) -> AuditEvent:
+    """The audit record of the township's action on a poll (create, roster edits, phase changes,
+    paper slip batches): in the poll's county chain, under the poll's id. Never called for a
+    credential request or a ballot — those must leave no trace of who did what (SECURITY.md)."""
+    return audit.record(
+        session, actor, county_id=poll.county_id, entity="poll", entity_id=poll.id, action=action, detail=detail
+    )

@@ -7,6 +7,10 @@ signing is deterministic, so that is not a second credential. Another blinded me
 One credential or one paper slip per person per poll: the flag update is a single conditional
 UPDATE, so two concurrent requests cannot both be signed. Issuing happens only while the poll is
 in `issuing`; the key is erased when voting opens.
+
+The one door is `issue_credential` (GraphQL `requestPollCredential`, what the PWA uses): the
+member's credential limit first — before the blinded message is decoded or anything is signed —
+then `request_credential` in one transaction.
 """
 
 from __future__ import annotations
@@ -14,23 +18,42 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import weakref
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import Engine, event, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
 from backend.core.db import SessionFactory
 from backend.core.errors import ErrorCode, InvalidInput
 from backend.core.settings import Settings
-from backend.crypto import blind_rsa
+from backend.crypto import b64url, blind_rsa
 from backend.org.access import require_role
 from backend.org.models import Role
 from backend.polls import keys
 from backend.polls.access import access_poll
 from backend.polls.common import lock_poll, poll_error, require_status
 from backend.polls.models import Poll, PollStatus, PollVoter
+from backend.ratelimit.policies import ClientRateLimits
+
+
+async def issue_credential(
+    session_factory: SessionFactory,
+    limits: ClientRateLimits,
+    actor: Actor | None,
+    settings: Settings,
+    poll_id: int,
+    blinded_message: str,
+) -> bytes:
+    """The blind signature of a member's blinded message (base64url)."""
+    if actor is not None:  # anonymous callers are refused by request_credential; nothing to count
+        await limits.credential(actor.user_id)  # before the RSA signature
+    try:
+        blinded = b64url.decode(blinded_message)
+    except ValueError as exc:
+        raise InvalidInput("base64url 编码不正确", field="blindedMessage") from exc
+    async with session_factory.begin() as session:
+        return await request_credential(session, actor, settings, poll_id, blinded)
 
 
 async def request_credential(
@@ -86,24 +109,3 @@ def _sign(key: rsa.RSAPrivateKey, blinded: bytes) -> bytes:
 
         gmpy2.get_context().allow_release_gil = True
     return blind_rsa.blind_sign(key, blinded)
-
-
-_issuing_factories: weakref.WeakKeyDictionary[Engine, SessionFactory] = weakref.WeakKeyDictionary()
-
-
-def issuing_sessions(session_factory: SessionFactory) -> SessionFactory:
-    """Sessions for the lean credential route. PostgreSQL: on a second pool beside the app's
-    (same size, no overflow) that does not ping: the app's pool pings every connection it hands
-    out, and asyncpg's ping is `BEGIN; ; ROLLBACK` — three of a credential's eight round trips. A
-    connection found broken is invalidated by SQLAlchemy (that request fails; the flag update
-    rolls back with it). Disposed with the app's engine. SQLite: the app's own factory."""
-    engine = session_factory.kw["bind"]
-    if engine.dialect.name != "postgresql":
-        return session_factory
-    factory = _issuing_factories.get(engine.sync_engine)
-    if factory is None:
-        size = engine.sync_engine.pool.size()
-        issuing = create_async_engine(engine.url, pool_size=size, max_overflow=0, pool_pre_ping=False)
-        factory = _issuing_factories[engine.sync_engine] = async_sessionmaker(issuing, expire_on_commit=False)
-        event.listen(engine.sync_engine, "engine_disposed", lambda _: issuing.sync_engine.dispose())
-    return factory

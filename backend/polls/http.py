@@ -1,81 +1,52 @@
-"""Lean HTTP routes for polls, sharing the services with GraphQL.
+"""Lean HTTP routes for polls: thin calls of the same services as GraphQL.
 
-POST /polls/{poll_id}/ballots   (no login; JSON)
+POST /polls/{poll_id}/ballots   (no login; JSON) — what the PWA casts with: a ballot is the one
+    request of a poll that comes in bursts, and GraphQL's per-request work makes one cost about
+    five times as much (docs/PERFORMANCE.md). GraphQL `castBallot` / `castPaperBallot` stay the
+    API contract for other clients; both are thin calls of `backend/polls/casting.py`.
     {"token": b64url, "signature": b64url, "choice": "very_satisfied"}  — a credential ballot
     {"code": "XXXX-XXXX-...", "choice": "satisfied"}                      — a paper ballot
     200 {"receipt": hex}. Requests carrying an Authorization or Cookie header are refused
-    (400 ANONYMOUS_ONLY). Nothing is logged.
-POST /polls/{poll_id}/credentials   (a member's bearer token; JSON)
-    {"blindedMessage": b64url} — 200 {"blindSignature": b64url}. The same
-    service as GraphQL `requestPollCredential`, without GraphQL's per-request work (about a third
-    of the CPU of a credential besides the signature; see docs/PERFORMANCE.md).
+    (400 ANONYMOUS_ONLY); past the client address's casting limit, 429 RATE_LIMITED with
+    Retry-After — both before the body is read. Nothing is logged.
 GET /polls/{poll_id}/board.json  (no login) — the public board, what `verify-poll` reads.
 
-Casting is rate-limited per client address, credentials per user (backend/ratelimit/): past the
-limit, 429 RATE_LIMITED with Retry-After, before any body is read or signed.
+Voting credentials have one door, GraphQL `requestPollCredential` (what the PWA uses).
 
 Refusals are raised and answered by the one error handler (`backend/core/http_errors.py`) in the
 one shape, `{"errors": [{"message", "extensions": {"code", ...}}]}`; 409 for ALREADY_VOTED,
-ALREADY_ISSUED, POLL_NOT_OPEN and POLL_CLOSED.
+POLL_NOT_OPEN and POLL_CLOSED.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from backend.auth.bearer import require_request_actor
-from backend.core.errors import DomainError, ErrorCode, InvalidInput
-from backend.polls import casting, credentials, results
-from backend.polls.models import BallotChoice
-from backend.ratelimit.policies import ClientRateLimits
+from backend.auth.bearer import carries_identity
+from backend.core.errors import InvalidInput
+from backend.polls import casting, results
 
 _NO_STORE = {"cache-control": "no-store"}
 
 
-def _rate_limits(request: Request) -> ClientRateLimits:
-    return request.app.state.rate_limits.for_request(request)
-
-
-def _choice(value: object) -> BallotChoice:
-    try:
-        return BallotChoice(str(value).lower())
-    except ValueError as exc:
-        raise DomainError("选项无效", code=ErrorCode.INVALID_INPUT, field="choice") from exc
-
-
 async def cast_ballot_json(request: Request) -> Response:
-    if "authorization" in request.headers or "cookie" in request.headers:
-        raise DomainError("投票请求不能携带登录信息或 Cookie，以保证无记名", code=ErrorCode.ANONYMOUS_ONLY)
-    await _rate_limits(request).cast()  # before reading the body
+    session_factory = request.app.state.session_factory
+    sender = casting.BallotSender(
+        request.app.state.rate_limits.for_request(request), identified=carries_identity(request)
+    )
+    await sender.admit()  # before the body is read: a refused client costs no more than this
     poll_id = int(request.path_params["poll_id"])
     body = _json_object(await request.body())
-    choice = _choice(body.get("choice"))
-    session_factory = request.app.state.session_factory
+    choice = str(body.get("choice"))
     if "code" in body:
-        async with session_factory.begin() as session:
-            receipt = await casting.cast_paper_ballot(session, poll_id, body["code"], choice)
+        receipt = await casting.receive_paper_ballot(session_factory, sender, poll_id, body["code"], choice)
     else:
-        receipt = await casting.cast_ballot_pooled(
-            session_factory, poll_id, str(body.get("token", "")), str(body.get("signature", "")), choice
-        )
+        token, signature = str(body.get("token", "")), str(body.get("signature", ""))
+        receipt = await casting.receive_credential_ballot(session_factory, sender, poll_id, token, signature, choice)
     return JSONResponse({"receipt": receipt}, headers=_NO_STORE)
-
-
-async def request_credential_json(request: Request) -> Response:
-    settings = request.app.state.settings
-    actor = require_request_actor(request)
-    await _rate_limits(request).credential(actor.user_id)  # before the RSA signature
-    poll_id = int(request.path_params["poll_id"])
-    blinded = _b64url(_json_object(await request.body()).get("blindedMessage"), "blindedMessage")
-    async with credentials.issuing_sessions(request.app.state.session_factory).begin() as session:
-        signature = await credentials.request_credential(session, actor, settings, poll_id, blinded)
-    encoded = base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
-    return JSONResponse({"blindSignature": encoded}, headers=_NO_STORE)
 
 
 def _json_object(raw: bytes) -> dict:
@@ -86,15 +57,6 @@ def _json_object(raw: bytes) -> dict:
     if not isinstance(body, dict):
         raise InvalidInput("请求体应为 JSON 对象")
     return body
-
-
-def _b64url(value: object, field: str) -> bytes:
-    if not isinstance(value, str):
-        raise InvalidInput("base64url 编码不正确", field=field)
-    try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidInput("base64url 编码不正确", field=field) from exc
 
 
 async def poll_board_json(request: Request) -> Response:

@@ -14,7 +14,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.audit import trail as audit
 from backend.auth.actor import Actor
 from backend.core.errors import Duplicate, ErrorCode, InvalidInput, InvalidState
 from backend.core.settings import Settings
@@ -25,7 +24,7 @@ from backend.org.county_settings import rules_for
 from backend.org.models import OrgUnit, Role, SecretaryProfile
 from backend.polls import board, keys
 from backend.polls.access import access_poll
-from backend.polls.common import lock_poll, poll_error, require_status
+from backend.polls.common import lock_poll, poll_error, record_poll_event, require_status
 from backend.polls.models import Ballot, PaperCode, Poll, PollStatus, PollVoter, StagedBallot
 from backend.polls.tally import compute_tally
 
@@ -79,15 +78,7 @@ async def create_poll(
     )
     session.add(poll)
     await session.flush()
-    audit.record(
-        session,
-        actor,
-        county_id=poll.county_id,
-        entity="poll",
-        entity_id=poll.id,
-        action="create",
-        detail={"secretary_id": secretary.id, "period": period},
-    )
+    record_poll_event(session, actor, poll, "create", secretary_id=secretary.id, period=period)
     return poll
 
 
@@ -135,15 +126,7 @@ async def start_issuing(session: AsyncSession, actor: Actor | None, poll_id: int
         },
     )
     poll.status = PollStatus.ISSUING
-    audit.record(
-        session,
-        actor,
-        county_id=poll.county_id,
-        entity="poll",
-        entity_id=poll.id,
-        action="start_issuing",
-        detail={"roster_size": roster_size},
-    )
+    record_poll_event(session, actor, poll, "start_issuing", roster_size=roster_size)
     return poll
 
 
@@ -190,15 +173,7 @@ async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) 
         update(PollVoter).where(PollVoter.poll_id == poll.id).values(credential_request=None)
     )  # nothing left to resend once the key is gone
     keys.private_keys.drop(poll.key_fingerprint)
-    audit.record(
-        session,
-        actor,
-        county_id=poll.county_id,
-        entity="poll",
-        entity_id=poll.id,
-        action="open_voting",
-        detail={"credentials_issued": credentials, "paper_codes_issued": paper},
-    )
+    record_poll_event(session, actor, poll, "open_voting", credentials_issued=credentials, paper_codes_issued=paper)
     return poll
 
 
@@ -255,13 +230,5 @@ async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -
     poll.tier = tally["tier"]
     poll.incompetent_below_pct = tally["thresholds"]["incompetent_below_pct"]
     poll.basic_below_pct = tally["thresholds"]["basic_below_pct"]
-    audit.record(
-        session,
-        actor,
-        county_id=poll.county_id,
-        entity="poll",
-        entity_id=poll.id,
-        action="close",
-        detail={"ballots": ballots, "valid": tally["valid"]},
-    )
+    record_poll_event(session, actor, poll, "close", ballots=ballots, valid=tally["valid"])
     return poll

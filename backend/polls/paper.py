@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.audit import trail as audit
 from backend.auth.actor import Actor
 from backend.core.errors import ErrorCode, InvalidInput
 from backend.core.settings import Settings
 from backend.org.models import OrgUnit, SecretaryProfile
 from backend.polls import board
 from backend.polls.access import access_poll
-from backend.polls.common import lock_poll, poll_error, require_status
+from backend.polls.common import lock_poll, poll_error, record_poll_event, require_status
 from backend.polls.models import BoardEntry, PaperCode, PollStatus, PollVoter
 from backend.polls.slips import SlipSheet, render_slips
 
@@ -137,15 +136,7 @@ async def issue_paper_codes(
     await board.append(
         session, poll.id, "paper_codes", {"batch": batch, "count": len(codes), "commitment": board.commitment(hashes)}
     )
-    audit.record(
-        session,
-        actor,
-        county_id=poll.county_id,
-        entity="poll",
-        entity_id=poll.id,
-        action="paper_slips",
-        detail={"batch": batch, "count": len(codes)},
-    )
+    record_poll_event(session, actor, poll, "paper_slips", batch=batch, count=len(codes))
     secretary = await session.get(SecretaryProfile, poll.secretary_id)
     village = await session.get(OrgUnit, poll.village_id)
     assert secretary is not None and village is not None

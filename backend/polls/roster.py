@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.audit import trail as audit
 from backend.auth.actor import Actor
 from backend.core.errors import ErrorCode, InvalidInput
 from backend.core.validation import clean_phone, clean_text
 from backend.org.models import Role, User
 from backend.polls.access import access_poll, access_poll_voter
-from backend.polls.common import poll_error
+from backend.polls.common import poll_error, record_poll_event
 from backend.polls.models import Poll, PollStatus, PollVoter, VoterCategory
 
 MAX_ROSTER = 5000
@@ -96,15 +95,7 @@ async def import_roster(
     ]
     session.add_all(rows)
     await session.flush()
-    audit.record(
-        session,
-        actor,
-        county_id=poll.county_id,
-        entity="poll",
-        entity_id=poll.id,
-        action="roster_replace" if replace else "roster_add",
-        detail={"count": len(rows)},
-    )
+    record_poll_event(session, actor, poll, "roster_replace" if replace else "roster_add", count=len(rows))
     return rows
 
 
@@ -128,15 +119,7 @@ async def update_voter(session: AsyncSession, actor: Actor | None, voter_id: int
     voter.name, voter.category, voter.phone = cleaned.name, cleaned.category, cleaned.phone
     voter.user_id = accounts.get(cleaned.phone) if cleaned.phone else None
     await session.flush()
-    audit.record(
-        session,
-        actor,
-        county_id=poll.county_id,
-        entity="poll",
-        entity_id=poll.id,
-        action="roster_edit",
-        detail={"voter_id": voter.id},
-    )
+    record_poll_event(session, actor, poll, "roster_edit", voter_id=voter.id)
     return voter
 
 
@@ -144,15 +127,7 @@ async def remove_voter(session: AsyncSession, actor: Actor | None, voter_id: int
     poll, voter = await _voter_of_managed_poll(session, actor, voter_id)
     await session.delete(voter)
     await session.flush()
-    audit.record(
-        session,
-        actor,
-        county_id=poll.county_id,
-        entity="poll",
-        entity_id=poll.id,
-        action="roster_remove",
-        detail={"voter_id": voter_id},
-    )
+    record_poll_event(session, actor, poll, "roster_remove", voter_id=voter_id)
     return poll
 
 

@@ -10,7 +10,6 @@ concurrent replay, and a disabled account's refresh.
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import hmac
 import json
@@ -24,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from backend.auth import sessions as auth
 from backend.core.db import SessionFactory
 from backend.core.settings import Settings
+from backend.crypto import b64url
 from tests.conftest import GraphQLClient
 from tests.world import PASSWORD, World
 
@@ -33,12 +33,8 @@ REFRESH = "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken 
 ME = "{ me { id role } }"
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 def _segments(header: dict, claims: dict) -> str:
-    return f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
+    return f"{b64url.encode(json.dumps(header).encode())}.{b64url.encode(json.dumps(claims).encode())}"
 
 
 async def _session(gql: GraphQLClient, world: World, user: str = "county") -> dict:
@@ -88,7 +84,7 @@ async def test_a_public_key_used_as_the_hmac_secret_is_refused(gql: GraphQLClien
     )
     signing_input = _segments({"alg": "HS256", "typ": "JWT"}, await _claims(gql, world))
     signature = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
-    assert await _me_code(gql, f"{signing_input}.{_b64(signature)}") == "UNAUTHENTICATED"
+    assert await _me_code(gql, f"{signing_input}.{b64url.encode(signature)}") == "UNAUTHENTICATED"
 
 
 async def test_a_token_issued_in_the_future_is_refused(gql: GraphQLClient, world: World, settings: Settings) -> None:

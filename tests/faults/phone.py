@@ -3,7 +3,6 @@ read, a photo upload, a ballot, a credential request. Every call comes back as a
 
 from __future__ import annotations
 
-import base64
 import io
 import random
 import time
@@ -13,7 +12,9 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from backend.crypto import b64url
 from tests.filings.test_filings import diary
+from tests.polls.helpers import CREDENTIAL
 
 CLIENT_TIMEOUT = 10.0  # a request that needs longer than this counts as a hang
 SUBMIT = "mutation($input: FilingInput!) { submitFiling(input: $input) { filing { id } errors { code message } } }"
@@ -117,13 +118,8 @@ async def cast_ballot(http: httpx.AsyncClient, poll_id: str, ballot: dict[str, s
 
 
 async def request_credential(http: httpx.AsyncClient, token: str, poll_id: str, blinded: bytes) -> Answer:
-    call = http.post(
-        f"/polls/{poll_id}/credentials",
-        json={"blindedMessage": base64.urlsafe_b64encode(blinded).rstrip(b"=").decode()},
-        headers={"authorization": f"Bearer {token}"},
-        timeout=CLIENT_TIMEOUT,
-    )
-    return _plain_answer(*await _timed(call), ok_statuses=(200,))
+    variables = {"id": poll_id, "b": b64url.encode(blinded)}
+    return await graphql(http, token, CREDENTIAL, variables, field="requestPollCredential")
 
 
 def _plain_answer(

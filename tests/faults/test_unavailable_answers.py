@@ -27,7 +27,7 @@ from backend.org.models import Role
 from tests.conftest import TEST_JWT_SECRET
 from tests.faults.phone import photo_bytes
 from tests.live_server import free_port
-from tests.polls.helpers import b64u, make_message
+from tests.polls.helpers import CREDENTIAL, b64u, make_message
 from tests.refusals import refusal
 
 MESSAGE = "服务暂时不可用，请稍后重试"
@@ -84,9 +84,13 @@ async def test_every_entry_point_answers_503_with_a_retry_code(down: tuple[httpx
     assert _assert_unavailable(cast) == {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE}
 
     credential = await http.post(
-        "/polls/1/credentials", json={"blindedMessage": b64u(b"x" * 384)}, headers=_bearer(settings, Role.MEMBER)
+        "/graphql",
+        json={"query": CREDENTIAL, "variables": {"id": "1", "b": b64u(b"x" * 384)}},
+        headers=_bearer(settings, Role.MEMBER),
     )
-    assert _assert_unavailable(credential) == {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE}
+    assert credential.status_code == 503 and credential.headers["retry-after"].isdigit()
+    error = credential.json()["errors"][0]
+    assert (error["extensions"], error["message"]) == ({"code": "SERVICE_UNAVAILABLE"}, MESSAGE)
 
     export = await http.get("/exports/ranking.xlsx?period=2026", headers=_bearer(settings, Role.COUNTY))
     assert _assert_unavailable(export) == {"code": "SERVICE_UNAVAILABLE", "message": MESSAGE}

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from backend.core.db import SessionFactory
-from backend.crypto import blind_rsa
+from backend.crypto import b64url, blind_rsa
 from backend.org.models import OrgUnit, Role, User
 from tests.conftest import GraphQLClient
 from tests.world import World, password_hash
@@ -69,12 +69,8 @@ VERIFY = (
 CATEGORIES = ["COMMITTEE", "PARTY_MEMBER", "REPRESENTATIVE", "RETIRED_CADRE", "PARTY_APPLICANT"]
 
 
-def b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def unb64u(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+b64u = b64url.encode
+unb64u = b64url.decode
 
 
 def ok(body: dict[str, Any], field: str) -> dict[str, Any]:

@@ -87,7 +87,7 @@ async def test_login_is_limited_per_client_address(client_at: ClientAt, world: W
     assert elsewhere["errors"] == [] and elsewhere["accessToken"]
 
 
-async def test_credentials_are_limited_per_user_on_both_paths_before_signing(
+async def test_credentials_are_limited_per_user_from_any_address_before_signing(
     client_at: ClientAt, world: World, limited_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     issued = calls_to(monkeypatch, credentials, "request_credential")
@@ -98,12 +98,8 @@ async def test_credentials_are_limited_per_user_on_both_paths_before_signing(
         assert first_error(await graphql(http, CREDENTIAL, variables, token))["code"] == "NOT_FOUND"
     refused = await graphql(http, CREDENTIAL, variables, token)
     assert first_error(refused) == {"code": "RATE_LIMITED", "field": None, "message": TOO_OFTEN}
-    lean = await client_at(NEIGHBOUR).post(
-        "/polls/999999/credentials", json={"blindedMessage": "AAAA"}, headers={"authorization": f"Bearer {token}"}
-    )
-    assert lean.status_code == 429  # per user, whatever the address or the path
-    assert refusal(lean) == {"code": "RATE_LIMITED", "message": TOO_OFTEN, "retryAfter": 60}
-    assert lean.headers["retry-after"] == "60" and lean.headers["cache-control"] == "no-store"
+    elsewhere = await graphql(client_at(NEIGHBOUR), CREDENTIAL, variables, token)
+    assert first_error(elsewhere) == {"code": "RATE_LIMITED", "field": None, "message": TOO_OFTEN}  # per user
     assert len(issued) == 2
     other = issue_access_token(limited_settings, world.actor("member_v12"))
     assert first_error(await graphql(http, CREDENTIAL, variables, other))["code"] == "NOT_FOUND"
@@ -112,9 +108,7 @@ async def test_credentials_are_limited_per_user_on_both_paths_before_signing(
 async def test_casting_is_limited_per_client_address_on_every_path_before_verification(
     client_at: ClientAt, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    verified = [
-        *(calls_to(monkeypatch, casting, name) for name in ("cast_ballot", "cast_ballot_pooled", "cast_paper_ballot"))
-    ]
+    verified = [calls_to(monkeypatch, casting, name) for name in ("cast_ballot", "cast_paper_ballot")]
     http = client_at(VILLAGE_NAT)
     ballot = {"id": "999999", "t": "AAAA", "s": "AAAA", "c": "SATISFIED"}
     for _ in range(2):  # RATE_LIMIT_CASTS_PER_ADDRESS = 3
@@ -134,3 +128,19 @@ async def test_casting_is_limited_per_client_address_on_every_path_before_verifi
     metrics = (await client_at("127.0.0.1").get("/metrics")).text
     assert 'zhucuntong_rate_limit_refusals_total{limit="cast_address"} 3' in metrics
     assert VILLAGE_NAT not in metrics
+
+
+async def test_a_ballot_carrying_identity_is_refused_before_it_counts(client_at: ClientAt) -> None:
+    """The casting policy's order, the same on both paths: ANONYMOUS_ONLY first, then the limit."""
+    http = client_at(VILLAGE_NAT)
+    ballot = {"id": "999999", "t": "AAAA", "s": "AAAA", "c": "SATISFIED"}
+    for _ in range(3):  # RATE_LIMIT_CASTS_PER_ADDRESS = 3
+        identified = await http.post(
+            "/graphql", json={"query": CAST, "variables": ballot}, headers={"cookie": "session=1"}
+        )
+        assert identified.json()["data"]["castBallot"]["errors"][0]["code"] == "ANONYMOUS_ONLY"
+        lean = await http.post("/polls/999999/ballots", json={"code": "XXXX"}, headers={"authorization": "Bearer x"})
+        assert (lean.status_code, refusal(lean)["code"]) == (400, "ANONYMOUS_ONLY")
+    for _ in range(3):
+        assert first_error(await graphql(http, CAST, ballot))["code"] != "RATE_LIMITED"
+    assert first_error(await graphql(http, CAST, ballot))["code"] == "RATE_LIMITED"

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 
 import strawberry
 
-from backend.core.errors import ErrorCode, InvalidInput
+from backend.crypto import b64url
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 from backend.polls import casting, credentials, keys, lifecycle, paper, roster, scrub
 from backend.polls.api.types import BallotChoice, Poll, PollVoter, VoterCategory
-from backend.polls.common import poll_error
 
 
 @strawberry.input
@@ -82,19 +80,8 @@ class CastBallotPayload:
         return cls(receipt=receipt, receipt_short=short)
 
 
-def _b64url(value: str, field: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidInput("base64url 编码不正确", field=field) from exc
-
-
-def _refuse_identity(info: strawberry.Info) -> None:
-    """A ballot must arrive without identity; the PWA must never attach its login to it."""
-    if info.context.carries_identity:
-        raise poll_error(
-            ErrorCode.ANONYMOUS_ONLY, "投票请求不能携带登录信息或 Cookie，以保证无记名", "authorization"
-        )
+def _sender(info: strawberry.Info) -> casting.BallotSender:
+    return casting.BallotSender(info.context.rate_limits, identified=info.context.carries_identity)
 
 
 @strawberry.type
@@ -203,14 +190,11 @@ class PollMutations:
     async def request_poll_credential(
         self, info: strawberry.Info, poll_id: strawberry.ID, blinded_message: str
     ) -> PollCredentialPayload:
-        if info.context.actor is not None:  # anonymous callers are refused by the service; nothing to count
-            await info.context.rate_limits.credential(info.context.actor.user_id)  # before the RSA signature
-        blinded = _b64url(blinded_message, "blindedMessage")
-        async with info.context.transaction() as session:
-            signature = await credentials.request_credential(
-                session, info.context.actor, info.context.settings, parse_id(poll_id, "pollId"), blinded
-            )
-        return PollCredentialPayload(blind_signature=base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii"))
+        ctx = info.context
+        signature = await credentials.issue_credential(
+            ctx.session_factory, ctx.rate_limits, ctx.actor, ctx.settings, parse_id(poll_id, "pollId"), blinded_message
+        )
+        return PollCredentialPayload(blind_signature=b64url.encode(signature))
 
     @strawberry.mutation(
         description="No login — and refused (ANONYMOUS_ONLY) with an Authorization header: cast a ballot with "
@@ -220,10 +204,9 @@ class PollMutations:
     async def cast_ballot(
         self, info: strawberry.Info, poll_id: strawberry.ID, token: str, signature: str, choice: BallotChoice
     ) -> CastBallotPayload:
-        _refuse_identity(info)
-        await info.context.rate_limits.cast()
-        async with info.context.transaction() as session:
-            receipt = await casting.cast_ballot(session, parse_id(poll_id, "pollId"), token, signature, choice)
+        receipt = await casting.receive_credential_ballot(
+            info.context.session_factory, _sender(info), parse_id(poll_id, "pollId"), token, signature, choice
+        )
         return CastBallotPayload.of(receipt)
 
     @strawberry.mutation(
@@ -233,8 +216,7 @@ class PollMutations:
     async def cast_paper_ballot(
         self, info: strawberry.Info, poll_id: strawberry.ID, code: str, choice: BallotChoice
     ) -> CastBallotPayload:
-        _refuse_identity(info)
-        await info.context.rate_limits.cast()
-        async with info.context.transaction() as session:
-            receipt = await casting.cast_paper_ballot(session, parse_id(poll_id, "pollId"), code, choice)
+        receipt = await casting.receive_paper_ballot(
+            info.context.session_factory, _sender(info), parse_id(poll_id, "pollId"), code, choice
+        )
         return CastBallotPayload.of(receipt)
