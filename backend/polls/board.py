@@ -82,9 +82,10 @@ async def entries(session: AsyncSession, poll_id: int) -> list[BoardEntry]:
 
 
 async def head_hash(session: AsyncSession, poll_id: int) -> str | None:
-    return await session.scalar(
+    head: str | None = await session.scalar(
         select(BoardEntry.hash).where(BoardEntry.poll_id == poll_id).order_by(BoardEntry.seq.desc()).limit(1)
     )
+    return head
 
 
 def board_document(poll_id: int, rows: list[BoardEntry]) -> dict[str, Any]:

@@ -85,9 +85,10 @@ async def receive_credential_ballot(
 
 
 async def receive_paper_ballot(
-    session_factory: SessionFactory, sender: BallotSender, poll_id: int, code: str, choice: BallotChoice | str
+    session_factory: SessionFactory, sender: BallotSender, poll_id: int, code: object, choice: BallotChoice | str
 ) -> str:
-    """A ballot cast with a paper slip's code; returns its receipt."""
+    """A ballot cast with a paper slip's code (as the transport received it: its shape is checked
+    here); returns its receipt."""
     await sender.admit()
     checked = _choice(choice)
     async with session_factory.begin() as session:
@@ -101,7 +102,7 @@ def _choice(value: BallotChoice | str) -> BallotChoice:
         raise poll_error(ErrorCode.INVALID_INPUT, "选项无效", "choice") from exc
 
 
-def _decoded(value: str, field: str) -> bytes:
+def _decoded(value: object, field: str) -> bytes:
     if not isinstance(value, str) or len(value) > _MAX_B64:
         raise poll_error(ErrorCode.INVALID_TOKEN, "投票凭证格式不正确", field)
     try:
@@ -295,7 +296,7 @@ async def _one_round_trip(engine: AsyncEngine, poll_id: int, receipt: str, choic
     return status == "INSERT 0 1"
 
 
-async def cast_paper_ballot(session: AsyncSession, poll_id: int, code: str, choice: BallotChoice) -> str:
+async def cast_paper_ballot(session: AsyncSession, poll_id: int, code: object, choice: BallotChoice) -> str:
     """The checks and the insert of a paper ballot in the caller's transaction, without the policy
     of `receive_paper_ballot` (whose second half this is; the demo seeder calls it directly)."""
     normalized = paper.normalize_code(code)

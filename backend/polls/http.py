@@ -49,7 +49,7 @@ async def cast_ballot_json(request: Request) -> Response:
     return JSONResponse({"receipt": receipt}, headers=_NO_STORE)
 
 
-def _json_object(raw: bytes) -> dict:
+def _json_object(raw: bytes) -> dict[str, object]:
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested past the parser's limit

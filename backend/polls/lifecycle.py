@@ -25,7 +25,7 @@ from backend.org.models import OrgUnit, Role, SecretaryProfile
 from backend.polls import board, keys
 from backend.polls.access import access_poll
 from backend.polls.common import lock_poll, poll_error, record_poll_event, require_status
-from backend.polls.models import Ballot, PaperCode, Poll, PollStatus, PollVoter, StagedBallot
+from backend.polls.models import Ballot, BoardEntry, PaperCode, Poll, PollStatus, PollVoter, StagedBallot
 from backend.polls.tally import compute_tally
 
 SCHEME = "RSABSSA-SHA384-PSS-Randomized"
@@ -149,8 +149,8 @@ async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) 
     code_hashes = list(await session.scalars(select(PaperCode.code_hash).where(PaperCode.poll_id == poll.id)))
     batches = await session.scalar(
         select(func.count()).select_from(
-            select(board.BoardEntry.seq)
-            .where(board.BoardEntry.poll_id == poll.id, board.BoardEntry.type == "paper_codes")
+            select(BoardEntry.seq)
+            .where(BoardEntry.poll_id == poll.id, BoardEntry.type == "paper_codes")
             .subquery()
         )
     )

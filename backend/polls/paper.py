@@ -46,7 +46,7 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
-def normalize_code(text: str) -> str:
+def normalize_code(text: object) -> str:
     if not isinstance(text, str) or len(text) > 100:
         raise poll_error(ErrorCode.INVALID_CODE, "票码格式不正确", "code")
     code = "".join(ch for ch in text.upper() if ch not in " -\t").translate(_TYPO)

@@ -196,8 +196,8 @@ def _issued(by_type: dict[str, list[dict[str, Any]]], roster_size: int, report: 
         and all(_HEX64.match(b["commitment"]) for b in batches),
         f"{len(batches)} batches, {batch_total} codes",
     )
-    credentials = closing["credentials_issued"]
-    paper = closing["paper_codes_issued"]
+    credentials = int(closing["credentials_issued"])
+    paper = int(closing["paper_codes_issued"])
     issued = credentials + paper
     report.add(
         "issued_within_roster",

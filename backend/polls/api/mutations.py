@@ -8,6 +8,7 @@ import base64
 import strawberry
 
 from backend.crypto import b64url
+from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 from backend.polls import casting, credentials, keys, lifecycle, paper, roster, scrub
@@ -80,7 +81,7 @@ class CastBallotPayload:
         return cls(receipt=receipt, receipt_short=short)
 
 
-def _sender(info: strawberry.Info) -> casting.BallotSender:
+def _sender(info: Info) -> casting.BallotSender:
     return casting.BallotSender(info.context.rate_limits, identified=info.context.carries_identity)
 
 
@@ -88,7 +89,7 @@ def _sender(info: strawberry.Info) -> casting.BallotSender:
 class PollMutations:
     @strawberry.mutation(description="Township: open a poll (a draft) for a secretary of one of its villages.")
     @returns_payload_errors(PollPayload)
-    async def create_poll(self, info: strawberry.Info, input: CreatePollInput) -> PollPayload:
+    async def create_poll(self, info: Info, input: CreatePollInput) -> PollPayload:
         secretary_id = parse_id(input.secretary_id, "secretaryId")
         async with info.context.session() as session:
             await lifecycle.check_create_poll(session, info.context.actor, secretary_id)
@@ -108,7 +109,7 @@ class PollMutations:
     @strawberry.mutation(description="Township, draft only: add people to the roster, or replace it (replace: true).")
     @returns_payload_errors(PollRosterPayload)
     async def import_poll_roster(
-        self, info: strawberry.Info, poll_id: strawberry.ID, voters: list[PollVoterInput], replace: bool = False
+        self, info: Info, poll_id: strawberry.ID, voters: list[PollVoterInput], replace: bool = False
     ) -> PollRosterPayload:
         rows = [roster.VoterInput(name=v.name, category=v.category, phone=v.phone) for v in voters]
         async with info.context.transaction() as session:
@@ -120,7 +121,7 @@ class PollMutations:
     @strawberry.mutation(description="Township, draft only: correct a person on the roster.")
     @returns_payload_errors(PollVoterPayload)
     async def update_poll_voter(
-        self, info: strawberry.Info, id: strawberry.ID, input: PollVoterInput
+        self, info: Info, id: strawberry.ID, input: PollVoterInput
     ) -> PollVoterPayload:
         change = roster.VoterInput(name=input.name, category=input.category, phone=input.phone)
         async with info.context.transaction() as session:
@@ -129,14 +130,14 @@ class PollMutations:
 
     @strawberry.mutation(description="Township, draft only: remove a person from the roster.")
     @returns_payload_errors(PollPayload)
-    async def remove_poll_voter(self, info: strawberry.Info, id: strawberry.ID) -> PollPayload:
+    async def remove_poll_voter(self, info: Info, id: strawberry.ID) -> PollPayload:
         async with info.context.transaction() as session:
             poll = await roster.remove_voter(session, info.context.actor, parse_id(id))
         return PollPayload(poll=Poll.from_model(poll))
 
     @strawberry.mutation(description="Township: draft → issuing. Locks the roster; publishes its size and the key.")
     @returns_payload_errors(PollPayload)
-    async def start_poll_issuing(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollPayload:
+    async def start_poll_issuing(self, info: Info, poll_id: strawberry.ID) -> PollPayload:
         async with info.context.transaction() as session:
             poll = await lifecycle.start_issuing(session, info.context.actor, parse_id(poll_id, "pollId"))
         return PollPayload(poll=Poll.from_model(poll))
@@ -147,7 +148,7 @@ class PollMutations:
     )
     @returns_payload_errors(PaperSlipsPayload)
     async def issue_paper_slips(
-        self, info: strawberry.Info, poll_id: strawberry.ID, voter_ids: list[strawberry.ID]
+        self, info: Info, poll_id: strawberry.ID, voter_ids: list[strawberry.ID]
     ) -> PaperSlipsPayload:
         ids = [parse_id(v, "voterIds") for v in voter_ids]
         pid = parse_id(poll_id, "pollId")
@@ -164,7 +165,7 @@ class PollMutations:
         description="Township: issuing → voting. Publishes the issued counts and erases the signing key."
     )
     @returns_payload_errors(PollPayload)
-    async def open_poll_voting(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollPayload:
+    async def open_poll_voting(self, info: Info, poll_id: strawberry.ID) -> PollPayload:
         async with info.context.transaction() as session:
             poll = await lifecycle.open_voting(session, info.context.actor, parse_id(poll_id, "pollId"))
         return PollPayload(poll=Poll.from_model(poll))
@@ -174,7 +175,7 @@ class PollMutations:
         "after the commit, rewrites the ballot staging and roster tables (scrubbedAt)."
     )
     @returns_payload_errors(PollPayload)
-    async def close_poll(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollPayload:
+    async def close_poll(self, info: Info, poll_id: strawberry.ID) -> PollPayload:
         async with info.context.transaction() as session:
             poll = await lifecycle.close_poll(session, info.context.actor, parse_id(poll_id, "pollId"))
         scrubbed_at = await scrub.scrub_closed_polls(info.context.session_factory)  # never fails the close
@@ -188,7 +189,7 @@ class PollMutations:
     )
     @returns_payload_errors(PollCredentialPayload)
     async def request_poll_credential(
-        self, info: strawberry.Info, poll_id: strawberry.ID, blinded_message: str
+        self, info: Info, poll_id: strawberry.ID, blinded_message: str
     ) -> PollCredentialPayload:
         ctx = info.context
         signature = await credentials.issue_credential(
@@ -202,7 +203,7 @@ class PollMutations:
     )
     @returns_payload_errors(CastBallotPayload)
     async def cast_ballot(
-        self, info: strawberry.Info, poll_id: strawberry.ID, token: str, signature: str, choice: BallotChoice
+        self, info: Info, poll_id: strawberry.ID, token: str, signature: str, choice: BallotChoice
     ) -> CastBallotPayload:
         receipt = await casting.receive_credential_ballot(
             info.context.session_factory, _sender(info), parse_id(poll_id, "pollId"), token, signature, choice
@@ -214,7 +215,7 @@ class PollMutations:
     )
     @returns_payload_errors(CastBallotPayload)
     async def cast_paper_ballot(
-        self, info: strawberry.Info, poll_id: strawberry.ID, code: str, choice: BallotChoice
+        self, info: Info, poll_id: strawberry.ID, code: str, choice: BallotChoice
     ) -> CastBallotPayload:
         receipt = await casting.receive_paper_ballot(
             info.context.session_factory, _sender(info), parse_id(poll_id, "pollId"), code, choice

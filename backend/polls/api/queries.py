@@ -7,6 +7,7 @@ import json
 import strawberry
 
 from backend.core.errors import InvalidInput
+from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
 from backend.polls import results, roster
 from backend.polls.access import access_poll
@@ -35,7 +36,7 @@ class PollQueries:
     )
     async def polls(
         self,
-        info: strawberry.Info,
+        info: Info,
         village_id: strawberry.ID | None = None,
         status: PollStatus | None = None,
         first: int | None = 20,
@@ -53,25 +54,25 @@ class PollQueries:
         return connection_from_page(page, Poll.from_model)
 
     @strawberry.field(description="One poll, for a logged-in user who may see it (see `polls`).")
-    async def poll(self, info: strawberry.Info, id: strawberry.ID) -> Poll:
+    async def poll(self, info: Info, id: strawberry.ID) -> Poll:
         async with info.context.session() as session:
             found = await results.get_poll(session, info.context.actor, parse_id(id))
         return Poll.from_model(found)
 
     @strawberry.field(description="No login: a poll past its draft — what the voting page and the notice show.")
-    async def public_poll(self, info: strawberry.Info, id: strawberry.ID) -> Poll:
+    async def public_poll(self, info: Info, id: strawberry.ID) -> Poll:
         async with info.context.session() as session:
             found = await access_poll(session, None, parse_id(id), to="public")
         return Poll.from_model(found)
 
     @strawberry.field(description="Running counts (never choices): the township of the village and the county.")
-    async def poll_progress(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollProgress:
+    async def poll_progress(self, info: Info, poll_id: strawberry.ID) -> PollProgress:
         async with info.context.session() as session:
             data = await results.progress(session, info.context.actor, parse_id(poll_id, "pollId"))
         return PollProgress.from_data(data)
 
     @strawberry.field(description="The eligible roster: the township of the village and the county.")
-    async def poll_roster(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollRoster:
+    async def poll_roster(self, info: Info, poll_id: strawberry.ID) -> PollRoster:
         async with info.context.session() as session:
             poll, voters = await roster.list_roster(session, info.context.actor, parse_id(poll_id, "pollId"))
         return PollRoster(
@@ -81,7 +82,7 @@ class PollQueries:
         )
 
     @strawberry.field(description="No login: the public, hash-chained board of a poll past its draft.")
-    async def poll_board(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollBoard:
+    async def poll_board(self, info: Info, poll_id: strawberry.ID) -> PollBoard:
         pid = parse_id(poll_id, "pollId")
         async with info.context.session() as session:
             doc = await results.public_board(session, pid)
@@ -91,7 +92,7 @@ class PollQueries:
         description="County only (the supervising committee), after close: every receipt with its choice, "
         "for a recount. Never shown to the township or published."
     )
-    async def poll_recount(self, info: strawberry.Info, poll_id: strawberry.ID) -> PollRecount:
+    async def poll_recount(self, info: Info, poll_id: strawberry.ID) -> PollRecount:
         async with info.context.session() as session:
             poll, ballots = await results.recount(session, info.context.actor, parse_id(poll_id, "pollId"))
         return PollRecount(
@@ -105,7 +106,7 @@ class PollQueries:
         "pollId to check the stored board. Same checks as `python -m backend.cli verify-poll`."
     )
     async def verify_poll_board(
-        self, info: strawberry.Info, board: str | None = None, poll_id: strawberry.ID | None = None
+        self, info: Info, board: str | None = None, poll_id: strawberry.ID | None = None
     ) -> PollVerification:
         if (board is None) == (poll_id is None):
             raise InvalidInput("请提供 board 或 pollId 之一", field="board")

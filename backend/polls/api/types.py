@@ -11,23 +11,23 @@ from typing import Any
 import strawberry
 
 from backend.crypto import blind_rsa
+from backend.graphql.context import Info
 from backend.polls import models as poll_models
 from backend.polls import results as poll_results
 from backend.polls.models import Poll as PollModel
 from backend.polls.models import PollVoter as PollVoterModel
 from backend.polls.verify import Report
 
-PollStatus = strawberry.enum(
-    poll_models.PollStatus, name="PollStatus", description="名单准备 / 发放凭证 / 投票中 / 已结束"
+# strawberry.enum marks the domain enum in place and returns it; binding the name to the class
+# first keeps the name a type for mypy (a name bound to a call's result is a variable).
+PollStatus = poll_models.PollStatus
+strawberry.enum(PollStatus, name="PollStatus", description="名单准备 / 发放凭证 / 投票中 / 已结束")
+VoterCategory = poll_models.VoterCategory
+strawberry.enum(
+    VoterCategory, name="VoterCategory", description="村两委成员 / 党员 / 村民代表 / 离退职老干部 / 入党积极分子"
 )
-VoterCategory = strawberry.enum(
-    poll_models.VoterCategory,
-    name="VoterCategory",
-    description="村两委成员 / 党员 / 村民代表 / 离退职老干部 / 入党积极分子",
-)
-BallotChoice = strawberry.enum(
-    poll_models.BallotChoice, name="BallotChoice", description="很满意 / 满意 / 基本满意 / 不满意"
-)
+BallotChoice = poll_models.BallotChoice
+strawberry.enum(BallotChoice, name="BallotChoice", description="很满意 / 满意 / 基本满意 / 不满意")
 
 
 class _Tier(enum.Enum):
@@ -36,9 +36,8 @@ class _Tier(enum.Enum):
     NONE = "none"  # no tier
 
 
-SatisfactionTier = strawberry.enum(
-    _Tier, name="SatisfactionTier", description="不称职 / 基本称职 / 不定档 (county thresholds)"
-)
+SatisfactionTier = _Tier
+strawberry.enum(SatisfactionTier, name="SatisfactionTier", description="不称职 / 基本称职 / 不定档 (county thresholds)")
 
 
 @strawberry.type(name="PollCounts")
@@ -149,22 +148,22 @@ class Poll:
         )
 
     @strawberry.field(description="The first secretary being rated.")
-    async def secretary_name(self, info: strawberry.Info) -> str:
+    async def secretary_name(self, info: Info) -> str:
         secretary = await info.context.loaders.secretary.load(self._model.secretary_id)
         return secretary.name if secretary else ""
 
     @strawberry.field
-    async def village_name(self, info: strawberry.Info) -> str:
+    async def village_name(self, info: Info) -> str:
         unit = await info.context.loaders.org_unit.load(self._model.village_id)
         return unit.name if unit else ""
 
     @strawberry.field
-    async def township_name(self, info: strawberry.Info) -> str:
+    async def township_name(self, info: Info) -> str:
         unit = await info.context.loaders.org_unit.load(self._model.township_id)
         return unit.name if unit else ""
 
     @strawberry.field(description="The public board's head hash (print it on the notice); null in draft.")
-    async def board_head_hash(self, info: strawberry.Info) -> str | None:
+    async def board_head_hash(self, info: Info) -> str | None:
         from backend.polls import board
 
         async with info.context.session() as session:
@@ -176,7 +175,7 @@ class Poll:
         return PollResult.from_tally(tally) if tally and self._model.status is poll_models.PollStatus.CLOSED else None
 
     @strawberry.field(description="For a logged-in member: whether they are on the roster and what they received.")
-    async def my_status(self, info: strawberry.Info) -> MyPollStatus | None:
+    async def my_status(self, info: Info) -> MyPollStatus | None:
         actor = info.context.actor
         if actor is None:
             return None
