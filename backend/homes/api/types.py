@@ -401,6 +401,10 @@ class CountyOverview:
     async def completed_share(self) -> float | None:
         return (await self._duties.get()).completed_share
 
+    @strawberry.field(description="How many secretaries are behind the pace of their term.")
+    async def behind_count(self) -> int:
+        return len((await self._duties.get()).behind)
+
     @strawberry.field(description="Secretaries behind the pace of their term, furthest behind first.")
     async def behind(self) -> list[BehindSecretary]:
         return [BehindSecretary.from_data(b) for b in (await self._duties.get()).behind]
