@@ -227,3 +227,21 @@ async def test_the_county_sees_whether_this_years_ranking_is_published(
         after = await county.ranking_status(session, world.actor("county"), today=TODAY)
     assert (before.period, before.latest, still.latest) == ("2026", None, None)
     assert after.latest is not None and after.latest.id == published.id
+
+
+def test_what_a_month_asks_so_far() -> None:
+    from backend.attendance.allowance import expected_days
+    from backend.attendance.common import Month
+    from backend.org.models import SecretaryProfile, StationMode
+
+    term = {"term_start": date(2026, 3, 11), "term_end": date(2027, 3, 10)}
+    resident = SecretaryProfile(mode=StationMode.RESIDENT, **term)
+    liaison = SecretaryProfile(mode=StationMode.LIAISON, **term)
+    march, june = Month(2026, 3), Month(2026, 6)
+    assert expected_days(resident, june, date(2026, 7, 1)) == 22  # every workday of June
+    assert expected_days(resident, june, date(2026, 6, 8)) == 5  # Mon 1 … Fri 5, before Monday the 8th
+    assert expected_days(resident, june, date(2026, 6, 1)) == 0  # nothing asked on the first day yet
+    assert expected_days(resident, march, date(2026, 4, 1)) == 15  # from the term's start, 11 March
+    assert expected_days(liaison, june, date(2026, 6, 30)) == 0  # one visit a month: judged once it is over
+    assert expected_days(liaison, june, date(2026, 7, 1)) == 1
+    assert expected_days(liaison, Month(2026, 2), date(2026, 7, 1)) == 0  # before the term
