@@ -34,7 +34,8 @@ class PollStep(enum.StrEnum):
     CLOSE = "close"  # ballots reached two thirds of the roster
 
 
-READY = frozenset({PollStep.START_ISSUING, PollStep.OPEN_VOTING, PollStep.CLOSE})
+# The steps the township can take now; while issuing or voting below the line it waits for people.
+READY = frozenset({PollStep.IMPORT_ROSTER, PollStep.START_ISSUING, PollStep.OPEN_VOTING, PollStep.CLOSE})
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,8 @@ async def test_poll_steps_follow_the_phases(session_factory: SessionFactory, wor
         found = await running_polls(session, world.actor("township"))
     assert {p.id: p.step for p in found.polls} == {i: s for i, s in ids.items() if s is not None}
     assert [p.ready for p in found.polls] == sorted((p.ready for p in found.polls), reverse=True)  # ready first
+    waiting = {p.step for p in found.polls if not p.ready}
+    assert waiting == {PollStep.ISSUING, PollStep.VOTING}  # the township waits for people, not for itself
     assert found.by_status == {PollStatus.DRAFT: 2, PollStatus.ISSUING: 2, PollStatus.VOTING: 2, PollStatus.CLOSED: 1}
     voting = [p for p in found.polls if p.status is PollStatus.VOTING]
     assert sorted(p.turnout for p in voting) == [0.5, 0.6667]

@@ -100,7 +100,7 @@ function RollCalls({ calls }) {
 
 function stepText(t, p) {
   const n = p.rosterSize;
-  const a = p.step === 'issuing' ? p.issued : p.ballotsCast;
+  const a = p.step === 'ISSUING' ? p.issued : p.ballotsCast;
   return t(`today.step.${p.step}`, { a, n });
 }
 
