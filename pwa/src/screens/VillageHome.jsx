@@ -1,6 +1,7 @@
 // VILLAGE role (first secretary): the home is a task list, loaded in one request (secretaryHome):
 // an open roll call to answer, returned filings to fix, the outbox in words, this month's diary
 // against the rule, and the next of the eight duties to file. The roster has its own screen.
+import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../api.js';
 import { useT, errorText } from '../i18n.js';
 import { useLoad, ErrorBox, SecretaryFields, SECRETARY_FIELDS, HomeSkeleton } from '../ui.jsx';
@@ -220,6 +221,13 @@ export default function VillageHome() {
   const t = useT();
   const o = useStore(outbox);
   const { data, error, loading, reload } = useLoad(() => gql(Q).then((d) => d.secretaryHome), []);
+  // what the outbox sends while the home is open changes it (a diary entry, a fixed filing)
+  const [opened] = useState(() => Date.now());
+  const lastSent = Math.max(0, ...o.items.map((i) => i.sentAt || 0));
+  useEffect(() => {
+    if (lastSent > opened) reload();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reload when one more queued item has been sent
+  }, [lastSent]);
   if (loading && !data) return <HomeSkeleton />;
   if (error || !data)
     return (
