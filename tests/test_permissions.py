@@ -14,6 +14,7 @@ import pytest
 from backend.graphql.schema import schema
 from tests.assessment.matrix import assessment_ops
 from tests.conftest import GraphQLClient
+from tests.homes.matrix import home_ops
 from tests.permission_matrix import ROLES, Operation, place
 from tests.ranking.matrix import SNAPSHOT_MATRIX_FIELDS, ranking_ops
 from tests.world import FILING_IDS, PROBLEM_IDS, RETURNED_FILING_IDS, World
@@ -116,6 +117,7 @@ def _ops() -> list[Operation]:
         ),
         *assessment_ops(),
         *ranking_ops(),
+        *home_ops(),
     ]
 
 

@@ -12,6 +12,9 @@ Counting rule (stated in the sheet's notes as well):
   check-in), allowance 0, and a note when they made no visit in the month (they owe one a month).
 * Check-ins outside the geofence, or in a village without a centre point, never count; their
   number is shown in the note column so that leaders can follow them up.
+* Days far below what the month asks (`few_days`) are pointed out to leaders as information —
+  a resident secretary stationed on fewer than half of the month's workdays in the term so far, a
+  liaison secretary with no visit in a month that is over — never as a deduction or a ranking.
 
 The whole sheet takes a fixed number of SQL statements, however many secretaries it lists.
 """
@@ -20,22 +23,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from backend.attendance.common import Month
+from backend.attendance.common import Month, local_date
 from backend.attendance.models import CheckIn
 from backend.auth.actor import Actor
 from backend.core.errors import NotFound
+from backend.core.orm import utcnow
 from backend.org.access import access_org_unit, require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile, StationMode
 
 MODE_LABELS = {StationMode.RESIDENT: "脱产驻村", StationMode.LIAISON: "非脱产联村"}
+FEW_DAYS_SHARE = 0.5  # a resident stationed on fewer than this share of the workdays so far: "few days"
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,20 @@ class AllowanceRow:
     allowance_yuan: int
     outside_checkins: int
     note: str
+    # Resident: Monday–Friday days of the month inside the term, before today. Liaison: 1 once a
+    # month of the term is over (one visit a month is owed), else 0.
+    expected_days: int = 0
 
     @property
     def mode_label(self) -> str:
         return MODE_LABELS[self.mode]
+
+    @property
+    def few_days(self) -> bool:
+        """Far below what the month asks so far (information for leaders, never a deduction)."""
+        if self.mode is StationMode.RESIDENT:
+            return self.stationed_days < self.expected_days * FEW_DAYS_SHARE
+        return self.stationed_days < self.expected_days
 
 
 @dataclass(frozen=True)
@@ -112,10 +127,25 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def expected_days(profile: SecretaryProfile, month: Month, today: date) -> int:
+    """What the month asks of a secretary so far (see `AllowanceRow.expected_days`)."""
+    first = max(month.first_day, profile.term_start)
+    last = min(month.last_day, profile.term_end, today - timedelta(days=1))
+    if profile.mode is StationMode.LIAISON:
+        return 1 if first <= last and today > month.last_day else 0
+    return sum(1 for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() < 5)
+
+
 async def allowance_sheet(
-    session: AsyncSession, actor: Actor | None, *, month: Month, township_id: int | None = None
+    session: AsyncSession,
+    actor: Actor | None,
+    *,
+    month: Month,
+    township_id: int | None = None,
+    today: date | None = None,
 ) -> AllowanceSheet:
-    """County: the whole county or one township; township: its own villages only."""
+    """County: the whole county or one township; township: its own villages only. `today`
+    (Beijing time by default) bounds what the month asks so far (`expected_days`)."""
     actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
     if actor.role is Role.TOWNSHIP:
         township_id = township_id or actor.township_id
@@ -136,6 +166,7 @@ async def allowance_sheet(
         SecretaryProfile.term_start <= month.last_day,
         SecretaryProfile.term_end >= month.first_day,
     )
+    today = today or local_date(utcnow())
     start, end = month.utc_bounds()
     day = _local_day(session)
     days = (
@@ -189,6 +220,7 @@ async def allowance_sheet(
                 allowance_yuan=counted * rate,
                 outside_checkins=outside[profile.id],
                 note="；".join(notes),
+                expected_days=expected_days(profile, month, today),
             )
         )
     return AllowanceSheet(

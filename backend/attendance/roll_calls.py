@@ -177,7 +177,11 @@ async def my_open_roll_calls(
     """The calling secretary's roll calls whose deadline has not passed, with only their own
     target (a secretary does not see who else was named)."""
     profile = await require_secretary(session, actor)
-    now = now or utcnow()
+    return await open_roll_calls_of(session, profile, now or utcnow())
+
+
+async def open_roll_calls_of(session: AsyncSession, profile: SecretaryProfile, now: datetime) -> list[RollCallView]:
+    """`my_open_roll_calls` for a secretary record the caller already holds (their own)."""
     township_id = select(OrgUnit.township_id).where(OrgUnit.id == profile.village_id).scalar_subquery()
     roll_calls = (
         await session.scalars(
@@ -192,3 +196,18 @@ async def my_open_roll_calls(
         )
     ).all()
     return await _with_targets(session, list(roll_calls), now, only_secretary=profile.id)
+
+
+async def running_roll_calls(
+    session: AsyncSession, actor: Actor | None, *, now: datetime | None = None
+) -> list[RollCallView]:
+    """Township: its roll calls whose deadline has not passed; county: all of the county's.
+    Soonest deadline first (a roll call runs for the county's roll_call_minutes, so there are few)."""
+    actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
+    now = now or utcnow()
+    stmt = (
+        select(RollCall)
+        .where(scope_roll_calls(actor), RollCall.deadline_at >= now)
+        .order_by(RollCall.deadline_at, RollCall.id)
+    )
+    return await _with_targets(session, list((await session.scalars(stmt)).all()), now)

@@ -67,6 +67,9 @@ class DutyStatus:
 class DutyProgress:
     secretary: SecretaryProfile
     duties: list[DutyStatus]
+    # Counted diary entries per calendar month (keyed by its first day), as the diary rule reads
+    # them: the secretary's home shows this month's count against the rule ("本月工作日志 2/4").
+    diary_entries: Mapping[date, int] = field(default_factory=dict)
 
     @property
     def completed_count(self) -> int:
@@ -118,6 +121,40 @@ async def township_progress(
     return TownshipProgress(township, await progress_for(session, secretaries, rules, today), village_names)
 
 
+@dataclass(frozen=True)
+class CountyProgress:
+    townships: list[tuple[int, str]]  # (id, name) of every township of the county, by code
+    secretaries: list[DutyProgress]  # each village's current secretary
+    village_township: Mapping[int, int] = field(default_factory=dict)  # village id → township id
+    village_names: Mapping[int, str] = field(default_factory=dict)
+
+
+async def county_progress(session: AsyncSession, actor: Actor | None, *, today: date | None = None) -> CountyProgress:
+    """COUNTY: every township's secretaries with their progress — the same rules as
+    `township_progress`, for the whole county in a fixed number of queries."""
+    actor = require_role(actor, Role.COUNTY)
+    today = today or date.today()
+    units = await session.execute(
+        select(OrgUnit.id, OrgUnit.kind, OrgUnit.name, OrgUnit.township_id)
+        .where(OrgUnit.county_id == actor.county_id, OrgUnit.kind.in_((OrgKind.TOWNSHIP, OrgKind.VILLAGE)))
+        .order_by(OrgUnit.code, OrgUnit.id)
+    )
+    townships: list[tuple[int, str]] = []
+    village_township: dict[int, int] = {}
+    village_names: dict[int, str] = {}
+    for unit_id, kind, name, township_id in units.tuples():
+        if OrgKind(kind) is OrgKind.TOWNSHIP:
+            townships.append((unit_id, name))
+        elif township_id is not None:
+            village_township[unit_id] = township_id
+            village_names[unit_id] = name
+    chosen = await current_secretaries(session, list(village_township), today)
+    secretaries = sorted(chosen.values(), key=lambda s: s.village_id)
+    rules = await rules_for(session, actor.county_id)
+    progress = await progress_for(session, secretaries, rules, today)
+    return CountyProgress(townships, progress, village_township, village_names)
+
+
 async def progress_for(
     session: AsyncSession, secretaries: Sequence[SecretaryProfile], rules: CountyRules, today: date
 ) -> list[DutyProgress]:
@@ -164,6 +201,7 @@ async def progress_for(
                     rules.startup_projects_required,
                 ),
             ],
+            diary_months.get(s.id, {}),
         )
         for s in secretaries
     ]

@@ -10,7 +10,7 @@ from backend.core.pagination import Page, paginate
 from backend.filings.access import scope_filings
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.org.access import STAFF_ROLES, access_org_unit, access_secretary, require_role, require_secretary
-from backend.org.models import OrgKind, Role
+from backend.org.models import OrgKind, Role, SecretaryProfile
 
 
 async def my_filings(
@@ -23,6 +23,19 @@ async def my_filings(
     after: str | None,
 ) -> Page[Filing]:
     secretary = await require_secretary(session, actor)
+    return await filings_of(session, secretary, kind=kind, status=status, first=first, after=after)
+
+
+async def filings_of(
+    session: AsyncSession,
+    secretary: SecretaryProfile,
+    *,
+    kind: FilingKind | None,
+    status: FilingStatus | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Filing]:
+    """`my_filings` for a secretary record the caller already holds (their own), newest first."""
     stmt = select(Filing).where(Filing.secretary_id == secretary.id)
     if kind is not None:
         stmt = stmt.where(Filing.kind == kind)

@@ -28,6 +28,7 @@ from backend.filings.api.mutations import FilingMutations
 from backend.filings.api.queries import FilingQueries
 from backend.graphql.errors import MaskInternalErrors, log_internal_errors
 from backend.graphql.limits import RequestSizeLimits
+from backend.homes.api.queries import HomeQueries
 from backend.org.api.county_settings import CountySettingsMutations, CountySettingsQueries
 from backend.org.api.mutations import ImportMutations, OrgMutations
 from backend.org.api.queries import OrgQueries, PeopleQueries
@@ -54,6 +55,7 @@ class Query(
     PollQueries,
     AssessmentQueries,
     RankingQueries,
+    HomeQueries,
 ):
     pass
 

@@ -46,6 +46,7 @@ TRANSITIONS: dict[ProblemStatus, frozenset[ProblemStatus]] = {
     ProblemStatus.RESOLVED: frozenset(),
     ProblemStatus.CLOSED: frozenset(),
 }
+UNRESOLVED = (ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS)
 STATUS_LABELS = {
     ProblemStatus.OPEN: "待处理",
     ProblemStatus.IN_PROGRESS: "处理中",
@@ -275,16 +276,66 @@ async def list_problems(
     status: ProblemStatus | None,
     first: int | None,
     after: str | None,
+    township_id: int | None = None,
+    unresolved: bool = False,
+    overdue: bool = False,
+    today: date | None = None,
 ) -> Page[Problem]:
-    """A ledger: staff see their jurisdiction (a secretary, their own village), newest first."""
+    """A ledger: staff see their jurisdiction (a secretary, their own village), newest first.
+    `unresolved`: open or in progress; `overdue`: unresolved and older than the county's
+    `problem_resolution_age_days` (the line of the resolution rate) on `today`."""
     actor = require_role(actor, *STAFF_ROLES)
     stmt = select(Problem).where(scope_problems(actor))
+    if township_id is not None:
+        await access_org_unit(session, actor, township_id, kind=OrgKind.TOWNSHIP)
+        stmt = stmt.where(Problem.township_id == township_id)
     if village_id is not None:
         await access_org_unit(session, actor, village_id, kind=OrgKind.VILLAGE)
         stmt = stmt.where(Problem.village_id == village_id)
     if status is not None:
         stmt = stmt.where(Problem.status == status)
+    if unresolved or overdue:
+        stmt = stmt.where(Problem.status.in_(UNRESOLVED))
+    if overdue:
+        rules = await rules_for(session, actor.county_id)
+        cutoff = resolution_cutoff(today or date.today(), rules.problem_resolution_age_days)
+        stmt = stmt.where(Problem.created_at < cutoff)
     return await _newest_first(session, stmt, first=first, after=after)
+
+
+@dataclass(frozen=True)
+class OpenProblems:
+    """The caller's unresolved problems in numbers, and the oldest of those past the age line."""
+
+    age_days: int  # the county's problem_resolution_age_days
+    unresolved: int  # open or in progress
+    overdue: int  # unresolved and older than age_days
+    oldest_overdue: list[tuple[Problem, str]]  # (problem, village name), oldest first
+
+
+async def open_problems(session: AsyncSession, actor: Actor | None, today: date, *, oldest: int = 3) -> OpenProblems:
+    """Staff: the unresolved problems of their jurisdiction, counted in one statement, and the
+    `oldest` overdue ones with their village's name in another (the homes of the township and county)."""
+    actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
+    rules = await rules_for(session, actor.county_id)
+    cutoff = resolution_cutoff(today, rules.problem_resolution_age_days)
+    waiting = (scope_problems(actor), Problem.status.in_(UNRESOLVED))
+    unresolved, overdue = (
+        await session.execute(
+            select(func.count(), func.sum(case((Problem.created_at < cutoff, 1), else_=0))).where(*waiting)
+        )
+    ).one()
+    rows: list[tuple[Problem, str]] = []
+    if oldest and overdue:
+        found = await session.execute(
+            select(Problem, OrgUnit.name)
+            .join(OrgUnit, OrgUnit.id == Problem.village_id)
+            .where(*waiting, Problem.created_at < cutoff)
+            .order_by(Problem.created_at, Problem.id)
+            .limit(oldest)
+        )
+        rows = [(problem, name) for problem, name in found.tuples()]
+    return OpenProblems(rules.problem_resolution_age_days, int(unresolved or 0), int(overdue or 0), rows)
 
 
 async def my_reported_problems(

@@ -103,7 +103,7 @@ describe('login page', () => {
 });
 
 describe('county (组织部)', () => {
-  it('sees the 7 townships, drills into villages and a village', async () => {
+  it('sees the 7 townships on the overview, drills into villages and a village', async () => {
     const token = await apiLogin(ACCOUNTS.county);
     const d = await api(`{ me { orgUnit { name } } townships(first: 50) { totalCount edges { node { id name } } } }`, {}, token);
     assert.equal(d.townships.totalCount, 7);
@@ -114,11 +114,11 @@ describe('county (组织部)', () => {
     assert.equal(await page.getByTestId('page-title').innerText(), d.me.orgUnit.name);
     await page.getByTestId('township-item').nth(6).waitFor();
     assert.equal(await page.getByTestId('township-item').count(), 7);
-    assert.match(await page.getByTestId('township-item').first().innerText(), /\d+ 个村 · \d+ 户/);
+    assert.match(await page.getByTestId('township-item').first().innerText(), /\d+%\s+\d+/); // share done, behind
     await shot(page, '10-county-home');
 
     const first = d.townships.edges[0].node;
-    await page.getByTestId('township-item').filter({ hasText: first.name }).click();
+    await page.getByTestId('township-item').getByRole('link', { name: first.name, exact: true }).click();
     await page.waitForURL(/\/t\//);
     await page.getByTestId('village-item').first().waitFor();
     assert.equal(await page.getByTestId('township-name').innerText(), first.name);
@@ -261,9 +261,11 @@ describe('county admin forms', () => {
     await login(page, '13899990002', 'Secretary@2026x');
     await page.getByTestId('village-name').waitFor();
     assert.equal(await page.getByTestId('village-name').innerText(), '测试村');
+    await page.getByTestId('home-profile').locator('summary').click();
     await page.getByText('县测试局').waitFor();
-    await page.getByText('暂无数据').waitFor(); // new village: empty roster
     await shot(page, '31-new-secretary-home');
+    await page.getByTestId('roster-link').click();
+    await page.getByText('暂无数据').waitFor(); // new village: empty roster
     await page.context().close();
   });
 });
@@ -282,12 +284,15 @@ describe('township (镇街党委)', () => {
 
     const page = await newPage();
     await login(page, ACCOUNTS.township);
+    await page.getByTestId('today-review').waitFor();
+    await shot(page, '20-township-home');
+    await page.getByTestId('nav-villages').click();
     await page.getByTestId('village-item').first().waitFor();
     assert.equal(await page.getByTestId('township-name').innerText(), d.me.orgUnit.name);
     const item = page.getByTestId('village-item').filter({ hasText: withSec.name }).first();
     assert.match(await item.innerText(), new RegExp(withSec.secretary.name));
     assert.match(await item.innerText(), new RegExp(withSec.secretary.phone));
-    await shot(page, '20-township-home');
+    await shot(page, '20-township-villages');
     await page.goto(server.url + '/admin');
     await page.getByText('新建党员群众账号').click();
     const form = page.locator('#new-member');
@@ -311,7 +316,7 @@ describe('township (镇街党委)', () => {
 });
 
 describe('first secretary (第一书记)', () => {
-  it('sees own village, profile and the household roster', async () => {
+  it('sees own village and profile on the home, and the household roster on its own screen', async () => {
     const token = await apiLogin(ACCOUNTS.village);
     const d = await api(`{ mySecretaryProfile { name dispatchUnit village { id name } } villagePublicPage { townshipName } }`, {}, token);
     const hh = await api(
@@ -325,12 +330,17 @@ describe('first secretary (第一书记)', () => {
     await login(page, ACCOUNTS.village);
     await page.getByTestId('village-name').waitFor();
     assert.equal(await page.getByTestId('village-name').innerText(), d.mySecretaryProfile.village.name);
-    await page.getByText(d.mySecretaryProfile.dispatchUnit).first().waitFor();
     await page.getByText(d.villagePublicPage.townshipName).first().waitFor();
     assert.equal(await page.getByTestId('page-title').innerText(), '我的村');
+    await page.getByTestId('home-profile').locator('summary').click();
+    await page.getByText(d.mySecretaryProfile.dispatchUnit).first().waitFor();
+    await shot(page, '30-secretary-home');
+    assert.match(await page.getByTestId('roster-link').innerText(), new RegExp(`${hh.households.totalCount} 户`));
+    await page.getByTestId('roster-link').click();
+    await page.waitForURL(/\/households$/);
     await page.locator('.list .item').first().waitFor();
     assert.equal(await page.locator('.list .item').count(), Math.min(20, hh.households.totalCount));
-    await shot(page, '30-secretary-home');
+    await shot(page, '30-secretary-roster');
 
     if (hh.households.totalCount > 20) {
       await page.getByRole('button', { name: '加载更多' }).click();
@@ -428,13 +438,14 @@ describe('session & offline', () => {
     const page = await newPage();
     await login(page, ACCOUNTS.village);
     await page.getByTestId('village-name').waitFor();
-    await page.locator('.list .item').first().waitFor();
     const villageName = await page.getByTestId('village-name').innerText();
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await page.reload(); // now controlled by the service worker
     await page.getByTestId('village-name').waitFor();
-    await page.locator('.list .item').first().waitFor();
     assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'page controlled by SW');
+    await page.getByTestId('roster-link').click();
+    await page.locator('.list .item').first().waitFor();
+    await page.goBack();
 
     await page.context().setOffline(true);
     await page.getByTestId('offline-banner').waitFor();
@@ -442,8 +453,10 @@ describe('session & offline', () => {
     await page.getByTestId('offline-banner').waitFor();
     await page.getByTestId('village-name').waitFor();
     assert.equal(await page.getByTestId('village-name').innerText(), villageName);
-    await page.locator('.list .item').first().waitFor();
+    await page.getByTestId('diary-count').waitFor();
     await shot(page, '60-offline');
+    await page.getByTestId('roster-link').click(); // the roster's first page is cached too
+    await page.locator('.list .item').first().waitFor();
 
     // a query never made before has nothing cached: error state with retry
     await page.getByLabel('搜索').fill('王');

@@ -20,6 +20,7 @@ const HOME = ['/', '/login', '/index.html'];
 
 const screen = (load) => lazy(load);
 const CountyHome = screen(() => import('./screens/CountyHome.jsx'));
+const TownshipHome = screen(() => import('./screens/TownshipHome.jsx'));
 const TownshipVillages = screen(() => import('./screens/TownshipVillages.jsx'));
 const FilingForm = screen(() => import('./screens/duties/FilingForm.jsx'));
 const TownshipProgress = screen(() => import('./screens/progress/TownshipProgress.jsx'));
@@ -33,7 +34,7 @@ const withId =
 export const ROUTES = [
   // role homes
   { path: HOME, roles: COUNTY, component: CountyHome },
-  { path: HOME, roles: TOWNSHIP, component: TownshipVillages, props: ({ me }) => ({ me, townshipId: me.orgUnit.id }) },
+  { path: HOME, roles: TOWNSHIP, component: TownshipHome },
   { path: HOME, roles: VILLAGE, component: VillageHome },
   { path: HOME, roles: MEMBER, component: MemberHome },
   { path: HOME, roles: LOGGED_IN, component: Forbidden, props: () => ({}) },
@@ -49,7 +50,7 @@ export const ROUTES = [
   { path: '/admin', roles: STAFF, component: screen(() => import('./screens/Admin.jsx')) },
   { path: '/admin/import', roles: COUNTY, component: screen(() => import('./screens/Import.jsx')), props: () => ({}) },
 
-  // township review, roll call, attendance, progress, county settings
+  // township review, roll call, attendance, progress, problem ledgers, county settings
   { path: '/review', roles: TOWNSHIP, component: screen(() => import('./screens/review/ReviewQueue.jsx')) },
   { path: '/rollcalls', roles: TOWNSHIP, component: screen(() => import('./screens/attendance/RollCalls.jsx')) },
   {
@@ -67,6 +68,7 @@ export const ROUTES = [
   },
   { path: '/attendance', roles: STAFF, component: screen(() => import('./screens/attendance/AttendanceSummary.jsx')) },
   { path: '/progress', roles: STAFF, component: TownshipProgress },
+  { path: '/progress/behind', roles: COUNTY, component: screen(() => import('./screens/progress/Behind.jsx')), props: () => ({}) },
   { path: '/progress/t/:id', roles: COUNTY, component: TownshipProgress, props: withId('townshipId') },
   {
     path: '/progress/s/:id',
@@ -75,6 +77,7 @@ export const ROUTES = [
     props: withId('secretaryId'),
   },
   { path: '/settings', roles: COUNTY, component: screen(() => import('./screens/progress/CountySettings.jsx')) },
+  { path: '/ledger', roles: STAFF, component: screen(() => import('./screens/ledger/ProblemLedger.jsx')) },
 
   // assessment and rankings (leaders)
   { path: '/assessments', roles: STAFF, component: screen(() => import('./screens/assessment/AssessmentList.jsx')) },
@@ -121,8 +124,9 @@ export const ROUTES = [
   { path: '/report', roles: MEMBER, component: screen(() => import('./screens/member/ReportProblem.jsx')) },
   { path: '/my-problems', roles: MEMBER, component: screen(() => import('./screens/member/MyProblems.jsx')) },
 
-  // first secretary: duties, outbox, inbox, check-in, problems, service card, own assessment
+  // first secretary: duties, roster, outbox, inbox, check-in, problems, service card, own assessment
   { path: '/duties', roles: VILLAGE, component: screen(() => import('./screens/duties/Checklist.jsx')) },
+  { path: '/households', roles: VILLAGE, component: screen(() => import('./screens/duties/Roster.jsx')) },
   { path: '/duties/new/:kind', roles: VILLAGE, component: FilingForm, props: ({ me, params }) => ({ me, kind: params.kind }) },
   { path: '/outbox', roles: VILLAGE, component: screen(() => import('./screens/duties/Outbox.jsx')) },
   { path: '/inbox', roles: VILLAGE, component: screen(() => import('./screens/duties/Inbox.jsx')) },

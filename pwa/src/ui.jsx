@@ -12,6 +12,20 @@ export function Loading() {
   );
 }
 
+/** A home's placeholders while its one request runs: fixed heights, taller than a phone's screen,
+ * so that nothing below them moves when the tasks arrive (no layout shift). */
+export function HomeSkeleton() {
+  const t = useT();
+  return (
+    <div role="status" aria-live="polite" data-testid="home-skeleton">
+      <span class="sr-only">{t('common.loading')}</span>
+      {[64, 180, 200, 200, 200].map((h, i) => (
+        <div key={i} class="card skel" style={{ height: `${h}px` }} />
+      ))}
+    </div>
+  );
+}
+
 export function Empty() {
   const t = useT();
   return <p class="state empty">{t('common.empty')}</p>;

@@ -129,6 +129,14 @@ class AttendanceRow:
     allowance_yuan: int
     outside_check_ins: int = strawberry.field(description="Flagged check-ins (outside, or no village centre).")
     note: str
+    expected_days: int = strawberry.field(
+        description="What the month asks so far: resident, Mon–Fri days in the term before today; "
+        "liaison, 1 once the month is over (one visit a month)."
+    )
+    few_days: bool = strawberry.field(
+        description="Far below expectedDays (resident: under half; liaison: no visit) — information for "
+        "leaders, never a deduction."
+    )
 
     @classmethod
     def from_row(cls, row: AllowanceRow) -> AttendanceRow:
@@ -147,6 +155,8 @@ class AttendanceRow:
             allowance_yuan=row.allowance_yuan,
             outside_check_ins=row.outside_checkins,
             note=row.note,
+            expected_days=row.expected_days,
+            few_days=row.few_days,
         )
 
 

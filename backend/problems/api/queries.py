@@ -12,7 +12,11 @@ from backend.problems.api.types import LedgerSummary, Problem, ProblemStatus
 
 @strawberry.type
 class ProblemQueries:
-    @strawberry.field(description="A problem ledger: staff in jurisdiction (a secretary: own village), newest first.")
+    @strawberry.field(
+        description="A problem ledger: staff in jurisdiction (a secretary: own village), newest first. "
+        "unresolved: open or in progress; overdue: unresolved and older than the county's "
+        "problemResolutionAgeDays."
+    )
     async def problems(
         self,
         info: Info,
@@ -20,6 +24,9 @@ class ProblemQueries:
         status: ProblemStatus | None = None,
         first: int | None = 20,
         after: str | None = None,
+        township_id: strawberry.ID | None = None,
+        unresolved: bool = False,
+        overdue: bool = False,
     ) -> Connection[Problem]:
         async with info.context.session() as session:
             page = await problems.list_problems(
@@ -29,6 +36,10 @@ class ProblemQueries:
                 status=status,
                 first=first,
                 after=after,
+                township_id=parse_optional_id(township_id, "townshipId"),
+                unresolved=unresolved,
+                overdue=overdue,
+                today=info.context.today,
             )
         return connection_from_page(page, Problem.from_model)
 

@@ -35,6 +35,9 @@ export default addMessages({
     attendance: {
       distance: '距村 {km} 公里',
       title: '考勤与驻村补贴',
+      fewDays: '只看偏少',
+      fewDaysRule: '脱产驻村不足本月应驻工作日的一半，或联村书记整月未到村。供了解情况，不作扣分依据。',
+      fewDaysOf: '驻村 {n} 天，应驻 {m} 天（供了解情况）',
       month: '月份',
       downloadXlsx: '下载补贴发放表（Excel）',
       monthSheet: '{m} 驻村天数',
@@ -79,6 +82,10 @@ export default addMessages({
     attendance: {
       distance: '{km} km from village',
       title: 'Attendance and allowance',
+      fewDays: 'Far fewer only',
+      fewDaysRule:
+        'Resident under half the workdays so far, or a liaison secretary with no visit in the month. For information, never a deduction.',
+      fewDaysOf: '{n} days of {m} expected (for information)',
       month: 'Month',
       downloadXlsx: 'Download allowance sheet (Excel)',
       monthSheet: 'Stationed days, {m}',

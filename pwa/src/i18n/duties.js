@@ -10,6 +10,7 @@ export default addMessages({
       fileThis: '填报',
       open: '打开',
       otherFilings: '其他履职记录',
+      seeRoster: '查看农户花名册',
       kind: {
         HOUSEHOLD_VISIT: '走访农户',
         WORK_DIARY: '工作日志',
@@ -128,6 +129,7 @@ export default addMessages({
       fileThis: 'File',
       open: 'Open',
       otherFilings: 'Other records',
+      seeRoster: 'See the household roster',
       kind: {
         HOUSEHOLD_VISIT: 'Household visit',
         WORK_DIARY: 'Work diary',

@@ -1,5 +1,5 @@
 // Villages of one township with each village's current first secretary.
-// COUNTY sees name + mode; TOWNSHIP also phone and cadre class.
+// COUNTY sees name + mode; TOWNSHIP (its own, from the home's 本镇村（社区）) also phone and cadre class.
 import { useState } from 'preact/hooks';
 import { gql } from '../api.js';
 import { useT } from '../i18n.js';
@@ -27,47 +27,13 @@ export default function TownshipVillages({ me, townshipId }) {
   return (
     <>
       <section class="card" aria-labelledby="tw-name">
-        {!own && <BackLink href="/" />}
+        <BackLink href="/" />
         <h2 id="tw-name" data-testid="township-name">
           {tw.data?.name || '…'}
         </h2>
         {!own && (
           <a class="btn secondary block" href={`/rankings?townshipId=${encodeURIComponent(townshipId)}`} data-testid="nav-township-ranking">
             {t('nav.townshipRankingOf')}
-          </a>
-        )}
-        {own && (
-          <nav
-            class="nav-grid"
-            aria-label={t('org.admin')}
-            style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: '.5rem', marginTop: '.75rem' }}
-          >
-            <a class="btn" href="/review" data-testid="nav-review">
-              {t('nav.review')}
-            </a>
-            <a class="btn" href="/rollcalls" data-testid="nav-rollcalls">
-              {t('nav.rollCall')}
-            </a>
-            <a class="btn secondary" href="/progress" data-testid="nav-progress">
-              {t('nav.progress')}
-            </a>
-            <a class="btn secondary" href="/attendance" data-testid="nav-attendance">
-              {t('nav.attendance')}
-            </a>
-            <a class="btn secondary" href="/polls" data-testid="nav-polls">
-              {t('nav.polls')}
-            </a>
-            <a class="btn secondary" href="/rankings" data-testid="nav-rankings">
-              {t('nav.townshipRanking')}
-            </a>
-            <a class="btn secondary" href="/assessments" data-testid="nav-assessments">
-              {t('nav.assessments')}
-            </a>
-          </nav>
-        )}
-        {own && (
-          <a class="btn secondary block" href="/admin">
-            {t('org.admin')}
           </a>
         )}
       </section>

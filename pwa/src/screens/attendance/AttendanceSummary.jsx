@@ -1,5 +1,6 @@
 // COUNTY / TOWNSHIP: monthly stationed days and allowance per secretary (month picker; county can
-// filter by township) and the .xlsx allowance sheet, fetched with the bearer header.
+// filter by township; few=1 keeps those far below what the month asked — information, never a
+// deduction) and the .xlsx allowance sheet, fetched with the bearer header.
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
@@ -11,7 +12,7 @@ import { useRoute, navigate } from '../../router.js';
 const Q = `query Summary($m: String!, $tw: ID) { attendanceSummary(month: $m, townshipId: $tw) {
   month title rule rateYuanPerDay geofenceRadiusM totalStationedDays totalAllowanceYuan totalOutsideCheckIns downloadPath
   rows { index secretaryId secretaryName townshipName villageName dispatchUnit mode stationedDays rateYuanPerDay
-    allowanceYuan outsideCheckIns note } } }`;
+    allowanceYuan outsideCheckIns note expectedDays fewDays } } }`;
 const TOWNSHIPS = `query($after: String) { townships(first: 50, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id name } } } }`;
 
 export default function AttendanceSummary({ me }) {
@@ -21,6 +22,7 @@ export default function AttendanceSummary({ me }) {
   const county = me.role === 'COUNTY';
   const month = /^\d{4}-\d{2}$/.test(qp.get('month') || '') ? qp.get('month') : thisMonth();
   const tw = county ? qp.get('townshipId') || '' : '';
+  const few = qp.get('few') === '1';
   const [townships, setTownships] = useState([]);
   const [busy, setBusy] = useState(false);
   const [dlErr, setDlErr] = useState(null);
@@ -34,9 +36,10 @@ export default function AttendanceSummary({ me }) {
         () => {},
       );
   }, [county]);
-  const set = (m, w) => {
+  const set = (m, w, f = few) => {
     const q = new URLSearchParams({ month: m });
     if (w) q.set('townshipId', w);
+    if (f) q.set('few', '1');
     navigate(`/attendance?${q}`, { replace: true });
   };
   const { data, error, loading, reload } = useLoad(
@@ -59,7 +62,8 @@ export default function AttendanceSummary({ me }) {
     }
     setBusy(false);
   }
-  const rows = data?.rows || [];
+  const all = data?.rows || [];
+  const rows = few ? all.filter((r) => r.fewDays) : all;
   return (
     <>
       <section class="card" aria-labelledby="as-title">
@@ -87,6 +91,21 @@ export default function AttendanceSummary({ me }) {
             />
           )}
         </div>
+        <div class="row" role="group" aria-label={t('common.filter')} style={{ marginTop: '.75rem' }}>
+          <button type="button" class="btn small secondary" aria-pressed={few ? 'false' : 'true'} onClick={() => set(month, tw, false)}>
+            {t('common.all')}
+          </button>
+          <button
+            type="button"
+            class="btn small secondary"
+            aria-pressed={few ? 'true' : 'false'}
+            data-testid="filter-few"
+            onClick={() => set(month, tw, true)}
+          >
+            {t('attendance.fewDays')}
+          </button>
+        </div>
+        {few && <p class="muted small">{t('attendance.fewDaysRule')}</p>}
         <button type="button" class="btn block" disabled={busy} onClick={dl} data-testid="download-xlsx">
           {busy ? t('common.downloading') : t('attendance.downloadXlsx')}
         </button>
@@ -148,6 +167,11 @@ export default function AttendanceSummary({ me }) {
                       </>
                     )}
                   </span>
+                  {r.fewDays && (
+                    <span class="item-sub small" data-testid="few-days">
+                      {t('attendance.fewDaysOf', { n: r.stationedDays, m: r.expectedDays })}
+                    </span>
+                  )}
                   {r.note && <span class="item-sub small">{r.note}</span>}
                 </li>
               ))}

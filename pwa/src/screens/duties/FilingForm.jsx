@@ -164,6 +164,11 @@ function Form({ me, kind, orig }) {
             error={errs.household}
           />
         )}
+        {cfg.household === 'all' && (
+          <a class="back small" href="/households" data-testid="roster-link">
+            {t('duties.seeRoster')} ›
+          </a>
+        )}
         <div class="input">
           <label for={id('occurredOn')}>
             {t('duties.occurredOn')}
