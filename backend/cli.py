@@ -49,6 +49,36 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lan_address() -> str | None:
+    """This machine's address on its local network (no packet is sent), or None."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def startup_banner(settings: Settings, host: str, port: int) -> tuple[list[str], list[str]]:
+    """(lines, warnings) of the start-up banner: where the app is served, what QR codes print, and
+    why phones could not open them (backend/core/public_url.py)."""
+    from backend.core.public_url import check_public_base_url
+
+    lines = [f"驻村通 running on http://{host}:{port}"]
+    if host in ("0.0.0.0", "::") and (lan := _lan_address()):
+        lines.append(f"手机访问 (phones on this network): http://{lan}:{port}")
+    if settings.public_base_url:
+        lines.append(f"二维码地址 (QR codes print): {settings.public_base_url}  [PUBLIC_BASE_URL]")
+    else:
+        lines.append(
+            "二维码地址 (QR codes print): 跟随手机访问的地址 (the address each request came to; PUBLIC_BASE_URL unset)"
+        )
+    return lines, check_public_base_url(settings.public_base_url, host, port)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -57,6 +87,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     configure_json_logging()
     settings = _settings()
+    lines, warnings = startup_banner(settings, args.host, args.port)
+    if not getattr(args, "banner_printed", False):
+        for line in lines:
+            log.info("%s", line)
+        for warning in warnings:
+            log.warning("%s", warning)
     uvicorn.run(
         create_app(settings),
         host=args.host,
@@ -72,8 +108,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_up(args: argparse.Namespace) -> int:
     """What the README's run command ends with: migrate, demo data if empty, serve."""
     cmd_migrate(args)
-    print(asyncio.run(_seed_demo(_settings(), only_if_empty=True)), flush=True)
-    print(f"驻村通 running on http://{args.host}:{args.port}", flush=True)
+    settings = _settings()
+    print(asyncio.run(_seed_demo(settings, only_if_empty=True)), flush=True)
+    lines, warnings = startup_banner(settings, args.host, args.port)
+    for line in lines:
+        print(line, flush=True)
+    for warning in warnings:
+        print(f"警告 (WARNING): {warning}", flush=True)
+    args.banner_printed = True
     return cmd_serve(args)
 
 

@@ -95,7 +95,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, description="PostgreSQL connection pool size per process")
     sql_echo: bool = Field(False, description="log every SQL statement (1/true)")
     public_base_url: str = Field(
-        "http://127.0.0.1:8000", description="printed in QR codes; where phones reach the PWA (no trailing /)"
+        "",
+        description="where phones reach the PWA, printed in QR codes (no trailing /); empty: the address each "
+        "request came to (backend/core/public_url.py)",
     )
     metrics_token: Secret = Field(
         "", description="bearer token for GET /metrics; empty: production answers loopback only"
@@ -136,8 +138,12 @@ class Settings(BaseSettings):
 
     @field_validator("public_base_url")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _an_address_or_empty(cls, value: str) -> str:
+        """Empty (follow the request), or an absolute http(s) address without a trailing slash."""
+        value = value.strip().rstrip("/")
+        if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
+            raise ValueError("must be empty or an absolute http:// or https:// address")
+        return value
 
     @classmethod
     def settings_customise_sources(

@@ -21,4 +21,8 @@ class ServiceCardQueries:
             _profile, card = await service_card.get_service_card(
                 session, info.context.actor, parse_optional_id(secretary_id, "secretaryId")
             )
-        return ServiceCard.from_model(card, info.context.settings.public_base_url) if card else None
+        return (
+            ServiceCard.from_model(card, info.context.public_base_url, info.context.settings.public_base_url)
+            if card
+            else None
+        )

@@ -9,7 +9,7 @@ import strawberry
 from backend.org.api.types import OrgUnit, Secretary
 from backend.service_card.models import ServiceCard as ServiceCardModel
 from backend.service_card.public_page import VillagePublicPage as Page
-from backend.service_card.service import card_url
+from backend.service_card.service import card_url, printed_public_url
 
 
 @strawberry.type(name="ServiceCard")
@@ -30,7 +30,7 @@ class ServiceCard:
     png_url: str
 
     @classmethod
-    def from_model(cls, card: ServiceCardModel, base_url: str) -> ServiceCard:
+    def from_model(cls, card: ServiceCardModel, base_url: str, configured_base_url: str = "") -> ServiceCard:
         snap = card.snapshot
         return cls(
             secretary_id=strawberry.ID(str(card.secretary_id)),
@@ -44,7 +44,7 @@ class ServiceCard:
             duties=list(snap.get("duties", [])),
             pledge=snap.get("pledge"),
             photo_sha256=card.photo_sha256,
-            public_url=snap.get("public_url", ""),
+            public_url=printed_public_url(card, configured_base_url),
             pdf_url=card_url(base_url, card, "pdf"),
             png_url=card_url(base_url, card, "png"),
         )
