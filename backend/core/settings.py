@@ -114,6 +114,18 @@ class Settings(BaseSettings):
     rate_limit_login_per_address: int = Field(30, description="login attempts per window per client address")
     rate_limit_credentials_per_user: int = Field(10, description="poll-credential requests per window per user")
     rate_limit_casts_per_address: int = Field(120, description="ballots per window per client address")
+    rate_limit_public_reports_per_address: int = Field(
+        5, description="problem reports without an account per window per client address"
+    )
+    rate_limit_public_reports_per_village: int = Field(
+        10, description="problem reports without an account per window per village, from all addresses"
+    )
+    rate_limit_public_photos_per_address: int = Field(
+        5, description="photo uploads without an account per window per client address"
+    )
+    public_reports_per_village_per_day: int = Field(
+        20, description="problem reports without an account a village accepts in 24 hours; then they wait (0 = off)"
+    )
     rate_limit_key_prefix: str = Field(
         "zct:rl:", description="Redis key prefix, for sharing one Redis between deployments"
     )
@@ -252,6 +264,10 @@ class Settings(BaseSettings):
             self.rate_limit_login_per_address,
             self.rate_limit_credentials_per_user,
             self.rate_limit_casts_per_address,
+            self.rate_limit_public_reports_per_address,
+            self.rate_limit_public_reports_per_village,
+            self.rate_limit_public_photos_per_address,
+            self.public_reports_per_village_per_day,
         )
         if any(limit < 0 for limit in limits):
             raise SettingsError("RATE_LIMIT_* limits must be 0 (off) or positive")

@@ -10,23 +10,11 @@ from strawberry.scalars import JSON
 from backend.filings.models import Filing as FilingModel
 from backend.filings.models import FilingKind as _FilingKind
 from backend.filings.models import FilingStatus as _FilingStatus
+from backend.media.api.types import Photo
 from backend.org.api.types import Household, Secretary
 
 FilingKind = strawberry.enum(_FilingKind, name="FilingKind", description="八个一及相关记录类型")
 FilingStatus = strawberry.enum(_FilingStatus, name="FilingStatus")
-
-
-@strawberry.type
-class Photo:
-    sha256: str
-
-    @strawberry.field
-    def url(self) -> str:
-        return f"/media/{self.sha256}"
-
-    @strawberry.field
-    def thumb_url(self) -> str:
-        return f"/media/{self.sha256}/thumb"
 
 
 @strawberry.type(description="One step in a filing's audit trail.")
