@@ -22,6 +22,8 @@ const MUST_BE_LAZY = [
   'AttendanceSummary',
   'TownshipProgress',
   'MyProblems',
+  'PublicVillage',
+  'PublicReport',
   'FilingForm',
   'Outbox',
   'PollsList',
