@@ -70,18 +70,18 @@ function SavedHere({ villageId }) {
               {t(`publicPage.state.${it.state === 'sending' ? 'waiting' : it.state}`)}
               {it.reference ? ` · ${t('publicPage.reference', { ref: it.reference })}` : ''}
             </p>
-            {it.state === 'failed' && (
-              <>
-                <p class="small">{errorText(it.error?.code || 'UNKNOWN', it.error?.message)}</p>
-                <div class="pub-actions">
+            {it.state === 'failed' && <p class="small">{errorText(it.error?.code || 'UNKNOWN', it.error?.message)}</p>}
+            {it.state !== 'waiting' && it.state !== 'sending' && (
+              <div class="pub-actions">
+                {it.state === 'failed' && (
                   <button type="button" class="btn secondary" onClick={() => retryReport(it.id)}>
                     {t('publicPage.retry')}
                   </button>
-                  <button type="button" class="btn secondary" onClick={() => discardReport(it.id)}>
-                    {t('publicPage.discard')}
-                  </button>
-                </div>
-              </>
+                )}
+                <button type="button" class="btn secondary" onClick={() => discardReport(it.id)}>
+                  {it.state === 'sent' ? t('publicPage.forget') : t('publicPage.discard')}
+                </button>
+              </div>
             )}
           </li>
         ))}
