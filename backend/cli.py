@@ -49,6 +49,36 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lan_address() -> str | None:
+    """This machine's address on its local network (no packet is sent), or None."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def startup_banner(settings: Settings, host: str, port: int) -> tuple[list[str], list[str]]:
+    """(lines, warnings) of the start-up banner: where the app is served, what QR codes print, and
+    why phones could not open them (backend/core/public_url.py)."""
+    from backend.core.public_url import check_public_base_url
+
+    lines = [f"驻村通 running on http://{host}:{port}"]
+    if host in ("0.0.0.0", "::") and (lan := _lan_address()):
+        lines.append(f"手机访问 (phones on this network): http://{lan}:{port}")
+    if settings.public_base_url:
+        lines.append(f"二维码地址 (QR codes print): {settings.public_base_url}  [PUBLIC_BASE_URL]")
+    else:
+        lines.append(
+            "二维码地址 (QR codes print): 跟随手机访问的地址 (the address each request came to; PUBLIC_BASE_URL unset)"
+        )
+    return lines, check_public_base_url(settings.public_base_url, host, port)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -57,6 +87,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     configure_json_logging()
     settings = _settings()
+    lines, warnings = startup_banner(settings, args.host, args.port)
+    if not getattr(args, "banner_printed", False):
+        for line in lines:
+            log.info("%s", line)
+        for warning in warnings:
+            log.warning("%s", warning)
     uvicorn.run(
         create_app(settings),
         host=args.host,
@@ -72,8 +108,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_up(args: argparse.Namespace) -> int:
     """What the README's run command ends with: migrate, demo data if empty, serve."""
     cmd_migrate(args)
-    print(asyncio.run(_seed_demo(_settings(), only_if_empty=True)), flush=True)
-    print(f"驻村通 running on http://{args.host}:{args.port}", flush=True)
+    settings = _settings()
+    print(asyncio.run(_seed_demo(settings, only_if_empty=True)), flush=True)
+    lines, warnings = startup_banner(settings, args.host, args.port)
+    for line in lines:
+        print(line, flush=True)
+    for warning in warnings:
+        print(f"警告 (WARNING): {warning}", flush=True)
+    args.banner_printed = True
     return cmd_serve(args)
 
 
@@ -251,6 +293,28 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
     return asyncio.run(_verify_audit(_settings(), args.county_code))
 
 
+async def _prune_public_data(settings: Settings) -> int:
+    from backend.core.db import make_engine, make_session_factory
+    from backend.media.prune import prune_unattached_public_photos
+    from backend.media.storage_factory import media_storage_from_settings
+    from backend.problems.public_reports import forget_contact_phones
+
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            phones = await forget_contact_phones(session)
+            photos = await prune_unattached_public_photos(session, media_storage_from_settings(settings))
+    finally:
+        await engine.dispose()
+    print(f"已删除 {phones} 个回电号码、{photos} 张未随反映提交的照片 (forgot {phones} call-back numbers, {photos} unsent photos)")
+    return 0
+
+
+def cmd_prune_public_data(_args: argparse.Namespace) -> int:
+    """What villagers gave without an account, past its keeping time (run daily, e.g. from cron)."""
+    return asyncio.run(_prune_public_data(_settings()))
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -294,6 +358,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "scrub-polls", help="rewrite the ballot staging and roster tables of closed polls (after a failed try)"
     ).set_defaults(func=cmd_scrub_polls)
+    sub.add_parser(
+        "prune-public-data",
+        help="forget call-back numbers 30 days after their problem is settled, and photos uploaded without an "
+        "account that no report attached within a day (run daily)",
+    ).set_defaults(func=cmd_prune_public_data)
     audit = sub.add_parser("verify-audit", help="check the audit trail's hash chains in the database")
     audit.add_argument("--county-code", help="only this county (default: every county)")
     audit.set_defaults(func=cmd_verify_audit)

@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const API = process.env.API_ORIGIN || 'http://127.0.0.1:8000';
-const apiPaths = ['/graphql', '/healthz', '/readyz', '/metrics', '/media', '/cards', '/exports'];
+const apiPaths = ['/graphql', '/healthz', '/readyz', '/metrics', '/media', '/cards', '/public', '/exports'];
 
 export default defineConfig({
   // JSX via esbuild, no extra preset: h/Fragment from preact.
@@ -53,6 +53,7 @@ export default defineConfig({
           /^\/metrics/,
           /^\/media/,
           /^\/cards/,
+          /^\/public\//,
           /^\/exports/,
           /^\/polls\/\d+\/(board\.json|ballots)/,
         ],

@@ -31,6 +31,9 @@ UNTRIPPED_RATE_LIMITS = {
     "rate_limit_login_per_address": 1_000_000,
     "rate_limit_credentials_per_user": 1_000_000,
     "rate_limit_casts_per_address": 1_000_000,
+    "rate_limit_public_reports_per_address": 1_000_000,
+    "rate_limit_public_reports_per_village": 1_000_000,
+    "rate_limit_public_photos_per_address": 1_000_000,
 }
 
 

@@ -79,6 +79,7 @@ DOORS: dict[str, tuple[str, str]] = {
 # Rows that are part of a parent row and reached only through the parent's door.
 CHILDREN = {
     "ProblemNote": "Problem",
+    "ProblemPhoto": "Problem",
     "FilingPhoto": "Filing",
     "RollCallTarget": "RollCall",
     "AssessmentItemScore": "Assessment",
@@ -117,8 +118,9 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     ("backend/attendance/checkins.py", "check_in", "CheckIn"): RETRY,
     ("backend/attendance/roll_calls.py", "start_roll_call", "RollCall"): RETRY,
     ("backend/problems/ledger.py", "_create", "Problem"): RETRY,
+    ("backend/problems/public_reports.py", "report_public_problem", "Problem"): RETRY,
     ("backend/filings/submit.py", "submit_filing", "Filing"): RETRY,
-    ("backend/media/service.py", "store_photo_once", "Media"): CONTENT,
+    ("backend/media/service.py", "_store", "Media"): CONTENT,
     ("backend/media/routes.py", "_stored_concurrently", "Media"): CONTENT,
     ("backend/filings/submit.py", "_check_photos", "Media"): CONTENT,
     ("backend/service_card/http.py", "load_photo", "Media"): PUBLIC,  # the photo printed on a public card
@@ -127,11 +129,15 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     ("backend/filings/batches.py", "secretaries_by_id", "SecretaryProfile"): LOADER,
     ("backend/assessment/evidence.py", "filings_by_id", "Filing"): LOADER,
     ("backend/service_card/service.py", "public_card", "ServiceCard"): PUBLIC,  # GET /cards/{id}.pdf
+    # the photo of the card of a public village page's current secretary (the card is public)
+    ("backend/service_card/public_page.py", "public_village_page", "ServiceCard"): PUBLIC,
     ("backend/polls/casting.py", "_public_key", "Poll"): PUBLIC,
     ("backend/polls/casting.py", "_refusal", "Poll"): PUBLIC,  # the phase, to word a refusal
     ("backend/polls/casting.py", "cast_paper_ballot", "PaperCode"): PUBLIC,  # the code is the credential
     # Maintenance with no caller: after a close, the scrub step stamps the polls it rewrote.
     ("backend/polls/scrub.py", "_stamp", "Poll"): "maintenance, no caller",
+    # Maintenance with no caller: photos uploaded without an account that no report attached.
+    ("backend/media/prune.py", "prune_unattached_public_photos", "Media"): "maintenance, no caller",
     # Logging in: the account is found by the phone typed, then the password decides.
     ("backend/auth/sessions.py", "login", "User"): "login by phone, before there is an actor",
 }

@@ -313,6 +313,9 @@ OPERATIONS = _ops()
 PUBLIC_FIELDS = {"login", "refreshToken", "logout"}  # need no login; covered by test_auth.py
 # Polls: no login (tests/polls: test_poll_permissions, test_poll_flow, test_poll_errors).
 PUBLIC_FIELDS |= {"publicPoll", "pollBoard", "verifyPollBoard", "castBallot", "castPaperBallot"}
+# The village's public page and reports without an account (tests/ledger/test_public_reports.py,
+# tests/ratelimit/test_public_limits.py): anyone, every role the same.
+PUBLIC_FIELDS |= {"publicVillagePage", "reportPublicProblem"}
 # Polls addressed by poll or roster-row id: a role × own/other matrix over seeded polls in
 # tests/polls/test_poll_permissions.py.
 POLL_MATRIX_FIELDS = {

@@ -85,6 +85,8 @@ def _sample(name: str) -> tuple[str, object]:
         return f"/srv/{name}", Path(f"/srv/{name}")
     if "tuple" in annotation:
         return "https://a.example/, https://b.example", ("https://a.example", "https://b.example")
+    if name == "public_base_url":  # checked to be an http(s) address
+        return "https://value-of-public-base-url.example/", "https://value-of-public-base-url.example"
     return f"value-of-{name}", f"value-of-{name}"
 
 

@@ -96,7 +96,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, description="PostgreSQL connection pool size per process")
     sql_echo: bool = Field(False, description="log every SQL statement (1/true)")
     public_base_url: str = Field(
-        "http://127.0.0.1:8000", description="printed in QR codes; where phones reach the PWA (no trailing /)"
+        "",
+        description="where phones reach the PWA, printed in QR codes (no trailing /); empty: the address each "
+        "request came to (backend/core/public_url.py)",
     )
     metrics_token: Secret = Field(
         "", description="bearer token for GET /metrics; empty: production answers loopback only"
@@ -113,6 +115,18 @@ class Settings(BaseSettings):
     rate_limit_login_per_address: int = Field(30, description="login attempts per window per client address")
     rate_limit_credentials_per_user: int = Field(10, description="poll-credential requests per window per user")
     rate_limit_casts_per_address: int = Field(120, description="ballots per window per client address")
+    rate_limit_public_reports_per_address: int = Field(
+        5, description="problem reports without an account per window per client address"
+    )
+    rate_limit_public_reports_per_village: int = Field(
+        10, description="problem reports without an account per window per village, from all addresses"
+    )
+    rate_limit_public_photos_per_address: int = Field(
+        5, description="photo uploads without an account per window per client address"
+    )
+    public_reports_per_village_per_day: int = Field(
+        20, description="problem reports without an account a village accepts in 24 hours; then they wait (0 = off)"
+    )
     rate_limit_key_prefix: str = Field(
         "zct:rl:", description="Redis key prefix, for sharing one Redis between deployments"
     )
@@ -137,8 +151,12 @@ class Settings(BaseSettings):
 
     @field_validator("public_base_url")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _an_address_or_empty(cls, value: str) -> str:
+        """Empty (follow the request), or an absolute http(s) address without a trailing slash."""
+        value = value.strip().rstrip("/")
+        if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
+            raise ValueError("must be empty or an absolute http:// or https:// address")
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -247,6 +265,10 @@ class Settings(BaseSettings):
             self.rate_limit_login_per_address,
             self.rate_limit_credentials_per_user,
             self.rate_limit_casts_per_address,
+            self.rate_limit_public_reports_per_address,
+            self.rate_limit_public_reports_per_village,
+            self.rate_limit_public_photos_per_address,
+            self.public_reports_per_village_per_day,
         )
         if any(limit < 0 for limit in limits):
             raise SettingsError("RATE_LIMIT_* limits must be 0 (off) or positive")

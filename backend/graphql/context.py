@@ -14,6 +14,7 @@ from starlette.requests import HTTPConnection
 from backend.auth.actor import Actor
 from backend.auth.bearer import request_actor
 from backend.core.db import SessionFactory
+from backend.core.public_url import public_base_url
 from backend.core.settings import Settings
 from backend.graphql.loaders import Loaders
 from backend.ratelimit.policies import ClientRateLimits
@@ -42,6 +43,18 @@ class Context:
             self._actor = request_actor(self.request)  # a bad token raises, here and on every later use
             self._decoded = True
         return self._actor
+
+    @property
+    def public_base_url(self) -> str:
+        """Where phones reach the app, for QR codes and links (backend/core/public_url.py)."""
+        return public_base_url(self.settings, self.request)
+
+    @property
+    def link_settings(self) -> Settings:
+        """The settings with PUBLIC_BASE_URL resolved for this request (for services that print links)."""
+        if self.settings.public_base_url:
+            return self.settings
+        return self.settings.with_overrides(public_base_url=self.public_base_url)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

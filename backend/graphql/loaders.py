@@ -18,6 +18,7 @@ from backend.org.models import OrgUnit, SecretaryProfile
 from backend.org.secretaries import current_secretaries
 from backend.org.units import household_counts, village_counts
 from backend.problems.ledger import notes_for as problem_notes_for
+from backend.problems.ledger import photos_for as problem_photos_for
 from backend.problems.models import ProblemNote
 
 K = TypeVar("K")
@@ -43,6 +44,7 @@ class Loaders:
         )
         self.current_secretary = DataLoader(self._batch(self._current_secretaries))
         self.problem_notes = DataLoader(self._batch(self._problem_notes))
+        self.problem_photos = DataLoader(self._batch(self._problem_photos))
         self.household = DataLoader(self._batch(filing_batches.households_by_id))
         self.secretary = DataLoader(self._batch(filing_batches.secretaries_by_id))
         self.filing_photos = DataLoader(self._batch(filing_batches.photos_by_filing))
@@ -78,4 +80,8 @@ class Loaders:
 
     async def _problem_notes(self, session: AsyncSession, problem_ids: Sequence[str]) -> list[list[ProblemNote]]:
         found = await problem_notes_for(session, problem_ids)
+        return [found[i] for i in problem_ids]
+
+    async def _problem_photos(self, session: AsyncSession, problem_ids: Sequence[str]) -> list[list[str]]:
+        found = await problem_photos_for(session, problem_ids)
         return [found[i] for i in problem_ids]

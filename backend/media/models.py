@@ -25,6 +25,7 @@ class Media(Base):
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # from EXIF, before stripping
     exif_lat: Mapped[float | None] = mapped_column(Float)
     exif_lng: Mapped[float | None] = mapped_column(Float)
-    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # None: uploaded without an account from a village's public page (visible only once attached)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     county_id: Mapped[int] = mapped_column(BigId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

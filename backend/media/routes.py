@@ -1,4 +1,5 @@
-"""HTTP endpoints for photos: `POST /media`, `GET /media/{sha256}`, `GET /media/{sha256}/thumb`.
+"""HTTP endpoints for photos: `POST /media`, `GET /media/{sha256}`, `GET /media/{sha256}/thumb`,
+and `POST /public/villages/{id}/photos` (a report's photo without an account).
 
 Plain HTTP rather than GraphQL: an upload is raw bytes (or one multipart field `file`) and a
 photo is served with real caching headers. Authentication is the same bearer token as GraphQL,
@@ -30,8 +31,17 @@ from backend.core.settings import Settings
 from backend.media.access import access_media
 from backend.media.errors import MediaMissing, MediaTooLarge
 from backend.media.models import Media
-from backend.media.service import StoredPhoto, check_uploader, is_sha256, store_photo_once
+from backend.media.service import (
+    PUBLIC_MAX_PHOTO_BYTES,
+    StoredPhoto,
+    check_uploader,
+    is_sha256,
+    store_photo_once,
+    store_public_photo,
+)
 from backend.media.storage import MediaStorage
+from backend.org.access import access_org_unit
+from backend.org.models import OrgKind
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +56,7 @@ def media_routes() -> list[Route]:
         Route("/media", upload_media, methods=["POST"]),
         Route("/media/{sha256}", get_photo, methods=["GET"]),
         Route("/media/{sha256}/thumb", get_thumbnail, methods=["GET"]),
+        Route("/public/villages/{village_id:id}/photos", upload_public_photo, methods=["POST"]),
     ]
 
 
@@ -75,6 +86,28 @@ async def upload_media(request: Request) -> Response:
     except IntegrityError as exc:
         stored = await _stored_concurrently(session_factory, data, exc)
     return JSONResponse(media_json(stored.media), status_code=201 if stored.created else 200)
+
+
+async def upload_public_photo(request: Request) -> Response:
+    """A photo for a report made without an account on a village's public page. Guarded by the
+    per-address limit (before the body is read), 1 MB, the village's public door, and it stays
+    invisible until a report attaches it. The answer names the photo and nothing else: the same
+    bytes uploaded before by someone else must not tell this caller anything about that upload."""
+    settings: Settings = request.app.state.settings
+    storage: MediaStorage = request.app.state.media_storage
+    session_factory: SessionFactory = request.app.state.session_factory
+    await request.app.state.rate_limits.for_request(request).public_photo()  # before reading the body
+    async with session_factory() as session:
+        village_id = int(request.path_params["village_id"])
+        village = await access_org_unit(session, None, village_id, kind=OrgKind.VILLAGE, to="public")
+    max_bytes = min(settings.max_photo_bytes, PUBLIC_MAX_PHOTO_BYTES)
+    data = await _read_upload(request, max_bytes)
+    try:
+        async with session_factory.begin() as session:
+            stored = await store_public_photo(session, storage, village, data, max_bytes=max_bytes)
+    except IntegrityError as exc:
+        stored = await _stored_concurrently(session_factory, data, exc)
+    return JSONResponse({"sha256": stored.media.sha256}, status_code=201 if stored.created else 200)
 
 
 async def get_photo(request: Request) -> Response:

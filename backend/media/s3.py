@@ -153,6 +153,14 @@ class S3Storage:
             raise self._failure("HeadObject", name, exc) from exc
         return True
 
+    async def delete(self, key: str) -> None:
+        """DeleteObject succeeds for a key that is already gone."""
+        name = self.object_name(key)
+        try:
+            await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=name)
+        except (ClientError, BotoCoreError) as exc:
+            raise self._failure("DeleteObject", name, exc) from exc
+
     def _read(self, name: str) -> bytes:
         body = self.client.get_object(Bucket=self.bucket, Key=name)["Body"]
         try:

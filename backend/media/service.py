@@ -21,11 +21,13 @@ from backend.media.images import ProcessedPhoto, process_photo, sniff
 from backend.media.models import Media
 from backend.media.storage import MediaStorage, content_key, is_storage_full
 from backend.org.access import require_role, require_secretary
-from backend.org.models import Role
+from backend.org.models import OrgUnit, Role
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# Without an account: one photo of a report, which the phone has compressed to ≤ 300 KB.
+PUBLIC_MAX_PHOTO_BYTES = 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -40,8 +42,9 @@ def is_sha256(value: str) -> bool:
 
 
 def check_uploader(actor: Actor | None) -> Actor:
-    """Cheap, database-free part of the upload check, done before reading a body."""
-    return require_role(actor, Role.VILLAGE)
+    """Cheap, database-free part of the upload check, done before reading a body: first
+    secretaries (filings, the card, problems) and members (the photo of a problem report)."""
+    return require_role(actor, Role.VILLAGE, Role.MEMBER)
 
 
 async def store_photo(
@@ -64,11 +67,39 @@ async def store_photo_once(
     *,
     max_bytes: int = DEFAULT_MAX_PHOTO_BYTES,
 ) -> StoredPhoto:
-    """First secretaries only. The same bytes again return the existing row unprocessed. Files
-    are written before the row is added, so a failed write (StorageFull) leaves no row behind;
-    the caller commits."""
+    """First secretaries and members. The same bytes again return the existing row unprocessed.
+    Files are written before the row is added, so a failed write (StorageFull) leaves no row
+    behind; the caller commits."""
     actor = check_uploader(actor)
-    await require_secretary(session, actor)
+    if actor.role is Role.VILLAGE:
+        await require_secretary(session, actor)
+    return await _store(session, storage, data, max_bytes=max_bytes, actor=actor, county_id=actor.county_id)
+
+
+async def store_public_photo(
+    session: AsyncSession,
+    storage: MediaStorage,
+    village: OrgUnit,
+    data: bytes,
+    *,
+    max_bytes: int = PUBLIC_MAX_PHOTO_BYTES,
+) -> StoredPhoto:
+    """A photo uploaded without an account from `village`'s public page (the caller passed the
+    village's public door and the rate limits). It has no uploader: nobody can see it until a
+    report of that county attaches it (backend/media/access.py)."""
+    assert village.county_id is not None
+    return await _store(session, storage, data, max_bytes=max_bytes, actor=None, county_id=village.county_id)
+
+
+async def _store(
+    session: AsyncSession,
+    storage: MediaStorage,
+    data: bytes,
+    *,
+    max_bytes: int,
+    actor: Actor | None,
+    county_id: int,
+) -> StoredPhoto:
     if len(data) > max_bytes:
         raise MediaTooLarge(max_bytes)
     if sniff(data) is None:
@@ -97,21 +128,22 @@ async def store_photo_once(
         taken_at=photo.taken_at,
         exif_lat=photo.lat,
         exif_lng=photo.lng,
-        uploaded_by=actor.user_id,
-        county_id=actor.county_id,
+        uploaded_by=actor.user_id if actor is not None else None,
+        county_id=county_id,
     )
     session.add(media)
     audit.record(
         session,
         actor,
-        county_id=actor.county_id,
+        county_id=county_id,
         entity="media",
         entity_id=digest,
         action="upload",
         detail={"uploadedBytes": len(data), "uploadedMime": photo.source_mime, "storedBytes": len(photo.data)},
     )
     await session.flush()
-    log.info("media %s stored by user %s (%d → %d bytes)", digest, actor.user_id, len(data), len(photo.data))
+    uploader = f"user {actor.user_id}" if actor is not None else "a public page"
+    log.info("media %s stored by %s (%d → %d bytes)", digest, uploader, len(data), len(photo.data))
     return StoredPhoto(media, created=True)
 
 

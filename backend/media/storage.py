@@ -32,6 +32,10 @@ class MediaStorage(Protocol):
 
     async def exists(self, key: str) -> bool: ...
 
+    async def delete(self, key: str) -> None:
+        """Remove the key (no error when it is already gone)."""
+        ...
+
 
 def content_key(data: bytes, ext: str, *, suffix: str = "") -> str:
     """The content-addressed key of `data`: `ab/cd/<sha256><suffix>.<ext>`."""
@@ -79,6 +83,9 @@ class LocalDiskStorage:
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self.path_for(key).is_file)
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self.path_for(key).unlink, missing_ok=True)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

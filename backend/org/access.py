@@ -21,7 +21,7 @@ from backend.core.errors import Forbidden, NotFound, Unauthenticated
 from backend.org.models import Household, OrgKind, OrgUnit, Role, SecretaryProfile, User
 
 STAFF_ROLES = (Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE)
-UnitAccess = Literal["see", "rank"]
+UnitAccess = Literal["see", "rank", "public"]
 T = TypeVar("T")
 
 
@@ -84,7 +84,7 @@ async def one_in_scope(session: AsyncSession, stmt: Select[tuple[T]], missing: s
     return row
 
 
-def _scope_units_for(actor: Actor, to: UnitAccess) -> ColumnElement[bool]:
+def _scope_units_for(actor: Actor, to: Literal["see", "rank"]) -> ColumnElement[bool]:
     if to == "rank":
         # Rankings are aired to the whole county: a township may filter a published ranking or
         # the trend by any township of its county.
@@ -102,9 +102,14 @@ async def access_org_unit(
     for_update: bool = False,
 ) -> OrgUnit:
     """An org unit in the caller's jurisdiction (`to="see"`: the tree below the caller; `"rank"`:
-    any unit of the caller's county). `kind`: refused as NOT_FOUND when the unit is of another kind."""
-    actor = require_actor(actor)
-    stmt = select(OrgUnit).where(OrgUnit.id == unit_id, _scope_units_for(actor, to))
+    any unit of the caller's county). `to="public"`: any village, for anyone, logged in or not —
+    its public page (the service card's QR) and reports made there. `kind`: refused as NOT_FOUND
+    when the unit is of another kind."""
+    if to == "public":
+        scope: ColumnElement[bool] = OrgUnit.kind == OrgKind.VILLAGE
+    else:
+        scope = _scope_units_for(require_actor(actor), to)
+    stmt = select(OrgUnit).where(OrgUnit.id == unit_id, scope)
     unit = await one_in_scope(session, stmt, "组织不存在", for_update=for_update)
     if kind is not None and unit.kind is not kind:
         raise NotFound(f"该组织不是{_KIND_LABEL[kind]}")

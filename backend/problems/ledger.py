@@ -1,6 +1,8 @@
-"""The problem ledger (问题台账): villagers report from the public page, the secretary files what
+"""The problem ledger (问题台账): villagers report from the public page (members with their
+account, anyone else without one: backend/problems/public_reports.py), the secretary files what
 they find; each problem moves open → in progress → resolved, or is closed as not actionable,
-and every step leaves an unalterable note and an audit record."""
+and every step leaves an unalterable note and an audit record. A report may carry photos,
+uploaded first to /media and named here by their hash."""
 
 from __future__ import annotations
 
@@ -15,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from backend.core.errors import DomainError, ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
 from backend.core.orm import utcnow
 from backend.core.pagination import Page, decode_cursor, encode_cursor, page_size
 from backend.core.sync import check_base_version, check_retry, client_id, content_hash
-from backend.core.validation import clean_text
+from backend.core.validation import clean_sha256, clean_text
+from backend.media.access import access_media
 from backend.org.access import (
     STAFF_ROLES,
     access_household,
@@ -32,11 +35,17 @@ from backend.org.county_settings import rules_for
 from backend.org.models import Household, OrgKind, OrgUnit, Role
 from backend.org.secretaries import current_secretaries
 from backend.problems.access import access_problem, scope_problems
-from backend.problems.models import Problem, ProblemNote, ProblemSource, ProblemStatus
+from backend.problems.models import Problem, ProblemNote, ProblemPhoto, ProblemSource, ProblemStatus
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 NOTE_MAX = 2000
+MAX_PHOTOS = 3  # a problem is shown, not documented: a few photos at most
+OPENING_NOTES = {
+    ProblemSource.VILLAGER: "村民反映",
+    ProblemSource.SECRETARY: "第一书记登记",
+    ProblemSource.PUBLIC: "扫码反映",
+}
 
 # open → in progress → resolved; open / in progress → closed (not actionable). Resolved and
 # closed are final.
@@ -61,6 +70,17 @@ class NewProblem:
     title: str
     description: str = ""
     household_id: int | None = None
+    photos: tuple[str, ...] = ()  # sha256 of photos the reporter uploaded to /media
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A new problem's content after the shape checks, before any read."""
+
+    id: str
+    title: str
+    description: str
+    photos: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -119,49 +139,89 @@ async def file_problem(session: AsyncSession, actor: Actor | None, new: NewProbl
     )
 
 
+def check_shape(new: NewProblem, *, max_photos: int = MAX_PHOTOS) -> _Checked:
+    """The content's shape, checked before anything is read or written."""
+    title = clean_text(new.title, "title", "问题标题", max_length=TITLE_MAX)
+    description = new.description.strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise InvalidInput(f"问题描述不能超过 {DESCRIPTION_MAX} 个字", field="description")
+    if len(new.photos) > max_photos:
+        raise InvalidInput(f"最多附 {max_photos} 张照片", field="photos")
+    photos = tuple(clean_sha256(sha256, "photos") for sha256 in new.photos)
+    if len(set(photos)) != len(photos):
+        raise InvalidInput("照片重复", field="photos")
+    return _Checked(id=client_id(new.id), title=title, description=description, photos=photos)
+
+
+def problem_digest(
+    checked: _Checked,
+    *,
+    household_id: int | None,
+    source: ProblemSource,
+    reporter: int | None,
+    village_id: int,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """What makes a resend the same report. Who reported it and where belong to the content: the
+    same id from someone else is a conflict."""
+    content: dict[str, Any] = {
+        "title": checked.title,
+        "description": checked.description,
+        "household_id": household_id,
+        "source": source.value,
+        "reporter": reporter,
+        "village": village_id,
+        **(extra or {}),
+    }
+    if checked.photos:  # absent when there are none, so problems stored before photos keep their hash
+        content["photos"] = list(checked.photos)
+    return content_hash(content)
+
+
 async def _create(
     session: AsyncSession,
-    actor: Actor,
+    actor: Actor | None,
     new: NewProblem,
     *,
     village: OrgUnit,
     source: ProblemSource,
     secretary_id: int | None,
+    checked: _Checked | None = None,
+    contact_phone: str | None = None,
 ) -> Problem:
-    problem_id = client_id(new.id)
-    title = clean_text(new.title, "title", "问题标题", max_length=TITLE_MAX)
-    description = new.description.strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise InvalidInput(f"问题描述不能超过 {DESCRIPTION_MAX} 个字", field="description")
-    # Who reported it and where belong to the content: the same id from someone else is a conflict.
-    digest = content_hash(
-        {
-            "title": title,
-            "description": description,
-            "household_id": new.household_id,
-            "source": source.value,
-            "reporter": actor.user_id,
-            "village": village.id,
-        }
+    """Insert a problem made on a phone (a resend of the same content returns it). `actor` None: a
+    report made without an account (its photos must have been uploaded without one, too)."""
+    checked = checked or check_shape(new)
+    reporter = actor.user_id if actor is not None else None
+    digest = problem_digest(
+        checked,
+        household_id=new.household_id,
+        source=source,
+        reporter=reporter,
+        village_id=village.id,
+        extra={"contact": contact_phone is not None} if source is ProblemSource.PUBLIC else None,
     )
-    existing = await session.get(Problem, problem_id)
+    existing = await session.get(Problem, checked.id)
     if existing is not None:
         check_retry(existing.content_hash, digest)
         return existing
     if new.household_id is not None:
+        assert actor is not None  # a household is named only with an account
         await _check_household(session, actor, new.household_id, village)
+    await _check_photos(session, actor, checked.photos, village)
     now = utcnow()
     problem = Problem(
-        id=problem_id,
+        id=checked.id,
         village_id=village.id,
         township_id=village.township_id,
         county_id=village.county_id,
         secretary_id=secretary_id,
         source=source,
-        reporter_user_id=actor.user_id,
+        reporter_user_id=reporter,
         household_id=new.household_id,
-        title=title,
-        description=description,
+        contact_phone=contact_phone,
+        title=checked.title,
+        description=checked.description,
         status=ProblemStatus.OPEN,
         content_hash=digest,
         version=1,
@@ -175,33 +235,57 @@ async def _create(
             session.add(problem)
             await session.flush()
     except IntegrityError:
-        existing = await session.get(Problem, problem_id)
+        existing = await session.get(Problem, checked.id)
         if existing is None:
             raise
         check_retry(existing.content_hash, digest)
         return existing
+    session.add_all(
+        ProblemPhoto(problem_id=problem.id, position=position, media_sha256=sha256)
+        for position, sha256 in enumerate(checked.photos)
+    )
+    opening = OPENING_NOTES[source]
+    if source is ProblemSource.PUBLIC:
+        opening += "（留了电话）" if contact_phone else "（匿名）"
     session.add(
         ProblemNote(
             problem_id=problem.id,
             at=now,
-            author_user_id=actor.user_id,
+            author_user_id=reporter,
             from_status=None,
             to_status=ProblemStatus.OPEN.value,
-            note="村民反映" if source is ProblemSource.VILLAGER else "第一书记登记",
+            note=opening,
         )
     )
+    detail: dict[str, Any] = {"village_id": village.id, "source": source.value}
+    if checked.photos:
+        detail["photos"] = len(checked.photos)
+    if source is ProblemSource.PUBLIC:
+        detail["anonymous"] = contact_phone is None  # never the number: the trail keeps it for ever
     audit.record(
         session,
         actor,
         county_id=problem.county_id,
         entity="problem",
         entity_id=problem.id,
-        action="report" if source is ProblemSource.VILLAGER else "file",
+        action={ProblemSource.VILLAGER: "report", ProblemSource.PUBLIC: "report_public"}.get(source, "file"),
         version=1,
-        detail={"village_id": village.id, "source": source.value},
+        detail=detail,
     )
     await session.flush()
     return problem
+
+
+async def _check_photos(session: AsyncSession, actor: Actor | None, photos: tuple[str, ...], village: OrgUnit) -> None:
+    """Each photo was uploaded by the reporter (without an account: uploaded without one, for a
+    village of the same county); any other photo is the same answer as one not uploaded yet."""
+    for sha256 in photos:
+        try:
+            media = await access_media(session, actor, sha256, to="attach")
+        except NotFound:
+            media = None
+        if media is None or (actor is None and media.county_id != village.county_id):
+            raise DomainError("照片尚未上传完成，请稍后重试", field="photos", code=ErrorCode.MEDIA_MISSING)
 
 
 async def _check_household(session: AsyncSession, actor: Actor, household_id: int, village: OrgUnit) -> None:
@@ -377,6 +461,19 @@ async def notes_for(session: AsyncSession, problem_ids: Sequence[str]) -> dict[s
     )
     for note in rows:
         found[note.problem_id].append(note)
+    return found
+
+
+async def photos_for(session: AsyncSession, problem_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The photos of several problems, in order, in one query (callers have already checked access)."""
+    found: dict[str, list[str]] = {pid: [] for pid in problem_ids}
+    rows = await session.execute(
+        select(ProblemPhoto.problem_id, ProblemPhoto.media_sha256)
+        .where(ProblemPhoto.problem_id.in_(problem_ids))
+        .order_by(ProblemPhoto.problem_id, ProblemPhoto.position)
+    )
+    for problem_id, sha256 in rows.tuples():
+        found[problem_id].append(sha256)
     return found
 
 

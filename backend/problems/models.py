@@ -19,8 +19,9 @@ class ProblemStatus(enum.StrEnum):
 
 
 class ProblemSource(enum.StrEnum):
-    VILLAGER = "villager"  # reported by a member from the public page
+    VILLAGER = "villager"  # reported by a member with an account
     SECRETARY = "secretary"  # found by the secretary (e.g. on a visit)
+    PUBLIC = "public"  # reported without an account from the village's public page (the card's QR)
 
 
 class Problem(Base):
@@ -38,6 +39,9 @@ class Problem(Base):
     source: Mapped[ProblemSource] = mapped_column(str_enum(ProblemSource, "problem_source"))
     reporter_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="SET NULL"))
+    # A public report's call-back number, when the villager left one (never shown to other
+    # villagers; masked for staff who need not dial it; forgotten after the problem is settled).
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ProblemStatus] = mapped_column(str_enum(ProblemStatus, "problem_status"))
@@ -57,7 +61,17 @@ class ProblemNote(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     problem_id: Mapped[str] = mapped_column(ForeignKey("problems.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    author_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))  # None: no account
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProblemPhoto(Base):
+    """A photo attached to a problem when it was reported (content-addressed, see backend/media)."""
+
+    __tablename__ = "problem_photos"
+
+    problem_id: Mapped[str] = mapped_column(ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256", ondelete="RESTRICT"), index=True)

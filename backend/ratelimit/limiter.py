@@ -39,8 +39,8 @@ class Limit:
 class RateLimited(DomainError):
     code = ErrorCode.RATE_LIMITED
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"操作太频繁，请 {retry_after} 秒后再试")
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message or f"操作太频繁，请 {retry_after} 秒后再试")
         self.retry_after = retry_after
 
     def extensions(self) -> dict[str, object]:

@@ -1,4 +1,5 @@
-"""The app's rate limits (issue #6): login, poll credential issuing and ballot casting.
+"""The app's rate limits (issue #6): login, poll credential issuing, ballot casting, and what
+villagers send without an account (problem reports and their photos, from a public page).
 
 | limit | counted per | default |
 |---|---|---|
@@ -6,6 +7,9 @@
 | login_address | client address | 30 per window |
 | credential_user | user id | 10 per window |
 | cast_address | client address | 120 per window |
+| public_report_address | client address | 5 per window |
+| public_report_village | village id | 10 per window |
+| public_photo_address | client address | 5 per window |
 
 The window is RATE_LIMIT_WINDOW_SECONDS (60, at most 60). A casting key holds the keyed hash of
 the address and nothing else — no poll, token, code, choice or receipt — and lives one window.
@@ -42,6 +46,13 @@ class RateLimits:
         self.login_address = Limit("login_address", settings.rate_limit_login_per_address, window)
         self.credential_user = Limit("credential_user", settings.rate_limit_credentials_per_user, window)
         self.cast_address = Limit("cast_address", settings.rate_limit_casts_per_address, window)
+        self.public_report_address = Limit(
+            "public_report_address", settings.rate_limit_public_reports_per_address, window
+        )
+        self.public_report_village = Limit(
+            "public_report_village", settings.rate_limit_public_reports_per_village, window
+        )
+        self.public_photo_address = Limit("public_photo_address", settings.rate_limit_public_photos_per_address, window)
 
     @classmethod
     def from_settings(cls, settings: Settings, registry: Registry | None = None) -> RateLimits:
@@ -91,3 +102,16 @@ class ClientRateLimits:
     async def cast(self) -> None:
         if self._address is not None:
             await self._limits.limiter.check((self._limits.cast_address, self._address))
+
+    async def public_report(self, village_id: int) -> None:
+        """A problem report without an account: per address, and per village from all addresses."""
+        limits = self._limits
+        attempts = [(limits.public_report_village, str(village_id))]
+        if self._address is not None:
+            attempts.append((limits.public_report_address, self._address))
+        await limits.limiter.check(*attempts)
+
+    async def public_photo(self) -> None:
+        """A photo upload without an account, before its body is read."""
+        if self._address is not None:
+            await self._limits.limiter.check((self._limits.public_photo_address, self._address))

@@ -19,7 +19,7 @@ from backend.media.models import Media
 from backend.service_card.content import CardContent
 from backend.service_card.pdf import render_pdf
 from backend.service_card.png import render_png
-from backend.service_card.service import public_card
+from backend.service_card.service import printed_public_url, public_card
 
 logger = logging.getLogger("zhucuntong.cards")
 
@@ -45,7 +45,8 @@ async def _card(request: Request, fmt: str) -> Response:
         card = await public_card(session, secretary_id)
         if card is None:
             raise NotFound("尚未生成便民服务卡")
-        version = content_hash({"snapshot": card.snapshot, "photo": card.photo_sha256, "format": fmt})
+        url = printed_public_url(card, request.app.state.settings.public_base_url)
+        version = content_hash({"snapshot": card.snapshot, "url": url, "photo": card.photo_sha256, "format": fmt})
         etag = f'"{version[:32]}"'
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers={"etag": etag})
@@ -57,7 +58,8 @@ async def _card(request: Request, fmt: str) -> Response:
     mime, render = _FORMATS[fmt]
     if body is None:
         # FONT_MISSING (503) when the PNG finds no CJK font on the server
-        body = await run_in_threadpool(render, CardContent.from_snapshot(card.snapshot, photo))
+        content = CardContent.from_snapshot({**card.snapshot, "public_url": url}, photo)
+        body = await run_in_threadpool(render, content)
         if photo is not None or card.photo_sha256 is None:  # never keep a card whose photo was unreadable
             cache[version] = body
             while len(cache) > CACHE_ENTRIES:

@@ -41,6 +41,17 @@ def public_page_url(base_url: str, village_id: int) -> str:
     return f"{base_url.rstrip('/')}/v/{village_id}"
 
 
+def printed_public_url(card: ServiceCard, configured_base_url: str) -> str:
+    """The address the card's QR prints: under PUBLIC_BASE_URL when it is set (so setting it later
+    fixes cards made before), else the one stored when the card was made — from the address the
+    secretary's phone used then. Never from the request that downloads the card: that route is
+    public, and a forged Host header must not put another site in a QR code."""
+    village_id = card.snapshot.get("village_id")
+    if configured_base_url and village_id:
+        return public_page_url(configured_base_url, int(village_id))
+    return str(card.snapshot.get("public_url", ""))
+
+
 def card_url(base_url: str, card: ServiceCard, extension: str) -> str:
     """Where the card is downloaded; the generation time busts caches after a regeneration."""
     version = int(card.generated_at.timestamp() * 1000)

@@ -23,6 +23,8 @@ const MUST_BE_LAZY = [
   'AttendanceSummary',
   'TownshipProgress',
   'MyProblems',
+  'PublicVillage',
+  'PublicReport',
   'FilingForm',
   'Outbox',
   'PollsList',

@@ -27,6 +27,7 @@ const TownshipProgress = screen(() => import('./screens/progress/TownshipProgres
 
 const Forbidden = () => <ErrorBox error={{ code: 'FORBIDDEN' }} />;
 const id = ({ params }) => ({ id: params.id });
+const villageOf = ({ me, params }) => ({ me, villageId: params.id });
 const withId =
   (name) =>
   ({ me, params }) => ({ me, [name]: params.id });
@@ -46,6 +47,16 @@ export const ROUTES = [
     roles: STAFF,
     component: screen(() => import('./screens/VillageDetail.jsx')),
     props: ({ params }) => ({ villageId: params.id }),
+  },
+  // the village's public page — what the service card's QR opens — and reports without an
+  // account: anyone, logged in or not (county and township staff get the village's detail above)
+  { path: '/v/:id', roles: PUBLIC, keyed: true, component: screen(() => import('./screens/public/PublicVillage.jsx')), props: villageOf },
+  {
+    path: '/v/:id/report',
+    roles: PUBLIC,
+    keyed: true,
+    component: screen(() => import('./screens/public/PublicReport.jsx')),
+    props: villageOf,
   },
   { path: '/admin', roles: STAFF, component: screen(() => import('./screens/Admin.jsx')) },
   { path: '/admin/import', roles: COUNTY, component: screen(() => import('./screens/Import.jsx')), props: () => ({}) },

@@ -194,3 +194,45 @@ test('the engine sends any registered kind in order: a waiting item holds back t
     ['APPROVED', 'APPROVED'],
   );
 });
+
+test('describe: the outbox tells two items of a kind apart — household or topic or title, first words', () => {
+  const diary = (content, occurredOn = '2026-11-20') =>
+    registry.describeItem({
+      op: 'submitFiling',
+      kind: 'WORK_DIARY',
+      title: `工作日志 · ${occurredOn}`,
+      vars: { input: { kind: 'WORK_DIARY', occurredOn, body: { content } } },
+    });
+  const a = diary('今天上午走访三组五户，了解到  自来水\n管道老化的问题，下午联系了镇水利站，约定周五来人查看。');
+  const b = diary('参加镇里的工作例会');
+  assert.deepEqual(a, {
+    subject: '工作日志 · 2026-11-20',
+    excerpt: '今天上午走访三组五户，了解到 自来水 管道老化的问题，下午联系了镇水利站，约定周…',
+    date: '2026-11-20',
+  });
+  assert.equal(a.excerpt.length, 41, 'the first 40 characters and an ellipsis, on one line');
+  assert.notDeepEqual(a, b);
+  assert.equal(b.excerpt, '参加镇里的工作例会');
+  const visit = registry.describeItem({
+    op: 'submitFiling',
+    kind: 'HOUSEHOLD_VISIT',
+    title: '走访',
+    meta: { household: '王秀兰' },
+    vars: { input: { occurredOn: '2026-11-21', householdId: '7', body: { notes: '老人独居，血压高' } } },
+  });
+  assert.deepEqual(visit, { subject: '王秀兰', excerpt: '老人独居，血压高', date: '2026-11-21' });
+  const lecture = registry.describeItem({ op: 'editFiling', vars: { input: { body: { topic: '学习二十届四中全会精神' } } } });
+  assert.equal(lecture.subject, '学习二十届四中全会精神');
+  const problem = registry.describeItem({
+    op: 'fileProblem',
+    title: '村口路灯不亮',
+    vars: { input: { title: '村口路灯不亮', description: '晚上出行不便' } },
+  });
+  assert.deepEqual(problem, { subject: '村口路灯不亮', excerpt: '晚上出行不便', date: '' });
+  const move = registry.describeItem({ op: 'updateProblemStatus', title: '村口路灯不亮 → 已解决', vars: { input: { note: '已换新灯' } } });
+  assert.deepEqual(move, { subject: '村口路灯不亮 → 已解决', excerpt: '已换新灯', date: '' });
+  assert.deepEqual(registry.describeItem({ op: 'checkIn', vars: {} }), { subject: '', excerpt: '', date: '' });
+  for (const k of ['submitFiling', 'editFiling', 'checkIn', 'fileProblem', 'updateProblemStatus', 'reportProblem']) {
+    assert.equal(typeof registry.getOp(k).describe, 'function', k);
+  }
+});

@@ -194,6 +194,39 @@ CASES = [
         )
         for column, field, limit, alphabet in (("problems.id", "id", 36, "a"), ("problems.title", "title", 200, "字"))
     ],
+    *[
+        Case(
+            column,
+            role,
+            f"mutation($i: {kind}!) {{ {mutation}(input: $i) {{ {ERR} }} }}",
+            lambda w, v: {"i": {"id": str(uuid.uuid4()), "title": "路灯坏了", "photos": [v]}},
+            "photos",
+            64,
+            "a",
+        )
+        for role, kind, mutation in (
+            ("member", "ReportProblemInput", "reportProblem"),
+            ("village", "FileProblemInput", "fileProblem"),
+        )
+        for column in ("problem_photos.media_sha256",)
+    ],
+    *[
+        Case(
+            column,
+            None,
+            "mutation($i: PublicProblemInput!) { reportPublicProblem(input: $i) { " + ERR + " } }",
+            lambda w, v, field=field: {
+                "i": {"id": str(uuid.uuid4()), "villageId": w.unit_id("V11"), "title": "路灯坏了", field: v}
+            },
+            field,
+            limit,
+            alphabet,
+        )
+        for column, field, limit, alphabet in (
+            ("problems.title", "title", 200, "字"),
+            ("problems.contact_phone", "contactPhone", 20, "1"),
+        )
+    ],
     Case(
         "problem_notes.problem_id",
         "village",
@@ -352,6 +385,7 @@ NOT_FROM_INPUT = {
     "poll_voters.category": "an enum value",
     "poll_voters.credential_request": "a hash the server computes",
     "problem_notes.from_status": "an enum value",
+    "problem_photos.problem_id": "the problem's checked id",
     "problem_notes.to_status": "an enum value",
     "roll_call_targets.roll_call_id": "the roll call's checked id",
     "roll_call_targets.checkin_id": "the check-in's checked id",

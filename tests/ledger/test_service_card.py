@@ -83,9 +83,11 @@ async def test_generate_snapshots_the_public_details(
     assert (card["villageName"], card["townshipName"], card["villageId"]) == ("V11名", "T1名", village_id)
     assert card["duties"] == list(DUTIES) and len(DUTIES) == 8 and DUTIES[3] == "建立一本问题台账"
     assert card["pledge"] is None
-    assert card["publicUrl"] == f"{settings.public_base_url}/v/{village_id}"
-    assert card["pdfUrl"].startswith(f"{settings.public_base_url}/cards/{profile.id}.pdf?v=")
-    assert card["pngUrl"].startswith(f"{settings.public_base_url}/cards/{profile.id}.png?v=")
+    # PUBLIC_BASE_URL unset: the address the secretary's phone reached the server at
+    assert settings.public_base_url == ""
+    assert card["publicUrl"] == f"http://test/v/{village_id}"
+    assert card["pdfUrl"].startswith(f"http://test/cards/{profile.id}.pdf?v=")
+    assert card["pngUrl"].startswith(f"http://test/cards/{profile.id}.png?v=")
 
     again = _ok(await gql.execute(CARD, {}, as_user="village"), "serviceCard")
     assert again["name"] == "V11书记"
@@ -343,3 +345,34 @@ async def test_downloads_are_drawn_once_per_content(
     third = await client.get(f"/cards/{card['secretaryId']}.pdf")
     assert drawn == [None, "新的承诺"]
     assert third.headers["etag"] != first.headers["etag"]
+
+
+async def test_a_configured_public_base_url_is_printed_on_cards_made_before_it(
+    gql: GraphQLClient, client: httpx.AsyncClient, world: World, settings
+) -> None:
+    """PUBLIC_BASE_URL unset, the card prints the address the secretary's phone used; set later,
+    cards made before print it too. The public download never prints its own request's Host."""
+    from backend.app import create_app
+
+    card = await _generate(gql)
+    village_id = world.unit_id("V11")
+    forged = await client.get(f"/cards/{card['secretaryId']}.pdf", headers={"host": "evil.example"})
+    assert f"http://test/v/{village_id}".encode() in forged.content and b"evil.example" not in forged.content
+
+    configured = create_app(settings.with_overrides(public_base_url="https://zct.example.gov.cn"))
+    try:
+        transport = httpx.ASGITransport(app=configured)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
+            pdf = await http.get(f"/cards/{card['secretaryId']}.pdf")
+            assert f"https://zct.example.gov.cn/v/{village_id}".encode() in pdf.content
+            token = await gql.token_for("village")
+            body = await http.post(
+                "/graphql",
+                json={"query": "{ serviceCard { publicUrl pngUrl } }"},
+                headers={"authorization": f"Bearer {token}"},
+            )
+            seen = body.json()["data"]["serviceCard"]
+            assert seen["publicUrl"] == f"https://zct.example.gov.cn/v/{village_id}"
+            assert seen["pngUrl"].startswith("https://zct.example.gov.cn/cards/")
+    finally:
+        await configured.state.engine.dispose()

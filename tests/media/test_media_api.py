@@ -293,19 +293,29 @@ async def test_thumbnail_of_noisy_photo_fits_budget(api: Api) -> None:
 @pytest.mark.parametrize(
     ("user", "status", "code"),
     [
-        ("member", 403, "FORBIDDEN"),
         ("township", 403, "FORBIDDEN"),
         ("county", 403, "FORBIDDEN"),
         (None, 401, "UNAUTHENTICATED"),
     ],
 )
-async def test_only_first_secretaries_upload(
+async def test_only_first_secretaries_and_members_upload(
     api: Api, session_factory: SessionFactory, user: str | None, status: int, code: str
 ) -> None:
     response = await api.upload(photo("JPEG"), as_user=user)
     assert response.status_code == status
     assert refusal(response)["code"] == code
     assert await media_count(session_factory) == 0
+
+
+async def test_a_member_uploads_the_photo_of_a_report_and_only_they_see_it(api: Api) -> None:
+    """Members upload too (a problem report's photo, tests/ledger/test_problem_photos.py); until a
+    report shows it, only they can see it."""
+    response = await api.upload(photo("JPEG", seed=9), as_user="member")
+    assert response.status_code == 201, response.text
+    url = response.json()["url"]
+    assert (await api.get(url, as_user="member")).status_code == 200
+    for outsider in ("village", "township", "member_v12", None):
+        assert (await api.get(url, as_user=outsider)).status_code == 404
 
 
 async def test_bad_token_is_unauthenticated(client: httpx.AsyncClient) -> None:

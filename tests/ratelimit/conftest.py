@@ -21,6 +21,9 @@ LOW_LIMITS = {
     "rate_limit_login_per_address": 5,
     "rate_limit_credentials_per_user": 2,
     "rate_limit_casts_per_address": 3,
+    "rate_limit_public_reports_per_address": 2,
+    "rate_limit_public_reports_per_village": 3,
+    "rate_limit_public_photos_per_address": 2,
 }
 VILLAGE_NAT = "203.0.113.7"  # the address the requests come from (TEST-NET-3)
 NEIGHBOUR = "198.51.100.20"

@@ -12,6 +12,7 @@ from backend.filings.models import FilingKind as _FilingKind
 from backend.filings.models import FilingStatus as _FilingStatus
 from backend.graphql.context import Info
 from backend.graphql.loaders import referenced
+from backend.media.api.types import Photo
 from backend.org.api.types import Household, Secretary
 
 # strawberry.enum marks the domain enum in place and returns it; binding the name to the class
@@ -20,19 +21,6 @@ FilingKind = _FilingKind
 strawberry.enum(FilingKind, name="FilingKind", description="八个一及相关记录类型")
 FilingStatus = _FilingStatus
 strawberry.enum(FilingStatus, name="FilingStatus")
-
-
-@strawberry.type
-class Photo:
-    sha256: str
-
-    @strawberry.field
-    def url(self) -> str:
-        return f"/media/{self.sha256}"
-
-    @strawberry.field
-    def thumb_url(self) -> str:
-        return f"/media/{self.sha256}/thumb"
 
 
 @strawberry.type(description="One step in a filing's audit trail.")

@@ -153,7 +153,7 @@ class PollMutations:
         ids = [parse_id(v, "voterIds") for v in voter_ids]
         pid = parse_id(poll_id, "pollId")
         async with info.context.transaction() as session:
-            issued = await paper.issue_paper_slips(session, info.context.actor, info.context.settings, pid, ids)
+            issued = await paper.issue_paper_slips(session, info.context.actor, info.context.link_settings, pid, ids)
         return PaperSlipsPayload(
             batch=issued.batch,
             count=issued.count,

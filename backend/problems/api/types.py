@@ -6,21 +6,25 @@ from datetime import datetime
 
 import strawberry
 
+from backend.core.orm import utcnow
 from backend.graphql.context import Info
 from backend.graphql.loaders import referenced
+from backend.media.api.types import Photo
 from backend.org.api.types import OrgUnit
+from backend.org.models import Role
 from backend.problems.ledger import LedgerSummary as LedgerSummaryData
 from backend.problems.models import Problem as ProblemModel
 from backend.problems.models import ProblemNote as ProblemNoteModel
 from backend.problems.models import ProblemSource as _ProblemSource
 from backend.problems.models import ProblemStatus as _ProblemStatus
+from backend.problems.public_reports import contact_expired, mask_phone
 
 # strawberry.enum marks the domain enum in place and returns it; binding the name to the class
 # first keeps the name a type for mypy (a name bound to a call's result is a variable).
 ProblemStatus = _ProblemStatus
 strawberry.enum(ProblemStatus, name="ProblemStatus", description="待处理 / 处理中 / 已解决 / 已关闭（无法办理）")
 ProblemSource = _ProblemSource
-strawberry.enum(ProblemSource, name="ProblemSource", description="村民反映 / 第一书记登记")
+strawberry.enum(ProblemSource, name="ProblemSource", description="村民反映 / 第一书记登记 / 扫码反映（无账号）")
 
 
 @strawberry.type(name="ProblemNote", description="One step of a problem's life; never edited.")
@@ -54,10 +58,13 @@ class Problem:
     created_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    anonymous: bool = strawberry.field(description="Reported without an account and without a call-back number.")
     _village_id: strawberry.Private[int]
+    _contact_phone: strawberry.Private[str | None]
 
     @classmethod
     def from_model(cls, problem: ProblemModel) -> Problem:
+        phone = None if contact_expired(problem, utcnow()) else problem.contact_phone
         return cls(
             id=strawberry.ID(problem.id),
             title=problem.title,
@@ -69,12 +76,31 @@ class Problem:
             created_at=problem.created_at,
             updated_at=problem.updated_at,
             resolved_at=problem.resolved_at,
+            anonymous=problem.source is _ProblemSource.PUBLIC and problem.contact_phone is None,
             _village_id=problem.village_id,
+            _contact_phone=phone,
         )
 
     @strawberry.field
     async def village(self, info: Info) -> OrgUnit:
         return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._village_id)))
+
+    @strawberry.field(
+        description="A report without an account: the number to call back. In full for the village's first "
+        "secretary (who dials it), masked (138****5678) for township and county staff; null once forgotten "
+        "(30 days after the problem is settled) or when none was left."
+    )
+    def contact_phone(self, info: strawberry.Info) -> str | None:
+        if self._contact_phone is None:
+            return None
+        actor = info.context.actor
+        return (
+            self._contact_phone if actor is not None and actor.role is Role.VILLAGE else mask_phone(self._contact_phone)
+        )
+
+    @strawberry.field(description="Photos attached when it was reported, in order.")
+    async def photos(self, info: strawberry.Info) -> list[Photo]:
+        return [Photo(sha256=sha) for sha in await info.context.loaders.problem_photos.load(str(self.id))]
 
     @strawberry.field(description="The timeline, oldest first.")
     async def notes(self, info: Info) -> list[ProblemNote]:

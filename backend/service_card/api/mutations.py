@@ -34,7 +34,7 @@ class ServiceCardMutations:
         self, info: Info, input: GenerateServiceCardInput | None = None
     ) -> ServiceCardPayload:
         photo = input.photo_sha256 if input is not None else strawberry.UNSET
-        base_url = info.context.settings.public_base_url
+        base_url = info.context.public_base_url
         async with info.context.transaction() as session:
             card = await service_card.generate_service_card(
                 session,
@@ -43,4 +43,4 @@ class ServiceCardMutations:
                 keep_photo=photo is strawberry.UNSET,
                 public_base_url=base_url,
             )
-        return ServiceCardPayload(card=ServiceCard.from_model(card, base_url))
+        return ServiceCardPayload(card=ServiceCard.from_model(card, base_url, info.context.settings.public_base_url))

@@ -7,9 +7,11 @@ from datetime import datetime
 import strawberry
 
 from backend.org.api.types import OrgUnit, Secretary
+from backend.problems.models import ProblemStatus
 from backend.service_card.models import ServiceCard as ServiceCardModel
+from backend.service_card.public_page import PublicVillage
 from backend.service_card.public_page import VillagePublicPage as Page
-from backend.service_card.service import card_url
+from backend.service_card.service import card_url, printed_public_url
 
 
 @strawberry.type(name="ServiceCard")
@@ -30,7 +32,7 @@ class ServiceCard:
     png_url: str
 
     @classmethod
-    def from_model(cls, card: ServiceCardModel, base_url: str) -> ServiceCard:
+    def from_model(cls, card: ServiceCardModel, base_url: str, configured_base_url: str = "") -> ServiceCard:
         snap = card.snapshot
         return cls(
             secretary_id=strawberry.ID(str(card.secretary_id)),
@@ -44,7 +46,7 @@ class ServiceCard:
             duties=list(snap.get("duties", [])),
             pledge=snap.get("pledge"),
             photo_sha256=card.photo_sha256,
-            public_url=snap.get("public_url", ""),
+            public_url=printed_public_url(card, configured_base_url),
             pdf_url=card_url(base_url, card, "pdf"),
             png_url=card_url(base_url, card, "png"),
         )
@@ -66,4 +68,56 @@ class VillagePublicPage:
             secretary=Secretary.from_model(page.secretary) if page.secretary else None,
             pledge=page.pledge,
             card_available=page.card_available,
+        )
+
+
+@strawberry.type(description="The first secretary as the service card shows them: nothing more.")
+class PublicSecretary:
+    name: str
+    phone: str = strawberry.field(description="The public phone printed on the service card.")
+    dispatch_unit: str
+    photo_url: str | None = strawberry.field(description="The photo on the service card, if any (GET, no login).")
+
+
+@strawberry.type(description="The village's problem ledger in numbers only: no report, name or number.")
+class PublicProblemCounts:
+    total: int
+    open: int
+    in_progress: int
+    resolved: int
+    closed: int
+
+
+@strawberry.type(name="PublicVillagePage", description="What anyone may read about a village (the card's QR).")
+class PublicVillagePage:
+    village_id: strawberry.ID
+    village_name: str
+    township_name: str
+    secretary: PublicSecretary | None
+    pledge: str | None = strawberry.field(description="履职承诺: the secretary's latest submitted or approved pledge.")
+    problems: PublicProblemCounts
+
+    @classmethod
+    def from_page(cls, page: PublicVillage) -> PublicVillagePage:
+        s, counts = page.secretary, page.problems_by_status
+        return cls(
+            village_id=strawberry.ID(str(page.village.id)),
+            village_name=page.village.name,
+            township_name=page.township_name,
+            secretary=PublicSecretary(
+                name=s.name,
+                phone=s.phone,
+                dispatch_unit=s.dispatch_unit,
+                photo_url=f"/media/{page.photo_sha256}/thumb" if page.photo_sha256 else None,
+            )
+            if s
+            else None,
+            pledge=page.pledge,
+            problems=PublicProblemCounts(
+                total=sum(counts.values()),
+                open=counts[ProblemStatus.OPEN],
+                in_progress=counts[ProblemStatus.IN_PROGRESS],
+                resolved=counts[ProblemStatus.RESOLVED],
+                closed=counts[ProblemStatus.CLOSED],
+            ),
         )

@@ -44,8 +44,9 @@ export { uuid };
 let lastSeq = 0;
 
 /** Queue an operation. `vars` are the mutation variables, `photos` the SHA-256s to upload first,
- * `ref` the record's own (phone-made) id, `kind`/`title` for the list. Returns the item. */
-export async function enqueue({ op, vars, photos = [], ref, kind, title }) {
+ * `ref` the record's own (phone-made) id, `kind`/`title`/`meta` for the list (`meta.household`: the
+ * household's name, which the variables hold only as an id). Returns the item. */
+export async function enqueue({ op, vars, photos = [], ref, kind, title, meta = null }) {
   if (!getOp(op)) throw new Error(`outbox: no operation ${op} is registered`);
   const seq = Math.max(Date.now(), lastSeq + 1);
   lastSeq = seq;
@@ -60,6 +61,7 @@ export async function enqueue({ op, vars, photos = [], ref, kind, title }) {
     ref,
     kind,
     title,
+    meta,
     state: 'waiting',
     error: null,
     note: null,

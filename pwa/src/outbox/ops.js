@@ -1,11 +1,35 @@
 // The operations the outbox can send (registry.js): each registers its mutation, where its
-// record is in the answer and — for filings — how to follow the record's review state later.
+// record is in the answer, how to describe a queued item so that two of a kind can be told apart
+// in the outbox list (`describe`), and — for filings — how to follow the record's review state.
 // Imported once by the app shell (and by what enqueues): items queued before a reload are sent
 // by the engine as soon as the app starts, so every kind must be registered by then.
 import { registerOp, mutationOp } from './registry.js';
 import { graphqlRequest } from '../api.js';
 
 const PAYLOAD = 'errors { code message field }';
+const EXCERPT = 40;
+
+/** The first words of a text, on one line: "今天走访了三组的五户…" */
+export function firstWords(text, n = EXCERPT) {
+  const s = String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+/** A filing: who or what it is about (household, topic, project, person) and its first words. */
+function describeFiling(it) {
+  const input = it.vars?.input || {};
+  const body = input.body || {};
+  const subject = it.meta?.household || body.topic || body.name || body.person || '';
+  const text = body.content ?? body.notes ?? body.minutes ?? body.text ?? body.reason ?? body.milestones ?? '';
+  return { subject, excerpt: firstWords(text), date: input.occurredOn || '' };
+}
+/** A problem or its status change: the title, and the first words of its description or note. */
+function describeProblem(it) {
+  const input = it.vars?.input || {};
+  return { subject: it.title || input.title || '', excerpt: firstWords(input.description ?? input.note ?? ''), date: '' };
+}
 const FILING = `filing { id status version } currentVersion ${PAYLOAD}`;
 
 /** A sent filing's record, and its review state (followed by trackFilings). */
@@ -41,6 +65,7 @@ registerOp(
     field: 'submitFiling',
     result: filingResult,
     track: trackFilings,
+    describe: describeFiling,
   }),
 );
 
@@ -51,6 +76,7 @@ registerOp(
     field: 'editFiling',
     result: filingResult,
     track: trackFilings,
+    describe: describeFiling,
   }),
 );
 
@@ -61,6 +87,7 @@ registerOp(
     rollCalls { rollCallId answered reason } notice ${PAYLOAD} } }`,
     field: 'checkIn',
     result: (p) => ({ result: { ...p.checkIn, rollCalls: p.rollCalls, notice: p.notice } }),
+    describe: () => ({ subject: '', excerpt: '', date: '' }),
   }),
 );
 
@@ -72,6 +99,7 @@ registerOp(
     mutation: `mutation($input: FileProblemInput!) { fileProblem(input: $input) { problem { id status version } ${PAYLOAD} } }`,
     field: 'fileProblem',
     result: problemResult,
+    describe: describeProblem,
   }),
 );
 
@@ -81,6 +109,7 @@ registerOp(
     mutation: `mutation($input: UpdateProblemStatusInput!) { updateProblemStatus(input: $input) { problem { id status version } ${PAYLOAD} } }`,
     field: 'updateProblemStatus',
     result: problemResult,
+    describe: describeProblem,
   }),
 );
 
@@ -90,5 +119,6 @@ registerOp(
     mutation: `mutation($input: ReportProblemInput!) { reportProblem(input: $input) { problem { id status } ${PAYLOAD} } }`,
     field: 'reportProblem',
     result: problemResult,
+    describe: describeProblem,
   }),
 );

@@ -2,7 +2,7 @@
 // check-in, a problem, …) registers how to send itself and how to read the answer; the engine
 // (engine.js) knows none of them — it only iterates, orders, retries and records state.
 //
-// An operation: { send(item, ctx) → Outcome, track?(items) → patches }
+// An operation: { send(item, ctx) → Outcome, track?(items) → patches, describe?(item) → Description }
 //   Outcome: { ok: { result, reviewStatus? } }  sent; `result` is kept on the item
 //            { wait: { code, message } }         could not be sent now: retried later, in order
 //            { fail: { code, message, … } }      refused for good: the user fixes or deletes it
@@ -10,6 +10,8 @@
 //   track: learns later what became of sent items (e.g. a filing's review state); the same
 //          function may serve several kinds: the engine calls it once with all their items and
 //          stores the returned [{ id, patch }].
+//   describe: what the outbox list shows beside the kind, so two items of a kind can be told
+//          apart → { subject (household, topic or title), excerpt (first words), date }.
 // Exactly once: the item carries the phone-made id of its record (`ref`, in the variables), so
 // sending it again after a lost answer is safe (the server answers the same for the same content).
 import { graphqlRequest } from '../api.js';
@@ -17,6 +19,12 @@ import { request } from '../transport.js';
 import { getPhoto, putPhoto } from './db.js';
 
 const ops = new Map();
+
+/** What the outbox shows of an item beside its kind (see `describe` above). */
+export function describeItem(item) {
+  const d = getOp(item.op)?.describe?.(item) || {};
+  return { subject: d.subject || item.title || '', excerpt: d.excerpt || '', date: d.date || '' };
+}
 
 /** Register operation `kind` (see above). Registering a kind twice is a programming error. */
 export function registerOp(kind, op) {
@@ -81,9 +89,10 @@ export async function uploadPhotos(item, ctx) {
  * { code message field }` — photos named by the item are uploaded first.
  * `result(payload)` → { result, reviewStatus? } kept on the item once sent.
  */
-export function mutationOp({ mutation, field, result, track }) {
+export function mutationOp({ mutation, field, result, track, describe }) {
   return {
     track,
+    describe,
     async send(item, ctx) {
       const stop = await uploadPhotos(item, ctx);
       if (stop) return stop;

@@ -131,6 +131,7 @@ function Form({ me, kind, orig }) {
         ref: input.id,
         kind,
         title,
+        meta: v.household ? { household: v.household.headName } : null,
       });
       navigate('/outbox');
     } catch (err) {

@@ -1,12 +1,14 @@
 // 发件箱: every queued record of this user with its state — 待发送 / 发送中 / 已发送 / 被退回 /
-// 已通过 / 失败 (with the reason). Failed ones can be retried or deleted (with confirmation);
-// returned and stale ones open the edit form.
+// 已通过 / 失败 (with the reason), and what it is: the kind, the household or title, the first
+// words (the operation's `describe`, outbox/ops.js), so two diaries can be told apart. Failed ones
+// can be retried or deleted (with confirmation); returned and stale ones open the edit form.
 import { useEffect } from 'preact/hooks';
 import { useT, errorText } from '../../i18n.js';
 import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
 import { BackLink } from '../../ui.jsx';
 import { outbox, syncNow, retry, remove, refreshReview } from '../../outbox/engine.js';
+import { describeItem } from '../../outbox/registry.js';
 import { StateBadge, shownState, fmtTime, fmtDist } from './common.jsx';
 
 export function reason(e) {
@@ -74,14 +76,28 @@ export default function Outbox() {
         <ul class="list" data-testid="outbox-list">
           {items.map((it) => {
             const st = shownState(it);
+            const what = label(t, it);
+            const d = describeItem(it);
+            // a title made of the kind and the date says nothing the lines around it do not
+            const subject = d.subject && !d.subject.startsWith(what) ? d.subject : '';
             return (
               <li key={it.id} class="item ob-item" data-testid="outbox-item" data-state={st} data-ref={it.ref}>
                 <div class="item-main">
-                  <span class="item-title">{label(t, it)}</span>
+                  <span class="item-title">{what}</span>
                   <StateBadge state={st} />
                 </div>
-                <span class="item-sub">{it.title}</span>
+                {subject && (
+                  <span class="ob-subject" data-testid="outbox-subject">
+                    {subject}
+                  </span>
+                )}
+                {d.excerpt && (
+                  <span class="ob-excerpt" data-testid="outbox-excerpt">
+                    “{d.excerpt}”
+                  </span>
+                )}
                 <span class="item-sub">
+                  {d.date ? `${t('duties.occurredOn')} ${d.date} · ` : ''}
                   {fmtTime(it.createdAt)}
                   {it.photos?.length ? ` · ${t('duties.photoN', { n: it.photos.length })}` : ''}
                   {it.op === 'editFiling' ? ` · ${t('duties.resubmission')}` : ''}

@@ -1,18 +1,18 @@
 // MEMBER: 我反映的问题 — reports still on the phone (waiting / failed, with retry) and the ones the
 // server has, with status and the notes timeline.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
 import '../../i18n/report.js';
 import { useStore } from '../../store.js';
 import { useRoute } from '../../router.js';
 import { usePaged, PagedList } from '../../ui.jsx';
-import { Back, fmtTime, errMsg, params } from '../review/kit.jsx';
+import { Back, fmtTime, errMsg, params, Thumb, PhotoViewer } from '../review/kit.jsx';
 import { start, outbox, retry, remove, syncNow, unsentReports, sentCount } from './queue.js';
 
 const Q = `query Mine($after: String) { myReportedProblems(first: 20, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
-  edges { node { id title description status createdAt updatedAt
+  edges { node { id title description status createdAt updatedAt photos { sha256 url thumbUrl }
     notes { id at fromStatus toStatus note } } } } }`;
 
 export const probStatus = (t, s) => (s ? t(`report.status.${s}`) : '—');
@@ -61,6 +61,7 @@ export default function MyProblems({ me }) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- start once per user
   useEffect(() => start(me), [me.id]);
   const page = usePaged((after) => gql(Q, { after }).then((d) => d.myReportedProblems), [sent]);
+  const [photo, setPhoto] = useState(null);
   return (
     <>
       <section class="card" aria-labelledby="mp-title">
@@ -107,6 +108,13 @@ export default function MyProblems({ me }) {
                   {p.description}
                 </p>
               )}
+              {p.photos?.length > 0 && (
+                <div class="thumbs">
+                  {p.photos.map((ph, i) => (
+                    <Thumb key={ph.sha256} photo={ph} alt={t('report.photoOf', { n: i + 1 })} onOpen={() => setPhoto(ph)} />
+                  ))}
+                </div>
+              )}
               {p.notes?.length > 0 && (
                 <details>
                   <summary class="small">{t('report.progressNotes', { n: p.notes.length })}</summary>
@@ -128,6 +136,7 @@ export default function MyProblems({ me }) {
           )}
         />
       </section>
+      {photo && <PhotoViewer photo={photo} onClose={() => setPhoto(null)} />}
     </>
   );
 }

@@ -1,10 +1,12 @@
-// MEMBER: 反映问题 from the village public page: title + description. Stored on the phone first,
-// sent when online; it lands in the secretary's problem ledger.
+// MEMBER: 反映问题 from the village public page: title + description, and a photo if they like
+// (compressed on the phone, uploaded before the report). Stored on the phone first, sent when
+// online; it lands in the secretary's problem ledger.
 import { useEffect, useState } from 'preact/hooks';
 import { useT, errorText } from '../../i18n.js';
 import '../../i18n/report.js';
 import { navigate } from '../../router.js';
 import { Back } from '../review/kit.jsx';
+import { PhotoField } from '../../photoField.jsx';
 import { start, report } from './queue.js';
 
 export default function ReportProblem({ me }) {
@@ -14,6 +16,8 @@ export default function ReportProblem({ me }) {
   const [errs, setErrs] = useState({});
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
+  const [photo, setPhoto] = useState(null);
+  const [photoBusy, setPhotoBusy] = useState(false);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- start once per user
   useEffect(() => start(me), [me.id]);
   async function submit(e) {
@@ -23,11 +27,11 @@ export default function ReportProblem({ me }) {
     else if (title.trim().length > 100) fe.title = t('report.tooLong', { n: 100 });
     if (desc.trim().length > 2000) fe.desc = t('report.tooLong', { n: 2000 });
     setErrs(fe);
-    if (Object.keys(fe).length) return;
+    if (Object.keys(fe).length || photoBusy) return;
     setBusy(true);
     setErr(null);
     try {
-      await report({ title: title.trim(), description: desc.trim() });
+      await report({ title: title.trim(), description: desc.trim(), photo: photo?.sha || null });
       navigate('/my-problems?sent=1');
     } catch (x) {
       setErr(x);
@@ -78,12 +82,26 @@ export default function ReportProblem({ me }) {
         />
         {errs.desc && <p class="field-err">{errs.desc}</p>}
       </div>
+      <PhotoField
+        id="rp-photo"
+        owner={me.id}
+        photo={photo}
+        onChange={setPhoto}
+        onBusy={setPhotoBusy}
+        labels={{
+          legend: t('report.photo'),
+          add: t('report.addPhoto'),
+          remove: t('report.removePhoto'),
+          compressing: t('report.compressing'),
+          failed: t('report.photoFailed'),
+        }}
+      />
       {err && (
         <p class="form-err" role="alert">
           {errorText(err.code || 'UNKNOWN', err.message)}
         </p>
       )}
-      <button type="submit" class="btn block" disabled={busy} data-testid="report-submit">
+      <button type="submit" class="btn block" disabled={busy || photoBusy} data-testid="report-submit">
         {busy ? t('common.saving') : t('common.submit')}
       </button>
       <a class="btn secondary block" href="/my-problems">

@@ -12,10 +12,12 @@ export function start(me) {
   if (me?.id) startOutbox(me.id);
 }
 
-/** Queue a report; resolves once it is stored on the phone (sending happens by itself). */
-export function report({ title, description }) {
+/** Queue a report (with the SHA-256 of an optional photo already in the outbox photo store);
+ * resolves once it is stored on the phone (sending happens by itself, the photo first). */
+export function report({ title, description, photo = null }) {
   const id = uuid();
-  return enqueue({ op: OP, vars: { input: { id, title, description } }, ref: id, kind: 'PROBLEM', title });
+  const photos = photo ? [photo] : [];
+  return enqueue({ op: OP, vars: { input: { id, title, description, photos } }, photos, ref: id, kind: 'PROBLEM', title });
 }
 
 /** This member's reports not yet accepted by the server (waiting / sending / failed). */
