@@ -225,7 +225,8 @@ class _Secretary:
                 self.plan.actions.append(ReviewFiling(at, self.reviewer, draft.id, ReviewDecision.RETURN, comment))
                 version += 1
                 fixed = at + timedelta(days=self.rng.uniform(0.5, 5))
-                if outcome == "returned" or self.rng.random() < 0.2 or fixed >= self.now - timedelta(minutes=5):
+                forgotten = self.rng.random() < (0.4 if self.now - at < timedelta(days=14) else 0.02)
+                if outcome == "returned" or forgotten or fixed >= self.now - timedelta(minutes=5):
                     return  # still in the secretary's inbox
                 draft = self.revised(draft, comment, fixed)
                 self.plan.actions.append(EditFiling(fixed, self.sec.actor, draft, version))
