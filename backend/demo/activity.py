@@ -357,7 +357,7 @@ class _Secretary:
             first, last = max(month, self.start), min(nxt - timedelta(days=1), self.last)
             full = nxt - timedelta(days=1) <= self.last
             if full:
-                short = self.rng.random() < (1 - self.diligence) * 0.9
+                short = self.rng.random() < (1 - self.diligence) * 0.9 and not self.showcase
                 count = self.rng.randint(1, 3) if short else self.rng.randint(4, 7)
             else:
                 count = max(1, (last - first).days // 6)
