@@ -564,8 +564,9 @@ class _Secretary:
             (ProblemStatus.IN_PROGRESS, 45),
             (ProblemStatus.OPEN, 6),
         ]
-        for n in range(count + (len(fixed) if self.showcase else 0)):
-            title, description = texts.PROBLEMS[int(self.rng.random() * len(texts.PROBLEMS))]
+        count = min(count + (len(fixed) if self.showcase else 0), len(texts.PROBLEMS))
+        topics = self.rng.sample(texts.PROBLEMS, count)  # a village's ledger does not repeat itself
+        for n, (title, description) in enumerate(topics):
             household = self.rng.choice(visited)[1] if visited and self.rng.random() < 0.6 else None
             final, days_ago = fixed[n] if self.showcase and n < len(fixed) else (None, 0)
             day = self.last - timedelta(days=days_ago) if final else self.day(self.start, self.last, skew=1.3)

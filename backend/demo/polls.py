@@ -100,6 +100,8 @@ async def seed_demo_polls(session: AsyncSession, settings: Settings, county_id: 
     members = await _members_by_village(session, county_id)
     trial = [village_id for _, _, village_id in secretaries if members.get(village_id)][:2]
     result = DemoPolls(closed=0)
+    runs: list[tuple[int, int, _Plan]] = []
+    tries: list[tuple[int, int, _Plan]] = []  # run last: the newest polls, first in the lists
     for index, (secretary_id, township_id, village_id) in enumerate(secretaries):
         plan = _plan(index, rng)
         if village_id in trial:
@@ -111,8 +113,10 @@ async def seed_demo_polls(session: AsyncSession, settings: Settings, county_id: 
                 members=members[village_id],
                 spare_codes=0 if issuing else 3,
             )
-        if not plan.create:
-            continue
+            tries.insert(0, (secretary_id, township_id, plan))  # the issuing one on top
+        elif plan.create:
+            runs.append((secretary_id, township_id, plan))
+    for secretary_id, township_id, plan in runs + tries:
         poll_id, spare = await _run_poll(
             session, settings, townships[township_id], secretary_id, plan, rng, faker, signing_key
         )
