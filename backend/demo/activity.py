@@ -285,13 +285,13 @@ class _Secretary:
         elif self.sec.resident:
             share = 1.0 if self.rng.random() < 0.3 else self.rng.uniform(0.7, 0.98)
         else:
-            share = self.rng.uniform(0.4, 0.8)
+            share = self.rng.uniform(0.3, 0.65)
         chosen = self.rng.sample(households, round(share * len(households)))
         visited: dict[int, date] = {}
         for household in chosen:
             day = self.day(self.start, self.last, skew=1.6)
             notes = texts.visit_notes(self.rng, household.member_count) if self.rng.random() < 0.85 else None
-            photos = self.rng.choices((0, 1, 2), (2, 6, 2))[0]
+            photos = self.rng.choices((0, 1, 2), (3, 6, 1))[0]
             if self.file(
                 FilingKind.HOUSEHOLD_VISIT,
                 day,
@@ -328,7 +328,7 @@ class _Secretary:
         share = (
             0.85
             if self.showcase
-            else (self.rng.uniform(0.65, 1.0) if self.sec.resident else self.rng.uniform(0.5, 0.9))
+            else (self.rng.uniform(0.65, 1.0) if self.sec.resident else self.rng.uniform(0.4, 0.8))
         )
         if len(visits) == len(self.sec.households) and self.rng.random() < 0.6:
             share = 1.0  # every household visited, and every one has the card
