@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from faker import Faker
 from sqlalchemy import insert, select, update
@@ -28,6 +29,10 @@ from backend.org.importer.validate import validate_workbook
 from backend.org.importer.writer import write_workbook
 from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile, User
 
+if TYPE_CHECKING:
+    from backend.demo.bulk import Counts
+    from backend.demo.polls import DemoPolls
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,6 +46,10 @@ class DemoSummary:
     households: int
     accounts: int
     password: str  # the shared demo password, for printing by the CLI
+    # filled in by seed_demo_database (the activity, the polls) for describe()
+    activity: Counts | None = None
+    polls: DemoPolls | None = None
+    public_base_url: str = ""
 
 
 async def database_is_empty(session: AsyncSession) -> bool:

@@ -539,6 +539,8 @@ describe('outbox recovery', () => {
 describe('problem ledger and service card', () => {
   it('files a problem, moves it to in progress; generates the service card', async () => {
     const phone = '13810000004';
+    // the demo village already keeps a ledger: this problem is one more
+    const before = (await api(`{ ledgerSummary { total } }`, {}, await apiLogin(phone))).ledgerSummary.total;
     const ctx = await newContext();
     const page = await track(await ctx.newPage());
     await login(page, phone);
@@ -550,8 +552,14 @@ describe('problem ledger and service card', () => {
     await row.waitFor({ timeout: 15_000 });
     assert.match(await row.innerText(), /待处理/);
     await row.getByRole('button', { name: '改为处理中' }).click();
-    await page.getByTestId('problem-item').filter({ hasText: '处理中' }).waitFor({ timeout: 15_000 });
-    await page.getByTestId('ledger-summary').filter({ hasText: '台账共 1 条' }).waitFor();
+    await row
+      .locator('.tag')
+      .filter({ hasText: /^处理中$/ })
+      .waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('ledger-summary')
+      .filter({ hasText: `台账共 ${before + 1} 条` })
+      .waitFor();
     await shot(page, 'problems');
 
     await page.goto(server.url + '/card');

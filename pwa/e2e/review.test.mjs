@@ -128,13 +128,18 @@ describe('township review (镇街审核)', () => {
     await login(page, ACCOUNTS.township);
     await page.getByTestId('nav-review').click();
     await page.waitForURL(/\/review$/);
+    // the demo township has a queue of its own, oldest first: look at the secretary's village
+    const village = (await api(`{ me { orgUnit { id } } }`, {}, sec)).me.orgUnit.id;
+    await page.locator('#rq-village').selectOption(village);
     const cardA = page.getByTestId('queue-item').filter({ hasText: toReturn.title });
     const cardB = page.getByTestId('queue-item').filter({ hasText: toApprove.title });
     await cardA.waitFor();
     await cardB.waitFor();
     assert.match(await cardA.innerText(), /工作日志/);
     assert.match(await cardA.innerText(), /±12 米/);
-    // the thumbnail is fetched with the bearer header and shown through a blob: URL
+    // the thumbnail is fetched with the bearer header and shown through a blob: URL (once the
+    // card is scrolled into view: the demo's older filings come first)
+    await cardA.locator('[data-testid=thumb]').scrollIntoViewIfNeeded();
     await cardA.locator('[data-testid=thumb] img').waitFor();
     assert.match(await cardA.locator('[data-testid=thumb] img').getAttribute('src'), /^blob:/);
     await shot(page, '01-review-queue');
