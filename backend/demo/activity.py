@@ -464,7 +464,10 @@ class _Secretary:
         keen = not self.laggard
         village = self.sec.village.name
         year = self.start.year
-        within = lambda first, last: self.day(max(first, self.start), min(last, self.last))  # noqa: E731
+
+        def within(first: date, last: date) -> date:
+            return self.day(max(first, self.start), min(last, self.last))
+
         # research report: summer and autumn
         if self.rng.random() < (0.9 if keen else 0.4) and date(year, 9, 30) <= self.last:
             topic = texts.pick(self.rng, texts.REPORT_TOPICS).format(village=village)

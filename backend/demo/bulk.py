@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,7 +58,7 @@ from backend.service_card.service import DUTIES, PUBLIC_PLEDGE_STATUSES, public_
 
 # Tables in an order that satisfies every foreign key between them.
 _TABLES: tuple[Table, ...] = tuple(
-    model.__table__  # type: ignore[attr-defined]
+    cast(Table, model.__table__)
     for model in (
         Media,
         Filing,
@@ -541,8 +541,8 @@ async def insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, 
         values.append(raw if process is None else list(map(process, raw)))
     records = list(zip(*values, strict=True))
     if dialect.name == "postgresql":
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
+        pooled = await connection.get_raw_connection()
+        driver = pooled.driver_connection
         assert driver is not None
         for start in range(0, len(records), _CHUNK):
             await driver.copy_records_to_table(table.name, records=records[start : start + _CHUNK], columns=names)

@@ -90,8 +90,8 @@ async def load_world(session: AsyncSession, county_id: int, public_base_url: str
         .where(OrgUnit.county_id == county_id)
         .order_by(Household.village_id, Household.id)
     )
-    for village_id, *values in rows.tuples():
-        households[village_id].append(HouseholdRef(*values))
+    for village_id, household_id, head_name, member_count, is_hardship in rows.tuples():
+        households[village_id].append(HouseholdRef(household_id, head_name, member_count, is_hardship))
     members: dict[int, list[Actor]] = defaultdict(list)
     users = await session.execute(
         select(User.id, User.role, User.org_unit_id, User.phone)
