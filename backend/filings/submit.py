@@ -151,6 +151,7 @@ async def edit_filing(
     if draft.submit:
         filing.status = FilingStatus.SUBMITTED
         filing.submitted_at = now
+    await session.flush()  # the versioned UPDATE: bumps the version the audit event records
     await session.execute(delete(FilingPhoto).where(FilingPhoto.filing_id == filing.id))
     _attach_photos(session, filing.id, draft.photos)
     action = "resubmitted" if draft.submit and was_returned else ("submitted" if draft.submit else "edited")
