@@ -1,12 +1,12 @@
-"""Polls that are not closed, with their running counts and the township's next step — the counts
-`polls/results.py` `progress` gives one poll at a time (the roster, what was issued, ballots cast;
-never a choice), here for every listed poll in a fixed number of statements.
+"""Polls that are not closed, with their running counts and the township's next task — for every
+listed poll in a fixed number of statements (the counts are `polls/readiness.py` `counts_of`).
 
-The next step follows the poll's phases (docs/SECURITY.md, "Polls"): a draft with a roster can
-start issuing; issuing is done when everyone on the roster holds a credential or a paper slip;
-voting may close once ballots reach two thirds of the roster — the line below which the poll is not
-valid (DOMAIN.md section 4). Whether to act stays the township's call: a poll may also close
-earlier, or voting open before every slip is out.
+The task follows the poll's own rules (`polls/readiness.py`, the one place for each step's
+preconditions): a draft with a roster can start issuing, one without must import it first; while
+issuing, voting can be opened without a warning once enough people hold a credential or a slip to
+reach two thirds of the roster; while voting, the poll can be closed without a warning once ballots
+reach two thirds. Short of that the township waits for people. Whether to act stays its call: the
+manage screen offers the step with its warnings.
 """
 
 from __future__ import annotations
@@ -22,20 +22,32 @@ from backend.auth.actor import Actor
 from backend.org.access import require_role
 from backend.org.models import OrgUnit, Role, SecretaryProfile
 from backend.polls.access import scope_polls
-from backend.polls.models import Poll, PollStatus, PollVoter, StagedBallot
+from backend.polls.models import Poll, PollStatus
+from backend.polls.readiness import Counts, counts_of, readiness
 
 
-class PollStep(enum.StrEnum):
+class PollTask(enum.StrEnum):
     IMPORT_ROSTER = "import_roster"  # a draft without a roster: import it first
     START_ISSUING = "start_issuing"  # the roster is ready
     ISSUING = "issuing"  # credentials and slips still being handed out
-    OPEN_VOTING = "open_voting"  # everyone on the roster holds a credential or a slip
+    OPEN_VOTING = "open_voting"  # enough people can vote for a valid poll
     VOTING = "voting"  # below two thirds of the roster so far
     CLOSE = "close"  # ballots reached two thirds of the roster
 
 
-# The steps the township can take now; while issuing or voting below the line it waits for people.
-READY = frozenset({PollStep.IMPORT_ROSTER, PollStep.START_ISSUING, PollStep.OPEN_VOTING, PollStep.CLOSE})
+# The tasks the township can do now; while issuing or voting below the line it waits for people.
+READY = frozenset({PollTask.IMPORT_ROSTER, PollTask.START_ISSUING, PollTask.OPEN_VOTING, PollTask.CLOSE})
+
+
+def task_of(counts: Counts) -> PollTask:
+    check = readiness(counts).next_step
+    clear = check is not None and check.allowed and not check.warnings
+    match counts.status:
+        case PollStatus.DRAFT:
+            return PollTask.START_ISSUING if check is not None and check.allowed else PollTask.IMPORT_ROSTER
+        case PollStatus.ISSUING:
+            return PollTask.OPEN_VOTING if clear else PollTask.ISSUING
+    return PollTask.CLOSE if clear else PollTask.VOTING
 
 
 @dataclass(frozen=True)
@@ -46,18 +58,24 @@ class RunningPoll:
     status: PollStatus
     secretary_name: str
     village_name: str
-    roster_size: int
-    issued: int  # credentials + paper slips
-    ballots_cast: int
+    counts: Counts
 
     @property
-    def step(self) -> PollStep:
-        match self.status:
-            case PollStatus.DRAFT:
-                return PollStep.START_ISSUING if self.roster_size else PollStep.IMPORT_ROSTER
-            case PollStatus.ISSUING:
-                return PollStep.OPEN_VOTING if self.issued >= self.roster_size else PollStep.ISSUING
-        return PollStep.CLOSE if 3 * self.ballots_cast >= 2 * self.roster_size > 0 else PollStep.VOTING
+    def roster_size(self) -> int:
+        return self.counts.roster
+
+    @property
+    def issued(self) -> int:
+        """Credentials + paper slips."""
+        return self.counts.can_vote
+
+    @property
+    def ballots_cast(self) -> int:
+        return self.counts.ballots
+
+    @property
+    def step(self) -> PollTask:
+        return task_of(self.counts)
 
     @property
     def ready(self) -> bool:
@@ -80,7 +98,7 @@ async def running_polls(
     session: AsyncSession, actor: Actor | None, *, statuses: Sequence[PollStatus] | None = None
 ) -> RunningPolls:
     """County and township: the polls of their place not yet closed (or of `statuses`), with counts.
-    Four statements, however many polls."""
+    At most six statements, however many polls."""
     actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
     wanted = tuple(statuses or (PollStatus.DRAFT, PollStatus.ISSUING, PollStatus.VOTING))
     by_status = {
@@ -90,49 +108,18 @@ async def running_polls(
         ).tuples()
     }
     rows = (
-        (
-            await session.execute(
-                select(Poll.id, Poll.title, Poll.period, Poll.status, SecretaryProfile.name, OrgUnit.name)
-                .join(SecretaryProfile, SecretaryProfile.id == Poll.secretary_id)
-                .join(OrgUnit, OrgUnit.id == Poll.village_id)
-                .where(scope_polls(actor), Poll.status.in_(wanted))
-                .order_by(Poll.id)
-            )
+        await session.execute(
+            select(Poll, SecretaryProfile.name, OrgUnit.name)
+            .join(SecretaryProfile, SecretaryProfile.id == Poll.secretary_id)
+            .join(OrgUnit, OrgUnit.id == Poll.village_id)
+            .where(scope_polls(actor), Poll.status.in_(wanted))
+            .order_by(Poll.id)
         )
-        .tuples()
-        .all()
-    )
-    ids = [row[0] for row in rows]
-    rosters: dict[int, tuple[int, int]] = {}
-    ballots: dict[int, int] = {}
-    if ids:
-        issued = func.count().filter(PollVoter.credential_issued.is_(True)) + func.count().filter(
-            PollVoter.paper_issued.is_(True)
-        )
-        found = await session.execute(
-            select(PollVoter.poll_id, func.count(), issued)
-            .where(PollVoter.poll_id.in_(ids))
-            .group_by(PollVoter.poll_id)
-        )
-        rosters = {poll_id: (int(size), int(n or 0)) for poll_id, size, n in found.tuples()}
-        staged = await session.execute(
-            select(StagedBallot.poll_id, func.count())
-            .where(StagedBallot.poll_id.in_(ids))
-            .group_by(StagedBallot.poll_id)
-        )
-        ballots = {poll_id: int(n) for poll_id, n in staged.tuples()}
+    ).tuples().all()
+    counts = await counts_of(session, [poll for poll, _, _ in rows])
     polls = [
-        RunningPoll(
-            poll_id,
-            title,
-            period,
-            PollStatus(status),
-            secretary,
-            village,
-            *rosters.get(poll_id, (0, 0)),
-            ballots.get(poll_id, 0),
-        )
-        for poll_id, title, period, status, secretary, village in rows
+        RunningPoll(poll.id, poll.title, poll.period, poll.status, secretary, village, counts[poll.id])
+        for poll, secretary, village in rows
     ]
     polls.sort(key=lambda p: (not p.ready, p.id))
     return RunningPolls(polls, by_status)

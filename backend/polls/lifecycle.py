@@ -15,14 +15,14 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
-from backend.core.errors import Duplicate, ErrorCode, InvalidInput, InvalidState
+from backend.core.errors import Duplicate, ErrorCode
 from backend.core.settings import Settings
 from backend.core.validation import clean_text
 from backend.crypto import blind_rsa
 from backend.org.access import access_secretary, require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgUnit, Role, SecretaryProfile
-from backend.polls import board, keys
+from backend.polls import board, keys, readiness
 from backend.polls.access import access_poll
 from backend.polls.common import lock_poll, poll_error, record_poll_event, require_status
 from backend.polls.models import Ballot, BoardEntry, PaperCode, Poll, PollStatus, PollVoter, StagedBallot
@@ -82,11 +82,17 @@ async def create_poll(
     return poll
 
 
-async def start_issuing(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
-    """draft → issuing: the roster is locked and published (its size) with the key."""
+async def start_issuing(
+    session: AsyncSession, actor: Actor | None, poll_id: int, *, accept_warnings: bool = False
+) -> Poll:
+    """draft → issuing: the roster is locked and published (its size) with the key. Refused as
+    `readiness.check_start_issuing` says (a roster under 5 needs `accept_warnings`)."""
     poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     if poll.status is not PollStatus.DRAFT:
         raise poll_error(ErrorCode.ROSTER_LOCKED, "名单已锁定，测评已开始发放凭证")
+    readiness.require(
+        readiness.check_start_issuing(await readiness.load_counts(session, poll)), accept_warnings=accept_warnings
+    )
     rows = (
         await session.execute(
             select(PollVoter.category, func.count()).where(PollVoter.poll_id == poll.id).group_by(PollVoter.category)
@@ -94,8 +100,6 @@ async def start_issuing(session: AsyncSession, actor: Actor | None, poll_id: int
     ).all()
     by_category = {str(category.value): int(n) for category, n in rows}
     roster_size = sum(by_category.values())
-    if roster_size == 0:
-        raise InvalidInput("参评名单为空，请先导入名单", field="pollId")
     secretary = await session.get(SecretaryProfile, poll.secretary_id)
     village = await session.get(OrgUnit, poll.village_id)
     assert secretary is not None and village is not None
@@ -130,22 +134,20 @@ async def start_issuing(session: AsyncSession, actor: Actor | None, poll_id: int
     return poll
 
 
-async def issued_counts(session: AsyncSession, poll_id: int) -> tuple[int, int]:
-    credentials = await session.scalar(
-        select(func.count()).where(PollVoter.poll_id == poll_id, PollVoter.credential_issued.is_(True))
-    )
-    paper = await session.scalar(select(func.count()).where(PaperCode.poll_id == poll_id))
-    return int(credentials or 0), int(paper or 0)
-
-
-async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
+async def open_voting(
+    session: AsyncSession, actor: Actor | None, poll_id: int, *, accept_warnings: bool = False
+) -> Poll:
     """issuing → voting: issuing stops, the issued counts are published and the signing key is
-    erased (no credential can be minted after this, by anyone)."""
+    erased (no credential can be minted after this, by anyone). Refused as
+    `readiness.check_open_voting` says: nobody able to vote, or (unless `accept_warnings`) fewer
+    than the 2/3 turnout."""
     await access_poll(session, actor, poll_id, to="manage")
     await lock_poll(session, poll_id, exclusive=True)
     poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     require_status(poll, PollStatus.ISSUING, "开始投票")
-    credentials, paper = await issued_counts(session, poll.id)
+    counts = await readiness.load_counts(session, poll)
+    readiness.require(readiness.check_open_voting(counts), accept_warnings=accept_warnings)
+    credentials, paper = counts.credentials, counts.paper
     code_hashes = list(await session.scalars(select(PaperCode.code_hash).where(PaperCode.poll_id == poll.id)))
     batches = await session.scalar(
         select(func.count()).select_from(
@@ -154,13 +156,12 @@ async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) 
             .subquery()
         )
     )
-    roster_size = await session.scalar(select(func.count()).where(PollVoter.poll_id == poll.id))
     await board.append(
         session,
         poll.id,
         "issuing_closed",
         {
-            "roster_size": int(roster_size or 0),
+            "roster_size": counts.roster,
             "credentials_issued": credentials,
             "paper_codes_issued": paper,
             "paper_batches": int(batches or 0),
@@ -177,12 +178,18 @@ async def open_voting(session: AsyncSession, actor: Actor | None, poll_id: int) 
     return poll
 
 
-async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -> Poll:
-    """voting → closed: count, move the ballots into receipt order, publish receipts and tally."""
+async def close_poll(
+    session: AsyncSession, actor: Actor | None, poll_id: int, *, accept_warnings: bool = False
+) -> Poll:
+    """voting → closed: count, move the ballots into receipt order, publish receipts and tally.
+    Refused as `readiness.check_close` says: more ballots than issued (report it), or (unless
+    `accept_warnings`) a turnout below 2/3."""
     await access_poll(session, actor, poll_id, to="manage")
     await lock_poll(session, poll_id, exclusive=True)
     poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     require_status(poll, PollStatus.VOTING, "结束投票")
+    before = await readiness.load_counts(session, poll)
+    readiness.require(readiness.check_close(before), accept_warnings=accept_warnings)
     staged = (
         await session.execute(
             select(StagedBallot.choice, func.count())
@@ -192,10 +199,6 @@ async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -
     ).all()
     counts = Counter({str(choice.value): int(n) for choice, n in staged})
     ballots = sum(counts.values())
-    credentials, paper = await issued_counts(session, poll.id)
-    if ballots > credentials + paper:
-        # Only possible with the signing key or the code list in someone's hands: stop, keep the evidence.
-        raise InvalidState(f"票数 {ballots} 超过已发放凭证与纸质票码之和 {credentials + paper}，请上报县委组织部")
     # Receipt order replaces arrival order: copy in one statement, then drop the staging rows.
     await session.execute(
         insert(Ballot).from_select(
@@ -210,11 +213,10 @@ async def close_poll(session: AsyncSession, actor: Actor | None, poll_id: int) -
     receipts = list(
         await session.scalars(select(Ballot.receipt).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
     )
-    roster_size = int(await session.scalar(select(func.count()).where(PollVoter.poll_id == poll.id)) or 0)
     rules = await rules_for(session, poll.county_id)
     tally = compute_tally(
         dict(counts),
-        roster_size,
+        before.roster,
         incompetent_below_pct=rules.satisfaction_incompetent_below_pct,
         basic_below_pct=rules.satisfaction_basic_below_pct,
     )

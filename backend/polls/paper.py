@@ -25,7 +25,7 @@ from backend.auth.actor import Actor
 from backend.core.errors import ErrorCode, InvalidInput
 from backend.core.settings import Settings
 from backend.org.models import OrgUnit, SecretaryProfile
-from backend.polls import board
+from backend.polls import board, readiness
 from backend.polls.access import access_poll
 from backend.polls.common import lock_poll, poll_error, record_poll_event, require_status
 from backend.polls.models import BoardEntry, PaperCode, PollStatus, PollVoter
@@ -34,7 +34,6 @@ from backend.polls.slips import SlipSheet, render_slips
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_CHARS = 28  # 140 bits
 GROUP = 4
-MIN_BATCH = 5  # a smaller batch would tie its codes to too few people (see SECURITY.md)
 _TYPO = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
@@ -90,8 +89,8 @@ async def issue_paper_codes(
     poll = await access_poll(session, actor, poll_id, to="manage", for_update=True)
     require_status(poll, PollStatus.ISSUING, "发放纸质票")
     ids = sorted(set(voter_ids))
-    if not ids:
-        raise InvalidInput("请选择领取纸质票的人员", field="voterIds")
+    # The batch rule (readiness.py), on the counts before this batch, under the poll's row lock.
+    readiness.require(readiness.check_paper_batch(await readiness.load_counts(session, poll), len(ids)))
     flipped = list(
         await session.scalars(
             update(PollVoter)
@@ -112,18 +111,6 @@ async def issue_paper_codes(
         if known != set(ids):
             raise InvalidInput("所选人员不在本次测评名单中", field="voterIds")
         raise poll_error(ErrorCode.ALREADY_ISSUED, "所选人员中有人已领取投票凭证或纸质票", "voterIds")
-    if len(ids) < MIN_BATCH:
-        remaining = await session.scalar(
-            select(func.count()).where(
-                PollVoter.poll_id == poll.id,
-                PollVoter.credential_issued.is_(False),
-                PollVoter.paper_issued.is_(False),
-            )
-        )
-        if remaining:  # a small batch is fine only when it is everyone left
-            raise InvalidInput(
-                f"每批纸质票至少 {MIN_BATCH} 张（或为剩余全部人员），以免票码与个人对应", field="voterIds"
-            )
     codes = [new_code() for _ in ids]
     hashes = sorted(code_hash(poll.id, c) for c in codes)
     session.add_all([PaperCode(poll_id=poll.id, code_hash=h) for h in hashes])

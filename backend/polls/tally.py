@@ -28,6 +28,11 @@ def is_valid(ballots: int, eligible: int) -> bool:
     return eligible > 0 and 3 * ballots >= 2 * eligible
 
 
+def needed_for_valid(eligible: int) -> int:
+    """The fewest ballots that make a poll of `eligible` people valid: ceil(2 × eligible ÷ 3)."""
+    return max(1, (2 * eligible + 2) // 3)
+
+
 def percent_text(numerator: int, denominator: int) -> str:
     """numerator/denominator as a percentage with 2 decimals, rounded half up, exactly."""
     hundredths = (numerator * 10000 * 2 + denominator) // (2 * denominator)

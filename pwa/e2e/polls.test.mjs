@@ -6,6 +6,10 @@
 // Authorization/cookie after the delay (?delay=0 on localhost), villagers vote anonymously with a
 // scanned and a typed code in a second browser context, the poll closes, receipts are found on
 // the board, the verifier passes — and fails on a tampered board (GraphQL and the CLI).
+// Before each step the manage screen shows the server's readiness (what is missing, what the
+// step does) and never offers a step the server refuses: voting cannot open before anyone can
+// vote, a batch of 3 slips out of 6 is held back with the way out. The public board speaks
+// plainly (no developer words outside 技术核验), its pages fit 360 px and their targets are ≥ 48 px.
 // Screenshots: test-results/screenshots/9x-*.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +33,13 @@ const newPage = (opts = {}) => newPhonePage(browser, { acceptDownloads: true, ..
 
 const login = (page, phone) => loginAs(page, server.url, phone);
 
-const shot = screenshotter('9x-');
+const fullShot = screenshotter('9x-');
+/** A full-page screenshot with the sticky header left at the top (a full-page capture would
+ * otherwise paint it over the middle of the page). */
+const shot = async (page, name) => {
+  await page.evaluate(() => document.querySelectorAll('header').forEach((h) => (h.style.position = 'static')));
+  await fullShot(page, name);
+};
 
 // --- the slips' PDF: reportlab content streams are ASCII85 + Flate; each code is drawn as two
 // lines of 4-character groups in the monospace font. No PDF library needed.
@@ -90,6 +100,46 @@ async function textIs(page, testid, text) {
     .filter({ hasText: new RegExp(`^${text}$`) })
     .first()
     .waitFor();
+}
+
+/** Visible tap targets under 48 px high (buttons, button links, the back link, disclosures,
+ * ballot choices, check rows), outside the technical disclosure. */
+function smallTargets(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main button, main a.btn, main .back, main summary, main .p9-choice, main .check')]
+      .filter((el) => !el.closest('[data-testid=tech] > :not(summary)') && el.offsetParent !== null)
+      .filter((el) => el.getBoundingClientRect().height < 47.5)
+      .map((el) => `${el.tagName} ${(el.textContent || '').trim().slice(0, 30)} ${Math.round(el.getBoundingClientRect().height)}px`),
+  );
+}
+
+/** Visible text under 16 px (outside the technical disclosure). */
+function smallText(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('main *')) {
+      if (el.closest('[data-testid=tech] > :not(summary)') || el.offsetParent === null) continue;
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (own && parseFloat(getComputedStyle(el).fontSize) < 15.9)
+        out.push(`${el.tagName}.${el.className} “${el.textContent.trim().slice(0, 20)}”`);
+    }
+    return out;
+  });
+}
+
+/** The page at 360 px wide: nothing sticks out sideways. */
+async function fitsNarrow(page) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 780 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.setViewportSize(size);
+  return wide <= 360;
+}
+
+async function readableForVillagers(page, what) {
+  assert.deepEqual(await smallTargets(page), [], `${what}: tap targets under 48 px`);
+  assert.deepEqual(await smallText(page), [], `${what}: text under 16 px`);
+  assert.ok(await fitsNarrow(page), `${what}: sideways scroll at 360 px`);
 }
 
 async function statusIs(page, status) {
@@ -185,7 +235,27 @@ describe('satisfaction poll (群众满意度测评)', () => {
     assert.equal((await tw.getByTestId('key-fingerprint').innerText()).trim(), fp.match(/.{4}/g).slice(0, 8).join(' '));
     await tw.getByTestId('head-hash').waitFor();
     await textIs(tw, 'c-roster', '6');
+    await textIs(tw, 'c-needed', '4'); // 2/3 of 6
     await shot(tw, '03-issuing');
+
+    // ---- nothing handed out yet: voting cannot open, and the screen says why before anyone tries
+    const next = tw.getByTestId('next-step');
+    await next.locator('[data-testid=step-check][data-step=OPEN_VOTING][data-allowed=false]').waitFor();
+    assert.ok(await tw.getByTestId('advance').isDisabled(), 'no 开始投票 while nobody can vote');
+    assert.match(await next.getByTestId('step-missing').innerText(), /还没有人领取电子凭证或纸质票/);
+    // three slips of six are held back, with the way out; five (or everyone left) can go
+    const slipsCard = tw.getByTestId('paper-slips');
+    await slipsCard.locator('[data-testid=step-check][data-allowed=true]').waitFor(); // the default: the 5 without an account
+    await slipsCard.getByTestId('slip-pick').nth(1).uncheck();
+    await slipsCard.getByTestId('slip-pick').nth(2).uncheck();
+    await slipsCard.locator('[data-testid=step-check][data-allowed=false]').waitFor();
+    assert.equal(await slipsCard.getByTestId('issue-slips').innerText(), '发放纸质票（3 张）');
+    assert.ok(await slipsCard.getByTestId('issue-slips').isDisabled(), 'a batch the server refuses is not offered');
+    assert.match(await slipsCard.getByTestId('step-missing').innerText(), /不到 5 张.*请再选 2 人凑满 5 张/s);
+    await shot(tw, '03b-issuing-not-ready');
+    await slipsCard.getByTestId('slip-pick').nth(1).check();
+    await slipsCard.getByTestId('slip-pick').nth(2).check();
+    await slipsCard.locator('[data-testid=step-check][data-allowed=true]').waitFor();
 
     // ---- member: get the credential (logged in; only the blinded message leaves the phone)
     const mb = await newPage();
@@ -226,6 +296,11 @@ describe('satisfaction poll (群众满意度测评)', () => {
     const slips = tw.getByTestId('paper-slips');
     await slips.waitFor();
     assert.equal(await slips.locator('[data-testid=slip-pick]:checked').count(), 5);
+    await slips.locator('[data-testid=step-check][data-allowed=true]').waitFor();
+    assert.ok(
+      (await slips.getByTestId('step-consequence').allInnerTexts()).some((t) => /只能下载这一次/.test(t)),
+      'the slips say what they do before they are made',
+    );
     await slips.getByTestId('issue-slips').click();
     await shot(tw, '05-slips-confirm');
     const [dl] = await Promise.all([tw.waitForEvent('download'), slips.getByTestId('confirm-yes').click()]);
@@ -237,13 +312,21 @@ describe('satisfaction poll (群众满意度测评)', () => {
     await slips.getByTestId('slips-done').waitFor();
     await textIs(tw, 'c-paper', '5');
 
-    // ---- open voting
+    // ---- open voting: 6 of 6 can vote; the screen says what opening does, then it opens
+    // (readiness refreshes after the batch: wait for the counts it speaks of)
+    await next.getByTestId('step-consequence').filter({ hasText: '电子凭证（1 人）和纸质票（5 张）' }).waitFor();
+    const after = (await next.getByTestId('step-consequence').allInnerTexts()).join('\n');
+    assert.match(after, /签名密钥将销毁/);
+    assert.match(after, /不少于应参加 6 人的三分之二（4 人）/);
+    assert.equal(await next.getByTestId('step-warning').count(), 0);
+    await shot(tw, '05b-ready-to-vote');
     await advance(tw, 'openPollVoting');
     await statusIs(tw, 'VOTING');
 
     // ---- member votes: no Authorization, no cookie, after the (test) delay
     await mb.goto(`${server.url}/polls/${pollId}?delay=0`);
     await mb.getByTestId('ballot').waitFor();
+    await readableForVillagers(mb, 'member ballot');
     const ballotReqs = [];
     mb.on('request', (r) => {
       if (r.url().includes(`/polls/${pollId}/ballots`)) ballotReqs.push(r);
@@ -266,10 +349,12 @@ describe('satisfaction poll (群众满意度测评)', () => {
     await anon.goto(`${server.url}/vote/${pollId}#code=${codes[0]}`);
     await anon.getByTestId('code-ok').waitFor();
     assert.equal(new URL(anon.url()).hash, '', 'the code leaves the address bar');
+    await readableForVillagers(anon, 'paper ballot');
     assert.equal(await anon.getByTestId('key-fingerprint').getAttribute('data-value'), fp);
     await shot(anon, '08-paper-vote');
     await anon.getByTestId('choice-VERY_SATISFIED').check();
     await anon.getByTestId('ballot-submit').click();
+    await shot(anon, '08b-paper-confirm');
     await anon.getByTestId('confirm-yes').click();
     await anon.getByTestId('receipt').waitFor();
     const paperReceipt = await anon.getByTestId('receipt').getAttribute('data-value');
@@ -312,41 +397,67 @@ describe('satisfaction poll (群众满意度测评)', () => {
     await tw.reload();
     await textIs(tw, 'c-ballots', '5');
     assert.equal(await tw.getByTestId('poll-result').count(), 0);
+    await next.locator('[data-testid=step-check][data-step=CLOSE_POLL][data-allowed=true]').waitFor();
+    assert.match((await next.getByTestId('step-consequence').allInnerTexts()).join('\n'), /已有 5 人投票.*测评有效/);
     await shot(tw, '11-voting-counts');
     await advance(tw, 'closePoll');
     await statusIs(tw, 'CLOSED');
     await tw.getByTestId('poll-result').waitFor();
+    await shot(tw, '11b-closed-manage');
 
     // ---- result: 5 of 6 (≥ 2/3: valid), counts, 3/5 = 60.00 %, tier 基本称职 (60 ≤ x < 70)
     await tw.getByTestId('to-result').click();
     await tw.waitForURL(new RegExp(`/polls/${pollId}/result$`));
-    await tw.getByTestId('r-ballots').waitFor();
-    assert.equal(await tw.getByTestId('r-ballots').innerText(), '5');
-    assert.equal(await tw.getByTestId('r-eligible').innerText(), '6');
+    const turnout = tw.getByTestId('r-turnout');
+    await turnout.waitFor();
+    assert.equal(await turnout.getAttribute('data-ballots'), '5');
+    assert.equal(await turnout.getAttribute('data-eligible'), '6');
+    assert.match(await turnout.innerText(), /应参加 6 人，实际投票 5 人，达到三分之二（至少 4 人），测评有效/);
     assert.equal(await tw.getByTestId('r-valid').getAttribute('data-valid'), 'true');
     assert.equal(await tw.getByTestId('r-count-VERY_SATISFIED').innerText(), '1');
     assert.equal(await tw.getByTestId('r-count-SATISFIED').innerText(), '2');
     assert.equal(await tw.getByTestId('r-count-BASIC').innerText(), '1');
     assert.equal(await tw.getByTestId('r-count-DISSATISFIED').innerText(), '1');
-    assert.match(await tw.getByTestId('r-satisfaction').innerText(), /3 \/ 5.*60\.00%/);
-    assert.match(await tw.getByTestId('r-tier').innerText(), /基本称职/);
+    assert.match(await tw.getByTestId('r-satisfaction').innerText(), /60\.00%[^]*很满意和满意共 3 票 ÷ 投票人数 5 人/);
+    assert.match(await tw.getByTestId('r-tier').innerText(), /满意率不到 70%，按规定定为“基本称职”档次/);
+    await shot(tw, '11c-township-board');
 
-    // ---- the member finds their receipt on the board
+    // ---- the member's phone kept the receipt: it is checked on the board at once
     await mb.goto(`${server.url}/polls/${pollId}`);
-    await mb.getByTestId('find-receipt').click();
     await mb.getByTestId('receipt-found').waitFor();
+    assert.match(await mb.getByTestId('receipt-found').innerText(), /我的回执在公示榜上/);
+    assert.equal(await mb.getByTestId('receipt').getAttribute('data-value'), memberReceipt);
+    await readableForVillagers(mb, 'member result');
     await shot(mb, '12-member-receipt-found');
+    // … and on the public board page too
+    await mb.goto(`${server.url}/polls/${pollId}/result`);
+    await mb.getByTestId('receipt-found').waitFor();
+    await shot(mb, '12b-member-board');
 
-    // ---- the paper voter (no login) on the public result page: receipt lookup, verifier, board
+    // ---- the paper voter (no login) on the public result page: plain words, a receipt found by
+    // its first three groups; the chain and the verifier only behind 技术核验
     await anon.goto(`${server.url}/polls/${pollId}/result`);
-    await anon.getByTestId('receipt-input').fill(paperReceipt.match(/.{4}/g).join(' ').toUpperCase());
-    await anon.getByRole('button', { name: '查找', exact: true }).click();
-    await anon.getByTestId('find-receipt').click();
-    await anon.getByTestId('receipt-found').waitFor();
-    await anon.getByTestId('receipt-input').fill('0'.repeat(64));
-    await anon.getByRole('button', { name: '查找', exact: true }).click();
-    await anon.getByTestId('find-receipt').click();
-    await anon.getByTestId('receipt-missing').waitFor();
+    await anon.getByTestId('poll-result').waitFor();
+    const plain = await anon.evaluate(() => {
+      const main = document.querySelector('main').cloneNode(true);
+      main.querySelectorAll('[data-testid=tech] > :not(summary)').forEach((el) => el.remove());
+      return main.innerText;
+    });
+    assert.doesNotMatch(plain, /opened|paper_codes|prev|hash|verify-poll|python|JSON/i, 'no developer words on the public board');
+    assert.match(plain, /应参加 6 人，实际投票 5 人/);
+    await readableForVillagers(anon, 'public board');
+    await shot(anon, '12c-public-board');
+    const firstGroups = paperReceipt.slice(0, 12).toUpperCase().match(/.{4}/g).join('-');
+    await anon.getByTestId('receipt-input').fill(firstGroups);
+    await anon.getByTestId('receipt-lookup').click();
+    await anon.getByTestId('lookup-found').waitFor();
+    assert.equal(await anon.getByTestId('lookup-receipt').getAttribute('data-value'), paperReceipt);
+    assert.match(await anon.getByTestId('lookup-receipt').innerText(), new RegExp(firstGroups));
+    await shot(anon, '12d-receipt-lookup');
+    await anon.getByTestId('receipt-input').fill('0'.repeat(12));
+    await anon.getByTestId('receipt-lookup').click();
+    await anon.getByTestId('lookup-missing').waitFor();
+    await anon.getByTestId('tech').locator('summary').click();
     await anon.getByTestId('verify').click();
     await anon.getByTestId('verify-result').waitFor();
     assert.equal(await anon.getByTestId('verify-result').getAttribute('data-ok'), 'true');
@@ -388,5 +499,70 @@ describe('satisfaction poll (群众满意度测评)', () => {
         'no console errors',
       );
     await Promise.all([tw, mb, anon].map((p) => p.context().close()));
+  });
+
+  it('a step that makes the poll invalid is taken only knowingly, and the board says it plainly', async () => {
+    // set up through the API: 8 people without an account, 5 slips → 5 can vote, 6 are needed
+    const twTok = await apiLogin(ACCOUNTS.township);
+    const me = (await api(`{ me { orgUnit { id } } }`, {}, twTok)).me;
+    const secs = (
+      await api(`query($tw: ID) { secretaries(townshipId: $tw, first: 50) { edges { node { id phone } } } }`, { tw: me.orgUnit.id }, twTok)
+    ).secretaries.edges.map((e) => e.node);
+    const sec = secs.find((s) => s.phone === ACCOUNTS.village);
+    const created = await api(
+      `mutation($s: ID!, $p: String!) { createPoll(input: {secretaryId: $s, period: $p}) { poll { id } errors { message } } }`,
+      { s: sec.id, p: `低-${RUN}` },
+      twTok,
+    );
+    const pollId = created.createPoll.poll.id;
+    const people = Array.from({ length: 8 }, (_, i) => ({ name: `村民${i}`, category: 'REPRESENTATIVE' }));
+    const rows = await api(
+      `mutation($p: ID!, $v: [PollVoterInput!]!) { importPollRoster(pollId: $p, voters: $v) { voters { id } errors { message } } }`,
+      { p: pollId, v: people },
+      twTok,
+    );
+    const ids = rows.importPollRoster.voters.map((v) => v.id);
+    const start = await api(`mutation($p: ID!) { startPollIssuing(pollId: $p) { errors { message } } }`, { p: pollId }, twTok);
+    assert.deepEqual(start.startPollIssuing.errors, []);
+    const slips = await api(
+      `mutation($p: ID!, $v: [ID!]!) { issuePaperSlips(pollId: $p, voterIds: $v) { count errors { message } } }`,
+      { p: pollId, v: ids.slice(0, 5) },
+      twTok,
+    );
+    assert.equal(slips.issuePaperSlips.count, 5);
+
+    const tw = await newPage();
+    await login(tw, ACCOUNTS.township);
+    await tw.goto(`${server.url}/polls/${pollId}`);
+    const next = tw.getByTestId('next-step');
+    await next.locator('[data-testid=step-check][data-step=OPEN_VOTING][data-allowed=true]').waitFor();
+    assert.match(await next.getByTestId('step-warning').innerText(), /现在能投票的只有 5 人.*不到应参加 8 人的三分之二（6 人）.*必然无效/s);
+    await tw.getByTestId('advance').click();
+    const yes = tw.getByTestId('confirm-yes');
+    assert.ok(await yes.isDisabled(), 'an invalid poll is not opened without ticking the warning off');
+    await shot(tw, '20-open-with-warning');
+    await tw.getByTestId('accept-warnings').check();
+    await yes.click();
+    await statusIs(tw, 'VOTING');
+
+    // nobody voted; closing: the warning again, taken knowingly
+    await next.locator('[data-testid=step-check][data-step=CLOSE_POLL]').waitFor();
+    assert.match(await next.getByTestId('step-warning').innerText(), /目前只有 0 人投票.*测评无效/s);
+    await tw.getByTestId('advance').click();
+    await tw.getByTestId('accept-warnings').check();
+    await shot(tw, '21-close-with-warning');
+    await tw.getByTestId('confirm-yes').click();
+    await statusIs(tw, 'CLOSED');
+    await shot(tw, '22-closed-manage');
+
+    const anon = await newPage();
+    await anon.goto(`${server.url}/polls/${pollId}/result`);
+    await anon.getByTestId('r-turnout').waitFor();
+    assert.match(await anon.getByTestId('r-turnout').innerText(), /应参加 8 人，实际投票 0 人，不到三分之二（至少要 6 人），测评无效/);
+    assert.match(await anon.getByTestId('r-tier').innerText(), /测评无效，不作为定档依据/);
+    await readableForVillagers(anon, 'invalid board');
+    await shot(anon, '23-invalid-board');
+    for (const p of [tw, anon]) assert.deepEqual(p.consoleErrors, [], 'no console errors');
+    await Promise.all([tw, anon].map((p) => p.context().close()));
   });
 });

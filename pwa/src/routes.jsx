@@ -114,7 +114,13 @@ export const ROUTES = [
 
   // satisfaction polls: two public screens (no login needed), then by role
   { path: '/vote/:id', roles: PUBLIC, keyed: true, component: screen(() => import('./screens/polls/Vote.jsx')), props: id },
-  { path: '/polls/:id/result', roles: PUBLIC, keyed: true, component: screen(() => import('./screens/polls/PollResult.jsx')), props: id },
+  {
+    path: '/polls/:id/result',
+    roles: PUBLIC,
+    keyed: true,
+    component: screen(() => import('./screens/polls/PollResult.jsx')),
+    props: ({ me, params }) => ({ me, id: params.id }),
+  },
   { path: '/polls', roles: LOGGED_IN, component: screen(() => import('./screens/polls/PollsList.jsx')) },
   {
     path: '/polls/:id',

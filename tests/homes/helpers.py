@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.attendance.models import CheckIn, RollCall, RollCallTarget
 from backend.filings.models import FilingKind, FilingStatus
 from backend.org.models import Household, OrgUnit, SecretaryProfile, StationMode
-from backend.polls.models import Poll, PollStatus, PollVoter, StagedBallot, VoterCategory
+from backend.polls.models import PaperCode, Poll, PollStatus, PollVoter, StagedBallot, VoterCategory
 from backend.problems.models import Problem, ProblemSource, ProblemStatus
 from backend.ranking.models import RankingSnapshot
 from tests.world import World, add_village_with_secretary, stored_filing
@@ -100,8 +100,8 @@ def poll(profile: SecretaryProfile, village: OrgUnit, status: PollStatus, *, per
 async def add_roster(
     session: AsyncSession, p: Poll, size: int, *, credentials: int = 0, paper: int = 0, ballots: int = 0
 ) -> None:
-    """`size` voters, the first `credentials` with a credential and the next `paper` with a slip;
-    `ballots` staged ballots (voting)."""
+    """`size` voters, the first `credentials` with a credential and the next `paper` with a slip
+    (and its code's hash, as issuing writes it); `ballots` staged ballots (voting)."""
     for n in range(size):
         session.add(
             PollVoter(
@@ -112,6 +112,8 @@ async def add_roster(
                 paper_issued=credentials <= n < credentials + paper,
             )
         )
+    for n in range(paper):
+        session.add(PaperCode(poll_id=p.id, code_hash=f"{p.id:08d}{n:056x}"))
     for n in range(ballots):
         session.add(StagedBallot(poll_id=p.id, receipt=f"{p.id:08d}{n:056d}", choice="satisfied"))
 

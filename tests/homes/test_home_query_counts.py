@@ -17,12 +17,13 @@ from tests.world import World
 # (roster and card, filings per kind, diary months, ledger).
 SECRETARY_STATEMENTS = 11
 # township: review queue (count, page) and names; running roll calls and targets; polls by phase,
-# the running ones, rosters, ballots; rules, unresolved counts, the oldest overdue.
-TOWNSHIP_STATEMENTS = 12
+# the running ones, their readiness counts (rosters, paper codes, ballots); rules, unresolved
+# counts, the oldest overdue.
+TOWNSHIP_STATEMENTS = 13
 # county: the tree, current secretaries, rules and the eight duties (4); last month's sheet
-# (county, rules, days, secretaries); polls as for the township (4); rules, problem counts, the
+# (county, rules, days, secretaries); polls as for the township (5); rules, problem counts, the
 # oldest overdue; this year's snapshots.
-COUNTY_STATEMENTS = 19
+COUNTY_STATEMENTS = 20
 
 
 async def _count(app: Starlette, gql: GraphQLClient, doc: str, user: str) -> tuple[int, dict]:

@@ -12,7 +12,7 @@ from backend.core.db import SessionFactory
 from backend.duties.pace import BEHIND_SHARE, term_passed
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.homes import county, secretary, township
-from backend.homes.polls import PollStep, running_polls
+from backend.homes.polls import PollTask, running_polls
 from backend.polls.models import PollStatus
 from backend.problems.ledger import open_problems
 from backend.problems.models import ProblemStatus
@@ -86,13 +86,14 @@ async def test_the_township_sees_its_own_queue_oldest_first_with_names(
 
 
 async def test_poll_steps_follow_the_phases(session_factory: SessionFactory, world: World) -> None:
+    """The task is what the poll's readiness allows without a warning (polls/readiness.py)."""
     plan = [  # (status, roster, credentials, paper, ballots) → step
-        (PollStatus.DRAFT, 0, 0, 0, 0, PollStep.IMPORT_ROSTER),
-        (PollStatus.DRAFT, 6, 0, 0, 0, PollStep.START_ISSUING),
-        (PollStatus.ISSUING, 6, 3, 2, 0, PollStep.ISSUING),
-        (PollStatus.ISSUING, 6, 4, 2, 0, PollStep.OPEN_VOTING),
-        (PollStatus.VOTING, 6, 4, 2, 3, PollStep.VOTING),
-        (PollStatus.VOTING, 6, 4, 2, 4, PollStep.CLOSE),  # 4 of 6 is two thirds
+        (PollStatus.DRAFT, 0, 0, 0, 0, PollTask.IMPORT_ROSTER),
+        (PollStatus.DRAFT, 6, 0, 0, 0, PollTask.START_ISSUING),
+        (PollStatus.ISSUING, 6, 2, 1, 0, PollTask.ISSUING),  # 3 can vote: fewer than two thirds
+        (PollStatus.ISSUING, 6, 3, 1, 0, PollTask.OPEN_VOTING),  # 4 can vote: two thirds
+        (PollStatus.VOTING, 6, 4, 2, 3, PollTask.VOTING),
+        (PollStatus.VOTING, 6, 4, 2, 4, PollTask.CLOSE),  # 4 of 6 is two thirds
         (PollStatus.CLOSED, 6, 4, 2, 0, None),
     ]
     async with session_factory.begin() as session:
@@ -113,7 +114,7 @@ async def test_poll_steps_follow_the_phases(session_factory: SessionFactory, wor
     assert {p.id: p.step for p in found.polls} == {i: s for i, s in ids.items() if s is not None}
     assert [p.ready for p in found.polls] == sorted((p.ready for p in found.polls), reverse=True)  # ready first
     waiting = {p.step for p in found.polls if not p.ready}
-    assert waiting == {PollStep.ISSUING, PollStep.VOTING}  # the township waits for people, not for itself
+    assert waiting == {PollTask.ISSUING, PollTask.VOTING}  # the township waits for people, not for itself
     assert found.by_status == {PollStatus.DRAFT: 2, PollStatus.ISSUING: 2, PollStatus.VOTING: 2, PollStatus.CLOSED: 1}
     voting = [p for p in found.polls if p.status is PollStatus.VOTING]
     assert sorted(p.turnout for p in voting) == [0.5, 0.6667]

@@ -31,14 +31,24 @@ UPDATE_VOTER = (
     f"{{ voter {{ id name hasAccount }} {ERR} }} }}"
 )
 REMOVE_VOTER = f"mutation($id: ID!) {{ removePollVoter(id: $id) {{ poll {{ id }} {ERR} }} }}"
-START = f"mutation($id: ID!) {{ startPollIssuing(pollId: $id) {{ poll {{ status }} {ERR} }} }}"
+# The phase changes confirm the step's warnings by default (`$accept`), as a township does after
+# reading them: the tests of other things run small polls with low turnout. The rules themselves
+# (and their refusals without confirmation) are tests/polls/test_poll_readiness.py's.
+START = (
+    "mutation($id: ID!, $accept: Boolean = true) { startPollIssuing(pollId: $id, acceptWarnings: $accept) "
+    f"{{ poll {{ status }} {ERR} }} }}"
+)
 SLIPS = (
     "mutation($id: ID!, $v: [ID!]!) { issuePaperSlips(pollId: $id, voterIds: $v) "
     f"{{ batch count pdfBase64 filename {ERR} }} }}"
 )
-OPEN = f"mutation($id: ID!) {{ openPollVoting(pollId: $id) {{ poll {{ status }} {ERR} }} }}"
+OPEN = (
+    "mutation($id: ID!, $accept: Boolean = true) { openPollVoting(pollId: $id, acceptWarnings: $accept) "
+    f"{{ poll {{ status }} {ERR} }} }}"
+)
 CLOSE = (
-    "mutation($id: ID!) { closePoll(pollId: $id) { poll { status result { ballots eligible valid suppressed "
+    "mutation($id: ID!, $accept: Boolean = true) { closePoll(pollId: $id, acceptWarnings: $accept) "
+    "{ poll { status result { ballots eligible valid suppressed "
     "counts { verySatisfied satisfied basic dissatisfied } satisfaction { numerator denominator percent } tier } } "
     f"{ERR} }} }}"
 )

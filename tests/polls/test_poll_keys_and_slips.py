@@ -16,7 +16,7 @@ from backend.polls import keys, paper
 from backend.polls.models import Poll
 from backend.polls.slips import SlipSheet, render_slips
 from tests.conftest import GraphQLClient
-from tests.polls.helpers import OPEN, SLIPS, ok, setup_poll
+from tests.polls.helpers import OPEN, SLIPS, obtain_credential, ok, setup_poll
 from tests.world import World
 
 
@@ -38,6 +38,7 @@ async def test_the_key_is_erased_when_voting_opens(
     setup = await setup_poll(gql, world, session_factory, members=5, paper_people=0)
     async with session_factory() as session:
         assert (await session.scalar(select(Poll.encrypted_private_key))) is not None
+    await obtain_credential(gql, setup.poll, setup.members[0])  # voting opens only when someone can vote
     ok(await gql.execute(OPEN, {"id": setup.id}, as_user="township"), "openPollVoting")
     async with session_factory() as session:
         poll = (await session.scalars(select(Poll))).one()

@@ -18,7 +18,7 @@ from backend.core.db import SessionFactory
 from backend.core.settings import Settings
 from backend.crypto import blind_rsa
 from backend.org.models import Role
-from backend.polls import lifecycle, roster
+from backend.polls import lifecycle, paper, roster
 from backend.polls.models import PollStatus, VoterCategory
 from tests.conftest import GraphQLClient
 from tests.polls.helpers import b64u, error_code, make_message
@@ -45,6 +45,8 @@ async def seed_poll(
     village: str,
     state: PollStatus,
     key: rsa.RSAPrivateKey,
+    *,
+    slips: bool = False,
 ) -> Seeded:
     unit = world.units[village]
     township = next(k for k, u in world.units.items() if u.id == unit.township_id)
@@ -69,12 +71,19 @@ async def seed_poll(
         people = [roster.VoterInput(name=member.name, category=VoterCategory.PARTY_MEMBER, phone=member.phone)]
         people += [roster.VoterInput(name=f"村民{i}", category=VoterCategory.REPRESENTATIVE) for i in range(6)]
         rows = await roster.import_roster(session, actor, poll.id, people, replace=False)
-    for stage, step in zip(
-        STAGES[1:], (lifecycle.start_issuing, lifecycle.open_voting, lifecycle.close_poll), strict=True
-    ):
-        if STAGES.index(state) >= STAGES.index(stage):
-            async with session_factory.begin() as session:
-                await step(session, actor, poll.id)
+    reached = STAGES.index(state)
+    if reached >= STAGES.index(PollStatus.ISSUING):
+        async with session_factory.begin() as session:
+            await lifecycle.start_issuing(session, actor, poll.id)
+    if slips or reached >= STAGES.index(PollStatus.VOTING):
+        async with session_factory.begin() as session:  # voting needs someone able to vote: the six villagers
+            await paper.issue_paper_codes(session, actor, settings, poll.id, [r.id for r in rows[1:]])
+    if reached >= STAGES.index(PollStatus.VOTING):
+        async with session_factory.begin() as session:
+            await lifecycle.open_voting(session, actor, poll.id)
+    if reached >= STAGES.index(PollStatus.CLOSED):
+        async with session_factory.begin() as session:  # nobody voted: an invalid poll, knowingly closed
+            await lifecycle.close_poll(session, actor, poll.id, accept_warnings=True)
     return Seeded(poll.id, [r.id for r in rows], key.public_key())
 
 
@@ -90,6 +99,7 @@ class Op:
     state: PollStatus
     allowed: frozenset[str]
     variables: Callable[[Seeded], dict[str, object]]
+    slips: bool = False  # the villagers hold paper slips (so that voting may open)
 
 
 ERR = "errors { code }"
@@ -165,10 +175,11 @@ OPS = [
         PollStatus.ISSUING,
         frozenset({"township"}),
         lambda s: {"id": s.poll_id},
+        slips=True,
     ),
     Op(
         "closePoll",
-        f"mutation($id: ID!) {{ closePoll(pollId: $id) {{ poll {{ id }} {ERR} }} }}",
+        f"mutation($id: ID!) {{ closePoll(pollId: $id, acceptWarnings: true) {{ poll {{ id }} {ERR} }} }}",
         PollStatus.VOTING,
         frozenset({"township"}),
         lambda s: {"id": s.poll_id},
@@ -199,7 +210,7 @@ async def test_poll_permission_matrix(
     own: bool,
 ) -> None:
     village = "V11" if own else OTHER_VILLAGE[role]
-    seeded = await seed_poll(session_factory, settings, world, village, op.state, key_pool[0])
+    seeded = await seed_poll(session_factory, settings, world, village, op.state, key_pool[0], slips=op.slips)
     outcome = error_code(await gql.execute(op.document, op.variables(seeded), as_user=role), op.field)
     if own and role in op.allowed:
         assert outcome is None, f"{role} should be allowed {op.field}: {outcome}"
@@ -218,7 +229,7 @@ async def test_anonymous_is_refused(
     key_pool: list[rsa.RSAPrivateKey],
     op: Op,
 ) -> None:
-    seeded = await seed_poll(session_factory, settings, world, "V11", op.state, key_pool[0])
+    seeded = await seed_poll(session_factory, settings, world, "V11", op.state, key_pool[0], slips=op.slips)
     assert error_code(await gql.execute(op.document, op.variables(seeded)), op.field) == "UNAUTHENTICATED"
 
 

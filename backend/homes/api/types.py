@@ -179,10 +179,10 @@ class RunningRollCall:
         )
 
 
-PollStep = polls.PollStep  # marked in place by strawberry.enum: the name stays a type for mypy
+PollTask = polls.PollTask  # marked in place by strawberry.enum: the name stays a type for mypy
 strawberry.enum(
-    PollStep,
-    name="PollStep",
+    PollTask,
+    name="PollTask",
     description="The poll's next step: import the roster, start issuing, (issuing), open voting, (voting), close.",
 )
 
@@ -199,7 +199,7 @@ class PollInProgress:
     issued: int = strawberry.field(description="Credentials and paper slips handed out.")
     ballots_cast: int
     turnout: float | None = strawberry.field(description="Ballots ÷ roster, 0–1.")
-    step: PollStep
+    step: PollTask
     ready: bool = strawberry.field(description="The township can take the step now.")
 
     @classmethod

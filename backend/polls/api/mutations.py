@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from typing import Annotated
 
 import strawberry
 
@@ -13,6 +14,14 @@ from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
 from backend.polls import casting, credentials, keys, lifecycle, paper, roster, scrub
 from backend.polls.api.types import BallotChoice, Poll, PollVoter, VoterCategory
+
+AcceptWarnings = Annotated[
+    bool,
+    strawberry.argument(
+        description="true = the user saw and confirmed this step's warnings (Poll.readiness.nextStep.warnings); "
+        "without it a step with warnings is refused with them."
+    ),
+]
 
 
 @strawberry.input
@@ -137,9 +146,13 @@ class PollMutations:
 
     @strawberry.mutation(description="Township: draft → issuing. Locks the roster; publishes its size and the key.")
     @returns_payload_errors(PollPayload)
-    async def start_poll_issuing(self, info: Info, poll_id: strawberry.ID) -> PollPayload:
+    async def start_poll_issuing(
+        self, info: Info, poll_id: strawberry.ID, accept_warnings: AcceptWarnings = False
+    ) -> PollPayload:
         async with info.context.transaction() as session:
-            poll = await lifecycle.start_issuing(session, info.context.actor, parse_id(poll_id, "pollId"))
+            poll = await lifecycle.start_issuing(
+                session, info.context.actor, parse_id(poll_id, "pollId"), accept_warnings=accept_warnings
+            )
         return PollPayload(poll=Poll.from_model(poll))
 
     @strawberry.mutation(
@@ -165,9 +178,13 @@ class PollMutations:
         description="Township: issuing → voting. Publishes the issued counts and erases the signing key."
     )
     @returns_payload_errors(PollPayload)
-    async def open_poll_voting(self, info: Info, poll_id: strawberry.ID) -> PollPayload:
+    async def open_poll_voting(
+        self, info: Info, poll_id: strawberry.ID, accept_warnings: AcceptWarnings = False
+    ) -> PollPayload:
         async with info.context.transaction() as session:
-            poll = await lifecycle.open_voting(session, info.context.actor, parse_id(poll_id, "pollId"))
+            poll = await lifecycle.open_voting(
+                session, info.context.actor, parse_id(poll_id, "pollId"), accept_warnings=accept_warnings
+            )
         return PollPayload(poll=Poll.from_model(poll))
 
     @strawberry.mutation(
@@ -175,9 +192,13 @@ class PollMutations:
         "after the commit, rewrites the ballot staging and roster tables (scrubbedAt)."
     )
     @returns_payload_errors(PollPayload)
-    async def close_poll(self, info: Info, poll_id: strawberry.ID) -> PollPayload:
+    async def close_poll(
+        self, info: Info, poll_id: strawberry.ID, accept_warnings: AcceptWarnings = False
+    ) -> PollPayload:
         async with info.context.transaction() as session:
-            poll = await lifecycle.close_poll(session, info.context.actor, parse_id(poll_id, "pollId"))
+            poll = await lifecycle.close_poll(
+                session, info.context.actor, parse_id(poll_id, "pollId"), accept_warnings=accept_warnings
+            )
         scrubbed_at = await scrub.scrub_closed_polls(info.context.session_factory)  # never fails the close
         if scrubbed_at is not None:
             poll.scrubbed_at = scrubbed_at

@@ -13,9 +13,11 @@ import strawberry
 from backend.crypto import blind_rsa
 from backend.graphql.context import Info
 from backend.polls import models as poll_models
+from backend.polls import readiness as poll_readiness
 from backend.polls import results as poll_results
 from backend.polls.models import Poll as PollModel
 from backend.polls.models import PollVoter as PollVoterModel
+from backend.polls.tally import needed_for_valid
 from backend.polls.verify import Report
 
 # strawberry.enum marks the domain enum in place and returns it; binding the name to the class
@@ -28,6 +30,10 @@ strawberry.enum(
 )
 BallotChoice = poll_models.BallotChoice
 strawberry.enum(BallotChoice, name="BallotChoice", description="很满意 / 满意 / 基本满意 / 不满意")
+
+
+PollStep = poll_readiness.Step
+strawberry.enum(PollStep, name="PollStep", description="开始发放凭证 / 发放纸质票 / 开始投票 / 结束投票")
 
 
 class _Tier(enum.Enum):
@@ -70,6 +76,7 @@ class PollResult:
     ballots: int
     eligible: int
     valid: bool = strawberry.field(description="The 2/3 turnout rule: 3 × ballots ≥ 2 × eligible.")
+    needed_for_valid: int = strawberry.field(description="The fewest ballots that make it valid: ⌈2 × eligible ÷ 3⌉.")
     turnout_rule: str
     suppressed: bool
     suppress_below: int
@@ -86,6 +93,7 @@ class PollResult:
             ballots=tally["ballots"],
             eligible=tally["eligible"],
             valid=tally["valid"],
+            needed_for_valid=needed_for_valid(tally["eligible"]),
             turnout_rule=tally["turnout_rule"],
             suppressed=tally["suppressed"],
             suppress_below=tally["suppress_below"],
@@ -93,6 +101,67 @@ class PollResult:
             satisfaction=SatisfactionFraction(**sat) if sat else None,
             tier=_Tier(tally["tier"]) if tally["tier"] else None,
             thresholds=SatisfactionThresholds(**tally["thresholds"]),
+        )
+
+
+@strawberry.type(
+    name="PollStepCheck",
+    description="What a step needs and does, in plain Chinese — the very rules its mutation enforces: it refuses "
+    "with the first of `missing`, and (without acceptWarnings: true) with `warnings`.",
+)
+class PollStepCheck:
+    step: PollStep
+    allowed: bool = strawberry.field(description="Nothing missing: the step can be taken now.")
+    needs_confirmation: bool = strawberry.field(
+        description="There are warnings: the mutation needs acceptWarnings: true, after the user confirmed them."
+    )
+    missing: list[str] = strawberry.field(description="Why the step cannot be taken (empty when allowed).")
+    warnings: list[str] = strawberry.field(description="What the user must knowingly accept (e.g. an invalid poll).")
+    consequences: list[str] = strawberry.field(description="What taking the step changes; show before confirming.")
+
+    @classmethod
+    def of(cls, check: poll_readiness.StepCheck | None) -> PollStepCheck | None:
+        if check is None:
+            return None
+        return cls(
+            step=check.step,
+            allowed=check.allowed,
+            needs_confirmation=bool(check.warnings),
+            missing=[b.message for b in check.blockers],
+            warnings=list(check.warnings),
+            consequences=list(check.consequences),
+        )
+
+
+@strawberry.type(name="PollReadiness", description="The poll's next step and a paper batch, checked on its counts.")
+class PollReadiness:
+    roster_size: int
+    with_account: int
+    credentials_issued: int
+    paper_slips_issued: int
+    not_issued: int = strawberry.field(description="People with neither a credential nor a paper slip.")
+    not_issued_with_account: int
+    ballots_cast: int
+    needed_for_valid: int = strawberry.field(description="Ballots a valid poll needs: 2/3 of the roster, rounded up.")
+    next_step: PollStepCheck | None = strawberry.field(description="The phase change; null once closed.")
+    paper_slips: PollStepCheck | None = strawberry.field(
+        description="While issuing: a batch of `paperBatch` paper slips; null in other phases."
+    )
+
+    @classmethod
+    def of(cls, r: poll_readiness.Readiness) -> PollReadiness:
+        c = r.counts
+        return cls(
+            roster_size=c.roster,
+            with_account=c.with_account,
+            credentials_issued=c.credentials,
+            paper_slips_issued=c.paper,
+            not_issued=c.unissued,
+            not_issued_with_account=c.unissued_with_account,
+            ballots_cast=c.ballots,
+            needed_for_valid=c.needed,
+            next_step=PollStepCheck.of(r.next_step),
+            paper_slips=PollStepCheck.of(r.paper_slips),
         )
 
 
@@ -173,6 +242,17 @@ class Poll:
     def result(self) -> PollResult | None:
         tally = self._model.result
         return PollResult.from_tally(tally) if tally and self._model.status is poll_models.PollStatus.CLOSED else None
+
+    @strawberry.field(
+        description="Township and county (null for anyone else): what the next step needs and does, and whether "
+        "a batch of `paperBatch` paper slips may be issued now. The mutations enforce exactly these rules."
+    )
+    async def readiness(self, info: Info, paper_batch: int = 0) -> PollReadiness | None:
+        async with info.context.session() as session:
+            found = await poll_readiness.poll_readiness(
+                session, info.context.actor, self._model.id, paper_batch=paper_batch
+            )
+        return PollReadiness.of(found) if found else None
 
     @strawberry.field(description="For a logged-in member: whether they are on the roster and what they received.")
     async def my_status(self, info: Info) -> MyPollStatus | None:

@@ -69,7 +69,7 @@ export default function MemberPoll({ me, id }) {
   if (p.status === 'CLOSED') {
     body = (
       <>
-        {cred?.state === 'cast' && <Receipt pollId={p.id} receipt={cred.receipt} closed />}
+        {cred?.state === 'cast' && cred.receipt && <Receipt pollId={p.id} receipt={cred.receipt} closed mine />}
         <h2>{tr('poll.result.title')}</h2>
         <ResultView result={p.result} />
         <a class="btn secondary block" href={`/polls/${p.id}/result`} data-testid="to-result">
@@ -89,7 +89,7 @@ export default function MemberPoll({ me, id }) {
         <p class="form-ok" role="status" data-testid="voted">
           {tr('poll.voted')}
         </p>
-        <Receipt pollId={p.id} receipt={cred.receipt} closed={false} />
+        {cred.receipt && <Receipt pollId={p.id} receipt={cred.receipt} closed={false} mine />}
       </>
     );
   } else if (p.status === 'ISSUING') {
@@ -137,16 +137,16 @@ export default function MemberPoll({ me, id }) {
     body = <p class="muted">{tr('poll.member.notYet')}</p>;
   }
   return (
-    <>
+    <div class="p9-big">
       <section class="card">
         <Back fallback="/polls" />
         <PollHead poll={p} />
-        <Fingerprint poll={p} />
+        {p.status !== 'CLOSED' && <Fingerprint poll={p} />}
       </section>
       <section class="card" data-testid="member-poll">
         <PErr error={err} />
         {body}
       </section>
-    </>
+    </div>
   );
 }

@@ -5,7 +5,7 @@ import { gql } from '../../api.js';
 import { useT, t } from '../../i18n.js';
 import '../../i18n/poll.js';
 import { useLoad, Loading, ErrorBox, Empty } from '../../ui.jsx';
-import { Back, Confirm, fmtTime, mutate, usePoll, useToast } from '../review/kit.jsx';
+import { Back, fmtTime, mutate, usePoll, useToast } from '../review/kit.jsx';
 import { POLL_FIELDS, CATEGORIES, PollHead, Fingerprint, HexBlock, PErr, ResultView } from './common.jsx';
 
 const Q = `query P($id: ID!) { poll(id: $id) { ${POLL_FIELDS} scrubbedAt } }`;
@@ -16,11 +16,108 @@ const IMPORT = `mutation I($p: ID!, $v: [PollVoterInput!]!) { importPollRoster(p
 const UPDATE = `mutation U($id: ID!, $input: PollVoterInput!) { updatePollVoter(id: $id, input: $input) { voter { id } ${ERR} } }`;
 const REMOVE = `mutation D($id: ID!) { removePollVoter(id: $id) { poll { id } ${ERR} } }`;
 const SLIPS = `mutation S($p: ID!, $v: [ID!]!) { issuePaperSlips(pollId: $p, voterIds: $v) { batch count pdfBase64 filename ${ERR} } }`;
+const CHECK = 'step allowed needsConfirmation missing warnings consequences';
+const READY = `query Rd($id: ID!, $n: Int!) { poll(id: $id) { id readiness(paperBatch: $n) { neededForValid
+  nextStep { ${CHECK} } paperSlips { ${CHECK} } } } }`;
+// The server's step → its mutation and its label. Whether a step is allowed, what it needs and
+// what it does come from Poll.readiness only (backend/polls/readiness.py): no rule lives here.
 const STEP = {
-  DRAFT: ['startPollIssuing', 'poll.manage.startIssuing', 'poll.manage.confirmIssuing'],
-  ISSUING: ['openPollVoting', 'poll.manage.openVoting', 'poll.manage.confirmVoting'],
-  VOTING: ['closePoll', 'poll.manage.closePoll', 'poll.manage.confirmClose'],
+  START_ISSUING: ['startPollIssuing', 'poll.manage.startIssuing'],
+  OPEN_VOTING: ['openPollVoting', 'poll.manage.openVoting'],
+  CLOSE_POLL: ['closePoll', 'poll.manage.closePoll'],
 };
+
+/** A step's check as the server gave it: what is missing, the warnings, what it changes. */
+function StepCheck({ check, label }) {
+  const tr = useT();
+  if (!check) return null;
+  return (
+    <div class="p9-stepcheck" data-testid="step-check" data-step={check.step} data-allowed={String(check.allowed)}>
+      {!check.allowed && (
+        <div class="p9-missing" role="alert">
+          <p>
+            <strong>{tr('poll.manage.cannotYet', { s: label })}</strong>
+          </p>
+          <ul>
+            {check.missing.map((m) => (
+              <li key={m} data-testid="step-missing">
+                {m}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {check.warnings.length > 0 && (
+        <div class="p9-note" role="alert">
+          <p>
+            <strong>{tr('poll.manage.warnTitle')}</strong>
+          </p>
+          <ul>
+            {check.warnings.map((m) => (
+              <li key={m} data-testid="step-warning">
+                {m}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {check.allowed && check.consequences.length > 0 && (
+        <div class="p9-after">
+          <p>
+            <strong>{tr('poll.manage.after', { s: label })}</strong>
+          </p>
+          <ul>
+            {check.consequences.map((m) => (
+              <li key={m} data-testid="step-consequence">
+                {m}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Confirm a step: its warnings must be ticked off in so many words before "yes" is possible. */
+function ConfirmStep({ check, label, yes, busy, onYes, onNo }) {
+  const tr = useT();
+  const [accepted, setAccepted] = useState(false);
+  const needs = check.needsConfirmation;
+  return (
+    <div class="confirm danger" role="alertdialog" aria-label={tr('poll.manage.confirmTitle', { s: label })}>
+      <p>
+        <strong>{tr('poll.manage.confirmTitle', { s: label })}</strong>
+      </p>
+      {needs && (
+        <div class="check p9-accept">
+          <input
+            type="checkbox"
+            id="p9-accept"
+            checked={accepted}
+            onChange={(e) => setAccepted(e.currentTarget.checked)}
+            data-testid="accept-warnings"
+          />
+          <label for="p9-accept">{tr('poll.manage.acceptWarnings', { s: label })}</label>
+        </div>
+      )}
+      <div class="row">
+        <button
+          type="button"
+          class="btn"
+          disabled={busy || (needs && !accepted)}
+          onClick={() => onYes(needs && accepted)}
+          data-testid="confirm-yes"
+        >
+          {busy ? tr('common.saving') : yes}
+        </button>
+        <button type="button" class="btn secondary" disabled={busy} onClick={onNo}>
+          {tr('common.cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}
 
 // Paste import: "姓名,类别[,手机号]" per line (comma, Chinese comma, tab or spaces).
 const CAT_WORDS = {
@@ -302,10 +399,18 @@ function PaperSlips({ poll, roster, onChanged }) {
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
   const [done, setDone] = useState(null);
+  const [tick, setTick] = useState(0);
+  // whether a batch of this size may be issued now — the server's rule, asked for this size
+  const check = useLoad(
+    () => gql(READY, { id: poll.id, n: sel.size }).then((d) => ({ n: sel.size, c: d.poll.readiness?.paperSlips })),
+    [poll.id, sel.size, tick, roster.data],
+  );
+  const c = check.data?.n === sel.size ? check.data.c : null;
   const toggle = (id) => {
     const s = new Set(sel);
     s.has(id) ? s.delete(id) : s.add(id);
     setPicked(s);
+    setAsking(false);
   };
   const issue = async () => {
     setBusy(true);
@@ -317,14 +422,17 @@ function PaperSlips({ poll, roster, onChanged }) {
       setDone({ count: p.count, name });
       setPicked(null);
       setAsking(false);
+      setTick((x) => x + 1);
       onChanged();
     } catch (e) {
       setErr(e);
       setAsking(false);
+      setTick((x) => x + 1);
     } finally {
       setBusy(false);
     }
   };
+  const label = tr('poll.manage.issueSlips', { n: sel.size });
   return (
     <section class="card" aria-labelledby="p9-slips" data-testid="paper-slips">
       <h2 id="p9-slips">{tr('poll.manage.slips')}</h2>
@@ -337,36 +445,53 @@ function PaperSlips({ poll, roster, onChanged }) {
       {!open.length ? (
         <p class="muted">{tr('poll.manage.noneLeft')}</p>
       ) : (
-        <ul class="list">
-          {open.map((v) => (
-            <li key={v.id} class="check">
-              <input type="checkbox" id={`slip-${v.id}`} checked={sel.has(v.id)} onChange={() => toggle(v.id)} data-testid="slip-pick" />
-              <label for={`slip-${v.id}`}>
-                {v.name}{' '}
-                <span class="muted small">
-                  {tr(`poll.category.${v.category}`)}
-                  {v.hasAccount ? ` · ${tr('poll.manage.hasAccount')}` : ''}
-                </span>
-              </label>
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul class="list">
+            {open.map((v) => (
+              <li key={v.id} class="check">
+                <input type="checkbox" id={`slip-${v.id}`} checked={sel.has(v.id)} onChange={() => toggle(v.id)} data-testid="slip-pick" />
+                <label for={`slip-${v.id}`}>
+                  {v.name}{' '}
+                  <span class="muted small">
+                    {tr(`poll.category.${v.category}`)}
+                    {v.hasAccount ? ` · ${tr('poll.manage.hasAccount')}` : ''}
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+          {sel.size < open.length && (
+            <button
+              type="button"
+              class="btn secondary block"
+              onClick={() => {
+                setPicked(new Set(open.map((v) => v.id)));
+                setAsking(false);
+              }}
+              data-testid="slip-pick-all"
+            >
+              {tr('poll.manage.pickAllLeft', { n: open.length })}
+            </button>
+          )}
+          <StepCheck check={c} label={label} />
+        </>
       )}
       <PErr error={err} />
-      {!asking ? (
-        <button type="button" class="btn block" disabled={!sel.size || busy} onClick={() => setAsking(true)} data-testid="issue-slips">
-          {tr('poll.manage.issueSlips', { n: sel.size })}
-        </button>
-      ) : (
-        <Confirm
-          danger
-          busy={busy}
-          text={tr('poll.manage.confirmSlips', { n: sel.size })}
-          yes={tr('poll.manage.issueAndDownload')}
-          onYes={issue}
-          onNo={() => setAsking(false)}
-        />
-      )}
+      {open.length > 0 &&
+        (!asking ? (
+          <button type="button" class="btn block" disabled={!c?.allowed || busy} onClick={() => setAsking(true)} data-testid="issue-slips">
+            {label}
+          </button>
+        ) : (
+          <ConfirmStep
+            check={c}
+            label={label}
+            yes={tr('poll.manage.issueAndDownload')}
+            busy={busy}
+            onYes={issue}
+            onNo={() => setAsking(false)}
+          />
+        ))}
     </section>
   );
 }
@@ -382,7 +507,7 @@ function Scrubbed({ at }) {
   );
 }
 
-function Counts({ pr }) {
+function Counts({ pr, needed }) {
   const tr = useT();
   if (!pr) return null;
   return (
@@ -407,6 +532,12 @@ function Counts({ pr }) {
         <strong data-testid="c-ballots">{pr.ballotsCast}</strong>
         {tr('poll.manage.count.ballots')}
       </div>
+      {needed != null && (
+        <div>
+          <strong data-testid="c-needed">{needed}</strong>
+          {tr('poll.manage.count.needed')}
+        </div>
+      )}
     </div>
   );
 }
@@ -417,29 +548,44 @@ export default function PollManage({ me, id }) {
   const poll = useLoad(() => gql(Q, { id }).then((d) => d.poll), [id]);
   const progress = useLoad(() => gql(PROGRESS, { id }).then((d) => d.pollProgress), [id]);
   const roster = useLoad(() => gql(ROSTER, { id }).then((d) => d.pollRoster), [id]);
+  const ready = useLoad(() => gql(READY, { id, n: 0 }).then((d) => d.poll.readiness), [id]);
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
   const p = poll.data;
-  usePoll(() => progress.reload(), 15_000, p && (p.status === 'ISSUING' || p.status === 'VOTING'));
+  usePoll(
+    () => {
+      progress.reload();
+      ready.reload();
+    },
+    15_000,
+    p && (p.status === 'ISSUING' || p.status === 'VOTING'),
+  );
   if (poll.loading && !p) return <Loading />;
   if (poll.error) return <ErrorBox error={poll.error} onRetry={poll.reload} />;
   const reloadAll = () => {
     poll.reload();
     progress.reload();
     roster.reload();
+    ready.reload();
   };
-  const step = STEP[p.status];
-  const advance = async () => {
+  const next = ready.data?.nextStep;
+  const step = next && STEP[next.step];
+  const advance = async (accept) => {
     setBusy(true);
     setErr(null);
     try {
-      await mutate(`mutation M($id: ID!) { ${step[0]}(pollId: $id) { poll { id status } ${ERR} } }`, { id: p.id }, step[0]);
+      await mutate(
+        `mutation M($id: ID!, $a: Boolean!) { ${step[0]}(pollId: $id, acceptWarnings: $a) { poll { id status } ${ERR} } }`,
+        { id: p.id, a: !!accept },
+        step[0],
+      );
       setAsking(false);
       reloadAll();
     } catch (e) {
       setErr(e);
       setAsking(false);
+      ready.reload(); // the counts moved since they were shown: show the server's current words
     } finally {
       setBusy(false);
     }
@@ -461,18 +607,43 @@ export default function PollManage({ me, id }) {
       <section class="card" aria-labelledby="p9-progress">
         <h2 id="p9-progress">{tr('poll.manage.progress')}</h2>
         <p class="muted small">{tr('poll.manage.countsOnly')}</p>
-        {progress.error ? <ErrorBox error={progress.error} onRetry={progress.reload} /> : <Counts pr={progress.data} />}
-        {manage && step && (
-          <>
-            <PErr error={err} />
-            {!asking ? (
-              <button type="button" class="btn block" onClick={() => setAsking(true)} data-testid="advance" data-step={step[0]}>
-                {tr(step[1])}
-              </button>
-            ) : (
-              <Confirm danger busy={busy} text={tr(step[2])} yes={tr(step[1])} onYes={advance} onNo={() => setAsking(false)} />
+        {progress.error ? (
+          <ErrorBox error={progress.error} onRetry={progress.reload} />
+        ) : (
+          <Counts pr={progress.data} needed={ready.data?.neededForValid} />
+        )}
+        {ready.error && <ErrorBox error={ready.error} onRetry={ready.reload} />}
+        {step && (
+          <div class="p9-next" data-testid="next-step">
+            <h3>{tr('poll.manage.next', { s: tr(step[1]) })}</h3>
+            <StepCheck check={next} label={tr(step[1])} />
+            {manage && (
+              <>
+                <PErr error={err} />
+                {!asking ? (
+                  <button
+                    type="button"
+                    class="btn block"
+                    disabled={!next.allowed}
+                    onClick={() => setAsking(true)}
+                    data-testid="advance"
+                    data-step={step[0]}
+                  >
+                    {tr(step[1])}
+                  </button>
+                ) : (
+                  <ConfirmStep
+                    check={next}
+                    label={tr(step[1])}
+                    yes={tr(step[1])}
+                    busy={busy}
+                    onYes={advance}
+                    onNo={() => setAsking(false)}
+                  />
+                )}
+              </>
             )}
-          </>
+          </div>
         )}
         {p.status !== 'DRAFT' && (
           <a class="btn secondary block" href={`/polls/${p.id}/result`} data-testid="to-result">
@@ -499,6 +670,7 @@ export default function PollManage({ me, id }) {
           onChanged={() => {
             roster.reload();
             progress.reload();
+            ready.reload();
           }}
         />
       )}
@@ -509,6 +681,7 @@ export default function PollManage({ me, id }) {
         onChanged={() => {
           roster.reload();
           progress.reload();
+          ready.reload();
         }}
       />
     </>

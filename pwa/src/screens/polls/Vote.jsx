@@ -128,7 +128,7 @@ export default function Vote({ id }) {
     );
   }
   return (
-    <>
+    <div class="p9-big">
       <section class="card">
         <PollHead poll={p} />
         <Fingerprint poll={p} />
@@ -140,6 +140,6 @@ export default function Vote({ id }) {
         <PErr error={err} />
         {body}
       </section>
-    </>
+    </div>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
 import '../../i18n/poll.js';
-import { CHOICES, HexBlock, PErr } from './common.jsx';
+import { CHOICES, PErr, ReceiptCode } from './common.jsx';
 
 export function ChoiceForm({ onSubmit, busy, testid = 'ballot' }) {
   const tr = useT();
@@ -42,7 +42,7 @@ export function ChoiceForm({ onSubmit, busy, testid = 'ballot' }) {
           {tr('poll.vote.submitBallot')}
         </button>
       ) : (
-        <div class="confirm" role="alertdialog">
+        <div class="confirm p9-confirm" role="alertdialog">
           <p>{tr('poll.vote.confirmBallot', { c: tr(`poll.choice.${choice}`) })}</p>
           <div class="row p9-row">
             <button
@@ -94,49 +94,54 @@ export function Countdown({ seconds, send }) {
   );
 }
 
-const LOOKUP = `query L($p: ID!, $r: String!) { pollBoard(pollId: $p) { headHash containsReceipt(receipt: $r) } }`;
+const LOOKUP = `query L($p: ID!, $r: String!) { pollBoard(pollId: $p) { containsReceipt(receipt: $r) } }`;
 
-/** The receipt, grouped for reading, and (after close) "find it on the board". */
-export function Receipt({ pollId, receipt, closed }) {
+/** The voter's receipt in a form a person can photograph, copy and compare; after close, checked
+ * on the board at once ("我的回执在公示榜上"). `mine`: the phone kept it (a member's credential). */
+export function Receipt({ pollId, receipt, closed, mine = false }) {
   const tr = useT();
   const [st, setSt] = useState(null);
   const check = async () => {
     setSt({ busy: true });
     try {
       const d = await gql(LOOKUP, { p: pollId, r: receipt });
-      setSt({ found: d.pollBoard.containsReceipt, head: d.pollBoard.headHash });
+      setSt({ found: d.pollBoard.containsReceipt });
     } catch (e) {
       setSt({ error: e });
     }
   };
+  useEffect(() => {
+    if (closed && receipt) check();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per receipt
+  }, [closed, receipt]);
   return (
-    <div class="p9-receipt" data-testid="receipt-box">
-      <p>
-        <strong>{tr('poll.receipt')}</strong>
-      </p>
-      <HexBlock hex={receipt} testid="receipt" label={tr('poll.receipt')} />
-      <p class="muted small">{tr('poll.vote.receiptHint')}</p>
-      {closed ? (
-        <>
-          <button type="button" class="btn secondary block" disabled={st?.busy} onClick={check} data-testid="find-receipt">
-            {tr('poll.findReceipt')}
-          </button>
-          {st?.error && <PErr error={st.error} />}
+    <section class="p9-receipt" data-testid="receipt-box" aria-labelledby="p9-receipt-h">
+      <h2 id="p9-receipt-h">{tr(mine ? 'poll.mine.title' : 'poll.receipt')}</h2>
+      {closed && (
+        <div class="p9-onboard" role="status" aria-live="polite">
+          {st?.busy && <p class="muted">{tr('poll.mine.checking')}</p>}
           {st &&
             'found' in st &&
             (st.found ? (
-              <p class="form-ok" role="status" data-testid="receipt-found">
-                {tr('poll.vote.receiptFound')}
+              <p class="p9-verdict ok" data-testid="receipt-found">
+                <span class="st ok">✓</span> {tr(mine ? 'poll.mine.onBoard' : 'poll.vote.receiptFound')}
               </p>
             ) : (
-              <p class="form-err" role="alert" data-testid="receipt-missing">
-                {tr('poll.vote.receiptMissing')}
+              <p class="p9-verdict no" data-testid="receipt-missing">
+                <span class="st no">✗</span> {tr('poll.vote.receiptMissing')}
               </p>
             ))}
-        </>
-      ) : (
-        <p class="muted small">{tr('poll.vote.receiptLater')}</p>
+          {st?.error && <PErr error={st.error} />}
+        </div>
       )}
-    </div>
+      <ReceiptCode hex={receipt} />
+      {closed ? (
+        <button type="button" class="btn secondary block" disabled={st?.busy} onClick={check} data-testid="find-receipt">
+          {tr('poll.mine.checkAgain')}
+        </button>
+      ) : (
+        <p class="muted small">{tr(mine ? 'poll.mine.later' : 'poll.vote.receiptHint')}</p>
+      )}
+    </section>
   );
 }

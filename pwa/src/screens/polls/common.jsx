@@ -1,4 +1,5 @@
 // Shared pieces of the poll screens (lazy chunks only): queries, labels, result view, receipt.
+import { useState } from 'preact/hooks';
 import { t, useT, errorText } from '../../i18n.js';
 import '../../i18n/poll.js';
 import './polls.css';
@@ -6,7 +7,7 @@ import './polls.css';
 export const CHOICES = ['VERY_SATISFIED', 'SATISFIED', 'BASIC', 'DISSATISFIED'];
 export const CATEGORIES = ['COMMITTEE', 'PARTY_MEMBER', 'REPRESENTATIVE', 'RETIRED_CADRE', 'PARTY_APPLICANT'];
 
-export const RESULT_FIELDS = `ballots eligible valid turnoutRule suppressed suppressBelow
+export const RESULT_FIELDS = `ballots eligible valid neededForValid turnoutRule suppressed suppressBelow
   counts { verySatisfied satisfied basic dissatisfied }
   satisfaction { numerator denominator percent } tier thresholds { incompetentBelowPct basicBelowPct }`;
 export const POLL_FIELDS = `id title period status secretaryId villageId townshipId keyFingerprint keyFingerprintShort
@@ -66,79 +67,117 @@ export function Fingerprint({ poll }) {
       <p class="p9-fp-short" data-testid="key-fingerprint" data-value={poll.keyFingerprint}>
         {poll.keyFingerprintShort}
       </p>
-      <details>
-        <summary class="small">{tr('poll.fullFingerprint')}</summary>
+      <details class="p9-more">
+        <summary>{tr('poll.fullFingerprint')}</summary>
         <HexBlock hex={poll.keyFingerprint} />
       </details>
     </div>
   );
 }
 
-const TIER = { INCOMPETENT: 'poll.tiers.INCOMPETENT', BASIC_COMPETENT: 'poll.tiers.BASIC_COMPETENT', NONE: 'poll.tiers.NONE' };
+const COUNT_KEY = { VERY_SATISFIED: 'verySatisfied', SATISFIED: 'satisfied', BASIC: 'basic', DISSATISFIED: 'dissatisfied' };
 
-/** The published tally: ballots, eligible, 2/3 rule, the four counts, satisfaction and tier. */
+/** What the result means for the secretary's tier, in one sentence a villager understands. */
+function tierWords(tr, r) {
+  if (!r.valid) return tr('poll.tierWords.invalid');
+  if (!r.tier) return tr('poll.suppressed', { n: r.suppressBelow });
+  const th = r.thresholds;
+  return tr(`poll.tierWords.${r.tier}`, { a: th.incompetentBelowPct, b: th.basicBelowPct });
+}
+
+/** The published tally in plain words: turnout against the 2/3 rule, the four counts, the
+ * satisfaction and what it means for the tier. Every figure and verdict is the server's. */
 export function ResultView({ result }) {
   const tr = useT();
   if (!result) return <p class="muted">{tr('poll.noResult')}</p>;
   const r = result;
   const c = r.counts;
+  const vars = { e: r.eligible, b: r.ballots, n: r.neededForValid };
   return (
     <div class="p9-result" data-testid="poll-result">
-      <dl class="fields">
-        <div class="field">
-          <dt>{tr('poll.ballots')}</dt>
-          <dd data-testid="r-ballots">{r.ballots}</dd>
-        </div>
-        <div class="field">
-          <dt>{tr('poll.eligible')}</dt>
-          <dd data-testid="r-eligible">{r.eligible}</dd>
-        </div>
-        <div class="field">
-          <dt>{tr('poll.turnout')}</dt>
-          <dd>
-            <span class={`st ${r.valid ? 'ok' : 'no'}`} data-testid="r-valid" data-valid={String(r.valid)}>
-              {r.valid ? tr('poll.valid') : tr('poll.invalid')}
-            </span>
-            <span class="muted small"> · {tr('poll.ruleText', { b: r.ballots, e: r.eligible })}</span>
-          </dd>
-        </div>
-      </dl>
-      {r.suppressed ? (
-        <p class="p9-note" data-testid="r-suppressed">
-          {tr('poll.suppressed', { n: r.suppressBelow })}
-        </p>
-      ) : (
-        <>
-          {c && (
-            <table class="table p9-counts" data-testid="r-counts">
-              <tbody>
-                {CHOICES.map((k) => {
-                  const v = c[{ VERY_SATISFIED: 'verySatisfied', SATISFIED: 'satisfied', BASIC: 'basic', DISSATISFIED: 'dissatisfied' }[k]];
-                  return (
-                    <tr key={k}>
-                      <th scope="row">{tr(`poll.choice.${k}`)}</th>
-                      <td data-testid={`r-count-${k}`}>{v}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
-          {r.satisfaction && (
-            <p class="p9-sat" data-testid="r-satisfaction">
-              {tr('poll.satisfaction')}：
-              <strong>
-                {r.satisfaction.numerator} / {r.satisfaction.denominator}
-              </strong>{' '}
-              = <strong>{r.satisfaction.percent}%</strong>
-            </p>
-          )}
-          <p data-testid="r-tier">
-            {tr('poll.tier')}：<strong>{r.tier ? tr(TIER[r.tier]) : r.valid ? '—' : tr('poll.tierInvalid')}</strong>
-          </p>
-          <p class="muted small">{tr('poll.tierRule', { a: r.thresholds.incompetentBelowPct, b: r.thresholds.basicBelowPct })}</p>
-        </>
+      <p class={`p9-verdict ${r.valid ? 'ok' : 'no'}`} data-testid="r-turnout" data-ballots={r.ballots} data-eligible={r.eligible}>
+        <span class={`st ${r.valid ? 'ok' : 'no'}`} data-testid="r-valid" data-valid={String(r.valid)}>
+          {r.valid ? tr('poll.valid') : tr('poll.invalid')}
+        </span>{' '}
+        {tr(r.valid ? 'poll.result.turnoutValid' : 'poll.result.turnoutInvalid', vars)}
+      </p>
+      {c && (
+        <table class="p9-counts" data-testid="r-counts">
+          <caption class="sr-only">{tr('poll.result.countsTitle')}</caption>
+          <tbody>
+            {CHOICES.map((k) => (
+              <tr key={k}>
+                <th scope="row">{tr(`poll.choice.${k}`)}</th>
+                <td>
+                  <strong data-testid={`r-count-${k}`}>{c[COUNT_KEY[k]]}</strong> {tr('poll.result.votesUnit')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
+      {r.satisfaction && (
+        <p class="p9-sat" data-testid="r-satisfaction">
+          {tr('poll.result.satLine')} <strong class="p9-big-num">{r.satisfaction.percent}%</strong>
+          <span class="p9-sub">{tr('poll.result.satHow', { a: r.satisfaction.numerator, b: r.satisfaction.denominator })}</span>
+        </p>
+      )}
+      <p class="p9-tier" data-testid="r-tier" data-tier={r.tier || ''}>
+        {tierWords(tr, r)}
+      </p>
+      {r.valid && !r.suppressed && (
+        <p class="muted small" data-testid="r-tier-rule">
+          {tr('poll.tierExplain', { a: r.thresholds.incompetentBelowPct, b: r.thresholds.basicBelowPct, c: r.thresholds.basicBelowPct })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A receipt (64 hex characters) as a person reads it: upper case in groups of 4, the first three
+ * big (enough to find it on the board), a copy button; the full value in a disclosure. Only the
+ * presentation: the board and every lookup use the 64 lower-case characters. */
+export function receiptGroups(hex) {
+  return (
+    String(hex || '')
+      .toUpperCase()
+      .match(/.{1,4}/g) || []
+  );
+}
+
+export function ReceiptCode({ hex, testid = 'receipt' }) {
+  const tr = useT();
+  const [copied, setCopied] = useState(null);
+  const g = receiptGroups(hex);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(String(hex).toLowerCase());
+      setCopied('ok');
+    } catch {
+      setCopied('fail');
+    }
+  };
+  return (
+    <div class="p9-rc" data-testid={testid} data-value={hex}>
+      <p class="p9-rc-head" aria-label={tr('poll.receiptFirst', { g: g.slice(0, 3).join(' ') })}>
+        <span class="p9-rc-big">{g.slice(0, 3).join('-')}</span>
+        <span class="p9-rc-rest">-{g.slice(3, 5).join('-')}…</span>
+      </p>
+      <p class="muted small">{tr('poll.receiptCompare')}</p>
+      <div class="p9-row">
+        <button type="button" class="btn secondary" onClick={copy} data-testid="copy-receipt">
+          {tr('poll.copyReceipt')}
+        </button>
+      </div>
+      {copied && (
+        <p class={copied === 'ok' ? 'form-ok' : 'field-err'} role="status">
+          {tr(copied === 'ok' ? 'poll.copied' : 'poll.copyFail')}
+        </p>
+      )}
+      <details class="p9-more">
+        <summary>{tr('poll.fullReceipt')}</summary>
+        <code class="p9-rc-full">{g.join('-')}</code>
+      </details>
     </div>
   );
 }
