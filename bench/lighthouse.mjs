@@ -3,6 +3,7 @@
 // the member's village page and the vote page — each as the role that sees it (demo county).
 //   node bench/lighthouse.mjs            # starts the backend like the e2e tests (E2E_TEMPLATE_DB helps)
 //   node bench/lighthouse.mjs http://127.0.0.1:8000   # or audit a running server with the demo county
+//   LH_PAGES=home,vote node bench/lighthouse.mjs   # only the pages whose name has one of the words
 // Needs: pwa/node_modules, pwa/dist (npm run build), Chromium at /usr/bin/chromium (or CHROME_PATH).
 // A logged-in page is audited in a browser whose profile holds that role's session (logged in
 // through the login screen first; Lighthouse keeps the storage). Writes bench/results/lighthouse.json;
@@ -95,11 +96,15 @@ async function audit(port, url) {
   return { url, scores, metrics, failing, shifts, lighthouseVersion: lhr.lighthouseVersion, formFactor: lhr.configSettings.formFactor };
 }
 
+// LH_PAGES=home,rank audits only the pages whose name contains one of the words
+const only = process.env.LH_PAGES?.split(',').filter(Boolean);
+const selected = only ? PAGES.filter(([name]) => only.some((w) => name.includes(w))) : PAGES;
+
 const results = [];
 let exitCode = 0;
 try {
   await fetch(base + '/').catch(() => {}); // warm-up: the first (cold) response is not measured
-  const roles = [...new Set(PAGES.map(([, role]) => role))];
+  const roles = [...new Set(selected.map(([, role]) => role))];
   for (const role of roles) {
     // a fresh profile per role, logged in through the login screen
     const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS, logLevel: 'silent' });
@@ -111,7 +116,7 @@ try {
         await page.close();
         await browser.close(); // disconnects; the browser and its storage stay
       }
-      for (const [name, r, path] of PAGES.filter(([, r]) => r === role)) {
+      for (const [name, r, path] of selected.filter(([, r]) => r === role)) {
         const res = { name, role: r ?? 'anonymous', ...(await audit(chrome.port, base + path)) };
         results.push(res);
         const s = res.scores;
