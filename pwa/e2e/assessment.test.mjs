@@ -314,7 +314,7 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     assert.equal(await group.count(), 1, 'one group at a time');
     const nodes = await page.evaluate(() => document.querySelectorAll('*').length);
     t.diagnostic(`rankings: ${nodes} DOM nodes`);
-    assert.ok(nodes < 500, `${nodes} DOM nodes`);
+    assert.ok(nodes < 400, `${nodes} DOM nodes`);
     assert.deepEqual(await smallTargets(page, '[data-testid=rank-group]'), []);
     await shot(page, '10-rankings-one-group');
 

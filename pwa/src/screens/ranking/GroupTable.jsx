@@ -67,7 +67,7 @@ export function GroupSwitcher({ groups, current, onPick }) {
         <select id="rk-group" value={current.groupKey} onChange={(e) => onPick(e.currentTarget.value)}>
           {groups.map((g) => (
             <option key={g.groupKey} value={g.groupKey}>
-              {t('ranking.groupOption', { g: groupName(g), n: g.totalCount })}
+              {t('ranking.groupOption', { g: groupKeyLabel(g.groupKey), n: g.totalCount })}
             </option>
           ))}
         </select>
