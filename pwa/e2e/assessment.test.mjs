@@ -315,7 +315,7 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     const nodes = await page.evaluate(() => document.querySelectorAll('*').length);
     t.diagnostic(`rankings: ${nodes} DOM nodes`);
     assert.ok(nodes < 400, `${nodes} DOM nodes`);
-    assert.deepEqual(await smallTargets(page, '[data-testid=rank-group]'), []);
+    assert.deepEqual(await smallTargets(page, 'main'), []);
     await shot(page, '10-rankings-one-group');
 
     // the next group: its key in the address, one group still
@@ -356,6 +356,15 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
       assert.ok(scroll <= client, `sideways scroll at ${w} px`);
       await shot(page, `11-charts-${w}`);
     }
+    // chart → a township's ranking → back: the charts, where the user was
+    const tw = page.locator('a[href*="townshipId="]').last();
+    await tw.scrollIntoViewIfNeeded();
+    const cy = await page.evaluate(() => window.scrollY);
+    await tw.click();
+    await page.getByTestId('township-row').waitFor();
+    await page.locator('a.back').first().click();
+    await page.getByTestId('chart-compare-days').waitFor();
+    await page.waitForFunction((y) => Math.abs(window.scrollY - y) < 60, cy, { timeout: 5000 });
     await page.goto(`${server.url}/rankings?period=${PERIOD}`);
     await group.locator('[data-testid=rank-row]').first().waitFor();
     await shot(page, '12-rankings-360');
