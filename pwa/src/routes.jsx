@@ -105,9 +105,8 @@ export const ROUTES = [
   { path: '/rankings', roles: STAFF, component: screen(() => import('./screens/ranking/Rankings.jsx')) },
   { path: '/rankings/charts', roles: STAFF, component: screen(() => import('./screens/ranking/Charts.jsx')) },
   {
-    path: '/rankings/snapshots/:id',
+    path: '/rankings/snapshots/:id', // not keyed: ?groupKey= switches the group without a reload
     roles: STAFF,
-    keyed: true,
     component: screen(() => import('./screens/ranking/Snapshot.jsx')),
     props: ({ me, params }) => ({ me, id: params.id }),
   },
