@@ -88,6 +88,7 @@ export const ROUTES = [
     props: withId('secretaryId'),
   },
   { path: '/settings', roles: COUNTY, component: screen(() => import('./screens/progress/CountySettings.jsx')) },
+  { path: '/compliance', roles: COUNTY, component: screen(() => import('./screens/Compliance.jsx')) },
   { path: '/ledger', roles: STAFF, component: screen(() => import('./screens/ledger/ProblemLedger.jsx')) },
 
   // assessment and rankings (leaders)
