@@ -88,6 +88,8 @@ FIELDS: dict[str, str] = {
     "submitFiling": "filings",
     "editFiling": "filings",
     "reviewFiling": "filings",
+    "photoRequirements": "settings",
+    "setPhotoRequirement": "settings",
     # progress
     "dutyProgress": "progress",
     "townshipProgress": "progress",

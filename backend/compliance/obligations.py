@@ -8,7 +8,7 @@ so a county whose settings break an obligation sees "未满足" here, not a prom
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import MetaData
@@ -67,11 +67,16 @@ def usage_telemetry_columns(metadata: MetaData) -> list[str]:
     )
 
 
-def assess(settings: Settings, rules: CountyRules, metadata: MetaData) -> list[Finding]:
-    return list(_findings(settings, rules, metadata))
+def assess(
+    settings: Settings, rules: CountyRules, metadata: MetaData, photo_rules: Sequence[tuple[str, str]] = ()
+) -> list[Finding]:
+    """`photo_rules`: the county's (kind label, reason) decisions that a kind must carry a photo."""
+    return list(_findings(settings, rules, metadata, photo_rules))
 
 
-def _findings(settings: Settings, rules: CountyRules, metadata: MetaData) -> Iterable[Finding]:
+def _findings(
+    settings: Settings, rules: CountyRules, metadata: MetaData, photo_rules: Sequence[tuple[str, str]]
+) -> Iterable[Finding]:
     yield Finding(
         "operating_unit",
         "由县级以上主办单位建设、使用和保障安全，镇村只使用",
@@ -104,12 +109,24 @@ def _findings(settings: Settings, rules: CountyRules, metadata: MetaData) -> Ite
         "不是使用积分榜；进度页只看履职记录，不看手机使用情况。",
         ("tests/compliance/test_no_usage_telemetry.py", "docs/ASSESSMENT.md", "backend/observability/"),
     )
+    exceptions = "；".join(f"“{kind}”须附照片——理由：{reason}" for kind, reason in photo_rules)
     yield Finding(
         "no_forced_uploads",
         "非必要不强制上传工作照片、视频、轨迹",
         Status.MET,
-        "所有履职记录都可以不带照片、不带位置提交；位置只在填报时取一次，由浏览器先征得同意，从不在后台跟踪（无 watchPosition）。",
-        ("backend/filings/submit.py", "pwa/src/outbox/geo.js", "tests/compliance/test_no_usage_telemetry.py"),
+        (
+            "默认所有履职记录都可以不带照片、不带位置提交。"
+            if not photo_rules
+            else f"县里写明必要性的例外：{exceptions}。其余记录都可以不带照片提交。"
+        )
+        + "位置只在填报时取一次，由浏览器先征得同意，从不在后台跟踪（无 watchPosition）；"
+        "要求某类记录必须附照片，须写明为什么必要，否则系统拒绝。",
+        (
+            "backend/filings/photo_rules.py",
+            "县委组织部 → 县级考核设置 → 必须附照片的记录",
+            "pwa/src/outbox/geo.js",
+            "tests/filings/test_photo_rules.py",
+        ),
     )
     yield Finding(
         "assessment_criteria",

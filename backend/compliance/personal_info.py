@@ -206,5 +206,6 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "rubric_versions",
         "ranking_snapshots",
         "roll_calls",
+        "photo_requirements",
     }
 )

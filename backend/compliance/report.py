@@ -16,6 +16,8 @@ from backend.compliance.functions import FUNCTIONS, Function
 from backend.compliance.obligations import Finding, Status, assess
 from backend.compliance.personal_info import INVENTORY, PersonalData
 from backend.core.settings import Settings
+from backend.filings.bodies import KIND_LABELS
+from backend.filings.photo_rules import photo_requirements
 from backend.org.access import access_org_unit, require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgKind, OrgUnit, Role
@@ -40,13 +42,14 @@ class ComplianceReport:
 
 async def build_report(session: AsyncSession, settings: Settings, county: OrgUnit, now: datetime) -> ComplianceReport:
     rules = await rules_for(session, county.id)
+    photo_rules = [(KIND_LABELS[r.kind], r.reason) for r in await photo_requirements(session, county.id)]
     return ComplianceReport(
         county=county.name,
         generated_at=now,
         functions=FUNCTIONS,
         personal_info=INVENTORY,
         components=tuple(components()),
-        findings=tuple(assess(settings, rules, metadata)),
+        findings=tuple(assess(settings, rules, metadata, photo_rules)),
     )
 
 

@@ -24,6 +24,7 @@ class ErrorCode(enum.StrEnum):
     MEDIA_UNSUPPORTED = "MEDIA_UNSUPPORTED"
     MEDIA_TOO_LARGE = "MEDIA_TOO_LARGE"
     MEDIA_MISSING = "MEDIA_MISSING"  # a filing names a photo that was never uploaded
+    PHOTO_REQUIRED = "PHOTO_REQUIRED"  # the county requires a photo for this kind (with its recorded reason)
     STORAGE_FULL = "STORAGE_FULL"
     FONT_MISSING = "FONT_MISSING"  # no CJK font on the server to draw the card image
     RATE_LIMITED = "RATE_LIMITED"  # too many attempts within a short window; the message says when to retry

@@ -83,3 +83,16 @@ class FilingPhoto(Base):
     filing_id: Mapped[str] = mapped_column(ForeignKey("filings.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256", ondelete="RESTRICT"))
+
+
+class PhotoRequirement(Base):
+    """A county's decision that one kind of filing must carry a photo. The 2026 rules forbid forced
+    uploads of work photos where not necessary, so the decision records why it is necessary."""
+
+    __tablename__ = "photo_requirements"
+
+    county_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="RESTRICT"), primary_key=True)
+    kind: Mapped[FilingKind] = mapped_column(str_enum(FilingKind, "photo_requirement_kind"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    decided_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

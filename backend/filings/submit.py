@@ -19,6 +19,7 @@ from backend.core.validation import check_coordinates, clean_sha256, clean_text
 from backend.filings.access import access_filing
 from backend.filings.bodies import needs_household, validate_body
 from backend.filings.models import Filing, FilingKind, FilingPhoto, FilingStatus
+from backend.filings.photo_rules import check_photo_rule
 from backend.media.models import Media
 from backend.org.access import access_household, require_secretary, require_secretary_with_village
 from backend.org.models import Household, SecretaryProfile
@@ -211,6 +212,8 @@ async def _check_references(
     session: AsyncSession, actor: Actor | None, secretary: SecretaryProfile, draft: FilingDraft
 ) -> None:
     await _check_household(session, actor, secretary, draft)
+    if draft.submit:  # a draft may wait for its photo
+        await check_photo_rule(session, secretary.county_id, draft.kind, draft.photos)
     await _check_photos(session, draft.photos)
 
 

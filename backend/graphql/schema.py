@@ -26,6 +26,7 @@ from backend.compliance.api.queries import ComplianceQueries
 from backend.core.settings import Settings
 from backend.duties.api.queries import ProgressQueries
 from backend.filings.api.mutations import FilingMutations
+from backend.filings.api.photo_rules import PhotoRuleMutations, PhotoRuleQueries
 from backend.filings.api.queries import FilingQueries
 from backend.graphql.errors import MaskInternalErrors, log_internal_errors
 from backend.graphql.limits import RequestSizeLimits
@@ -48,6 +49,7 @@ class Query(
     PeopleQueries,
     OrgQueries,
     FilingQueries,
+    PhotoRuleQueries,
     ProgressQueries,
     AttendanceQueries,
     CountySettingsQueries,
@@ -68,6 +70,7 @@ class Mutation(
     OrgMutations,
     ImportMutations,
     FilingMutations,
+    PhotoRuleMutations,
     AttendanceMutations,
     CountySettingsMutations,
     ProblemMutations,

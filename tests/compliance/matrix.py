@@ -1,4 +1,4 @@
-"""The compliance report in the permission matrix: the county only."""
+"""The compliance report and the photo requirements it reports on, in the permission matrix."""
 
 from __future__ import annotations
 
@@ -10,6 +10,20 @@ def compliance_ops() -> list[Operation]:
         Operation(
             "complianceReport",
             "{ complianceReport { county findings { key status } } }",
+            lambda w, r, p: {},
+            frozenset({"county"}),
+            scoped=False,
+        ),
+        Operation(
+            "photoRequirements",
+            "{ photoRequirements { kind reason } }",
+            lambda w, r, p: {},
+            frozenset({"county", "township", "village"}),
+            scoped=False,
+        ),
+        Operation(
+            "setPhotoRequirement",
+            "mutation { setPhotoRequirement(input: {kind: TALK, required: false}) { errors { code } } }",
             lambda w, r, p: {},
             frozenset({"county"}),
             scoped=False,
