@@ -105,7 +105,11 @@ describe('homes are task lists', () => {
       tw,
     );
     assert.deepEqual(poll.createPoll.errors, []);
-    const rc = await api(ROLL_CALL, { i: { id: randomUUID(), secretaryIds: [me.id], note: '请于截止前在村委会签到' } }, tw);
+    const rc = await api(
+      ROLL_CALL,
+      { i: { id: randomUUID(), secretaryIds: [me.id], reason: 'SPOT_CHECK', note: '请于截止前在村委会签到' } },
+      tw,
+    );
     assert.deepEqual(rc.startRollCall.errors, []);
   });
 
