@@ -124,6 +124,7 @@ describe('homes are task lists', () => {
     assert.equal(homeRequests, 1, 'the home is one request');
     assert.match(await page.getByTestId('home-rollcall').innerText(), /请在 \d\d:\d\d 前到村内签到应答/);
     assert.match(await page.getByTestId('home-rollcall').innerText(), /请于截止前在村委会签到/);
+    assert.match(await page.getByTestId('home-rollcall').innerText(), /点名事由：督查抽查/);
     const item = page.getByTestId('returned-item').filter({ hasText: '主题党课' });
     assert.match(await item.innerText(), /镇街意见：请补充参会党员名单和照片/);
     await page.getByTestId('outbox-badge').filter({ hasText: '全部已发送' }).waitFor();
