@@ -39,7 +39,7 @@ import backend
 from backend.assessment.disqualifications import record_disqualification
 from backend.assessment.models import DisqualificationKind
 from backend.attendance.checkins import NewCheckIn, check_in
-from backend.attendance.models import RollCall
+from backend.attendance.models import RollCall, RollCallReason
 from backend.auth.actor import Actor
 from backend.core.db import SessionFactory
 from backend.core.errors import NotFound
@@ -524,6 +524,7 @@ async def _county_b_rows(session_factory: SessionFactory, settings: Settings, wo
             county_id=b.county_id,
             started_by=b.user_id,
             deadline_at=now,
+            reason=RollCallReason.SPOT_CHECK,
         )
         session.add(roll_call)
         poll = await create_poll(

@@ -277,12 +277,19 @@ def _attendance_ops(staff: frozenset[str], managers: frozenset[str]) -> list[Ope
         ),
         Operation(
             "startRollCall",
-            "mutation($id: ID!, $s: ID!) { startRollCall(input: {id: $id, secretaryIds: [$s]}) "
+            "mutation($id: ID!, $s: ID!) { startRollCall(input: {id: $id, secretaryIds: [$s], reason: SPOT_CHECK}) "
             "{ rollCall { id } errors { code } } }",
             lambda w, r, p: {"id": str(_uuid.uuid4()), "s": str(w.secretaries[p.village].id)},
             frozenset({"township"}),
         ),
         Operation("rollCalls", "{ rollCalls { totalCount } }", lambda w, r, p: {}, managers, scoped=False),
+        Operation(
+            "rollCallAllowance",
+            "{ rollCallAllowance { left } }",
+            lambda w, r, p: {},
+            frozenset({"township"}),
+            scoped=False,
+        ),
         Operation("myOpenRollCalls", "{ myOpenRollCalls { id } }", lambda w, r, p: {}, village_only, scoped=False),
         Operation(
             "checkIns",
@@ -335,11 +342,21 @@ POLL_MATRIX_FIELDS = {
     "requestPollCredential",
 }
 UPLOAD_FIELDS = {"importWorkbook"}  # multipart; covered below
+# Addressed by a roll call's id: a role × own/other matrix over started roll calls in
+# tests/attendance/test_roll_call_verification.py.
+ROLL_CALL_MATRIX_FIELDS = {"verifyRollCallTarget"}
 
 
 def test_matrix_covers_every_query_and_mutation() -> None:
     fields = set(schema._schema.query_type.fields) | set(schema._schema.mutation_type.fields)
-    covered = {op.field for op in OPERATIONS} | PUBLIC_FIELDS | UPLOAD_FIELDS | POLL_MATRIX_FIELDS | SNAPSHOT_MATRIX_FIELDS
+    covered = (
+        {op.field for op in OPERATIONS}
+        | PUBLIC_FIELDS
+        | UPLOAD_FIELDS
+        | POLL_MATRIX_FIELDS
+        | SNAPSHOT_MATRIX_FIELDS
+        | ROLL_CALL_MATRIX_FIELDS
+    )
     assert fields == covered, f"add these to the permission matrix: {fields - covered}"
 
 

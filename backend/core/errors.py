@@ -28,6 +28,7 @@ class ErrorCode(enum.StrEnum):
     STORAGE_FULL = "STORAGE_FULL"
     FONT_MISSING = "FONT_MISSING"  # no CJK font on the server to draw the card image
     RATE_LIMITED = "RATE_LIMITED"  # too many attempts within a short window; the message says when to retry
+    ROLL_CALL_CAP_REACHED = "ROLL_CALL_CAP_REACHED"  # a named secretary had the county's roll calls this month
     # Satisfaction polls (群众满意度测评)
     ALREADY_VOTED = "ALREADY_VOTED"  # this token or paper code has already cast its ballot
     INVALID_TOKEN = "INVALID_TOKEN"  # a voting credential that is malformed or not signed by the poll's key

@@ -61,6 +61,7 @@ STATUS: Mapping[str, int] = {
     ErrorCode.POLL_NOT_OPEN: 409,
     ErrorCode.POLL_CLOSED: 409,
     ErrorCode.ROSTER_LOCKED: 409,
+    ErrorCode.ROLL_CALL_CAP_REACHED: 409,
     ErrorCode.MEDIA_TOO_LARGE: 413,
     ErrorCode.IMPORT_TOO_LARGE: 413,
     ErrorCode.MEDIA_UNSUPPORTED: 415,

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from backend.attendance.checkins import NewCheckIn
+from backend.attendance.models import RollCallReason
 from backend.attendance.roll_calls import NewRollCall
 from backend.demo import texts
 from backend.demo.photos import PhotoPool, SecretaryPhotos
@@ -734,7 +735,7 @@ def plan_roll_call(world: World, seed: int, now: datetime) -> tuple[Plan, date |
     started = local_time(day, 9.5)
     if started >= now - timedelta(hours=2):
         return plan, None, set()
-    roll_call = NewRollCall(new_id(rng), sorted(s.id for s in named), ROLL_CALL_NOTE)
+    roll_call = NewRollCall(new_id(rng), sorted(s.id for s in named), RollCallReason.SPOT_CHECK, ROLL_CALL_NOTE)
     plan.actions.append(StartRollCall(started, township, roll_call))
     for n, sec in enumerate(named[:7]):
         moment = started + timedelta(minutes=rng.uniform(3, world.rules.roll_call_minutes - 10))

@@ -390,11 +390,18 @@ class BulkWriter:
             "started_by": actor.user_id,
             "started_at": action.at,
             "deadline_at": deadline,
+            "reason": new.reason,
             "note": note,
         }
         targets = {sid: {"roll_call_id": new.id, "secretary_id": sid, "checkin_id": None} for sid in wanted}
         self.roll_calls[new.id] = _OpenRollCall(row, targets)
-        detail = {"secretary_ids": wanted, "deadline_at": deadline.isoformat(), "note": note}
+        assert new.reason is not None
+        detail = {
+            "secretary_ids": wanted,
+            "deadline_at": deadline.isoformat(),
+            "reason": new.reason.value,
+            "note": note,
+        }
         self._event(action, "roll_call", new.id, "start", None, detail)
 
     def _checkin(self, state: _PlanState, action: CheckIn) -> None:

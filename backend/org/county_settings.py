@@ -18,6 +18,7 @@ from backend.org.models import CountySettings, Role
 class CountyRules:
     geofence_radius_m: int = 2000
     roll_call_minutes: int = 60
+    roll_calls_per_month: int = 2  # per secretary, a calendar month (国办函〔2026〕12号: spot checks only)
     allowance_yuan_per_day: int = 40
     household_visit_target_pct: int = 100
     diary_entries_per_month: int = 4
@@ -51,6 +52,7 @@ DEFAULT_RULES = CountyRules()
 _BOUNDS: dict[str, tuple[int, int]] = {
     "geofence_radius_m": (50, 50_000),
     "roll_call_minutes": (5, 24 * 60),
+    "roll_calls_per_month": (0, 4),
     "allowance_yuan_per_day": (0, 10_000),
     "diary_entries_per_month": (0, 31),
     "problem_resolution_age_days": (1, 365),

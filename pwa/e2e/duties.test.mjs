@@ -352,7 +352,7 @@ describe('first secretary check-in', () => {
     const sec = (await api(`{ mySecretaryProfile { id } }`, {}, sToken)).mySecretaryProfile;
     const rc = await api(
       `mutation($i: StartRollCallInput!) { startRollCall(input: $i) { rollCall { id } errors { code message } } }`,
-      { i: { id: crypto.randomUUID(), secretaryIds: [sec.id], note: '请立即在村打卡' } },
+      { i: { id: crypto.randomUUID(), secretaryIds: [sec.id], reason: 'SPOT_CHECK', note: '请立即在村打卡' } },
       await apiLogin(TOWNSHIP),
     );
     assert.deepEqual(rc.startRollCall.errors, []);

@@ -109,7 +109,11 @@ describe('homes are task lists', () => {
       tw,
     );
     assert.deepEqual(poll.createPoll.errors, []);
-    const rc = await api(ROLL_CALL, { i: { id: randomUUID(), secretaryIds: [me.id], note: `请于截止前在村委会签到${MARK}` } }, tw);
+    const rc = await api(
+      ROLL_CALL,
+      { i: { id: randomUUID(), secretaryIds: [me.id], reason: 'SPOT_CHECK', note: `请于截止前在村委会签到${MARK}` } },
+      tw,
+    );
     assert.deepEqual(rc.startRollCall.errors, []);
   });
 
@@ -126,7 +130,10 @@ describe('homes are task lists', () => {
     await page.getByTestId('home-next-duty').waitFor();
     assert.equal(homeRequests, 1, 'the home is one request');
     assert.match(await page.getByTestId('home-rollcall').innerText(), /请在 \d\d:\d\d 前到村内签到应答/);
-    assert.ok((await page.getByTestId('home-rollcall').allInnerTexts()).some((x) => x.includes(`请于截止前在村委会签到${MARK}`)));
+    const calls = await page.getByTestId('home-rollcall').allInnerTexts();
+    const mine = calls.find((x) => x.includes(`请于截止前在村委会签到${MARK}`));
+    assert.ok(mine, `the test's roll call is on the home: ${calls.join(' | ')}`);
+    assert.match(mine, /点名事由：督查抽查/);
     const item = page.getByTestId('returned-item').filter({ hasText: MARK });
     assert.match(await item.innerText(), /镇街意见：请补充参会党员名单和照片/);
     await page.getByTestId('outbox-badge').filter({ hasText: '全部已发送' }).waitFor();

@@ -218,13 +218,23 @@ describe('roll call and attendance (点名与考勤)', () => {
     await page.getByTestId('nav-rollcalls').click();
     await page.waitForURL(/\/rollcalls$/);
     await page.getByTestId('rollcall-new').click();
-    await page.getByLabel(new RegExp(`^${me.name}`)).check();
-    await page.getByLabel('备注').fill(`e2e 点名 ${RUN}`);
+    await page.locator(`#rc-${me.id}`).check();
+    // each secretary shows how many roll calls are left this month (国办函〔2026〕12号: capped)
+    const pick = page.getByTestId('rollcall-pick').filter({ has: page.locator(`#rc-${me.id}`) });
+    assert.match(await pick.getByTestId('rollcall-left').innerText(), /本月还可点名 [12] 次/);
+    // a roll call needs a reason: refused on the phone before anything is sent
     await page.getByTestId('rollcall-start').click();
+    await page.locator('.form-err').getByText('请选择点名事由').waitFor();
+    await page.getByLabel('督查抽查').check();
+    await page.getByLabel(/^事由说明/).fill(`e2e 点名 ${RUN}`);
+    await shot(page, '05a-rollcall-form');
+    await page.getByTestId('rollcall-start').click();
+    assert.match(await page.getByRole('alertdialog').innerText(), /点名事由：督查抽查/);
     await shot(page, '05-rollcall-confirm');
     await page.getByTestId('confirm-yes').click();
     const rc = page.getByTestId('rollcall').filter({ hasText: `e2e 点名 ${RUN}` });
     await rc.waitFor();
+    assert.match(await rc.getByTestId('rollcall-reason').innerText(), /点名事由：督查抽查/);
     assert.equal(await rc.getAttribute('data-open'), '1');
     assert.equal(await rc.getByTestId('rollcall-state').innerText(), '进行中');
     const target = rc.getByTestId('rollcall-target').filter({ hasText: me.name });
@@ -234,9 +244,10 @@ describe('roll call and attendance (点名与考勤)', () => {
 
     // and through the API: open, naming the secretary, not answered
     const tw = await apiLogin(ACCOUNTS.township);
-    const list = await api(`{ rollCalls(first: 5) { edges { node { note open targets { secretary { id } answered } } } } }`, {}, tw);
+    const list = await api(`{ rollCalls(first: 5) { edges { node { reason note open targets { secretary { id } answered } } } } }`, {}, tw);
     const mine = list.rollCalls.edges.map((e) => e.node).find((r) => r.note === `e2e 点名 ${RUN}`);
     assert.ok(mine?.open);
+    assert.equal(mine.reason, 'SPOT_CHECK');
     assert.deepEqual(
       mine.targets.map((x) => [x.secretary.id, x.answered]),
       [[me.id, false]],
@@ -262,10 +273,79 @@ describe('roll call and attendance (点名与考勤)', () => {
     );
     assert.equal(ins.checkIn.checkIn.insideGeofence, true);
     await target.and(page.locator('[data-state=ok]')).waitFor({ timeout: 25_000 });
-    assert.match(await rc.innerText(), /已签到 1 \/ 1/);
+    assert.match(await rc.innerText(), /已应答 1 \/ 1/);
     await shot(page, '06b-rollcall-answered');
     assert.deepEqual(page.consoleErrors, []);
     await page.context().close();
+  });
+
+  it('a roll call over the monthly cap is refused; the township verifies by video; the county sees reasons', async () => {
+    const tw = await apiLogin(ACCOUNTS.township);
+    const START = `mutation($i: StartRollCallInput!) { startRollCall(input: $i) { rollCall { id } errors { code message } } }`;
+    const allowance = (await api(`{ rollCallAllowance { secretary { id name } left cap } }`, {}, tw)).rollCallAllowance;
+    const x = allowance.find((a) => a.left > 0 && a.left < a.cap) || allowance.find((a) => a.left > 0);
+    assert.ok(x, 'a secretary with roll calls left this month');
+    const page = await newPage();
+    await login(page, ACCOUNTS.township);
+    await page.goto(`${server.url}/rollcalls`);
+    await page.getByTestId('rollcall-new').click();
+    await page.locator(`#rc-${x.secretary.id}`).check();
+    await page.getByLabel('应急').check();
+    await page.getByLabel(/^事由说明/).fill(`e2e 上限 ${RUN}`);
+    // meanwhile (another phone) the remaining roll calls of the month name the same secretary
+    for (let i = 0; i < x.left; i++) {
+      const r = await api(
+        START,
+        { i: { id: randomUUID(), secretaryIds: [x.secretary.id], reason: 'SECURITY', note: `e2e 核实 ${RUN}` } },
+        tw,
+      );
+      assert.deepEqual(r.startRollCall.errors, []);
+    }
+    await page.getByTestId('rollcall-start').click();
+    await page.getByTestId('confirm-yes').click();
+    const refusal = page.locator('.form-err[data-code=ROLL_CALL_CAP_REACHED]');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), new RegExp(`${x.secretary.name}.*本月已被点名 ${x.cap} 次`));
+    const pick = page.getByTestId('rollcall-pick').filter({ has: page.locator(`#rc-${x.secretary.id}`) });
+    await pick.getByText(`本月 ${x.cap} 次已用完`).waitFor();
+    assert.equal(await page.locator(`#rc-${x.secretary.id}`).isChecked(), false); // unpicked, and now disabled
+    assert.equal(await page.locator(`#rc-${x.secretary.id}`).isDisabled(), true);
+    await shot(page, '05b-rollcall-refused');
+    await page.getByRole('button', { name: '取消' }).click();
+
+    // the township reached the secretary by video: recorded, with a confirmation, counts as answered
+    await page.reload();
+    const rc = page
+      .getByTestId('rollcall')
+      .filter({ hasText: `e2e 核实 ${RUN}` })
+      .first();
+    const target = rc.getByTestId('rollcall-target').filter({ hasText: x.secretary.name });
+    await target.getByTestId('verify-open').click();
+    await target.getByLabel('视频').check();
+    await target.getByLabel('核实情况').fill('视频中看到其在村委会');
+    await target.getByTestId('verify-submit').click();
+    assert.match(await target.getByRole('alertdialog').innerText(), /视频确认.+在岗/);
+    await shot(page, '05c-rollcall-verify-confirm');
+    await target.getByTestId('confirm-yes').click();
+    await target.and(page.locator('[data-state=verified]')).waitFor();
+    assert.match(await target.getByTestId('verification').innerText(), /视频中看到其在村委会/);
+    assert.deepEqual(page.consoleErrors, []);
+    await page.context().close();
+
+    // the county sees every roll call with its reason
+    const county = await newPage();
+    await login(county, ACCOUNTS.county);
+    await county.getByTestId('nav-rollcalls').click();
+    await county.waitForURL(/\/rollcalls$/);
+    const seen = county
+      .getByTestId('rollcall')
+      .filter({ hasText: `e2e 核实 ${RUN}` })
+      .first();
+    await seen.waitFor();
+    assert.match(await seen.getByTestId('rollcall-reason').innerText(), /点名事由：安全/);
+    assert.equal(await county.getByTestId('rollcall-new').count(), 0);
+    assert.equal(await county.getByTestId('verify-open').count(), 0);
+    await county.context().close();
   });
 
   it('the county sees the monthly attendance sheet and downloads the .xlsx', async () => {

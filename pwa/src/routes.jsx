@@ -63,7 +63,7 @@ export const ROUTES = [
 
   // township review, roll call, attendance, progress, problem ledgers, county settings
   { path: '/review', roles: TOWNSHIP, component: screen(() => import('./screens/review/ReviewQueue.jsx')) },
-  { path: '/rollcalls', roles: TOWNSHIP, component: screen(() => import('./screens/attendance/RollCalls.jsx')) },
+  { path: '/rollcalls', roles: STAFF, component: screen(() => import('./screens/attendance/RollCalls.jsx')) },
   {
     path: '/filings/:id',
     roles: STAFF,

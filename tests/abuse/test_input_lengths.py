@@ -178,6 +178,21 @@ CASES = [
         36,
         "a",
     ),
+    Case(
+        "roll_call_targets.verified_note",
+        "township",
+        "mutation($i: VerifyRollCallTargetInput!) { verifyRollCallTarget(input: $i) { " + ERR + " } }",
+        lambda w, v: {
+            "i": {
+                "rollCallId": str(uuid.uuid4()),
+                "secretaryId": str(w.secretaries["V11"].id),
+                "mode": "PHONE",
+                "note": v,
+            }
+        },
+        "note",
+        200,
+    ),
     *[
         Case(
             column,
@@ -389,6 +404,8 @@ NOT_FROM_INPUT = {
     "problem_notes.to_status": "an enum value",
     "roll_call_targets.roll_call_id": "the roll call's checked id",
     "roll_call_targets.checkin_id": "the check-in's checked id",
+    "roll_call_targets.verified_mode": "an enum value",
+    "roll_calls.reason": "an enum value",
 }
 
 # Written through the poll roster mutations: covered by test_poll_voter_inputs_over_the_limit.

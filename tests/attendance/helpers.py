@@ -19,15 +19,15 @@ CHECK_IN = """mutation($id: ID!, $at: DateTime!, $lat: Float!, $lng: Float!, $ac
     notice
     errors { code field message } } }"""
 
-START_ROLL_CALL = """mutation($id: ID!, $s: [ID!]!, $note: String) {
-  startRollCall(input: {id: $id, secretaryIds: $s, note: $note}) {
-    rollCall { id startedAt deadline note open answeredCount totalCount
+START_ROLL_CALL = """mutation($id: ID!, $s: [ID!]!, $reason: RollCallReason, $note: String) {
+  startRollCall(input: {id: $id, secretaryIds: $s, reason: $reason, note: $note}) {
+    rollCall { id startedAt deadline reason reasonLabel note open answeredCount totalCount
       targets { secretary { id name } answered checkIn { id insideGeofence } } }
     errors { code field message } } }"""
 
 ROLL_CALLS = """query($first: Int, $after: String) { rollCalls(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
-  edges { node { id note open answeredCount totalCount township { code }
+  edges { node { id reason reasonLabel note open answeredCount totalCount township { code }
     targets { secretary { name village { code } } answered checkIn { at distanceM insideGeofence } } } } } }"""
 
 
@@ -60,11 +60,16 @@ async def check_in(
 
 
 async def start_roll_call(
-    gql: GraphQLClient, secretary_ids: list[str], *, user: str = "township", id: str | None = None
+    gql: GraphQLClient,
+    secretary_ids: list[str],
+    *,
+    user: str = "township",
+    id: str | None = None,
+    reason: str | None = "SPOT_CHECK",
+    note: str = "周一点名",
 ) -> dict:
-    body = await gql.execute(
-        START_ROLL_CALL, {"id": id or new_id(), "s": secretary_ids, "note": "周一点名"}, as_user=user
-    )
+    variables = {"id": id or new_id(), "s": secretary_ids, "reason": reason, "note": note}
+    body = await gql.execute(START_ROLL_CALL, variables, as_user=user)
     assert "errors" not in body, body
     return body["data"]["startRollCall"]
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from starlette.applications import Starlette
 
 from backend.attendance.common import SHANGHAI
-from backend.attendance.models import CheckIn, RollCall, RollCallTarget
+from backend.attendance.models import CheckIn, RollCall, RollCallReason, RollCallTarget
 from backend.core.db import SessionFactory
 from backend.org.models import CadreClass, Gender, OrgKind, OrgUnit, SecretaryProfile, StationMode, UnitType
 from tests.conftest import GraphQLClient
@@ -36,6 +36,7 @@ async def _grow(session_factory: SessionFactory, world: World, villages: int, ta
                 started_by=world.users["township"].id,
                 started_at=now - timedelta(minutes=n),
                 deadline_at=now + timedelta(minutes=60),
+                reason=RollCallReason.SPOT_CHECK,
                 note="",
             )
             session.add(roll_call)

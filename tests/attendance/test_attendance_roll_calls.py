@@ -141,7 +141,9 @@ async def test_start_roll_call_is_idempotent_by_id(
     changed = await start_roll_call(gql, [sid(world, "V11")], id=rid)
     assert changed["errors"][0]["code"] == "CONFLICT"
     other_township = await gql.execute(
-        START_ROLL_CALL, {"id": rid, "s": [sid(world, "V21")], "note": "周一点名"}, as_user="township_t2"
+        START_ROLL_CALL,
+        {"id": rid, "s": [sid(world, "V21")], "reason": "SPOT_CHECK", "note": "周一点名"},
+        as_user="township_t2",
     )
     assert other_township["data"]["startRollCall"]["errors"][0]["code"] == "CONFLICT"
     async with session_factory() as session:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.attendance.models import CheckIn, RollCall, RollCallTarget
+from backend.attendance.models import CheckIn, RollCall, RollCallReason, RollCallTarget
 from backend.filings.models import FilingKind, FilingStatus
 from backend.org.models import Household, OrgUnit, SecretaryProfile, StationMode
 from backend.polls.models import PaperCode, Poll, PollStatus, PollVoter, StagedBallot, VoterCategory
@@ -44,6 +44,7 @@ def roll_call(world: World, township: str, *, started: datetime, minutes: int = 
         started_by=world.users["township"].id,
         started_at=started,
         deadline_at=started + timedelta(minutes=minutes),
+        reason=RollCallReason.SPOT_CHECK,
         note="请到村签到",
     )
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import strawberry
 
-from backend.attendance.api.types import CheckIn, RollCall, RollCallAnswer
+from backend.attendance.api.types import CheckIn, RollCall, RollCallAnswer, RollCallReason, VerificationMode
 from backend.attendance.checkins import CheckInResult, NewCheckIn, check_in, flag_of
-from backend.attendance.roll_calls import NewRollCall, start_roll_call
+from backend.attendance.roll_calls import NewRollCall, Verification, start_roll_call, verify_roll_call_target
 from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.graphql.pagination import parse_id
@@ -27,7 +27,18 @@ class CheckInInput:
 class StartRollCallInput:
     id: strawberry.ID = strawberry.field(description="UUID made by the client; resending it is a safe retry.")
     secretary_ids: list[strawberry.ID]
-    note: str | None = None
+    reason: RollCallReason | None = strawberry.field(
+        default=None, description="Required (国办函〔2026〕12号): a roll call without a reason is refused."
+    )
+    note: str | None = strawberry.field(default=None, description="The reason's explanation; required for OTHER.")
+
+
+@strawberry.input
+class VerifyRollCallTargetInput:
+    roll_call_id: strawberry.ID
+    secretary_id: strawberry.ID
+    mode: VerificationMode
+    note: str = strawberry.field(description="What the call showed, e.g. 视频中看到其在村委会.")
 
 
 @strawberry.type
@@ -65,9 +76,7 @@ class AttendanceMutations:
     @strawberry.mutation(description="First secretary: check in with GPS (recorded and flagged when outside).")
     @returns_payload_errors(CheckInPayload)
     async def check_in(self, info: Info, input: CheckInInput) -> CheckInPayload:
-        new = NewCheckIn(
-            id=str(input.id), at=input.at, lat=input.lat, lng=input.lng, accuracy_m=input.accuracy_m
-        )
+        new = NewCheckIn(id=str(input.id), at=input.at, lat=input.lat, lng=input.lng, accuracy_m=input.accuracy_m)
         async with info.context.transaction() as session:
             result = await check_in(session, info.context.actor, new)
         return CheckInPayload(
@@ -82,8 +91,24 @@ class AttendanceMutations:
         new = NewRollCall(
             id=str(input.id),
             secretary_ids=[parse_id(s, "secretaryIds") for s in input.secretary_ids],
+            reason=input.reason,
             note=input.note or "",
         )
         async with info.context.transaction() as session:
             view = await start_roll_call(session, info.context.actor, new)
+        return RollCallPayload(roll_call=RollCall.from_view(view))
+
+    @strawberry.mutation(
+        description="Township: record a phone or video verification of a named secretary (counts as answered)."
+    )
+    @returns_payload_errors(RollCallPayload)
+    async def verify_roll_call_target(self, info: Info, input: VerifyRollCallTargetInput) -> RollCallPayload:
+        verification = Verification(
+            roll_call_id=str(input.roll_call_id),
+            secretary_id=parse_id(input.secretary_id, "secretaryId"),
+            mode=input.mode,
+            note=input.note,
+        )
+        async with info.context.transaction() as session:
+            view = await verify_roll_call_target(session, info.context.actor, verification)
         return RollCallPayload(roll_call=RollCall.from_view(view))

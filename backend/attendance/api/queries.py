@@ -5,10 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from backend.attendance.allowance import allowance_sheet
-from backend.attendance.api.types import AttendanceSummary, CheckIn, RollCall
+from backend.attendance.api.types import AttendanceSummary, CheckIn, RollCall, RollCallAllowance
 from backend.attendance.checkins import list_checkins, my_checkins
 from backend.attendance.common import parse_month
-from backend.attendance.roll_calls import list_roll_calls, my_open_roll_calls
+from backend.attendance.roll_calls import list_roll_calls, my_open_roll_calls, roll_call_allowance
 from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
 
@@ -16,12 +16,16 @@ from backend.graphql.pagination import Connection, connection_from_page, parse_i
 @strawberry.type
 class AttendanceQueries:
     @strawberry.field(description="Township: its own roll calls; county: all in the county. Newest first.")
-    async def roll_calls(
-        self, info: Info, first: int | None = 20, after: str | None = None
-    ) -> Connection[RollCall]:
+    async def roll_calls(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[RollCall]:
         async with info.context.session() as session:
             page = await list_roll_calls(session, info.context.actor, first=first, after=after)
         return connection_from_page(page, RollCall.from_view)
+
+    @strawberry.field(description="Township: how many more roll calls may name each of its secretaries this month.")
+    async def roll_call_allowance(self, info: Info) -> list[RollCallAllowance]:
+        async with info.context.session() as session:
+            uses = await roll_call_allowance(session, info.context.actor)
+        return [RollCallAllowance.from_use(u) for u in uses]
 
     @strawberry.field(description="The logged-in secretary's roll calls whose deadline has not passed.")
     async def my_open_roll_calls(self, info: Info) -> list[RollCall]:
@@ -71,7 +75,5 @@ class AttendanceQueries:
     ) -> AttendanceSummary:
         chosen = parse_optional_id(township_id, "townshipId")
         async with info.context.session() as session:
-            sheet = await allowance_sheet(
-                session, info.context.actor, month=parse_month(month), township_id=chosen
-            )
+            sheet = await allowance_sheet(session, info.context.actor, month=parse_month(month), township_id=chosen)
         return AttendanceSummary.from_sheet(sheet, chosen)

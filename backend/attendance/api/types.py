@@ -9,10 +9,19 @@ import strawberry
 from backend.attendance.allowance import AllowanceRow, AllowanceSheet
 from backend.attendance.checkins import RollCallOutcome, flag_of
 from backend.attendance.models import CheckIn as CheckInModel
-from backend.attendance.roll_calls import RollCallView
+from backend.attendance.models import RollCallReason as _RollCallReason
+from backend.attendance.models import VerificationMode as _VerificationMode
+from backend.attendance.roll_calls import MODE_LABELS, REASON_LABELS, MonthlyUse, RollCallView, TargetView
 from backend.graphql.context import Info
 from backend.graphql.loaders import referenced
 from backend.org.api.types import OrgUnit, Secretary, StationMode
+
+# strawberry.enum marks the domain enum in place and returns it (see backend/org/api/types.py).
+RollCallReason = _RollCallReason
+strawberry.enum(RollCallReason, name="RollCallReason", description="点名事由：督查抽查 / 应急 / 安全 / 其他")
+
+VerificationMode = _VerificationMode
+strawberry.enum(VerificationMode, name="VerificationMode", description="核实方式：电话 / 视频")
 
 
 @strawberry.type(description="签到: one GPS check-in, always recorded; flagged when outside the geofence.")
@@ -48,11 +57,40 @@ class CheckIn:
         return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._village_id)))
 
 
+@strawberry.type(description="电话/视频核实: the township reached a named secretary by a call instead of a check-in.")
+class RollCallVerification:
+    mode: VerificationMode
+    mode_label: str = strawberry.field(description="电话核实 / 视频核实")
+    note: str
+    at: datetime
+
+
 @strawberry.type(description="One secretary named in a roll call.")
 class RollCallTarget:
     secretary: Secretary
-    answered: bool
+    answered: bool = strawberry.field(description="By an inside check-in in time, or a recorded verification.")
     check_in: CheckIn | None = strawberry.field(description="The inside check-in that answered, if any.")
+    verification: RollCallVerification | None = strawberry.field(
+        description="The township's phone or video verification, if it recorded one."
+    )
+
+    @classmethod
+    def from_view(cls, view: TargetView) -> RollCallTarget:
+        target = view.target
+        verification = None
+        if target is not None and target.verified_at is not None and target.verified_mode is not None:
+            verification = RollCallVerification(
+                mode=target.verified_mode,
+                mode_label=MODE_LABELS[target.verified_mode],
+                note=target.verified_note or "",
+                at=target.verified_at,
+            )
+        return cls(
+            secretary=Secretary.from_model(view.secretary),
+            answered=view.answered,
+            check_in=CheckIn.from_model(view.checkin) if view.checkin is not None else None,
+            verification=verification,
+        )
 
 
 @strawberry.type(description="点名: secretaries named by a township must check in before the deadline.")
@@ -60,7 +98,9 @@ class RollCall:
     id: strawberry.ID
     started_at: datetime
     deadline: datetime
-    note: str
+    reason: RollCallReason = strawberry.field(description="Why it was made (国办函〔2026〕12号: exceptions only).")
+    reason_label: str = strawberry.field(description="督查抽查 / 应急 / 安全 / 其他")
+    note: str = strawberry.field(description="The reason's explanation (事由说明).")
     open: bool = strawberry.field(description="The deadline has not passed yet.")
     answered_count: int
     total_count: int
@@ -74,24 +114,31 @@ class RollCall:
             id=strawberry.ID(rc.id),
             started_at=rc.started_at,
             deadline=rc.deadline_at,
+            reason=rc.reason,
+            reason_label=REASON_LABELS[rc.reason],
             note=rc.note,
             open=view.open,
             answered_count=view.answered_count,
             total_count=len(view.targets),
-            targets=[
-                RollCallTarget(
-                    secretary=Secretary.from_model(t.secretary),
-                    answered=t.answered,
-                    check_in=CheckIn.from_model(t.checkin) if t.checkin is not None else None,
-                )
-                for t in view.targets
-            ],
+            targets=[RollCallTarget.from_view(t) for t in view.targets],
             _township_id=rc.township_id,
         )
 
     @strawberry.field
     async def township(self, info: Info) -> OrgUnit:
         return OrgUnit.from_model(referenced(await info.context.loaders.org_unit.load(self._township_id)))
+
+
+@strawberry.type(description="How many more roll calls may name a secretary this calendar month.")
+class RollCallAllowance:
+    secretary: Secretary
+    used: int = strawberry.field(description="Roll calls that named them this month (Beijing time).")
+    cap: int = strawberry.field(description="The county's roll_calls_per_month.")
+    left: int
+
+    @classmethod
+    def from_use(cls, use: MonthlyUse) -> RollCallAllowance:
+        return cls(secretary=Secretary.from_model(use.secretary), used=use.used, cap=use.cap, left=use.left)
 
 
 @strawberry.type(description="What a check-in did to an open roll call naming the secretary.")

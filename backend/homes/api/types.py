@@ -14,7 +14,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.attendance.allowance import AllowanceRow
-from backend.attendance.roll_calls import RollCallView, running_roll_calls
+from backend.attendance.roll_calls import REASON_LABELS, RollCallView, running_roll_calls
 from backend.auth.actor import Actor
 from backend.duties.api.types import DutyStatus
 from backend.filings.api.types import FilingKind
@@ -49,13 +49,20 @@ class _Shared(Generic[T]):
 class RollCallDue:
     id: strawberry.ID
     deadline: datetime
+    reason_label: str = strawberry.field(description="Why the township calls (督查抽查 / 应急 / 安全 / 其他).")
     note: str
     answered: bool
 
     @classmethod
     def from_view(cls, view: RollCallView) -> RollCallDue:
         rc = view.roll_call
-        return cls(id=strawberry.ID(rc.id), deadline=rc.deadline_at, note=rc.note, answered=view.answered_count > 0)
+        return cls(
+            id=strawberry.ID(rc.id),
+            deadline=rc.deadline_at,
+            reason_label=REASON_LABELS[rc.reason],
+            note=rc.note,
+            answered=view.answered_count > 0,
+        )
 
 
 @strawberry.type(description="A filing the township returned, waiting for the secretary's fix.")

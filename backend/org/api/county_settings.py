@@ -17,6 +17,7 @@ from backend.org.models import Role
 class CountySettingsType:
     geofence_radius_m: int = strawberry.field(description="驻村签到范围半径（米）")
     roll_call_minutes: int = strawberry.field(description="点名应答时限（分钟）")
+    roll_calls_per_month: int = strawberry.field(description="每名第一书记每月最多被点名次数（0–4）")
     allowance_yuan_per_day: int = strawberry.field(description="驻村补贴标准（元/天）")
     household_visit_target_pct: int = strawberry.field(description="走访农户完成标准（%）")
     diary_entries_per_month: int = strawberry.field(description="每月工作日志最少篇数")
@@ -52,6 +53,7 @@ class CountySettingsQueries:
 class CountySettingsInput:
     geofence_radius_m: int | None = None
     roll_call_minutes: int | None = None
+    roll_calls_per_month: int | None = None
     allowance_yuan_per_day: int | None = None
     household_visit_target_pct: int | None = None
     diary_entries_per_month: int | None = None

@@ -37,6 +37,7 @@ export default addMessages({
       field: {
         geofenceRadiusM: '签到范围半径（米）',
         rollCallMinutes: '点名签到时限（分钟）',
+        rollCallsPerMonth: '每人每月最多点名次数（0–4，仅限督查抽查、应急、安全）',
         allowanceYuanPerDay: '驻村补贴（元/天）',
         householdVisitTargetPct: '走访农户覆盖率（%）',
         diaryEntriesPerMonth: '每月工作日志（篇）',
@@ -96,6 +97,7 @@ export default addMessages({
       field: {
         geofenceRadiusM: 'Check-in radius (m)',
         rollCallMinutes: 'Roll call time limit (min)',
+        rollCallsPerMonth: 'Roll calls per secretary per month (0–4; spot checks, emergencies, security only)',
         allowanceYuanPerDay: 'Allowance (yuan/day)',
         householdVisitTargetPct: 'Household visit coverage (%)',
         diaryEntriesPerMonth: 'Diary entries per month',

@@ -173,6 +173,7 @@ function More() {
   const links = [
     ['/progress', t('nav.progress'), 'nav-progress'],
     ['/attendance', t('nav.attendance'), 'nav-attendance'],
+    ['/rollcalls', t('nav.rollCall'), 'nav-rollcalls'],
     ['/rankings', t('nav.rankings'), 'nav-rankings'],
     ['/assessments', t('nav.assessments'), 'nav-assessments'],
     ['/polls', t('nav.polls'), 'nav-polls'],

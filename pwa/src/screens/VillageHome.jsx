@@ -10,7 +10,7 @@ import { outbox, syncNow } from '../outbox/engine.js';
 
 const Q = `{ secretaryHome { villageId villageName townshipName householdCount
   secretary { ${SECRETARY_FIELDS} }
-  openRollCalls { id deadline note answered } returnedCount returned { id title reviewComment }
+  openRollCalls { id deadline reasonLabel note answered } returnedCount returned { id title reviewComment }
   diary { month count required } dutiesDone dutiesTotal nextDuty { key label detail } } }`;
 
 // Where each of the eight duties is filed (the ledger and the card have their own screens).
@@ -51,7 +51,10 @@ function RollCalls({ calls }) {
       {open.map((r) => (
         <p key={r.id}>
           {t('home.rollCallBy', { time: when(t, Date.parse(r.deadline)) })}
-          {r.note && <span class="item-sub">{r.note}</span>}
+          <span class="item-sub" data-testid="home-rollcall-reason">
+            {t('home.rollCallReason', { reason: r.reasonLabel })}
+            {r.note ? ` · ${r.note}` : ''}
+          </span>
         </p>
       ))}
       <a class="btn block" href="/checkin" data-testid="answer-rollcall">

@@ -1,5 +1,8 @@
-// TOWNSHIP: 点名. Start a roll call naming secretaries of its villages (all / some) + note, then
-// watch who answered (polled every 15 s while one is open and the page is visible); past roll calls.
+// TOWNSHIP: 点名. Start a roll call naming secretaries of its villages (all / some) with a stated
+// reason (督查抽查 / 应急 / 安全 / 其他, 国办函〔2026〕12号: roll calls are exceptional spot checks,
+// capped per secretary per month by the county), then watch who answered (polled every 15 s while
+// one is open and the page is visible), or record a phone / video verification; past roll calls.
+// COUNTY: every roll call of the county with its reason (read only).
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
@@ -9,8 +12,13 @@ import { Back, Confirm, mutate, ErrLine, uuid, fmtTime, usePoll, useToast, loadA
 
 const SECS = `query Secs($tw: ID, $after: String) { secretaries(townshipId: $tw, first: 50, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { id name mode hasAccount village { id name } } } } }`;
-export const ROLL_FIELDS = `id note startedAt deadline open answeredCount totalCount
-  targets { secretary { id name village { id name } } answered checkIn { at distanceM insideGeofence } }`;
+export const ROLL_FIELDS = `id reason reasonLabel note startedAt deadline open answeredCount totalCount township { name }
+  targets { secretary { id name village { id name } } answered checkIn { at distanceM insideGeofence }
+    verification { mode modeLabel note at } }`;
+const REASONS = ['SPOT_CHECK', 'EMERGENCY', 'SECURITY', 'OTHER'];
+const ALLOWANCE = `{ rollCallAllowance { secretary { id } used cap left } }`;
+const VERIFY = `mutation Verify($input: VerifyRollCallTargetInput!) { verifyRollCallTarget(input: $input) {
+  rollCall { ${ROLL_FIELDS} } errors { code message field } } }`;
 // A target answers with an inside check-in; an outside one does not answer, so for the unanswered
 // targets of open roll calls we look at their latest check-in (aliases, ≤ 14 per request).
 const LATEST = (n) => `query Latest(${[...Array(n).keys()].map((i) => `$s${i}: ID!`).join(', ')}) {
@@ -34,21 +42,98 @@ const PAGE = 10;
 const POLL_MS = 15_000;
 
 function targetState(tg, rc) {
+  if (tg.verification) return 'verified';
   if (tg.answered) return 'ok';
   const late = tg.latest;
   if (late && !late.insideGeofence && new Date(late.at) >= new Date(rc.startedAt)) return 'outside';
   return rc.open ? 'wait' : 'missed';
 }
-const ST_CLASS = { ok: 'ok', outside: 'no', wait: 'wait', missed: 'no' };
+const ST_CLASS = { ok: 'ok', verified: 'ok', outside: 'no', wait: 'wait', missed: 'no' };
 
 function counts(rc) {
-  const c = { ok: 0, outside: 0, wait: 0, missed: 0 };
+  const c = { ok: 0, verified: 0, outside: 0, wait: 0, missed: 0 };
   for (const tg of rc.targets || []) c[targetState(tg, rc)]++;
   return c;
 }
 
-function RollCallCard({ rc }) {
+// The township records that it reached a named secretary by phone or video: the target counts as
+// answered. A mode, what the call showed, then a confirmation.
+function VerifyForm({ rc, tg, onDone, onCancel }) {
   const t = useT();
+  const [mode, setMode] = useState('PHONE');
+  const [note, setNote] = useState('');
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState(null);
+  const fid = `vf-${rc.id}-${tg.secretary.id}`;
+  async function save() {
+    setBusy(true);
+    setErr(null);
+    try {
+      const input = { rollCallId: rc.id, secretaryId: tg.secretary.id, mode, note: note.trim() };
+      const p = await mutate(VERIFY, { input }, 'verifyRollCallTarget');
+      onDone(p.rollCall);
+    } catch (e) {
+      setErr(e);
+      setConfirm(false);
+    }
+    setBusy(false);
+  }
+  return (
+    <form
+      class="form verify"
+      data-testid="verify-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (note.trim()) setConfirm(true);
+        else setErr({ code: 'INVALID_INPUT', message: t('rollCall.verifyNoteNeeded') });
+      }}
+    >
+      <fieldset class="choices" role="radiogroup">
+        <legend>{t('rollCall.verifyMode')}</legend>
+        {['PHONE', 'VIDEO'].map((m) => (
+          <label key={m} class="check">
+            <input type="radio" name={`${fid}-mode`} checked={mode === m} onChange={() => (setMode(m), setConfirm(false))} />
+            {t(`rollCall.mode.${m}`)}
+          </label>
+        ))}
+      </fieldset>
+      <div class="input">
+        <label for={`${fid}-note`}>{t('rollCall.verifyNote')}</label>
+        <input
+          id={`${fid}-note`}
+          value={note}
+          maxLength={200}
+          placeholder={t('rollCall.verifyNoteHint')}
+          onInput={(e) => (setNote(e.currentTarget.value), setConfirm(false))}
+        />
+      </div>
+      <ErrLine error={err} />
+      {confirm ? (
+        <Confirm
+          busy={busy}
+          yes={t('rollCall.verifySave')}
+          text={t('rollCall.verifyConfirm', { name: tg.secretary.name, mode: t(`rollCall.mode.${mode}`) })}
+          onYes={save}
+          onNo={() => setConfirm(false)}
+        />
+      ) : (
+        <div class="actions">
+          <button type="submit" class="btn small" data-testid="verify-submit">
+            {t('rollCall.verifySave')}
+          </button>
+          <button type="button" class="btn small secondary" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+function RollCallCard({ rc, canVerify, onChanged }) {
+  const t = useT();
+  const [verifying, setVerifying] = useState(null);
   const c = counts(rc);
   const total = rc.targets?.length || 0;
   const body = (
@@ -56,6 +141,7 @@ function RollCallCard({ rc }) {
       {(rc.targets || []).map((tg) => {
         const s = targetState(tg, rc);
         const ci = tg.checkIn || (s === 'outside' ? tg.latest : null);
+        const v = tg.verification;
         return (
           <li key={tg.secretary.id} class="item" data-testid="rollcall-target" data-state={s}>
             <div class="item-main">
@@ -63,13 +149,34 @@ function RollCallCard({ rc }) {
                 {tg.secretary.name}
                 <span class="muted small"> · {tg.secretary.village?.name}</span>
               </span>
-              <span class={`st ${ST_CLASS[s]}`}>{t(`rollCall.state.${s}`)}</span>
+              <span class={`st ${ST_CLASS[s]}`}>{v ? v.modeLabel : t(`rollCall.state.${s}`)}</span>
             </div>
             {ci && (
               <span class="item-sub">
                 {fmtTime(ci.at)}
                 {ci.distanceM != null ? ` · ${t('attendance.distance', { km: (ci.distanceM / 1000).toFixed(2) })}` : ''}
               </span>
+            )}
+            {v && (
+              <span class="item-sub" data-testid="verification">
+                {fmtTime(v.at)} · {v.note}
+              </span>
+            )}
+            {canVerify && !tg.answered && verifying !== tg.secretary.id && (
+              <button type="button" class="btn small secondary" data-testid="verify-open" onClick={() => setVerifying(tg.secretary.id)}>
+                {t('rollCall.verify')}
+              </button>
+            )}
+            {canVerify && !tg.answered && verifying === tg.secretary.id && (
+              <VerifyForm
+                rc={rc}
+                tg={tg}
+                onCancel={() => setVerifying(null)}
+                onDone={(updated) => {
+                  setVerifying(null);
+                  onChanged(updated);
+                }}
+              />
             )}
           </li>
         );
@@ -85,14 +192,15 @@ function RollCallCard({ rc }) {
         </span>
       </span>
       <span class="item-sub">
-        {t('rollCall.deadline')} {fmtTime(rc.deadline)} · {t('rollCall.counts', { a: rc.answeredCount ?? c.ok, n: rc.totalCount ?? total })}
+        {t('rollCall.deadline')} {fmtTime(rc.deadline)} ·{' '}
+        {t('rollCall.counts', { a: rc.answeredCount ?? c.ok + c.verified, n: rc.totalCount ?? total })}
         {c.outside ? ` · ${t('rollCall.state.outside')} ${c.outside}` : ''}
       </span>
-      {rc.note && (
-        <span class="item-sub">
-          {t('common.note')}：{rc.note}
-        </span>
-      )}
+      <span class="item-sub" data-testid="rollcall-reason">
+        {t('rollCall.reason')}：<b>{rc.reasonLabel}</b>
+        {rc.note ? ` · ${rc.note}` : ''}
+        {!canVerify && rc.township?.name ? ` · ${rc.township.name}` : ''}
+      </span>
     </>
   );
   return (
@@ -119,7 +227,9 @@ function StartForm({ me, onStarted, onCancel }) {
   const [secs, setSecs] = useState(null);
   const [loadErr, setLoadErr] = useState(null);
   const [picked, setPicked] = useState(() => new Set());
+  const [reason, setReason] = useState(null);
   const [note, setNote] = useState('');
+  const [left, setLeft] = useState(null); // secretary id → roll calls left this month
   const [id, setId] = useState(uuid);
   const [confirm, setConfirm] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -131,15 +241,27 @@ function StartForm({ me, onStarted, onCancel }) {
       () => {},
     );
   }, []);
+  const loadLeft = () =>
+    gql(ALLOWANCE).then(
+      (d) => {
+        const byId = Object.fromEntries(d.rollCallAllowance.map((a) => [a.secretary.id, a]));
+        setLeft(byId);
+        return byId;
+      },
+      () => null,
+    );
   const load = () => {
     setLoadErr(null);
     loadAllPages(SECS, { tw: me.orgUnit.id }, (d) => d.secretaries).then(setSecs, setLoadErr);
+    loadLeft();
   };
   useEffect(load, [me.orgUnit.id]);
   if (loadErr) return <ErrorBox error={loadErr} onRetry={load} />;
   if (!secs) return <Loading />;
   if (!secs.length) return <Empty />;
-  const allOn = picked.size === secs.length;
+  const exhausted = (sid) => left && left[sid]?.left === 0;
+  const pickable = secs.filter((s) => !exhausted(s.id));
+  const allOn = pickable.length > 0 && pickable.every((s) => picked.has(s.id));
   const toggle = (sid) => {
     setConfirm(false);
     setPicked((s) => {
@@ -153,27 +275,72 @@ function StartForm({ me, onStarted, onCancel }) {
     setBusy(true);
     setErr(null);
     try {
-      const p = await mutate(START, { input: { id, secretaryIds: [...picked], note: note.trim() } }, 'startRollCall');
+      const input = { id, secretaryIds: [...picked], reason, note: note.trim() };
+      const p = await mutate(START, { input }, 'startRollCall');
       setPicked(new Set());
+      setReason(null);
       setNote('');
       setId(uuid());
       setConfirm(false);
       onStarted(p.rollCall);
+      loadLeft();
     } catch (e) {
       setErr(e);
       setConfirm(false);
+      // the cap was reached meanwhile (another phone): show what is left, unpick who has none
+      if (e.code === 'ROLL_CALL_CAP_REACHED')
+        loadLeft().then((byId) => byId && setPicked((p) => new Set([...p].filter((sid) => byId[sid]?.left !== 0))));
     }
     setBusy(false);
   }
   return (
     <form
       class="form"
+      data-testid="rollcall-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (picked.size) setConfirm(true);
+        setErr(null);
+        if (!reason) setErr({ code: 'INVALID_INPUT', message: t('rollCall.pickReason') });
+        else if (reason === 'OTHER' && !note.trim()) setErr({ code: 'INVALID_INPUT', message: t('rollCall.explainOther') });
+        else if (picked.size) setConfirm(true);
         else setErr({ code: 'INVALID_INPUT', message: t('rollCall.pickSomeone') });
       }}
     >
+      <p class="muted small" data-testid="rollcall-rule">
+        {t('rollCall.rule', { n: Object.values(left || {})[0]?.cap ?? '—' })}
+      </p>
+      <fieldset class="choices" role="radiogroup" data-testid="rollcall-reasons">
+        <legend>
+          {t('rollCall.reason')}
+          <span class="req"> *</span>
+        </legend>
+        {REASONS.map((r) => (
+          <label key={r} class="check">
+            <input
+              type="radio"
+              name="rc-reason"
+              value={r}
+              checked={reason === r}
+              onChange={() => {
+                setReason(r);
+                setConfirm(false);
+                setErr(null);
+              }}
+            />
+            {t(`rollCall.reasons.${r}`)}
+          </label>
+        ))}
+      </fieldset>
+      <div class="input">
+        <label for="rc-note">{reason === 'OTHER' ? t('rollCall.noteRequired') : t('rollCall.noteLabel')}</label>
+        <textarea
+          id="rc-note"
+          value={note}
+          maxLength={200}
+          placeholder={t('rollCall.noteHint')}
+          onInput={(e) => setNote(e.currentTarget.value)}
+        />
+      </div>
       <div class="row">
         <button
           type="button"
@@ -181,40 +348,49 @@ function StartForm({ me, onStarted, onCancel }) {
           data-testid="pick-all"
           onClick={() => {
             setConfirm(false);
-            setPicked(allOn ? new Set() : new Set(secs.map((s) => s.id)));
+            setPicked(allOn ? new Set() : new Set(pickable.map((s) => s.id)));
           }}
         >
           {allOn ? t('rollCall.pickNone') : t('rollCall.pickAll')}
         </button>
-        <span class="muted small">{t('rollCall.pickedN', { n: picked.size, m: secs.length })}</span>
+        <span class="muted small">{t('rollCall.pickedN', { n: picked.size, m: pickable.length })}</span>
       </div>
       <div class="picklist" role="group" aria-label={t('rollCall.who')}>
-        {secs.map((s) => (
-          <div class="check" key={s.id}>
-            <input id={`rc-${s.id}`} type="checkbox" checked={picked.has(s.id)} onChange={() => toggle(s.id)} />
-            <label for={`rc-${s.id}`}>
-              {s.name}
-              <span class="muted small">&nbsp;· {s.village?.name}</span>
-            </label>
-          </div>
-        ))}
-      </div>
-      <div class="input">
-        <label for="rc-note">{t('common.note')}</label>
-        <textarea
-          id="rc-note"
-          value={note}
-          maxLength={500}
-          placeholder={t('rollCall.noteHint')}
-          onInput={(e) => setNote(e.currentTarget.value)}
-        />
+        {secs.map((s) => {
+          const a = left?.[s.id];
+          const off = exhausted(s.id);
+          return (
+            <div class={`check${off ? ' off' : ''}`} key={s.id} data-testid="rollcall-pick">
+              <input
+                id={`rc-${s.id}`}
+                type="checkbox"
+                checked={picked.has(s.id)}
+                disabled={off && !picked.has(s.id)}
+                onChange={() => toggle(s.id)}
+              />
+              <label for={`rc-${s.id}`}>
+                <span>
+                  {s.name}
+                  <span class="muted small">&nbsp;· {s.village?.name}</span>
+                  {a && (
+                    <span class={`small ${off ? 'left-none' : 'muted'}`} data-testid="rollcall-left">
+                      &nbsp;· {off ? t('rollCall.noneLeft', { n: a.cap }) : t('rollCall.left', { n: a.left })}
+                    </span>
+                  )}
+                </span>
+              </label>
+            </div>
+          );
+        })}
       </div>
       <ErrLine error={err} />
       {confirm ? (
         <Confirm
           busy={busy}
           yes={t('rollCall.start')}
-          text={minutes ? t('rollCall.confirmMin', { n: picked.size, m: minutes }) : t('rollCall.confirm', { n: picked.size })}
+          text={`${t('rollCall.reason')}：${t(`rollCall.reasons.${reason}`)}。${
+            minutes ? t('rollCall.confirmMin', { n: picked.size, m: minutes }) : t('rollCall.confirm', { n: picked.size })
+          }`}
           onYes={start}
           onNo={() => setConfirm(false)}
         />
@@ -234,6 +410,7 @@ function StartForm({ me, onStarted, onCancel }) {
 
 export default function RollCalls({ me }) {
   const t = useT();
+  const township = me.role === 'TOWNSHIP';
   const [st, setSt] = useState({ items: [], loading: true, error: null, hasNext: false, cursor: null });
   const [toast, show] = useToast();
   const [formOpen, setFormOpen] = useState(false);
@@ -272,8 +449,8 @@ export default function RollCalls({ me }) {
       <section class="card" aria-labelledby="rc-title">
         <Back fallback="/" />
         <h2 id="rc-title">{t('rollCall.title')}</h2>
-        <p class="muted small">{t('rollCall.hint')}</p>
-        {formOpen ? (
+        <p class="muted small">{township ? t('rollCall.hint') : t('rollCall.countyHint')}</p>
+        {!township ? null : formOpen ? (
           <StartForm
             me={me}
             onCancel={() => setFormOpen(false)}
@@ -298,7 +475,15 @@ export default function RollCalls({ me }) {
         {st.items.length > 0 && (
           <ul class="list plain" data-testid="rollcalls">
             {st.items.map((rc) => (
-              <RollCallCard key={rc.id} rc={rc} />
+              <RollCallCard
+                key={rc.id}
+                rc={rc}
+                canVerify={township}
+                onChanged={(updated) => {
+                  show(t('rollCall.verified'));
+                  setSt((s) => ({ ...s, items: s.items.map((x) => (x.id === updated.id ? { ...x, ...updated } : x)) }));
+                }}
+              />
             ))}
           </ul>
         )}

@@ -11,6 +11,7 @@ import { Back, Confirm, mutate, ErrLine, fmtTime } from '../review/kit.jsx';
 export const SETTINGS = [
   ['geofenceRadiusM', 50, 50000, 'att'],
   ['rollCallMinutes', 5, 1440, 'att'],
+  ['rollCallsPerMonth', 0, 4, 'att'],
   ['allowanceYuanPerDay', 0, 10000, 'att'],
   ['householdVisitTargetPct', 1, 100, 'duty'],
   ['diaryEntriesPerMonth', 0, 31, 'duty'],
