@@ -95,9 +95,10 @@ def _findings(
         "no_forced_checkin",
         "除安全、应急外，不搞强制打卡签到",
         Status.NOT_MET,
-        f"驻村补贴表目前只按打卡天数计；点名要求 {rules.roll_call_minutes} 分钟内打卡应答。"
-        "整改方向：以履职记录认定驻村天数（以事管人），打卡只作可选方式之一；点名限为注明事由的抽查。",
-        ("backend/attendance/allowance.py", "backend/attendance/roll_calls.py"),
+        "驻村补贴表目前只按打卡天数计，打卡实际上成了领补贴的前提；整改方向：以履职记录认定驻村天数（以事管人），"
+        f"打卡只作可选方式之一。点名已限为注明事由的抽查：每人每月至多 {rules.roll_calls_per_month} 次，"
+        f"可打卡应答（{rules.roll_call_minutes} 分钟内）或由镇街电话、视频核实。",
+        ("backend/attendance/allowance.py", "backend/attendance/roll_calls.py", "docs/ATTENDANCE.md"),
     )
     telemetry = usage_telemetry_columns(metadata)
     yield Finding(

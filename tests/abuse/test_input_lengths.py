@@ -66,7 +66,7 @@ CASES = [
     Case(
         "login_failures.phone",
         None,
-        "mutation($p: String!) { login(phone: $p, password: \"x1234567\") { " + ERR + " } }",
+        'mutation($p: String!) { login(phone: $p, password: "x1234567") { ' + ERR + " } }",
         lambda w, v: {"p": v},
         "phone",
         20,
@@ -177,6 +177,14 @@ CASES = [
         "id",
         36,
         "a",
+    ),
+    Case(
+        "photo_requirements.reason",
+        "county",
+        "mutation($i: SetPhotoRequirementInput!) { setPhotoRequirement(input: $i) { " + ERR + " } }",
+        lambda w, v: {"i": {"kind": "WORK_DIARY", "required": True, "reason": v}},
+        "reason",
+        500,
     ),
     Case(
         "roll_call_targets.verified_note",
@@ -406,6 +414,7 @@ NOT_FROM_INPUT = {
     "roll_call_targets.checkin_id": "the check-in's checked id",
     "roll_call_targets.verified_mode": "an enum value",
     "roll_calls.reason": "an enum value",
+    "photo_requirements.kind": "an enum value",
 }
 
 # Written through the poll roster mutations: covered by test_poll_voter_inputs_over_the_limit.
