@@ -20,7 +20,7 @@ const VIEWPORTS = [
   { width: 360, height: 740 },
 ];
 const shot = screenshotter('walk-');
-const API_DELAY_MS = 300;
+const API_DELAY_MS = 150;
 
 let server, browser;
 const { api, apiLogin } = graphqlClient(() => server.url);
@@ -190,7 +190,7 @@ async function open(page, path) {
   page.consoleErrors.length = 0;
   await page.goto(server.url + path, { waitUntil: 'networkidle' });
   await page.waitForFunction(() => !document.querySelector('.spinner, .skel, [aria-busy=true]'), null, { timeout: 8000 }).catch(() => {});
-  await page.waitForTimeout(250);
+  await page.waitForTimeout(150);
 }
 
 /** Every problem of one screen, as text. */
