@@ -50,11 +50,11 @@ function routeTable() {
   return entries;
 }
 
-/** The route patterns `role` opens (anonymous: the PUBLIC ones), first path of each entry (the
- * others are aliases), without those an earlier entry takes for that role. */
+/** The route patterns `role` opens (anonymous: the login screen and the PUBLIC ones), first path
+ * of each entry (the others are aliases), without those an earlier entry takes for that role. */
 function patternsOf(role) {
   const seen = new Set();
-  const out = [];
+  const out = role ? [] : ['/']; // without an account, the home is the login screen (app.jsx)
   for (const { paths, roles } of routeTable()) {
     const mine = role ? roles.includes(role) || roles.includes('LOGGED_IN') : roles.includes('PUBLIC');
     if (mine && !seen.has(paths[0])) out.push(paths[0]);
