@@ -41,3 +41,66 @@ export async function loginAs(page, baseUrl, phone) {
 
 /** shot(page, name) → test-results/screenshots/<prefix><name>.png (full page). */
 export const screenshotter = (prefix) => (page, name) => page.screenshot({ path: join(SHOTS, `${prefix}${name}.png`), fullPage: true });
+
+/** A phone page (newPhonePage) that records layout shifts from the first paint on, on every
+ * load (read with `cls`). */
+export async function newLayoutPage(browser, opts = {}, track = {}) {
+  const page = await newPhonePage(browser, opts, track);
+  await page.addInitScript(() => {
+    window.__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  return page;
+}
+
+/** The layout shift of the page since it was loaded (a page from newLayoutPage). */
+export const cls = (page) => page.evaluate(() => window.__cls);
+
+/** Every tap target in `main` smaller than `min` × `min` CSS px, as text: links, buttons, summaries,
+ * labels styled as buttons, and checkboxes and radios (measured with their label, which is what a
+ * thumb hits). Links inside running text are left out: WCAG 2.5.8's inline exception — their size
+ * is set by the line height of the sentence around them. Hidden ones (closed <details>, .sr-only)
+ * are not targets. */
+export function smallTargets(page, min = 44) {
+  return page.evaluate((min) => {
+    const shown = (el) => el.offsetParent !== null && el.checkVisibility() && !el.closest('.sr-only, details:not([open]) > :not(summary)');
+    const inSentence = (a) => {
+      if (getComputedStyle(a).display !== 'inline') return false;
+      const own = (a.parentElement.innerText || '').replace(a.innerText, '').trim();
+      return own.length > 0;
+    };
+    const out = [];
+    for (const el of document.querySelectorAll(
+      'main a, main button, main summary, main label.btn, main input[type=checkbox], main input[type=radio]',
+    )) {
+      let target = el;
+      if (el.tagName === 'INPUT') target = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el;
+      if (!shown(target) || (el.tagName === 'A' && inSentence(el))) continue;
+      const r = target.getBoundingClientRect();
+      if (r.height < min - 0.5 || r.width < min - 0.5)
+        out.push(
+          `${el.tagName} "${(target.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+        );
+    }
+    return out;
+  }, min);
+}
+
+/** [scrollWidth, clientWidth] of the document, and the elements that stick out on the right. */
+export function sideways(page) {
+  return page.evaluate(() => {
+    const de = document.documentElement;
+    const wide = [];
+    if (de.scrollWidth > de.clientWidth)
+      for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width && r.right > de.clientWidth + 0.5 && ![...el.children].some((c) => c.getBoundingClientRect().right >= r.right - 0.5))
+          wide.push(
+            `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} (${Math.round(r.right)})`,
+          );
+      }
+    return { scroll: de.scrollWidth, client: de.clientWidth, wide: wide.slice(0, 4) };
+  });
+}

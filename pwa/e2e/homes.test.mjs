@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS, SHOTS } from './server.mjs';
-import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
+import { newLayoutPage, loginAs, screenshotter, cls, smallTargets, sideways } from './helpers.mjs';
 
 const ACCOUNTS = { county: '13800000001', township: '13800000011', village: '13810000001', member: '13820000001' };
 
@@ -26,36 +26,14 @@ after(async () => {
   await server?.stop();
 });
 
-/** A phone page that records layout shifts from the first paint on (read with `cls`). */
-async function newPage(opts = {}) {
-  const page = await newPhonePage(browser, opts);
-  await page.addInitScript(() => {
-    window.__cls = 0;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
-    }).observe({ type: 'layout-shift', buffered: true });
-  });
-  return page;
-}
-const cls = (page) => page.evaluate(() => window.__cls);
-
-/** Every link and button of the screen smaller than a thumb (44 × 44 CSS px), as text. */
-function smallTargets(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('main a, main button, main summary')]
-      .filter((el) => el.offsetParent !== null)
-      .map((el) => [el, el.getBoundingClientRect()])
-      .filter(([, r]) => r.height < 44 || r.width < 44)
-      .map(([el, r]) => `${el.tagName} "${el.textContent.trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`),
-  );
-}
+const newPage = (opts = {}) => newLayoutPage(browser, opts);
 
 /** The same page at 360 px wide: nothing wider than the screen. */
 async function noSidewaysScroll(page) {
   await page.setViewportSize({ width: 360, height: 740 });
-  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  const { scroll, client, wide } = await sideways(page);
   await page.setViewportSize({ width: 390, height: 844 });
-  assert.ok(scroll <= client, `sideways scroll at 360 px: ${scroll} > ${client}`);
+  assert.ok(scroll <= client, `sideways scroll at 360 px: ${scroll} > ${client} (${wide.join(', ')})`);
 }
 
 async function checkLayout(page, t) {

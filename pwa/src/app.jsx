@@ -134,7 +134,7 @@ export function App() {
   else if (s.status !== 'in') body = <Login />;
   else
     body = (
-      <main id="main" class="page">
+      <main id="main" class="page" data-role={s.me.role}>
         <h1 class="page-title" data-testid="page-title">
           {roleTitle(t, s.me)}
         </h1>

@@ -5,7 +5,7 @@ import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
 import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
-import { useLoad, Loading, ErrorBox, BackLink } from '../../ui.jsx';
+import { useLoad, ErrorBox, BackLink } from '../../ui.jsx';
 import { outbox } from '../../outbox/engine.js';
 import { SyncSummary } from './Outbox.jsx';
 import { DUTY_KIND, OTHER_KINDS, loadRoster } from './common.jsx';
@@ -13,6 +13,21 @@ import { DUTY_KIND, OTHER_KINDS, loadRoster } from './common.jsx';
 const Q = `{ dutyProgress { completedCount totalCount duties { key label complete numerator denominator percent detail } } }`;
 const INBOX_Q = `{ myInbox(first: 50) { edges { node { id } } } }`;
 const LINK = { problem_ledger: '/problems', service_card: '/card' };
+
+/** The eight duties' places while dutyProgress loads, of their final height (no layout shift). */
+function DutySkeleton() {
+  const t = useT();
+  return (
+    <div role="status" aria-busy="true" data-testid="duties-skeleton">
+      <span class="sr-only">{t('common.loading')}</span>
+      <ol class="duties" aria-hidden="true">
+        {Array.from({ length: 8 }, (_, i) => (
+          <li key={i} class="duty duty-skel" />
+        ))}
+      </ol>
+    </div>
+  );
+}
 
 export default function Checklist({ me }) {
   const t = useT();
@@ -41,12 +56,10 @@ export default function Checklist({ me }) {
       <section class="card" aria-labelledby="duty-title">
         <BackLink href="/" />
         <h2 id="duty-title">{t('village.duties')}</h2>
-        {data && (
-          <p class="duty-count" data-testid="duty-count">
-            {t('duties.completedN', { n: data.completedCount, m: data.totalCount })}
-          </p>
-        )}
-        {loading && !data && <Loading />}
+        <p class="duty-count" data-testid={data ? 'duty-count' : undefined}>
+          {data ? t('duties.completedN', { n: data.completedCount, m: data.totalCount }) : '\u00a0'}
+        </p>
+        {loading && !data && <DutySkeleton />}
         {error && !data && <ErrorBox error={error} onRetry={reload} />}
         {data && (
           <ol class="duties" data-testid="duties" data-roster={roster}>
@@ -87,7 +100,7 @@ export default function Checklist({ me }) {
       </section>
       <section class="card" aria-labelledby="ob-title">
         <h2 id="ob-title">
-          <a href="/outbox" data-testid="outbox-link">
+          <a class="h-link" href="/outbox" data-testid="outbox-link">
             {t('outbox.title')}
           </a>
         </h2>

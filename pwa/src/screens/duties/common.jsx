@@ -151,11 +151,12 @@ export function HouseholdPicker({ villageId, value, onPick, hardshipOnly, error 
             placeholder={t('household.searchPlaceholder')}
             onInput={(e) => setQ(e.currentTarget.value)}
           />
-          {err && !all && <p class="field-err">{t('duties.rosterUnavailable')}</p>}
-          {!all && !err && <p class="muted small">{t('common.loading')}</p>}
-          {all && (
-            <ul class="list hh-options" aria-label={t('duties.household')}>
-              {list.slice(0, 30).map((h) => (
+          {/* one box of a fixed height, loading or not, so the form below it does not move */}
+          <ul class="list hh-options" aria-label={t('duties.household')} aria-busy={!all && !err ? 'true' : undefined}>
+            {err && !all && <li class="field-err hh-note">{t('duties.rosterUnavailable')}</li>}
+            {!all && !err && <li class="muted small hh-note">{t('common.loading')}</li>}
+            {all &&
+              list.slice(0, 30).map((h) => (
                 <li key={h.id}>
                   <button
                     type="button"
@@ -174,10 +175,9 @@ export function HouseholdPicker({ villageId, value, onPick, hardshipOnly, error 
                   </button>
                 </li>
               ))}
-              {list.length === 0 && <li class="muted small">{t('common.empty')}</li>}
-              {list.length > 30 && <li class="muted small">{t('duties.refineSearch', { n: list.length })}</li>}
-            </ul>
-          )}
+            {all && list.length === 0 && <li class="muted small hh-note">{t('common.empty')}</li>}
+            {list.length > 30 && <li class="muted small hh-note">{t('duties.refineSearch', { n: list.length })}</li>}
+          </ul>
         </>
       )}
       {error && <p class="field-err">{error}</p>}
