@@ -120,7 +120,7 @@ def _findings(
             if not photo_rules
             else f"县里写明必要性的例外：{exceptions}。其余记录都可以不带照片提交。"
         )
-        + "位置只在填报时取一次，由浏览器先征得同意，从不在后台跟踪（无 watchPosition）；"
+        + "位置只在填报时取一次，由浏览器先征得同意，从不在后台跟踪；"
         "要求某类记录必须附照片，须写明为什么必要，否则系统拒绝。",
         (
             "backend/filings/photo_rules.py",
@@ -155,14 +155,14 @@ def _findings(
         "one_table",
         "不重复填报：一个平台、一张表报送",
         Status.NOT_MET,
-        "履职记录在系统内只填一次、处处复用；向上级报送的“一张表”（xlsx 与省级平台 JSON 接口）尚未提供。",
+        "履职记录在系统内只填一次、处处复用；向上级报送的“一张表”（表格文件和向省级平台报送的数据接口）尚未提供。",
         ("backend/ranking/sheet.py",),
     )
     yield Finding(
         "unified_identity",
         "统一入口、统一身份认证（省级一网通办平台）",
         Status.NOT_MET,
-        "目前用本系统的手机号和密码登录；尚未接入省统一身份认证平台（OIDC）。",
+        "目前用本系统的手机号和密码登录；尚未接入省统一身份认证平台。",
         ("backend/auth/",),
     )
     yield Finding(
@@ -176,7 +176,7 @@ def _findings(
         "personal_information",
         "保护个人信息和工作秘密（个人信息保护法：告知、最小必要、限期保存、查阅）",
         Status.PARTIAL,
-        "个人信息清单见本报告；群众留下的回电号码和未提交的照片由 prune-public-data 限期删除；"
+        "个人信息清单见本报告；群众留下的回电号码和未提交的照片由每日清理任务限期删除；"
         "选票与身份不可关联。尚缺：采集处的告知说明、本人查阅导出、对无需拨打的角色隐藏手机号。",
         ("backend/problems/public_reports.py", "python -m backend.cli prune-public-data", "docs/SECURITY.md"),
     )
@@ -185,8 +185,8 @@ def _findings(
         "security_baseline",
         "定期安全检测和自评估（网络安全等级保护 2.0 第二级及以上）",
         Status.OPERATOR,
-        ("生产模式：拒绝弱密钥；" if production else "当前不是生产模式（APP_ENV），上线前须设为 production；")
+        ("生产模式：拒绝弱密钥；" if production else "当前不是生产模式，上线前须按部署说明切换为生产模式；")
         + "接口限制查询深度、别名、令牌数、请求体与解压大小，内部错误不外泄，上传文件按内容识别，日志不记手机号。"
         "等级测评和定期检测由运营单位组织。",
-        ("docs/SECURITY.md", "backend/core/settings.py", "tests/abuse/"),
+        ("APP_ENV=production", "docs/SECURITY.md", "backend/core/settings.py", "tests/abuse/"),
     )

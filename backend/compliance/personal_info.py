@@ -85,7 +85,7 @@ INVENTORY: tuple[PersonalData, ...] = (
         "上传照片的人；照片中的人",
         "照片文件；拍摄位置用于核对是否在村",
         "能看到所附记录的人",
-        "随所附记录；未随问题反映提交的照片由 prune-public-data 定期删除",
+        "随所附记录；未随问题反映提交的照片由每日清理任务定期删除",
     ),
     PersonalData(
         "checkins",
@@ -109,7 +109,7 @@ INVENTORY: tuple[PersonalData, ...] = (
         "反映问题的群众（可匿名）",
         "问题办理与回访",
         "所在村第一书记、镇街、县委组织部；回电号码只给办理人",
-        f"问题记录长期留存；回电号码在办结后 {CONTACT_KEEP_DAYS} 天由 prune-public-data 删除",
+        f"问题记录长期留存；回电号码在办结后 {CONTACT_KEEP_DAYS} 天由每日清理任务删除",
     ),
     PersonalData(
         "problem_photos",

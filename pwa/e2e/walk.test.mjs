@@ -40,7 +40,7 @@ function routeTable() {
   const src = readFileSync(join(PWA_DIR, 'src', 'routes.jsx'), 'utf8');
   const lists = { PUBLIC: ['PUBLIC'], LOGGED_IN: ['LOGGED_IN'] };
   for (const m of src.matchAll(/^const (\w+) = \[([^\]]*)\];/gm)) lists[m[1]] = [...m[2].matchAll(/'([^']*)'/g)].map((x) => x[1]);
-  const table = src.slice(src.indexOf('export const ROUTES'));
+  const table = src.slice(src.indexOf('export const ROUTES')).replace(/\/\/[^\n]*/g, ''); // without comments
   const entries = [...table.matchAll(/path:\s*('[^']*'|\w+|\[[^\]]*\]),\s*roles:\s*(\w+)/g)].map(([, p, r]) => {
     const paths = p.startsWith("'") ? [p.slice(1, -1)] : p.startsWith('[') ? [...p.matchAll(/'([^']*)'/g)].map((x) => x[1]) : lists[p];
     assert.ok(paths && lists[r], `routes.jsx: cannot read the entry { path: ${p}, roles: ${r} }`);

@@ -1,6 +1,7 @@
 // COUNTY: 备案材料与自评估 — the filing dossier of this deployment (complianceReport): each obligation
 // of the 2026 rules with its finding and evidence, the functions, the personal-information
-// inventory; the whole dossier downloads as Markdown (what `backend.cli compliance-report` prints).
+// inventory; the whole dossier, with each finding's evidence (code, tests, settings) for the
+// reviewers, downloads as Markdown (what `backend.cli compliance-report` prints).
 import { gql } from '../api.js';
 import { useT } from '../i18n.js';
 import '../i18n/compliance.js';
@@ -9,7 +10,7 @@ import { useLoad, Loading, ErrorBox } from '../ui.jsx';
 import { Back, fmtTime, saveBlob, useToast } from './review/kit.jsx';
 
 const Q = `{ complianceReport { county generatedAt componentCount markdown
-  findings { key obligation status note evidence }
+  findings { key obligation status note }
   functions { key name users collects }
   personalInfo { table fields whose why whoSees kept } } }`;
 
@@ -41,6 +42,7 @@ export default function Compliance() {
                 .join('，')}
               <span class="muted"> · {t('compliance.generated', { time: fmtTime(data.generatedAt) })}</span>
             </p>
+            <p class="muted small">{t('compliance.evidenceNote')}</p>
             <button type="button" class="btn block" onClick={save} data-testid="compliance-download">
               {t('compliance.download')}
             </button>
@@ -64,9 +66,6 @@ export default function Compliance() {
                     <span class={`tag ${TONE[f.status]}`}>{t(`compliance.status.${f.status}`)}</span>
                   </span>
                   <span class="item-sub">{f.note}</span>
-                  <span class="item-sub muted small">
-                    {t('compliance.evidence')}：{f.evidence.join('；')}
-                  </span>
                 </li>
               ))}
             </ul>
