@@ -103,7 +103,10 @@ export function App() {
     document.title = s.me ? `${roleTitle(t, s.me)} · ${t('common.appName')}` : `${t('common.appName')} · ${t('common.tagline')}`;
   });
 
-  const pub = s.status !== 'in' && resolveRoute(ROUTES, path, null);
+  // A public page (the village's page, a vote) looks the same logged in or not: no page title
+  // above it, so nothing moves when the session is restored after the first paint.
+  const signedIn = s.status === 'in' && resolveRoute(ROUTES, path, s.me);
+  const pub = signedIn?.public ? signedIn : s.status !== 'in' && resolveRoute(ROUTES, path, null);
   let body;
   if (pub)
     body = (
@@ -139,7 +142,7 @@ export function App() {
           {roleTitle(t, s.me)}
         </h1>
         <Suspense fallback={<Loading />}>
-          <Screen hit={resolveRoute(ROUTES, path, s.me)} />
+          <Screen hit={signedIn} />
         </Suspense>
       </main>
     );

@@ -48,7 +48,7 @@ function allowed(roles, me) {
 }
 
 /** The screen for `path` as seen by `me` (null when logged out: only PUBLIC entries) →
- * { component, props, key }, or null when there is none ("页面不存在"). */
+ * { component, props, key, public }, or null when there is none ("页面不存在"). */
 export function resolveRoute(routes, path, me) {
   for (const r of routes) {
     if (!allowed(r.roles, me)) continue;
@@ -57,7 +57,7 @@ export function resolveRoute(routes, path, me) {
       if (!params) continue;
       const query = new URLSearchParams(path.split('?')[1] || '');
       const props = r.props ? r.props({ me, params, query }) : { me };
-      return { component: r.component, props, key: r.keyed ? path : undefined };
+      return { component: r.component, props, key: r.keyed ? path : undefined, public: r.roles === PUBLIC };
     }
   }
   return null;
