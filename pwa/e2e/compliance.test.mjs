@@ -39,4 +39,39 @@ describe('filing dossier (备案材料)', () => {
     assert.deepEqual(page.consoleErrors, []);
     await page.context().close();
   });
+
+  it('a photo is required for a kind only with the reason it is necessary, and the form and the dossier say so', async () => {
+    const county = await newPhonePage(browser);
+    await loginAs(county, server.url, '13800000001');
+    await county.goto(`${server.url}/settings`);
+    const rules = county.getByTestId('photo-rules');
+    await rules.getByTestId('photo-rules-none').waitFor();
+    await rules.getByLabel('记录类型').selectOption('TECH_TRAINING');
+    await rules.getByLabel('为什么必要').fill('太短');
+    await rules.getByTestId('photo-rule-add').click();
+    await rules.getByText('请写明为什么必要').waitFor(); // refused before asking
+    const reason = '农技培训须留存现场照片，作为培训补助资金的拨付凭证';
+    await rules.getByLabel('为什么必要').fill(reason);
+    await rules.getByTestId('photo-rule-add').click();
+    await county.getByTestId('confirm-yes').click();
+    await rules.getByTestId('photo-rule').filter({ hasText: reason }).waitFor();
+    await rules.scrollIntoViewIfNeeded();
+    await shot(county, '02-photo-rule');
+    await county.goto(`${server.url}/compliance`);
+    await county
+      .getByTestId('finding')
+      .filter({ hasText: `“农技培训”须附照片——理由：${reason}` })
+      .waitFor();
+    assert.deepEqual(county.consoleErrors, []);
+    await county.context().close();
+
+    const secretary = await newPhonePage(browser);
+    await loginAs(secretary, server.url, '13810000001');
+    await secretary.goto(`${server.url}/duties/new/TECH_TRAINING`);
+    assert.match(await secretary.getByTestId('photo-required').innerText(), new RegExp(reason));
+    await secretary.goto(`${server.url}/duties/new/WORK_DIARY`);
+    await secretary.getByText('照片（可不附）').waitFor(); // every other kind: optional
+    assert.equal(await secretary.getByTestId('photo-required').count(), 0);
+    await secretary.context().close();
+  });
 });

@@ -16,6 +16,21 @@ import { KINDS, FILING_FIELDS, HouseholdPicker, ServerPhoto, BlobPhoto, today, i
 
 const MAX_PHOTOS = 9; // the server's limit per filing
 
+// The county's photo requirements (none by default), read once per page load; offline, the form
+// cannot know them and the server's PHOTO_REQUIRED refusal shows in the outbox instead.
+let photoRules = null;
+function usePhotoRule(kind) {
+  const [rules, setRules] = useState(photoRules);
+  useEffect(() => {
+    if (photoRules) return;
+    gql('{ photoRequirements { kind reason } }').then(
+      (d) => setRules((photoRules = d.photoRequirements)),
+      () => {},
+    );
+  }, []);
+  return (rules || []).find((r) => r.kind === kind) || null;
+}
+
 function defaultTitle(t, kind, v) {
   const hh = v.household ? ` · ${v.household.headName}` : '';
   const topic = v.topic || v.name || '';
@@ -56,6 +71,7 @@ function Form({ me, kind, orig }) {
     orig ? (orig.lat != null ? { lat: orig.lat, lng: orig.lng, accuracyM: orig.accuracyM } : { error: 'NONE' }) : { busy: true },
   );
   const [errs, setErrs] = useState({});
+  const photoRule = usePhotoRule(kind);
   const [formErr, setFormErr] = useState(null);
   const [saving, setSaving] = useState(false);
   const fileRef = useRef();
@@ -103,6 +119,7 @@ function Form({ me, kind, orig }) {
       else if (type === 'int' && x && !/^\d+$/.test(x)) fe[n] = t('duties.wholeNumber');
     }
     if (!v.occurredOn) fe.occurredOn = t('common.required');
+    if (photoRule && photos.length === 0) fe.photos = t('duties.photoRequiredErr');
     setErrs(fe);
     if (Object.keys(fe).length || busyPhotos) return;
     setSaving(true);
@@ -239,7 +256,12 @@ function Form({ me, kind, orig }) {
           <input id={id('title')} type="text" maxLength={200} value={v.title} onInput={set('title')} placeholder={t('duties.titleAuto')} />
         </div>
         <fieldset class="input photos">
-          <legend>{t('duties.photos')}</legend>
+          <legend>{photoRule ? t('duties.photos') : t('duties.photosOptional')}</legend>
+          {photoRule && (
+            <p class="small" data-testid="photo-required">
+              {t('duties.photoRequired', { reason: photoRule.reason })}
+            </p>
+          )}
           <ul class="thumbs" aria-label={t('duties.photos')}>
             {photos.map((p, i) => (
               <li key={p.sha}>
@@ -274,6 +296,7 @@ function Form({ me, kind, orig }) {
             multiple
             onChange={onFiles}
           />
+          {errs.photos && <p class="field-err">{errs.photos}</p>}
         </fieldset>
         <div class="input geo" data-testid="geo">
           <span class="label">{t('duties.location')}</span>

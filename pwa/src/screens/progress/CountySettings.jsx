@@ -6,6 +6,7 @@ import { useT } from '../../i18n.js';
 import '../../i18n/progress.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, Confirm, mutate, ErrLine, fmtTime } from '../review/kit.jsx';
+import PhotoRules from './PhotoRules.jsx';
 
 // [field, min, max, group]
 export const SETTINGS = [
@@ -109,78 +110,81 @@ export default function CountySettings() {
   }
 
   return (
-    <form
-      class="card form"
-      aria-labelledby="cs-title"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const v = validate(t, values, known);
-        setErrs(v);
-        setSaveErr(null);
-        setSavedAt(null);
-        if (Object.keys(v).length === 0 && changed.length) setConfirm(true);
-      }}
-    >
-      <Back fallback="/" />
-      <h2 id="cs-title">{t('settings.title')}</h2>
-      <p class="muted small">{t('settings.hint')}</p>
-      {GROUPS.map((g) => (
-        <fieldset key={g} class="set-group">
-          <legend>{t(`settings.group.${g}`)}</legend>
-          {SETTINGS.filter((s) => s[3] === g && known.includes(s[0])).map(([k, min, max]) => (
-            <div class="input" key={k}>
-              <label for={`cs-${k}`}>{label(t, k)}</label>
-              <input
-                id={`cs-${k}`}
-                name={k}
-                type="number"
-                inputMode="numeric"
-                min={min}
-                max={max}
-                step="1"
-                value={values[k]}
-                aria-invalid={errs[k] ? 'true' : undefined}
-                aria-describedby={errs[k] ? `cs-${k}-err` : undefined}
-                onInput={(e) => {
-                  const x = e.currentTarget.value;
-                  setValues((s) => ({ ...s, [k]: x }));
-                  setConfirm(false);
-                }}
-              />
-              {errs[k] && (
-                <p class="field-err" id={`cs-${k}-err`}>
-                  {errs[k]}
-                </p>
-              )}
-            </div>
-          ))}
-        </fieldset>
-      ))}
-      {Object.keys(errs).length > 0 && (
-        <p class="form-err" role="alert">
-          {t('common.fixErrors')}
-        </p>
-      )}
-      <ErrLine error={saveErr} />
-      {savedAt && (
-        <p class="form-ok" role="status" data-testid="settings-saved">
-          {t('common.saved')} · {fmtTime(savedAt)}
-        </p>
-      )}
-      {confirm ? (
-        <Confirm
-          busy={busy}
-          yes={t('settings.confirmSave')}
-          onNo={() => setConfirm(false)}
-          onYes={save}
-          text={`${t('settings.confirmSettings', { n: changed.length })} ${changed.map((k) => `${label(t, k)}：${data[k]} → ${values[k].trim()}`).join('；')}`}
-        />
-      ) : (
-        <button type="submit" class="btn block" disabled={!changed.length} data-testid="settings-save">
-          {changed.length ? t('settings.saveChanges', { n: changed.length }) : t('common.noChanges')}
-        </button>
-      )}
-    </form>
+    <>
+      <form
+        class="card form"
+        aria-labelledby="cs-title"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const v = validate(t, values, known);
+          setErrs(v);
+          setSaveErr(null);
+          setSavedAt(null);
+          if (Object.keys(v).length === 0 && changed.length) setConfirm(true);
+        }}
+      >
+        <Back fallback="/" />
+        <h2 id="cs-title">{t('settings.title')}</h2>
+        <p class="muted small">{t('settings.hint')}</p>
+        {GROUPS.map((g) => (
+          <fieldset key={g} class="set-group">
+            <legend>{t(`settings.group.${g}`)}</legend>
+            {SETTINGS.filter((s) => s[3] === g && known.includes(s[0])).map(([k, min, max]) => (
+              <div class="input" key={k}>
+                <label for={`cs-${k}`}>{label(t, k)}</label>
+                <input
+                  id={`cs-${k}`}
+                  name={k}
+                  type="number"
+                  inputMode="numeric"
+                  min={min}
+                  max={max}
+                  step="1"
+                  value={values[k]}
+                  aria-invalid={errs[k] ? 'true' : undefined}
+                  aria-describedby={errs[k] ? `cs-${k}-err` : undefined}
+                  onInput={(e) => {
+                    const x = e.currentTarget.value;
+                    setValues((s) => ({ ...s, [k]: x }));
+                    setConfirm(false);
+                  }}
+                />
+                {errs[k] && (
+                  <p class="field-err" id={`cs-${k}-err`}>
+                    {errs[k]}
+                  </p>
+                )}
+              </div>
+            ))}
+          </fieldset>
+        ))}
+        {Object.keys(errs).length > 0 && (
+          <p class="form-err" role="alert">
+            {t('common.fixErrors')}
+          </p>
+        )}
+        <ErrLine error={saveErr} />
+        {savedAt && (
+          <p class="form-ok" role="status" data-testid="settings-saved">
+            {t('common.saved')} · {fmtTime(savedAt)}
+          </p>
+        )}
+        {confirm ? (
+          <Confirm
+            busy={busy}
+            yes={t('settings.confirmSave')}
+            onNo={() => setConfirm(false)}
+            onYes={save}
+            text={`${t('settings.confirmSettings', { n: changed.length })} ${changed.map((k) => `${label(t, k)}：${data[k]} → ${values[k].trim()}`).join('；')}`}
+          />
+        ) : (
+          <button type="submit" class="btn block" disabled={!changed.length} data-testid="settings-save">
+            {changed.length ? t('settings.saveChanges', { n: changed.length }) : t('common.noChanges')}
+          </button>
+        )}
+      </form>
+      <PhotoRules />
+    </>
   );
 }
