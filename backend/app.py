@@ -47,6 +47,7 @@ from backend.observability.endpoint import metrics_endpoint
 from backend.observability.graphql import ObserveOperations
 from backend.observability.metrics import AppMetrics
 from backend.observability.middleware import ObservabilityMiddleware
+from backend.org.importer.download import import_template_xlsx
 from backend.polls.http import cast_ballot_json, poll_board_json
 from backend.polls.metrics import counting_casts
 from backend.ranking.sheet import ranking_xlsx
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/exports/attendance.xlsx", attendance_xlsx),
         Route("/exports/ranking.xlsx", ranking_xlsx),
         Route("/exports/assessment.xlsx", assessment_xlsx),
+        Route("/exports/import-template.xlsx", import_template_xlsx),
         Route("/cards/{secretary_id:id}.pdf", card_pdf),
         Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),

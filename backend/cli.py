@@ -315,6 +315,43 @@ def cmd_prune_public_data(_args: argparse.Namespace) -> int:
     return asyncio.run(_prune_public_data(_settings()))
 
 
+async def _compliance_report(settings: Settings, county_code: str | None, fmt: str) -> tuple[int, str]:
+    from sqlalchemy import select
+
+    from backend.compliance.report import build_report, to_json, to_markdown
+    from backend.core.db import make_engine, make_session_factory
+    from backend.core.orm import utcnow
+    from backend.org.models import OrgKind, OrgUnit
+
+    engine = make_engine(settings)
+    try:
+        async with make_session_factory(engine)() as session:
+            query = select(OrgUnit).where(OrgUnit.kind == OrgKind.COUNTY).order_by(OrgUnit.id)
+            if county_code:
+                query = query.where(OrgUnit.code == county_code)
+            counties = (await session.scalars(query)).all()
+            if len(counties) != 1:
+                which = f"代码为 {county_code} 的县" if county_code else "唯一的县（有多个县时用 --county-code 指定）"
+                return 2, f"找不到{which}"
+            report = await build_report(session, settings, counties[0], utcnow())
+    finally:
+        await engine.dispose()
+    return 0, to_json(report) if fmt == "json" else to_markdown(report)
+
+
+def cmd_compliance_report(args: argparse.Namespace) -> int:
+    """The filing dossier and self-assessment of this deployment (Markdown or JSON)."""
+    code, text = asyncio.run(_compliance_report(_settings(), args.county_code, args.format))
+    if code:
+        print(text, file=sys.stderr)
+    elif args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"已写入 {args.out}")
+    else:
+        print(text)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -366,6 +403,14 @@ def main(argv: list[str] | None = None) -> int:
     audit = sub.add_parser("verify-audit", help="check the audit trail's hash chains in the database")
     audit.add_argument("--county-code", help="only this county (default: every county)")
     audit.set_defaults(func=cmd_verify_audit)
+    report = sub.add_parser(
+        "compliance-report",
+        help="the filing dossier (备案材料): functions, personal information, components and the self-assessment",
+    )
+    report.add_argument("--county-code", help="the county (needed only when the database holds several)")
+    report.add_argument("--format", choices=("md", "json"), default="md")
+    report.add_argument("--out", help="write to this file instead of standard output")
+    report.set_defaults(func=cmd_compliance_report)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -53,6 +53,7 @@ async def test_every_transport_reads_the_caller_the_same_way(client: httpx.Async
         ("GET", "/exports/ranking.xlsx?period=2026"),
         ("GET", "/exports/assessment.xlsx?period=2026"),
         ("GET", "/exports/attendance.xlsx?month=2026-11"),
+        ("GET", "/exports/import-template.xlsx"),
         ("GET", f"/media/{'a' * 64}"),  # photos may be read anonymously (then refused), never with a bad token
     ):
         response = await client.request(method, path, headers=bad)

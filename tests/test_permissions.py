@@ -13,6 +13,7 @@ import pytest
 
 from backend.graphql.schema import schema
 from tests.assessment.matrix import assessment_ops
+from tests.compliance.matrix import compliance_ops
 from tests.conftest import GraphQLClient
 from tests.homes.matrix import home_ops
 from tests.permission_matrix import ROLES, Operation, place
@@ -118,6 +119,7 @@ def _ops() -> list[Operation]:
         *assessment_ops(),
         *ranking_ops(),
         *home_ops(),
+        *compliance_ops(),
     ]
 
 

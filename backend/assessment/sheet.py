@@ -45,8 +45,8 @@ from backend.core.xlsx_stream import (
 )
 from backend.org.access import access_org_unit, require_role
 from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile, StationMode
-from backend.ranking.groups import ALL_GROUPS, GroupKey
-from backend.ranking.sheet_groups import group_label, sheet_name
+from backend.ranking.groups import GroupKey, parse_group_key
+from backend.ranking.sheet_groups import WORKBOOK_ORDER, group_label, sheet_name
 
 CHUNK_ROWS = 500
 PARTS = {
@@ -247,7 +247,7 @@ async def assessment_line_chunks(
         base = base.where(village.township_id == export.township.id)
     if export.liaison_only:
         base = base.where(SecretaryProfile.mode == StationMode.LIAISON)
-    for group in ALL_GROUPS:
+    for group in (parse_group_key(key) for key in WORKBOOK_ORDER):  # the ranking export's order too
         query = base.where(_group_filter(group))
         while True:
             batch = (await session.execute(query)).all()

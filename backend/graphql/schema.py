@@ -22,6 +22,7 @@ from backend.assessment.api.queries import AssessmentQueries
 from backend.attendance.api.mutations import AttendanceMutations
 from backend.attendance.api.queries import AttendanceQueries
 from backend.auth.api.mutations import AuthMutations
+from backend.compliance.api.queries import ComplianceQueries
 from backend.core.settings import Settings
 from backend.duties.api.queries import ProgressQueries
 from backend.filings.api.mutations import FilingMutations
@@ -56,6 +57,7 @@ class Query(
     AssessmentQueries,
     RankingQueries,
     HomeQueries,
+    ComplianceQueries,
 ):
     pass
 

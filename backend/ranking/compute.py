@@ -2,7 +2,7 @@
 (see `sql.py` for the rules as SQL and `reasons.py` for the reason codes).
 
 `iter_ranking` is an **async iterator** of `RankingRow`s: it streams the statement's rows in
-group-key order, then position within the group (ranked rows by rank, then the not rankable
+the exports' group order (`sheet_groups.WORKBOOK_ORDER`), then position within the group (ranked rows by rank, then the not rankable
 ones by name). `ranking_first_pages` gives the first rows of every group with the group's
 counts and quotas (for the GraphQL `ranking`); `ranking_group_page` one keyset page of one group.
 
@@ -177,7 +177,12 @@ async def iter_ranking(
     group = parse_group_key(group_key) if group_key else None
     scope = await live_scope(session, actor, township_id)
     rules = await rules_for(session, scope.county_id)
-    cut = Cut(township_id=scope.township_id, search=clean_search(search), per_group=limit_per_group)
+    cut = Cut(
+        township_id=scope.township_id,
+        search=clean_search(search),
+        per_group=limit_per_group,
+        workbook_order=True,  # its one reader is the export
+    )
     params = _live_params(parsed, rules, group)
     result = await session.stream(_statement(session, scope.county_id, cut, params, group), params)
     async for m in result.mappings():

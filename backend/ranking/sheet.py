@@ -2,8 +2,8 @@
 
 `GET /exports/ranking.xlsx?period=2026[&snapshotId=..][&groupKey=..][&townshipId=..]` with a bearer
 token. With `snapshotId`: a published ranking, read from `ranking_snapshot_rows` in group and
-position order, in keyset chunks. Without: the live ranking from `iter_ranking` (which orders
-groups by key; a snapshot's groups come in the fixed group order).
+position order, in keyset chunks. Without: the live ranking from `iter_ranking`. Either way the
+group worksheets come in `sheet_groups.WORKBOOK_ORDER`, the assessment sheet's order too.
 Who: a county user any ranking of its county; a township user the published rankings of its county
 (晾晒, every row) and the live rows of its own township. Rows stream into the workbook (see
 `backend.core.xlsx_stream`); not-rankable rows follow the ranked ones with their reason.

@@ -1,5 +1,11 @@
 """Worksheet names and order for the ranking groups (`backend.ranking.groups` owns the
-groups and their labels; a worksheet name has its own rules)."""
+groups and their labels; a worksheet name has its own rules).
+
+`WORKBOOK_ORDER` is the one order of the group worksheets in every export that has them (the
+ranking table, live or published, and the assessment sheet): the canonical order of the 16 groups
+(`ALL_GROUPS`: unit type, then mode, then cadre class), so a reader finds group N on the same tab
+in both workbooks. Python sorts with `group_order`; the live ranking's statement orders its rows
+with `workbook_order_sql`."""
 
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ from backend.core.xlsx_stream import SHEET_NAME_MAX
 from backend.ranking.groups import ALL_GROUPS, parse_group_key
 
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
-_ORDER = {group.key: index for index, group in enumerate(ALL_GROUPS)}
+WORKBOOK_ORDER: tuple[str, ...] = tuple(group.key for group in ALL_GROUPS)
+_ORDER = {key: index for index, key in enumerate(WORKBOOK_ORDER)}
 
 
 def group_label(key: str) -> str:
@@ -29,3 +36,10 @@ def sheet_name(key: str) -> str:
 def group_order(key: str) -> tuple[int, str]:
     """Sort key: the canonical order of the 16 groups, unknown keys after them."""
     return (_ORDER.get(key, len(_ORDER)), key)
+
+
+def workbook_order_sql(column: str) -> str:
+    """An SQL expression ranking `column` (a group key) in `WORKBOOK_ORDER`, unknown keys last.
+    The keys are enum values (letters, `_` and `:`), written as literals."""
+    whens = " ".join(f"WHEN '{key}' THEN {index}" for index, key in enumerate(WORKBOOK_ORDER))
+    return f"CASE {column} {whens} ELSE {len(WORKBOOK_ORDER)} END"

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backend.ranking.sheet_groups import workbook_order_sql
+
 _LIVE = """
 sec AS (
   SELECT s.id AS secretary_id, s.name AS name,
@@ -160,7 +162,9 @@ class Cut:
     township_id: only that township's rows (positions and ranks stay those of the whole group);
     secretary_id: only that secretary's row; search: name or village name contains the text;
     per_group: the first rows of every group (the database trims: visible_nth <= :per_group);
-    after_position + page_size: one page of one group, keyset on position.
+    after_position + page_size: one page of one group, keyset on position;
+    workbook_order: groups in the exports' worksheet order (`sheet_groups.WORKBOOK_ORDER`) rather
+    than by key.
     """
 
     township_id: int | None = None
@@ -169,6 +173,7 @@ class Cut:
     per_group: int | None = None
     after_position: int | None = None
     page_size: int | None = None
+    workbook_order: bool = False
 
 
 def _like(text: str) -> str:
@@ -201,7 +206,7 @@ SELECT * FROM visible"""
     elif cut.after_position is not None:
         params["after_position"] = cut.after_position
         sql += " WHERE position > :after_position"
-    sql += " ORDER BY group_key, position"
+    sql += f" ORDER BY {workbook_order_sql('group_key') if cut.workbook_order else 'group_key'}, position"
     if cut.page_size is not None:
         params["page_size"] = cut.page_size
         sql += " LIMIT :page_size"

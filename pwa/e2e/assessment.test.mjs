@@ -4,9 +4,13 @@
 // a concurrent save makes the next one STALE_VERSION (reload prompt); the ranking shows its groups
 // with grades or not-rankable reasons; the county publishes it (confirmation, hash) and the
 // township sees the published snapshot; the secretary reads their own sheet and published line.
+// The leaders' screens: one ranking group at a time (small DOM, ≥ 44 px rows), the group in the
+// address so back from a secretary's sheet restores it and the scroll position; charts with one
+// unit per chart and no overlapping labels at 360 px; the import template downloads as .xlsx.
 // Screenshots: test-results/screenshots/7x-*.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
 import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
@@ -35,6 +39,42 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
+
+/** Links and buttons under `scope` smaller than a thumb (44 × 44 CSS px), as text. */
+function smallTargets(page, scope) {
+  return page.evaluate(
+    (scope) =>
+      [...document.querySelectorAll(`${scope} a, ${scope} button, ${scope} select`)]
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => [el, el.getBoundingClientRect()])
+        .filter(([, r]) => r.height < 44 || r.width < 44)
+        .map(([el, r]) => `${el.tagName} "${el.textContent.trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`),
+    scope,
+  );
+}
+
+/** Pairs of text labels of one chart that overlap (by more than `slack` px both ways), as text. */
+function overlappingLabels(page, testid, slack = 3) {
+  return page.evaluate(
+    ([testid, slack]) => {
+      const boxes = [...document.querySelectorAll(`[data-testid="${testid}"] text`)].map((el) => [
+        el.textContent,
+        el.getBoundingClientRect(),
+      ]);
+      const out = [];
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, r] = boxes[i],
+            [b, q] = boxes[j];
+          const w = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+          const h = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+          if (w > slack && h > slack) out.push(`${a} × ${b}`);
+        }
+      return out;
+    },
+    [testid, slack],
+  );
+}
 
 describe('assessment and rankings (考评、排名定档、晾晒)', () => {
   it('county scores item by item, publishes the ranking; the township sees the published snapshot', async () => {
@@ -263,6 +303,82 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     await page.getByTestId('toast').filter({ hasText: '已撤销' }).waitFor();
     await page.locator('[data-testid=disq-row][data-withdrawn="1"]').filter({ hasText: '登记有误' }).first().waitFor();
     await shot(page, '09-disqualifications');
+    assert.deepEqual(page.consoleErrors, []);
+  });
+  it("leaders' screens: one group at a time, back restores it; charts one unit each; the import template", async (t) => {
+    const page = await newPage();
+    await login(page, ACCOUNTS.county);
+    await page.goto(`${server.url}/rankings?period=${PERIOD}`);
+    const group = page.locator('[data-testid=rank-group]');
+    await group.locator('[data-testid=rank-row]').first().waitFor({ timeout: 30_000 });
+    assert.equal(await group.count(), 1, 'one group at a time');
+    const nodes = await page.evaluate(() => document.querySelectorAll('*').length);
+    t.diagnostic(`rankings: ${nodes} DOM nodes`);
+    assert.ok(nodes < 400, `${nodes} DOM nodes`);
+    assert.deepEqual(await smallTargets(page, 'main'), []);
+    await shot(page, '10-rankings-one-group');
+
+    // the next group: its key in the address, one group still
+    const first = await group.getAttribute('data-key');
+    await page.getByTestId('group-next').click();
+    await page.waitForFunction((k) => document.querySelector('[data-testid=rank-group]')?.dataset.key !== k, first);
+    const second = await group.getAttribute('data-key');
+    assert.equal(new URL(page.url()).searchParams.get('groupKey'), second);
+    assert.equal(await group.count(), 1);
+    await page.locator('#rk-group').selectOption(first);
+    await page.waitForFunction((k) => document.querySelector('[data-testid=rank-group]')?.dataset.key === k, first);
+    await page.getByTestId('group-next').click();
+    await page.waitForFunction((k) => document.querySelector('[data-testid=rank-group]')?.dataset.key === k, second);
+
+    // drill down from a row further down, then back: the same group, the same place
+    const rows = group.locator('[data-testid=rank-name]');
+    const row = rows.nth(Math.min(5, (await rows.count()) - 1));
+    await row.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, 40));
+    const y = await page.evaluate(() => window.scrollY);
+    const there = page.url();
+    await row.click();
+    await page.getByTestId('assessment-name').waitFor();
+    await page.locator('a.back').first().click();
+    await page.waitForFunction((k) => document.querySelector('[data-testid=rank-group]')?.dataset.key === k, second);
+    assert.equal(page.url(), there);
+    await page.waitForFunction((y) => Math.abs(window.scrollY - y) < 60, y, { timeout: 5000 });
+
+    // charts: the township comparison in three charts, one unit each; no label overlaps at 360 px
+    await page.getByTestId('nav-charts').click();
+    await page.getByTestId('chart-compare-days').waitFor();
+    for (const w of [390, 360]) {
+      await page.setViewportSize({ width: w, height: w === 360 ? 740 : 844 });
+      for (const id of ['chart-dist', 'chart-compare-pct', 'chart-compare-points', 'chart-compare-days', 'chart-trend']) {
+        if (await page.getByTestId(id).count()) assert.deepEqual(await overlappingLabels(page, id), [], `${id} at ${w} px`);
+      }
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(scroll <= client, `sideways scroll at ${w} px`);
+      await shot(page, `11-charts-${w}`);
+    }
+    // chart → a township's ranking → back: the charts, where the user was
+    const tw = page.locator('a[href*="townshipId="]').last();
+    await tw.scrollIntoViewIfNeeded();
+    const cy = await page.evaluate(() => window.scrollY);
+    await tw.click();
+    await page.getByTestId('township-row').waitFor();
+    await page.locator('a.back').first().click();
+    await page.getByTestId('chart-compare-days').waitFor();
+    await page.waitForFunction((y) => Math.abs(window.scrollY - y) < 60, cy, { timeout: 5000 });
+    await page.goto(`${server.url}/rankings?period=${PERIOD}`);
+    await group.locator('[data-testid=rank-row]').first().waitFor();
+    await shot(page, '12-rankings-360');
+    await page.setViewportSize({ width: 390, height: 844 });
+
+    // the import screen offers the blank template, a real workbook
+    await page.goto(`${server.url}/admin/import`);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('import-template').click()]);
+    assert.equal(file.suggestedFilename(), '第一书记导入模板.xlsx');
+    const bytes = await readFile(await file.path());
+    assert.equal(bytes.subarray(0, 4).toString('binary'), 'PK\x03\x04'); // a zip container…
+    assert.ok(bytes.includes('xl/workbook.xml') && bytes.includes('xl/worksheets/sheet5.xml'), 'with the 说明 sheet and 4 data sheets');
+    await page.getByTestId('toast').filter({ hasText: '第一书记导入模板.xlsx' }).waitFor();
+    await shot(page, '13-import');
     assert.deepEqual(page.consoleErrors, []);
   });
 });

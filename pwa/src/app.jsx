@@ -43,11 +43,8 @@ function Header({ me }) {
     <header class="top">
       <div class="top-title">
         <span class="brand">{t('common.appName')}</span>
-        {me && (
-          <span class="who">
-            {me.name} · {t(`role.${me.role}`)}
-          </span>
-        )}
+        {/* always two lines (the tagline until someone is logged in): nothing below moves when the session arrives */}
+        <span class="who">{me ? `${me.name} · ${t(`role.${me.role}`)}` : t('common.tagline')}</span>
       </div>
       <div class="top-actions">
         <button

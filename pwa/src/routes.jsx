@@ -88,6 +88,7 @@ export const ROUTES = [
     props: withId('secretaryId'),
   },
   { path: '/settings', roles: COUNTY, component: screen(() => import('./screens/progress/CountySettings.jsx')) },
+  { path: '/compliance', roles: COUNTY, component: screen(() => import('./screens/Compliance.jsx')) },
   { path: '/ledger', roles: STAFF, component: screen(() => import('./screens/ledger/ProblemLedger.jsx')) },
 
   // assessment and rankings (leaders)
@@ -105,9 +106,8 @@ export const ROUTES = [
   { path: '/rankings', roles: STAFF, component: screen(() => import('./screens/ranking/Rankings.jsx')) },
   { path: '/rankings/charts', roles: STAFF, component: screen(() => import('./screens/ranking/Charts.jsx')) },
   {
-    path: '/rankings/snapshots/:id',
+    path: '/rankings/snapshots/:id', // not keyed: ?groupKey= switches the group without a reload
     roles: STAFF,
-    keyed: true,
     component: screen(() => import('./screens/ranking/Snapshot.jsx')),
     props: ({ me, params }) => ({ me, id: params.id }),
   },

@@ -114,7 +114,7 @@ async def test_live_ranking_export(
         await ranked_secretary(session, world, "乙", 95.0, 95, 100, village="V12")
         await add_secretary(session, world, "丙", "V21")
     county = open_workbook(await download(client, gql, "county", "ranking.xlsx", "period=2026"))
-    assert set(county.sheetnames) == {TOWNSHIP_SHEET, MUNICIPAL_SHEET}
+    assert county.sheetnames == [TOWNSHIP_SHEET, MUNICIPAL_SHEET]  # WORKBOOK_ORDER
     values = sheet_values(county, TOWNSHIP_SHEET)
     assert values[0][0] == "A名2026年度第一书记考评排名定档表（实时）"
     assert values[2] == HEADERS

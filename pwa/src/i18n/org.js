@@ -25,6 +25,8 @@ export default addMessages({
     },
     import: {
       title: '导入花名册（Excel）',
+      template: '下载导入模板',
+      templateHint: '先下载模板，按“说明”工作表填写后再上传。',
       chooseFile: '选择 .xlsx 文件',
       dryRun: '预检查',
       confirm: '确认导入',
@@ -65,6 +67,8 @@ export default addMessages({
     },
     import: {
       title: 'Import workbook (Excel)',
+      template: 'Download the import template',
+      templateHint: 'Download the template, fill it in as its 说明 sheet explains, then upload it.',
       chooseFile: 'Choose an .xlsx file',
       dryRun: 'Check file',
       confirm: 'Confirm import',

@@ -179,6 +179,7 @@ function More() {
     ['/polls', t('nav.polls'), 'nav-polls'],
     ['/settings', t('nav.settings'), 'nav-settings'],
     ['/admin', t('org.admin'), 'nav-admin'],
+    ['/compliance', t('nav.compliance'), 'nav-compliance'],
   ];
   return (
     <nav class="card" aria-labelledby="more-title">

@@ -1,9 +1,11 @@
-// COUNTY: import the roster workbook (.xlsx). Dry run first (row errors or counts), then 确认导入.
+// COUNTY: import the roster workbook (.xlsx). The blank template first (GET /exports/import-template.xlsx,
+// with the bearer token like every export), then a dry run (row errors or counts), then 确认导入.
 import { useState } from 'preact/hooks';
 import { gqlUpload } from '../api.js';
 import { useT, errorText } from '../i18n.js';
 import '../i18n/org.js';
 import { BackLink } from '../ui.jsx';
+import { download, ErrLine, useToast } from './review/kit.jsx';
 
 const M = `mutation Import($file: Upload!, $dryRun: Boolean!) { importWorkbook(file: $file, dryRun: $dryRun) {
   ok dryRun counts { townships villages secretaries households } rowErrors { sheet row column message }
@@ -15,6 +17,19 @@ export default function Import() {
   const [progress, setProgress] = useState(null); // null | 0..1
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
+  const [tpl, setTpl] = useState({ busy: false, err: null });
+  const [toast, show] = useToast();
+
+  async function template() {
+    setTpl({ busy: true, err: null });
+    try {
+      const name = await download('/exports/import-template.xlsx', '第一书记导入模板.xlsx');
+      show(t('common.downloaded', { name }));
+      setTpl({ busy: false, err: null });
+    } catch (e) {
+      setTpl({ busy: false, err: e });
+    }
+  }
 
   async function send(dryRun) {
     if (!file) return;
@@ -41,6 +56,18 @@ export default function Import() {
       <section class="card">
         <BackLink href="/admin" />
         <h2>{t('import.title')}</h2>
+        <p class="muted small">{t('import.templateHint')}</p>
+        <button
+          type="button"
+          class="btn secondary block"
+          disabled={tpl.busy}
+          onClick={template}
+          data-testid="import-template"
+          style={{ marginBottom: '1rem' }}
+        >
+          {tpl.busy ? t('common.downloading') : t('import.template')}
+        </button>
+        <ErrLine error={tpl.err} />
         <div class="input">
           <label for="xlsx">{t('import.chooseFile')}</label>
           <input
@@ -127,6 +154,7 @@ export default function Import() {
           )}
         </section>
       )}
+      {toast}
     </>
   );
 }

@@ -5,7 +5,7 @@ import { gql } from '../../api.js';
 import { useT, t } from '../../i18n.js';
 import '../../i18n/poll.js';
 import { useLoad, Loading, ErrorBox, Empty } from '../../ui.jsx';
-import { Back, fmtTime, mutate, usePoll, useToast } from '../review/kit.jsx';
+import { Back, fmtTime, mutate, saveBlob, usePoll, useToast } from '../review/kit.jsx';
 import { POLL_FIELDS, CATEGORIES, PollHead, Fingerprint, HexBlock, PErr, ResultView } from './common.jsx';
 
 const Q = `query P($id: ID!) { poll(id: $id) { ${POLL_FIELDS} scrubbedAt } }`;
@@ -376,19 +376,6 @@ function b64ToBlob(b64, type) {
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return new Blob([bytes], { type });
 }
-function saveBlob(blob, name) {
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = name;
-  a.rel = 'noopener';
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 60_000);
-}
-export { saveBlob };
 
 function PaperSlips({ poll, roster, onChanged }) {
   const tr = useT();

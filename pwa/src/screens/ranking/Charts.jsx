@@ -1,4 +1,6 @@
 // Leaders' charts (lazy chunk): distribution of totals, township comparison, trend across periods.
+// One unit per chart: the township comparison is three small charts — % (duties complete,
+// satisfaction), points (average total), days (stationed) — each on its own axis.
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
 import '../../i18n/assessment.js';
@@ -8,19 +10,48 @@ import { Back } from '../review/kit.jsx';
 import { periodOf, setParams, PeriodPicker, GradeBadge, pct, pts } from '../assessment/common.jsx';
 import { Histogram, Bars, Line, Legend } from './svg.jsx';
 import { Q_CHARTS } from './queries.js';
+import { useScrollMemory } from './scroll.js';
+import './ranking.css';
 
 const pctOf = (v) => (v == null ? null : Math.round(v * 1000) / 10);
+/** A bucket's short axis label: <60, 60–70, ≥100 (points; the full label is its tooltip). */
+const binLabel = (b) => (b.lower == null ? `<${b.upper}` : b.upper == null ? `≥${b.lower}` : `${b.lower}–${b.upper}`);
 
 export default function Charts() {
   const t = useT();
   const path = useRoute();
   const period = periodOf(path);
   const { data, error, loading, reload } = useLoad(() => gql(Q_CHARTS, { p: period, tw: null }), [period]);
-  const cmpSeries = [
-    { name: t('ranking.dutiesShare'), max: 100, format: (v) => (v == null ? '—' : `${v}%`) },
-    { name: t('ranking.avgSat'), max: 100, format: (v) => (v == null ? '—' : `${v}%`) },
-    { name: t('ranking.avgTotal'), format: (v) => pts(v) },
-    { name: t('ranking.attendanceDays'), format: (v) => pts(v) },
+  useScrollMemory(path, !!data);
+  const pctFmt = (v) => (v == null ? '—' : `${Math.round(v * 10) / 10}%`);
+  const ptsFmt = (v) => (v == null ? '—' : pts(Math.round(v * 10) / 10));
+  const pctSeries = [
+    { name: t('ranking.dutiesShare'), format: pctFmt },
+    { name: t('ranking.avgSat'), format: pctFmt },
+  ];
+  const cmpCharts = [
+    {
+      id: 'pct',
+      unit: t('ranking.chart.unitPct'),
+      series: pctSeries,
+      max: 100,
+      format: pctFmt,
+      values: (r) => [pctOf(r.dutyCompletedShare), pctOf(r.averageSatisfaction)],
+    },
+    {
+      id: 'points',
+      unit: t('ranking.chart.unitPoints'),
+      series: [{ name: t('ranking.avgTotal'), format: ptsFmt }],
+      format: ptsFmt,
+      values: (r) => [r.averageTotal],
+    },
+    {
+      id: 'days',
+      unit: t('ranking.chart.unitDays'),
+      series: [{ name: t('ranking.attendanceDays'), format: ptsFmt }],
+      format: ptsFmt,
+      values: (r) => [r.averageStationedDays],
+    },
   ];
   const trendSeries = [{ name: t('ranking.avgTotal'), format: (v) => pts(v) }];
   const cmp = data?.townshipComparison || [];
@@ -40,11 +71,14 @@ export default function Charts() {
           <section class="card" aria-labelledby="ch-dist">
             <h2 id="ch-dist">{t('ranking.chart.dist')}</h2>
             {dist.buckets.some((b) => b.count) ? (
-              <Histogram
-                testid="chart-dist"
-                label={t('ranking.chart.dist')}
-                bins={dist.buckets.map((b) => ({ label: b.label, value: b.count }))}
-              />
+              <>
+                <p class="muted small">{t('ranking.chart.distAxis')}</p>
+                <Histogram
+                  testid="chart-dist"
+                  label={t('ranking.chart.dist')}
+                  bins={dist.buckets.map((b) => ({ label: binLabel(b), title: b.label, value: b.count }))}
+                />
+              </>
             ) : (
               <Empty />
             )}
@@ -61,18 +95,25 @@ export default function Charts() {
           </section>
           <section class="card" aria-labelledby="ch-cmp">
             <h2 id="ch-cmp">{t('ranking.chart.compare')}</h2>
-            <Legend series={cmpSeries} />
             {cmp.length ? (
               <>
-                <Bars
-                  testid="chart-compare"
-                  label={t('ranking.chart.compare')}
-                  series={cmpSeries}
-                  rows={cmp.map((r) => ({
-                    label: r.townshipName,
-                    values: [pctOf(r.dutyCompletedShare), pctOf(r.averageSatisfaction), r.averageTotal, r.averageStationedDays],
-                  }))}
-                />
+                <p class="muted small">{t('ranking.chart.compareHint')}</p>
+                <div data-testid="chart-compare">
+                  {cmpCharts.map((c) => (
+                    <figure key={c.id} class="rk-figure">
+                      <figcaption class="rk-unit">{c.unit}</figcaption>
+                      {c.series.length > 1 && <Legend series={c.series} />}
+                      <Bars
+                        testid={`chart-compare-${c.id}`}
+                        label={`${t('ranking.chart.compare')} · ${c.unit}`}
+                        series={c.series}
+                        max={c.max}
+                        format={c.format}
+                        rows={cmp.map((r) => ({ label: r.townshipName, values: c.values(r) }))}
+                      />
+                    </figure>
+                  ))}
+                </div>
                 <ul class="list">
                   {cmp.map((r) => (
                     <li key={r.townshipId}>
@@ -97,7 +138,9 @@ export default function Charts() {
           </section>
           <section class="card" aria-labelledby="ch-trend">
             <h2 id="ch-trend">{t('ranking.chart.trend')}</h2>
-            <p class="muted small">{t('ranking.chart.trendHint')}</p>
+            <p class="muted small">
+              {t('ranking.chart.trendHint')} {t('ranking.chart.trendAxis')}
+            </p>
             {trend.length ? (
               <Line
                 testid="chart-trend"

@@ -1,6 +1,9 @@
-// 排名定档 (live): county — every group, filters by group and township, search by name, publish
+// 排名定档 (live): county — one group at a time (?groupKey=, so back from a secretary's sheet
+// returns to it, at the same scroll position), filters by township, search by name, publish
 // (晾晒), exports, charts; township — its own secretaries with their county-wide ranks and the
 // county's published snapshots. With a township chosen, its comparison row heads the page.
+// One request loads every group's first rows: switching groups is instant and the page keeps one
+// group's rows in the DOM.
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
@@ -8,9 +11,10 @@ import '../../i18n/assessment.js';
 import { useRoute } from '../../router.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, SelectBox, loadAllPages, params, download, ErrLine, useToast } from '../review/kit.jsx';
-import { periodOf, setParams, PeriodPicker, groupKeyLabel, pct, pts, GradeBadge, GRADES } from '../assessment/common.jsx';
+import { periodOf, setParams, PeriodPicker, pct, pts, GradeBadge, GRADES } from '../assessment/common.jsx';
 import { Q_TOWNSHIPS } from '../assessment/queries.js';
-import { GroupTable } from './GroupTable.jsx';
+import { GroupTable, GroupSwitcher, pickGroup } from './GroupTable.jsx';
+import { useScrollMemory } from './scroll.js';
 import { PublishButton, SnapshotList } from './Publish.jsx';
 import { Q_RANKING, Q_COMPARISON } from './queries.js';
 
@@ -38,20 +42,15 @@ export default function Rankings({ me }) {
   }, [county]);
   const vars = { p: period, tw: tw || null, q: search || null };
   const { data, error, loading, reload } = useLoad(
-    () => gql(Q_RANKING, { ...vars, g: groupKey || null }).then((d) => d.ranking),
-    [period, tw, groupKey, search, stamp],
+    () => gql(Q_RANKING, { ...vars, g: null }).then((d) => d.ranking),
+    [period, tw, search, stamp],
   );
-  const [allGroups, setAllGroups] = useState([]); // the group picker keeps every group of the period
-  useEffect(() => {
-    if (data && !groupKey) setAllGroups(data.groups.map((g) => [g.groupKey, g.label || groupKeyLabel(g.groupKey)]));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the group list follows the loaded data only
-  }, [data]);
+  useScrollMemory(path, !!data);
 
   async function dl(kind) {
     setBusy(kind);
     setDlErr(null);
     const q = new URLSearchParams({ period });
-    if (kind === 'ranking' && groupKey) q.set('groupKey', groupKey);
     if (tw) q.set('townshipId', tw);
     try {
       const name = await download(`/exports/${kind}.xlsx?${q}`, kind === 'ranking' ? `排名定档-${period}.xlsx` : `目标考评-${period}.xlsx`);
@@ -63,6 +62,7 @@ export default function Rankings({ me }) {
   }
   const groups = data?.groups || [];
   const shown = groups.filter((g) => g.rows.length || !(search || tw));
+  const current = pickGroup(shown, groupKey);
   return (
     <>
       <section class="card" aria-labelledby="rk-title">
@@ -71,14 +71,6 @@ export default function Rankings({ me }) {
         <p class="muted small">{county ? t('ranking.rankHintCounty') : t('ranking.rankHintTownship')}</p>
         <div class="filters">
           <PeriodPicker id="rk-period" period={period} onChange={(p) => setParams(path, { period: p })} />
-          <SelectBox
-            id="rk-group"
-            label={t('ranking.group')}
-            value={groupKey}
-            onChange={(g) => setParams(path, { groupKey: g })}
-            options={allGroups.length ? allGroups : groupKey ? [[groupKey, groupKeyLabel(groupKey)]] : []}
-            all={t('common.all')}
-          />
           {county && (
             <SelectBox
               id="rk-tw"
@@ -142,9 +134,15 @@ export default function Rankings({ me }) {
           </p>
         </section>
       )}
-      {shown.map((g) => (
-        <GroupTable key={`${g.groupKey}|${period}|${tw}|${search}|${stamp}`} g={g} period={period} pageVars={vars} />
-      ))}
+      {current && (
+        <GroupTable
+          key={`${current.groupKey}|${period}|${tw}|${search}|${stamp}`}
+          g={current}
+          period={period}
+          pageVars={vars}
+          switcher={shown.length > 1 && <GroupSwitcher groups={shown} current={current} onPick={(g) => setParams(path, { groupKey: g })} />}
+        />
+      )}
       <SnapshotList period={period} stamp={stamp} />
       {toast}
     </>

@@ -1,11 +1,15 @@
-// A published ranking (晾晒排名): frozen groups and rows with the snapshot's hash and its export.
+// A published ranking (晾晒排名): frozen groups and rows with the snapshot's hash and its export;
+// one group at a time (?groupKey=, as on the live ranking).
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
 import '../../i18n/assessment.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, fmtTime, download, ErrLine, useToast } from '../review/kit.jsx';
-import { GroupTable } from './GroupTable.jsx';
+import { useRoute } from '../../router.js';
+import { setParams } from '../assessment/common.jsx';
+import { GroupTable, GroupSwitcher, pickGroup } from './GroupTable.jsx';
+import { useScrollMemory } from './scroll.js';
 import { Q_SNAPSHOT } from './queries.js';
 
 export default function Snapshot({ id }) {
@@ -14,6 +18,9 @@ export default function Snapshot({ id }) {
   const [busy, setBusy] = useState(false);
   const [dlErr, setDlErr] = useState(null);
   const [toast, show] = useToast();
+  const path = useRoute();
+  const groupKey = new URLSearchParams(path.split('?')[1] || '').get('groupKey');
+  useScrollMemory(path, !!data);
   const s = data && { ...data.snapshot, groups: data.groups };
   if (loading && !s) return <Loading />;
   if (error || !s)
@@ -56,12 +63,21 @@ export default function Snapshot({ id }) {
         </button>
         <ErrLine error={dlErr} />
       </section>
-      {s.groups
-        .filter((g) => g.rows.length)
-        .map((g) => (
-          <GroupTable key={g.groupKey} g={g} period={s.period} />
-        ))}
+      <SnapshotGroup groups={s.groups.filter((g) => g.rows.length)} groupKey={groupKey} period={s.period} path={path} />
       {toast}
     </>
+  );
+}
+
+function SnapshotGroup({ groups, groupKey, period, path }) {
+  const current = pickGroup(groups, groupKey);
+  if (!current) return null;
+  return (
+    <GroupTable
+      key={current.groupKey}
+      g={current}
+      period={period}
+      switcher={groups.length > 1 && <GroupSwitcher groups={groups} current={current} onPick={(g) => setParams(path, { groupKey: g })} />}
+    />
   );
 }

@@ -1,5 +1,8 @@
 // Small hand-made inline SVG charts (no library): histogram, grouped bars, line. Each scales to
-// the card's width (viewBox) and carries a text alternative.
+// the card's width (viewBox) and carries a text alternative. One unit per chart (every series of a
+// chart on one scale), and axis labels never overlap: category labels are shortened to the room
+// they have (full text in the <title>), and x labels are thinned to every k-th when they would
+// touch. At 360 px the viewBox is drawn at ~0.95 scale, so the 12 px text stays ≥ 11 px.
 const W = 340;
 const COLORS = ['#b71c1c', '#1565c0', '#2e7d32', '#ef6c00'];
 
@@ -9,7 +12,25 @@ const nice = (max) => {
   return [1, 2, 2.5, 5, 10].map((m) => m * p).find((v) => v >= max);
 };
 
-/** bins: [{ label, value }] — vertical bars (e.g. how many totals fall in each 10-point band). */
+/** Rough width of `text` at 12 px: CJK and full-width ≈ 12 px, the rest ≈ 7 px. */
+export const textWidth = (text) => [...String(text)].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? 12 : 7), 0);
+
+/** `text` cut to fit `px` (an ellipsis marks the cut). */
+export function fitText(text, px) {
+  const s = String(text);
+  if (textWidth(s) <= px) return s;
+  let out = '';
+  for (const c of s) {
+    if (textWidth(`${out}${c}…`) > px) break;
+    out += c;
+  }
+  return `${out}…`;
+}
+
+/** Show every k-th of `labels` so that neighbours at `slot` px apart keep a 6 px gap. */
+const everyKth = (labels, slot) => Math.max(1, Math.ceil((Math.max(0, ...labels.map(textWidth)) + 6) / Math.max(1, slot)));
+
+/** bins: [{ label, value, title? }] — vertical bars (e.g. how many totals fall in each 10-point band). */
 export function Histogram({ bins, label, testid }) {
   const H = 180,
     L = 28,
@@ -17,6 +38,10 @@ export function Histogram({ bins, label, testid }) {
     T = 10;
   const max = nice(Math.max(0, ...bins.map((b) => b.value)));
   const bw = (W - L - 4) / Math.max(1, bins.length);
+  const k = everyKth(
+    bins.map((b) => b.label),
+    bw,
+  );
   const y = (v) => T + (H - T - B) * (1 - v / max);
   return (
     <svg class="a7-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-testid={testid}>
@@ -32,16 +57,18 @@ export function Histogram({ bins, label, testid }) {
       {bins.map((b, i) => (
         <g key={i}>
           <rect x={L + i * bw + 1} y={y(b.value)} width={Math.max(1, bw - 2)} height={Math.max(0, H - B - y(b.value))} fill={COLORS[0]}>
-            <title>{`${b.label}: ${b.value}`}</title>
+            <title>{`${b.title || b.label}: ${b.value}`}</title>
           </rect>
           {b.value > 0 && (
             <text x={L + i * bw + bw / 2} y={y(b.value) - 2} text-anchor="middle">
               {b.value}
             </text>
           )}
-          <text x={L + i * bw + bw / 2} y={H - B + 14} text-anchor="middle">
-            {b.label}
-          </text>
+          {i % k === 0 && (
+            <text x={L + i * bw + bw / 2} y={H - B + 14} text-anchor="middle">
+              {b.label}
+            </text>
+          )}
         </g>
       ))}
       <line class="axis" x1={L} x2={W} y1={H - B} y2={H - B} />
@@ -49,24 +76,38 @@ export function Histogram({ bins, label, testid }) {
   );
 }
 
-/** rows: [{ label, values: [..] }], series: [{ name, max?, format }] — horizontal grouped bars, each series on its own 0..max scale. */
-export function Bars({ rows, series, label, testid }) {
-  const L = 72,
+/** rows: [{ label, values: [..] }], series: [{ name, format }] — horizontal grouped bars, every series
+ * on one scale (one unit per chart): 0..`max` (default: a round number above the largest value),
+ * with the scale's ticks along the top. Row labels are shortened to the room on the left. */
+export function Bars({ rows, series, label, testid, max: fixedMax, format }) {
+  const L = 78,
+    T = 18,
+    R = 40,
     rowH = 10 + series.length * 12,
-    H = rows.length * rowH + 8;
-  const maxes = series.map((s, j) => s.max ?? nice(Math.max(0, ...rows.map((r) => r.values[j] ?? 0))));
-  const span = W - L - 44;
+    H = T + rows.length * rowH + 4;
+  const max = fixedMax ?? nice(Math.max(0, ...rows.flatMap((r) => r.values.filter((v) => v != null))));
+  const span = W - L - R;
+  const x = (v) => L + (span * v) / max;
   return (
     <svg class="a7-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-testid={testid}>
       <title>{label}</title>
+      {[0, 0.5, 1].map((f) => (
+        <g key={f}>
+          <line class="grid" x1={x(max * f)} x2={x(max * f)} y1={T - 2} y2={H - 4} />
+          <text x={x(max * f)} y={T - 6} text-anchor={f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}>
+            {format(max * f)}
+          </text>
+        </g>
+      ))}
       {rows.map((r, i) => (
-        <g key={r.label} transform={`translate(0 ${i * rowH + 4})`}>
-          <text x={L - 4} y={rowH / 2} text-anchor="end">
-            {r.label.length > 6 ? `${r.label.slice(0, 6)}…` : r.label}
+        <g key={r.label} transform={`translate(0 ${T + i * rowH + 2})`}>
+          <text x={L - 6} y={rowH / 2} text-anchor="end">
+            <title>{r.label}</title>
+            {fitText(r.label, L - 8)}
           </text>
           {series.map((s, j) => {
             const v = r.values[j];
-            const w = v == null ? 0 : Math.max(0, (span * v) / maxes[j]);
+            const w = v == null ? 0 : Math.max(0, Math.min(span, x(v) - L));
             return (
               <g key={s.name}>
                 <rect x={L} y={j * 12 + 2} width={w} height={10} fill={COLORS[j % COLORS.length]}>
@@ -80,6 +121,7 @@ export function Bars({ rows, series, label, testid }) {
           })}
         </g>
       ))}
+      <line class="axis" x1={L} x2={L} y1={T - 2} y2={H - 4} />
     </svg>
   );
 }
@@ -95,6 +137,10 @@ export function Line({ points, series, label, testid }) {
   const max = nice(Math.max(0, ...all));
   const x = (i) => L + (points.length < 2 ? (W - L - R) / 2 : ((W - L - R) * i) / (points.length - 1));
   const y = (v) => T + (H - T - B) * (1 - v / max);
+  const k = everyKth(
+    points.map((p) => p.x),
+    points.length < 2 ? W : (W - L - R) / (points.length - 1),
+  );
   return (
     <svg class="a7-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-testid={testid}>
       <title>{label}</title>
@@ -124,11 +170,14 @@ export function Line({ points, series, label, testid }) {
           </g>
         );
       })}
-      {points.map((p, i) => (
-        <text key={p.x} x={x(i)} y={H - 6} text-anchor="middle">
-          {p.x}
-        </text>
-      ))}
+      {points.map(
+        (p, i) =>
+          i % k === 0 && (
+            <text key={p.x} x={x(i)} y={H - 6} text-anchor={points.length > 1 && i === points.length - 1 ? 'end' : 'middle'}>
+              {p.x}
+            </text>
+          ),
+      )}
       <line class="axis" x1={L} x2={W - R} y1={H - B} y2={H - B} />
     </svg>
   );

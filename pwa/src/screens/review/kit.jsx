@@ -66,6 +66,12 @@ export async function download(url, fallbackName) {
   } catch {
     /* not percent-encoded: keep the fallback name */
   }
+  saveBlob(blob, name);
+  return name;
+}
+
+/** Save a blob as a file `name` through a temporary link. */
+export function saveBlob(blob, name) {
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href;
@@ -75,8 +81,7 @@ export async function download(url, fallbackName) {
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 30_000);
-  return name;
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
 
 /** Run a mutation whose payload has `errors`; resolves with the payload, rejects with ApiError. */

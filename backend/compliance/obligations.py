@@ -1,0 +1,174 @@
+"""The self-assessment (自评估表): each obligation of 国办函〔2026〕12号 and the personal-information law,
+the setting, screen or test that shows it is met — or, honestly, that it is not.
+
+Checks read the deployment as configured (settings, the county's rules) and the schema itself,
+so a county whose settings break an obligation sees "未满足" here, not a promise.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import MetaData
+
+from backend.core.settings import Settings
+from backend.org.county_settings import CountyRules
+
+
+class Status(enum.Enum):
+    MET = "已满足"
+    PARTIAL = "部分满足"
+    NOT_MET = "未满足"
+    OPERATOR = "由运营单位落实"
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: str
+    obligation: str
+    status: Status
+    note: str
+    evidence: tuple[str, ...]
+
+
+# Column names that would mean the product measures its users' usage (logins, online time, views).
+USAGE_TELEMETRY_WORDS: tuple[str, ...] = (
+    "last_login",
+    "login_count",
+    "logins",
+    "online",
+    "session_seconds",
+    "active_seconds",
+    "page_view",
+    "pageview",
+    "view_count",
+    "study_minutes",
+    "study_time",
+    "like_count",
+    "likes",
+    "share_count",
+    "usage",
+    "jifen",  # 积分
+    "install",
+)
+
+LONGEST_FORCED_LOGIN_DAYS = 7  # a session shorter than this would make staff log in again and again
+
+
+def usage_telemetry_columns(metadata: MetaData) -> list[str]:
+    """Every `table.column` whose name says it counts usage; the product has none."""
+    return sorted(
+        f"{table.name}.{column.name}"
+        for table in metadata.tables.values()
+        for column in table.columns
+        if any(word in column.name for word in USAGE_TELEMETRY_WORDS)
+    )
+
+
+def assess(settings: Settings, rules: CountyRules, metadata: MetaData) -> list[Finding]:
+    return list(_findings(settings, rules, metadata))
+
+
+def _findings(settings: Settings, rules: CountyRules, metadata: MetaData) -> Iterable[Finding]:
+    yield Finding(
+        "operating_unit",
+        "由县级以上主办单位建设、使用和保障安全，镇村只使用",
+        Status.MET,
+        "组织树的根是县：只有县委组织部能建镇街和村、导入花名册、建账号；镇街和村只在自己的范围内使用。",
+        ("backend/org/access.py", "tests/test_access_doors.py", "tests/test_permissions.py"),
+    )
+    yield Finding(
+        "dossier",
+        "备案：功能清单、采集的数据、组件、各项义务的佐证",
+        Status.MET,
+        "本报告即由部署本身生成：功能清单对应接口的每个入口，个人信息清单对应数据库的每张表，组件来自锁定文件。",
+        ("python -m backend.cli compliance-report", "县委组织部 → 备案材料", "tests/compliance/test_report.py"),
+    )
+    yield Finding(
+        "no_forced_checkin",
+        "除安全、应急外，不搞强制打卡签到",
+        Status.NOT_MET,
+        f"驻村补贴表目前只按打卡天数计；点名要求 {rules.roll_call_minutes} 分钟内打卡应答。"
+        "整改方向：以履职记录认定驻村天数（以事管人），打卡只作可选方式之一；点名限为注明事由的抽查。",
+        ("backend/attendance/allowance.py", "backend/attendance/roll_calls.py"),
+    )
+    telemetry = usage_telemetry_columns(metadata)
+    yield Finding(
+        "no_usage_ranking",
+        "不搞积分排名、在线时长统计，不把应用变成日常考核、线上督查的主要载体",
+        Status.NOT_MET if telemetry else Status.MET,
+        (f"数据库中有统计使用情况的字段：{'、'.join(telemetry)}" if telemetry else "")
+        + "不记录登录次数、在线时长、页面浏览；监控指标只有全局汇总。排名是年度考核（目标考核×群众满意度）的结果，"
+        "不是使用积分榜；进度页只看履职记录，不看手机使用情况。",
+        ("tests/compliance/test_no_usage_telemetry.py", "docs/ASSESSMENT.md", "backend/observability/"),
+    )
+    yield Finding(
+        "no_forced_uploads",
+        "非必要不强制上传工作照片、视频、轨迹",
+        Status.MET,
+        "所有履职记录都可以不带照片、不带位置提交；位置只在填报时取一次，由浏览器先征得同意，从不在后台跟踪（无 watchPosition）。",
+        ("backend/filings/submit.py", "pwa/src/outbox/geo.js", "tests/compliance/test_no_usage_telemetry.py"),
+    )
+    yield Finding(
+        "assessment_criteria",
+        "点赞、网络投票数、转发、学习时长不作为考核依据",
+        Status.MET,
+        "考核只用县里的评分细则（依据是履职记录）和按名单无记名的满意度测评（2/3 参评、纸质票与手机票同等）；"
+        "测评不是公开网络投票，票数不因转发、点赞增加。",
+        ("docs/ASSESSMENT.md", "docs/BOARD.md", "tests/assessment/", "tests/polls/"),
+    )
+    session_days = settings.refresh_token_ttl // 86400
+    yield Finding(
+        "no_forced_logins",
+        "不强制安装、不考核安装率和登录频次",
+        Status.MET if session_days >= LONGEST_FORCED_LOGIN_DAYS else Status.NOT_MET,
+        f"登录保持 {session_days} 天（每次使用顺延），不要求定期重新登录"
+        + (
+            ""
+            if session_days >= LONGEST_FORCED_LOGIN_DAYS
+            else f"——少于 {LONGEST_FORCED_LOGIN_DAYS} 天会迫使频繁登录，请调大 REFRESH_TOKEN_TTL"
+        )
+        + "；网页即可使用，不要求安装，不统计安装率。",
+        ("REFRESH_TOKEN_TTL", "backend/auth/sessions.py"),
+    )
+    yield Finding(
+        "one_table",
+        "不重复填报：一个平台、一张表报送",
+        Status.NOT_MET,
+        "履职记录在系统内只填一次、处处复用；向上级报送的“一张表”（xlsx 与省级平台 JSON 接口）尚未提供。",
+        ("backend/ranking/sheet.py",),
+    )
+    yield Finding(
+        "unified_identity",
+        "统一入口、统一身份认证（省级一网通办平台）",
+        Status.NOT_MET,
+        "目前用本系统的手机号和密码登录；尚未接入省统一身份认证平台（OIDC）。",
+        ("backend/auth/",),
+    )
+    yield Finding(
+        "complaints",
+        "提供投诉建议功能",
+        Status.NOT_MET,
+        "群众可在村务公开页反映村里的问题；对应用本身及其使用方式的投诉建议渠道尚未提供。",
+        ("backend/problems/",),
+    )
+    yield Finding(
+        "personal_information",
+        "保护个人信息和工作秘密（个人信息保护法：告知、最小必要、限期保存、查阅）",
+        Status.PARTIAL,
+        "个人信息清单见本报告；群众留下的回电号码和未提交的照片由 prune-public-data 限期删除；"
+        "选票与身份不可关联。尚缺：采集处的告知说明、本人查阅导出、对无需拨打的角色隐藏手机号。",
+        ("backend/problems/public_reports.py", "python -m backend.cli prune-public-data", "docs/SECURITY.md"),
+    )
+    production = settings.is_production
+    yield Finding(
+        "security_baseline",
+        "定期安全检测和自评估（网络安全等级保护 2.0 第二级及以上）",
+        Status.OPERATOR,
+        ("生产模式：拒绝弱密钥；" if production else "当前不是生产模式（APP_ENV），上线前须设为 production；")
+        + "接口限制查询深度、别名、令牌数、请求体与解压大小，内部错误不外泄，上传文件按内容识别，日志不记手机号。"
+        "等级测评和定期检测由运营单位组织。",
+        ("docs/SECURITY.md", "backend/core/settings.py", "tests/abuse/"),
+    )
