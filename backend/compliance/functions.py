@@ -98,6 +98,8 @@ FIELDS: dict[str, str] = {
     "rollCalls": "attendance",
     "myOpenRollCalls": "attendance",
     "startRollCall": "attendance",
+    "verifyRollCallTarget": "attendance",
+    "rollCallAllowance": "attendance",
     "attendanceSummary": "attendance",
     # settings
     "countySettings": "settings",
