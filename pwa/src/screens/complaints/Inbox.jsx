@@ -96,7 +96,7 @@ function Item({ c: initial }) {
   const [saved, setSaved] = useState(false);
   return (
     <li class="cp-item" data-testid="county-complaint" data-number={c.trackingNumber}>
-      <StateAndReply c={c} />
+      <StateAndReply c={c} noReply={t('complaint.awaiting')} />
       <p class="cp-text">{c.text}</p>
       <p class="small muted">
         {c.trackingNumber}

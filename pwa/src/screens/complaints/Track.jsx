@@ -7,6 +7,7 @@ import { graphqlRequest } from '../../api.js';
 import { useRoute } from '../../router.js';
 import { Loading } from '../../ui.jsx';
 import { Back, params } from '../review/kit.jsx';
+import '../public/public.css';
 import { StateAndReply, TRACK_Q } from './kit.jsx';
 
 export default function TrackComplaint({ me }) {
@@ -46,7 +47,22 @@ export default function TrackComplaint({ me }) {
           look(n);
         }}
       >
-        <Back fallback="/" />
+        {me ? (
+          <Back fallback="/" />
+        ) : (
+          <a
+            class="back pub-back"
+            href="/"
+            onClick={(e) => {
+              if (history.length > 1) {
+                e.preventDefault();
+                history.back();
+              }
+            }}
+          >
+            ← {t('complaint.back')}
+          </a>
+        )}
         <h2 id="cp-track">{t('complaint.track')}</h2>
         <p class="muted">{t('complaint.trackIntro')}</p>
         <div class="input">

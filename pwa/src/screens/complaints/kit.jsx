@@ -154,8 +154,8 @@ export function Sent({ number, onAnother, backHref }) {
   );
 }
 
-/** One complaint's state and the county's reply. */
-export function StateAndReply({ c }) {
+/** One complaint's state and the county's reply (`noReply`: what to say while there is none). */
+export function StateAndReply({ c, noReply }) {
   const t = useT();
   return (
     <>
@@ -176,7 +176,7 @@ export function StateAndReply({ c }) {
           <p class="pre">{c.reply}</p>
         </div>
       ) : (
-        <p class="muted small">{t('complaint.noReply')}</p>
+        <p class="muted small">{noReply || t('complaint.noReply')}</p>
       )}
     </>
   );
