@@ -13,6 +13,7 @@ import { PHONE, trackErrors, loginAs, screenshotter } from './helpers.mjs';
 const SECRETARY = '13810000001'; // village 1 of township 1
 const COUNTY = '13800000001';
 const TOWNSHIP = '13800000011';
+const MEMBER = '13820000001'; // a villager of village 1, with an account
 const shot = screenshotter('cp-');
 
 let server, browser;
@@ -138,5 +139,31 @@ describe('complaints and suggestions (投诉建议)', () => {
     assert.equal(refused.errors[0].extensions.code, 'FORBIDDEN');
     const mine = await api('{ myComplaints { edges { node { text } } } }', {}, township);
     assert.ok(mine.myComplaints.edges.every((e) => e.node.text !== text));
+  });
+
+  it('a member sends one from the home, names their village, and follows it in 我的投诉建议', async () => {
+    const ctx = await browser.newContext(PHONE);
+    const page = trackErrors(await ctx.newPage());
+    await loginAs(page, server.url, MEMBER);
+    await page.getByTestId('nav-complaints').click();
+    await page.waitForURL(/\/complaints\/new$/);
+    await page.getByText('建议', { exact: true }).click();
+    await page.getByTestId('complaint-topic').selectOption('DUPLICATE_REPORTING');
+    await page.getByTestId('complaint-about').locator('option', { hasText: '本村' }).waitFor({ state: 'attached' });
+    await page.getByTestId('complaint-about').selectOption({ index: 2 });
+    const mine = `同一户的信息每个月都要重新填一遍 ${Date.now() % 100000}`;
+    await page.getByTestId('complaint-text').fill(mine);
+    assert.deepEqual(await smallTargets(page, 44), []);
+    assert.ok((await sidewaysScroll(page)) <= 0);
+    await shot(page, '06-member-form');
+    await page.getByTestId('complaint-submit').click();
+    await page.getByTestId('tracking-number').waitFor();
+    await page.goto(`${server.url}/complaints/mine`);
+    const item = page.getByTestId('my-complaint').filter({ hasText: mine });
+    await item.waitFor();
+    assert.equal(await item.getByTestId('complaint-state').getAttribute('data-state'), 'RECEIVED');
+    await shot(page, '07-member-mine');
+    assert.deepEqual(page.consoleErrors, []);
+    await ctx.close();
   });
 });
