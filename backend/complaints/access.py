@@ -48,7 +48,7 @@ async def access_complaint(
 
 async def track_complaint(session: AsyncSession, tracking_number: str) -> Complaint:
     """By its tracking number, for anyone (logged in or not): the number is the credential — 12
-    characters of a 31-letter alphabet from `secrets`, never listed anywhere. The caller shows the
+    characters of a 32-letter alphabet from `secrets` (2^60), never listed anywhere. The caller shows the
     state and the reply only."""
     found = await session.scalar(select(Complaint).where(Complaint.tracking_number == tracking_number))
     if found is None:

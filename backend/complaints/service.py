@@ -200,7 +200,7 @@ async def _check_about(session: AsyncSession, actor: Actor, unit_id: int) -> Non
 
 async def _insert(session: AsyncSession, **values: Any) -> Complaint:
     now = utcnow()
-    for _ in range(5):  # 31^12 numbers: a collision is all but impossible, and then another is drawn
+    for _ in range(5):  # 32^12 = 2^60 numbers: a collision is all but impossible, and then another is drawn
         complaint = Complaint(
             tracking_number=new_tracking_number(),
             state=ComplaintState.RECEIVED,

@@ -5,6 +5,7 @@ the county reads another's complaint, least of all the township it is about."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from backend.attendance.common import SHANGHAI
 from backend.audit.models import AuditEvent
+from backend.cli import main
 from backend.complaints.models import Complaint, ComplaintState
 from backend.complaints.service import clean_tracking, forget_complaint_phones
 from backend.core.db import SessionFactory
@@ -385,3 +387,30 @@ async def test_the_export_needs_a_login_and_a_year(client: httpx.AsyncClient, gq
         "/exports/complaints-20x6.xlsx", headers={"authorization": f"Bearer {await gql.token_for('county')}"}
     )
     assert response.status_code == 400 and refusal(response)["code"] == "INVALID_INPUT"
+
+
+async def test_prune_public_data_forgets_complaint_numbers_too(
+    gql: GraphQLClient,
+    world: World,
+    settings: Settings,
+    session_factory: SessionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The one retention command (`prune-public-data`) covers complaints' call-back numbers."""
+    number = await _send_public(gql, world, contactPhone="13800001234", aboutUnitId=None)
+    [node] = [
+        n for n in _nodes(await gql.execute(LIST, as_user="county"), "complaints") if n["trackingNumber"] == number
+    ]
+    await gql.execute(ANSWER, {"i": {"id": node["id"], "reply": "已回电"}}, as_user="county")
+    async with session_factory.begin() as session:
+        await session.execute(
+            update(Complaint).where(Complaint.id == int(node["id"])).values(updated_at=utcnow() - timedelta(days=31))
+        )
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("MEDIA_DIR", str(settings.media_dir))
+    assert await asyncio.to_thread(main, ["prune-public-data"]) == 0
+    assert "已删除 1 个回电号码" in capsys.readouterr().out
+    async with session_factory() as session:
+        stored = await session.scalar(select(Complaint).where(Complaint.id == int(node["id"])))
+        assert stored is not None and stored.contact_phone is None
