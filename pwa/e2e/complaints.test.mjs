@@ -6,6 +6,7 @@
 // node:test + playwright-core + /usr/bin/chromium (see server.mjs).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
 import { PHONE, trackErrors, loginAs, screenshotter } from './helpers.mjs';
@@ -86,8 +87,8 @@ describe('complaints and suggestions (投诉建议)', () => {
     await ctx.close();
   });
 
-  it('the county reads it (not who sent it) and answers after a confirmation', async () => {
-    const ctx = await browser.newContext(PHONE);
+  it('the county reads it (not who sent it), answers after a confirmation and downloads the year', async () => {
+    const ctx = await browser.newContext({ ...PHONE, acceptDownloads: true });
     const page = trackErrors(await ctx.newPage());
     await loginAs(page, server.url, COUNTY);
     await page.getByTestId('nav-complaints-inbox').click();
@@ -107,6 +108,11 @@ describe('complaints and suggestions (投诉建议)', () => {
     await item.getByRole('status').filter({ hasText: '答复已发送' }).waitFor();
     assert.equal(await item.getByTestId('complaint-state').getAttribute('data-state'), 'ANSWERED');
     await shot(page, '04-county-answered');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('complaints-download').click()]);
+    assert.match(download.suggestedFilename(), /^投诉建议年度汇总-\d{4}\.xlsx$/);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an .xlsx (a zip)');
 
     await page.getByTestId('filter-RECEIVED').click();
     await page.locator('.paged').waitFor();
