@@ -21,6 +21,7 @@ from strawberry.types.unset import UNSET
 from backend.assessment.sheet import assessment_xlsx
 from backend.attendance.sheet import attendance_xlsx
 from backend.auth.bearer import carries_identity
+from backend.complaints.sheet import complaints_xlsx
 from backend.core import unavailable
 from backend.core.db import SessionFactory, make_engine, make_session_factory
 from backend.core.gc_tuning import freeze_startup_heap
@@ -174,6 +175,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/exports/ranking.xlsx", ranking_xlsx),
         Route("/exports/assessment.xlsx", assessment_xlsx),
         Route("/exports/import-template.xlsx", import_template_xlsx),
+        Route("/exports/complaints-{year}.xlsx", complaints_xlsx),
         Route("/cards/{secretary_id:id}.pdf", card_pdf),
         Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),

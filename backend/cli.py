@@ -294,6 +294,7 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
 
 
 async def _prune_public_data(settings: Settings) -> int:
+    from backend.complaints.service import forget_complaint_phones
     from backend.core.db import make_engine, make_session_factory
     from backend.media.prune import prune_unattached_public_photos
     from backend.media.storage_factory import media_storage_from_settings
@@ -302,7 +303,7 @@ async def _prune_public_data(settings: Settings) -> int:
     engine = make_engine(settings)
     try:
         async with make_session_factory(engine).begin() as session:
-            phones = await forget_contact_phones(session)
+            phones = await forget_contact_phones(session) + await forget_complaint_phones(session)
             photos = await prune_unattached_public_photos(session, media_storage_from_settings(settings))
     finally:
         await engine.dispose()
@@ -397,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     ).set_defaults(func=cmd_scrub_polls)
     sub.add_parser(
         "prune-public-data",
-        help="forget call-back numbers 30 days after their problem is settled, and photos uploaded without an "
+        help="forget call-back numbers 30 days after their problem is settled or their complaint answered, and photos uploaded without an "
         "account that no report attached within a day (run daily)",
     ).set_defaults(func=cmd_prune_public_data)
     audit = sub.add_parser("verify-audit", help="check the audit trail's hash chains in the database")

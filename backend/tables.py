@@ -8,6 +8,7 @@ from backend.assessment import models as _assessment
 from backend.attendance import models as _attendance
 from backend.audit import models as _audit
 from backend.auth import models as _auth
+from backend.complaints import models as _complaints
 from backend.core.orm import Base
 from backend.filings import models as _filings
 from backend.media import models as _media
@@ -22,6 +23,7 @@ DOMAINS = (
     _attendance,
     _audit,
     _auth,
+    _complaints,
     _filings,
     _media,
     _org,

@@ -75,6 +75,7 @@ DOORS: dict[str, tuple[str, str]] = {
     "Disqualification": ("access_disqualification", "backend/assessment/access.py"),
     "RankingSnapshot": ("access_ranking_snapshot", "backend/ranking/access.py"),
     "Media": ("access_media", "backend/media/access.py"),
+    "Complaint": ("access_complaint", "backend/complaints/access.py"),
 }
 # Rows that are part of a parent row and reached only through the parent's door.
 CHILDREN = {
@@ -578,6 +579,7 @@ async def _county_b_rows(session_factory: SessionFactory, settings: Settings, wo
         "disqualification": record.record.id,
         "ranking_snapshot": snapshot.id,
         "media": "b" * 64,
+        "complaint": int(world.complaints["member_vb"]),
     }
 
 
@@ -600,6 +602,7 @@ _CASES: dict[str, tuple[str, str, tuple[object, ...], object]] = {
     "disqualification": ("county_b", "county", (), MISSING_ID),
     "ranking_snapshot": ("county_b", "county", (), MISSING_ID),
     "media": ("village_vb", "village", (), "0" * 64),
+    "complaint": ("county_b", "county", (), MISSING_ID),
 }
 
 

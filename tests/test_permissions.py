@@ -13,6 +13,7 @@ import pytest
 
 from backend.graphql.schema import schema
 from tests.assessment.matrix import assessment_ops
+from tests.complaints.matrix import complaint_ops
 from tests.compliance.matrix import compliance_ops
 from tests.conftest import GraphQLClient
 from tests.homes.matrix import home_ops
@@ -120,6 +121,7 @@ def _ops() -> list[Operation]:
         *ranking_ops(),
         *home_ops(),
         *compliance_ops(),
+        *complaint_ops(),
     ]
 
 
@@ -325,6 +327,9 @@ PUBLIC_FIELDS |= {"publicPoll", "pollBoard", "verifyPollBoard", "castBallot", "c
 # The village's public page and reports without an account (tests/ledger/test_public_reports.py,
 # tests/ratelimit/test_public_limits.py): anyone, every role the same.
 PUBLIC_FIELDS |= {"publicVillagePage", "reportPublicProblem"}
+# Complaints without an account, and following one by its tracking number: anyone, every role the
+# same (tests/complaints/test_complaints.py).
+PUBLIC_FIELDS |= {"sendPublicComplaint", "complaintByTracking"}
 # Polls addressed by poll or roster-row id: a role × own/other matrix over seeded polls in
 # tests/polls/test_poll_permissions.py.
 POLL_MATRIX_FIELDS = {

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
+from backend.complaints.models import Complaint, ComplaintKind, ComplaintState, ComplaintTopic
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.org.models import (
     CadreClass,
@@ -45,6 +46,7 @@ class World:
     units: dict[str, OrgUnit] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     secretaries: dict[str, SecretaryProfile] = field(default_factory=dict)
+    complaints: dict[str, str] = field(default_factory=dict)  # sender's key → complaint id (COMPLAINT_SENDERS)
 
     def unit_id(self, key: str) -> str:
         return str(self.units[key].id)
@@ -159,6 +161,7 @@ async def build_world(session: AsyncSession) -> World:
     await session.flush()
     await _filings(session, world)
     await _problems(session, world)
+    await _complaints(session, world)
     return world
 
 
@@ -302,3 +305,28 @@ async def add_village_with_secretary(
     session.add(profile)
     await session.flush()
     return village, profile
+
+
+# One complaint sent with an account (not anonymously) by each of these users; the member's is
+# about their township T1.
+COMPLAINT_SENDERS = ("county", "township", "village", "member", "member_v12", "member_vb")
+
+
+async def _complaints(session: AsyncSession, world: World) -> None:
+    for n, key in enumerate(COMPLAINT_SENDERS):
+        user = world.users[key]
+        unit = next(u for u in world.units.values() if u.id == user.org_unit_id)
+        complaint = Complaint(
+            tracking_number=f"WRLD{'23456789'[n] * 4}XYZW",
+            county_id=unit.county_id or unit.id,
+            kind=ComplaintKind.COMPLAINT,
+            topic=ComplaintTopic.DUPLICATE_REPORTING,
+            about_unit_id=world.units["T1"].id if key == "member" else None,
+            text=f"{key}：同一数据要求重复填报",
+            anonymous=False,
+            sender_user_id=user.id,
+            state=ComplaintState.RECEIVED,
+        )
+        session.add(complaint)
+        await session.flush()
+        world.complaints[key] = str(complaint.id)

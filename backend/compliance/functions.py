@@ -57,6 +57,12 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("ranking", "考核结果排名与定档", "县委组织部、镇街", "不采集新数据：由考核结果计算"),
     Function("homes", "各角色首页待办", "全部角色", "不采集新数据：汇总上述功能"),
     Function("compliance", "备案材料与自评估", "县委组织部", "不采集新数据：描述本部署"),
+    Function(
+        "complaints",
+        "投诉建议（对应用及其使用方式）",
+        "全部角色、村民（可不登录、可匿名）提交，县委组织部受理答复",
+        "投诉建议内容、所涉镇街或村（可选）、提交人账号（匿名时不存）、回电号码（可选，答复后限期删除）",
+    ),
 )
 
 # Every root field of the API → the function it serves.
@@ -106,6 +112,13 @@ FIELDS: dict[str, str] = {
     # settings
     "countySettings": "settings",
     "updateCountySettings": "settings",
+    # complaints
+    "complaints": "complaints",
+    "myComplaints": "complaints",
+    "complaintByTracking": "complaints",
+    "sendComplaint": "complaints",
+    "sendPublicComplaint": "complaints",
+    "answerComplaint": "complaints",
     # problems
     "problem": "problems",
     "problems": "problems",

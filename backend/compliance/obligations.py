@@ -168,9 +168,15 @@ def _findings(
     yield Finding(
         "complaints",
         "提供投诉建议功能",
-        Status.NOT_MET,
-        "群众可在村务公开页反映村里的问题；对应用本身及其使用方式的投诉建议渠道尚未提供。",
-        ("backend/problems/",),
+        Status.MET,
+        "每个登录用户，以及村务公开页上没有账号的村民，都可以向运营单位（县委组织部）提交对应用及其使用方式的投诉建议"
+        "（如“要求每天打卡”“重复填报”），可以匿名；每件有查询编号，可查办理状态和答复。只有县委组织部能看到和答复，"
+        "涉及的镇街和村看不到，也看不到提交人；县里可导出年度汇总表。",
+        (
+            "backend/complaints/",
+            "tests/complaints/",
+            "pwa/src/screens/complaints/",
+        ),
     )
     yield Finding(
         "personal_information",

@@ -22,6 +22,8 @@ from backend.assessment.api.queries import AssessmentQueries
 from backend.attendance.api.mutations import AttendanceMutations
 from backend.attendance.api.queries import AttendanceQueries
 from backend.auth.api.mutations import AuthMutations
+from backend.complaints.api.mutations import ComplaintMutations
+from backend.complaints.api.queries import ComplaintQueries
 from backend.compliance.api.queries import ComplianceQueries
 from backend.core.settings import Settings
 from backend.duties.api.queries import ProgressQueries
@@ -60,6 +62,7 @@ class Query(
     RankingQueries,
     HomeQueries,
     ComplianceQueries,
+    ComplaintQueries,
 ):
     pass
 
@@ -78,6 +81,7 @@ class Mutation(
     PollMutations,
     AssessmentMutations,
     RankingMutations,
+    ComplaintMutations,
 ):
     pass
 

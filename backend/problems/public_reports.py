@@ -2,7 +2,8 @@
 service card's QR code opens.
 
 Anyone may report, anonymously or with a phone number to be called back on. What holds back
-spam (docs/SECURITY.md, "Reports without an account"):
+spam (docs/SECURITY.md, "Reports without an account"; the honeypot and the daily cap are shared
+with complaints sent without an account: backend/ratelimit/public_intake.py):
   * a honeypot field the form hides from people: filled in, the answer looks like success and
     nothing is stored (`is_bot`);
   * rate limits per client address and per village, shared across processes through Redis,
@@ -21,12 +22,11 @@ readers stop showing it at that moment even before the command has run).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import InvalidInput
@@ -36,11 +36,10 @@ from backend.org.models import OrgKind
 from backend.org.secretaries import current_secretaries
 from backend.problems.ledger import NewProblem, _create, check_shape
 from backend.problems.models import Problem, ProblemSource, ProblemStatus
-from backend.ratelimit.limiter import RateLimited
+from backend.ratelimit.public_intake import check_daily_cap, honeypot_filled
 
 PUBLIC_MAX_PHOTOS = 1
 CONTACT_KEEP_DAYS = 30  # after the problem is resolved or closed
-DAY = timedelta(hours=24)
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 SETTLED = (ProblemStatus.RESOLVED, ProblemStatus.CLOSED)
@@ -58,7 +57,7 @@ class PublicReport:
 
 
 def is_bot(report: PublicReport) -> bool:
-    return bool(report.honeypot.strip())
+    return honeypot_filled(report.honeypot)
 
 
 def clean_contact_phone(value: str | None) -> str | None:
@@ -111,28 +110,14 @@ async def report_public_problem(session: AsyncSession, report: PublicReport, tod
 
 
 async def _check_daily_cap(session: AsyncSession, village_id: int, cap: int) -> None:
-    """At most `cap` reports without an account per village in any 24 hours; the refusal says how
-    long until the oldest of them leaves the window. Counted in the database, so every process
-    agrees; two reports racing past the last place may both get in (the per-village rate limit
-    bounds such bursts)."""
-    if cap <= 0:
-        return
-    since = utcnow() - DAY
-    count, oldest = (
-        await session.execute(
-            select(func.count(), func.min(Problem.created_at)).where(
-                Problem.village_id == village_id,
-                Problem.source == ProblemSource.PUBLIC,
-                Problem.created_at > since,
-            )
-        )
-    ).one()
-    if int(count) >= cap:
-        wait = (oldest + DAY - utcnow()).total_seconds() if oldest is not None else DAY.total_seconds()
-        raise RateLimited(
-            retry_after=max(60, math.ceil(wait)),
-            message="本村今天收到的扫码反映已经很多，请稍后再提交；急事请直接给第一书记打电话",
-        )
+    """At most `cap` reports without an account per village in any 24 hours."""
+    await check_daily_cap(
+        session,
+        Problem.created_at,
+        (Problem.village_id == village_id, Problem.source == ProblemSource.PUBLIC),
+        cap=cap,
+        message="本村今天收到的扫码反映已经很多，请稍后再提交；急事请直接给第一书记打电话",
+    )
 
 
 async def forget_contact_phones(session: AsyncSession, now: datetime | None = None) -> int:

@@ -29,7 +29,7 @@ describe('filing dossier (备案材料)', () => {
     const statuses = await page.getByTestId('finding').evaluateAll((els) => els.map((e) => e.dataset.status));
     assert.ok(statuses.length >= 10, `every obligation is listed (${statuses.length})`);
     assert.ok(statuses.includes('NOT_MET'), 'unmet obligations are listed as such');
-    assert.match(await page.getByTestId('finding').filter({ hasText: '投诉建议' }).innerText(), /未满足/);
+    assert.match(await page.getByTestId('finding').filter({ hasText: '投诉建议' }).innerText(), /已满足/);
     await shot(page, '01-compliance');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compliance-download').click()]);
     assert.match(download.suggestedFilename(), /^备案材料-.+\.md$/);

@@ -137,6 +137,20 @@ export const ROUTES = [
     props: ({ me, params }) => ({ me, id: params.id }),
   },
 
+  // complaints and suggestions (投诉建议) to the county: every role sends and follows its own; anyone
+  // follows one by its tracking number and sends one from a village's public page; the county answers
+  { path: '/complaints', roles: COUNTY, component: screen(() => import('./screens/complaints/Inbox.jsx')) },
+  { path: '/complaints/new', roles: LOGGED_IN, component: screen(() => import('./screens/complaints/Send.jsx')) },
+  { path: '/complaints/mine', roles: LOGGED_IN, component: screen(() => import('./screens/complaints/Mine.jsx')) },
+  { path: '/complaints/track', roles: PUBLIC, keyed: true, component: screen(() => import('./screens/complaints/Track.jsx')) },
+  {
+    path: '/v/:id/complaint',
+    roles: PUBLIC,
+    keyed: true,
+    component: screen(() => import('./screens/complaints/Public.jsx')),
+    props: villageOf,
+  },
+
   // party members and villagers: problem reports
   { path: '/report', roles: MEMBER, component: screen(() => import('./screens/member/ReportProblem.jsx')) },
   { path: '/my-problems', roles: MEMBER, component: screen(() => import('./screens/member/MyProblems.jsx')) },

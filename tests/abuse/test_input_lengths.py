@@ -251,6 +251,17 @@ CASES = [
         )
     ],
     Case(
+        "complaints.contact_phone",
+        None,
+        "mutation($i: PublicComplaintInput!) { sendPublicComplaint(input: $i) { " + ERR + " } }",
+        lambda w, v: {
+            "i": {"villageId": w.unit_id("V11"), "kind": "COMPLAINT", "topic": "OTHER", "text": "太多", "contactPhone": v}
+        },
+        "contactPhone",
+        20,
+        "1",
+    ),
+    Case(
         "problem_notes.problem_id",
         "village",
         "mutation($i: UpdateProblemStatusInput!) { updateProblemStatus(input: $i) { " + ERR + " } }",
@@ -415,6 +426,10 @@ NOT_FROM_INPUT = {
     "roll_call_targets.verified_mode": "an enum value",
     "roll_calls.reason": "an enum value",
     "photo_requirements.kind": "an enum value",
+    "complaints.tracking_number": "drawn by the server (secrets)",
+    "complaints.kind": "an enum value",
+    "complaints.topic": "an enum value",
+    "complaints.state": "an enum value",
 }
 
 # Written through the poll roster mutations: covered by test_poll_voter_inputs_over_the_limit.

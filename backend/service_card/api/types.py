@@ -92,6 +92,9 @@ class PublicProblemCounts:
 class PublicVillagePage:
     village_id: strawberry.ID
     village_name: str
+    township_id: strawberry.ID | None = strawberry.field(
+        description="The village's township (what a complaint from this page may concern)."
+    )
     township_name: str
     secretary: PublicSecretary | None
     pledge: str | None = strawberry.field(description="履职承诺: the secretary's latest submitted or approved pledge.")
@@ -103,6 +106,7 @@ class PublicVillagePage:
         return cls(
             village_id=strawberry.ID(str(page.village.id)),
             village_name=page.village.name,
+            township_id=strawberry.ID(str(page.village.township_id)) if page.village.township_id else None,
             township_name=page.township_name,
             secretary=PublicSecretary(
                 name=s.name,

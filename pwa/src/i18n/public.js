@@ -32,6 +32,10 @@ export default addMessages({
       login: '工作人员、党员登录',
       offlineCopy: '现在没有网络，显示的是上次看到的内容',
       photoAlt: '{name}的照片',
+      complaintTitle: '对本应用有意见？',
+      complaintHint: '觉得这个应用或它的用法不合理（比如要求每天打卡、反复填报），可以向县委组织部投诉或提建议，可以匿名。',
+      complaintButton: '对本应用提投诉建议',
+      trackButton: '查询办理进度',
     },
     publicReport: {
       title: '反映问题',
@@ -96,6 +100,11 @@ export default addMessages({
       login: 'Staff and member login',
       offlineCopy: 'Offline: showing what was seen last time',
       photoAlt: 'Photo of {name}',
+      complaintTitle: 'Something wrong with this app?',
+      complaintHint:
+        'If this app or how it is used seems unreasonable (e.g. daily check-ins demanded, filing the same data again), complain or suggest to the county organization department, anonymously if you wish.',
+      complaintButton: 'Complain or suggest about this app',
+      trackButton: 'Track progress',
     },
     publicReport: {
       title: 'Report a problem',

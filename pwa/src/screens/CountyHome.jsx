@@ -180,6 +180,8 @@ function More() {
     ['/settings', t('nav.settings'), 'nav-settings'],
     ['/admin', t('org.admin'), 'nav-admin'],
     ['/compliance', t('nav.compliance'), 'nav-compliance'],
+    ['/complaints', t('nav.complaintsInbox'), 'nav-complaints-inbox'],
+    ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
   ];
   return (
     <nav class="card" aria-labelledby="more-title">

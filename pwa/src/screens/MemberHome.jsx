@@ -76,6 +76,9 @@ export default function MemberHome({ me }) {
           {t('nav.myProblems')}
         </a>
       </section>
+      <a class="btn secondary block" href="/complaints/new" data-testid="nav-complaints">
+        {t('nav.complaints')}
+      </a>
     </>
   );
 }

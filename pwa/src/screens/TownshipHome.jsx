@@ -191,6 +191,7 @@ function More({ me }) {
     ['/assessments', t('nav.assessments'), 'nav-assessments'],
     [`/t/${encodeURIComponent(me.orgUnit.id)}`, t('today.villages'), 'nav-villages'],
     ['/admin', t('org.admin'), 'nav-admin'],
+    ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
   ];
   return (
     <nav class="card" aria-labelledby="more-title">

@@ -203,6 +203,7 @@ function Links({ home }) {
           ['/card', t('home.card'), null],
           ['/my-assessment', t('village.myAssessment'), 'my-assessment-link'],
           ['/checkin', t('village.checkin'), null],
+          ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
         ].map(([href, label, id]) => (
           <li key={href}>
             <a class="item link" href={href} data-testid={id || undefined}>

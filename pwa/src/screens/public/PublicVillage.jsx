@@ -142,6 +142,16 @@ export default function PublicVillage({ me, villageId }) {
         <h2 id="pub-ledger">{t('publicPage.ledger')}</h2>
         <Ledger p={page.problems} />
       </section>
+      <section class="card" aria-labelledby="pub-complaint">
+        <h2 id="pub-complaint">{t('publicPage.complaintTitle')}</h2>
+        <p class="pub-text">{t('publicPage.complaintHint')}</p>
+        <a class="btn secondary block pub-big" href={`/v/${encodeURIComponent(page.villageId)}/complaint`} data-testid="public-complaint-link">
+          {t('publicPage.complaintButton')}
+        </a>
+        <a class="btn secondary block" href="/complaints/track" data-testid="public-track-link">
+          {t('publicPage.trackButton')}
+        </a>
+      </section>
       {!me && (
         <p class="pub-login">
           <a href="/">{t('publicPage.login')}</a>

@@ -3,7 +3,7 @@
 import { graphqlRequest } from '../../api.js';
 import { cacheGet, cachePut } from '../../tokens.js';
 
-const Q = `query($v: ID!) { publicVillagePage(villageId: $v) { villageId villageName townshipName pledge
+const Q = `query($v: ID!) { publicVillagePage(villageId: $v) { villageId villageName townshipId townshipName pledge
   secretary { name phone dispatchUnit photoUrl } problems { total open inProgress resolved closed } } }`;
 
 /** The page, from the server (anonymously: nothing of a login is needed or sent), else the last
