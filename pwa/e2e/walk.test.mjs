@@ -118,6 +118,7 @@ function pathsFor(pattern, role, ids) {
     '/t/:id': () => one(ids.townshipId),
     '/v/:id': () => one(ids.villageId),
     '/v/:id/report': () => one(ids.villageId),
+    '/v/:id/complaint': () => one(ids.villageId),
     '/filings/:id': () => one(ids.filingId),
     '/progress/t/:id': () => one(ids.townshipId),
     '/progress/s/:id': () => one(ids.secretaryId),

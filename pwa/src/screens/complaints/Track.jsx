@@ -75,7 +75,7 @@ export default function TrackComplaint({ me }) {
             autoComplete="off"
             autoCapitalize="characters"
             spellcheck={false}
-            placeholder="ABCD-EFGH-JKMN"
+            placeholder="XXXX-XXXX-XXXX"
             onInput={(e) => setN(e.currentTarget.value)}
             data-testid="track-input"
           />
