@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.attendance.allowance import AllowanceRow, allowance_sheet
@@ -18,7 +19,7 @@ from backend.attendance.common import Month, local_date
 from backend.attendance.models import ConfirmationSource, MonthConfirmation
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import InvalidInput, NotFound
+from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.orm import utcnow
 from backend.org.access import access_secretary, require_role
 from backend.org.models import Role, StationMode
@@ -55,8 +56,9 @@ async def confirm_month(
         raise InvalidInput("所选第一书记在该月不在任", field="secretaryIds")
     fresh = [r for r in rows if not r.confirmed]
     now = utcnow()
+    added = []
     for row in fresh:
-        session.add(
+        added.append(
             MonthConfirmation(
                 secretary_id=row.secretary_id,
                 month=month.key,
@@ -72,6 +74,12 @@ async def confirm_month(
                 confirmed_at=now,
             )
         )
+    session.add_all(added)
+    try:
+        async with session.begin_nested():  # two township users confirming at once
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("该月考勤刚由他人确认，请刷新后再试") from exc
     if fresh:
         audit.record(
             session,
@@ -110,6 +118,7 @@ async def correct_month(
     if row is None:
         raise NotFound("该第一书记在该月不在任")
     existing = await session.get(MonthConfirmation, (secretary_id, month.key), with_for_update=True)
+    # (a correction racing a first confirmation of the same month is refused by the primary key)
     before = existing.stationed_days if existing is not None else None
     if existing is None:
         existing = MonthConfirmation(

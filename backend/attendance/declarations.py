@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.attendance.access import access_day_declaration, scope_day_declarations
@@ -129,7 +130,11 @@ async def declare_day(
         created_by=actor.user_id,
     )
     session.add(declaration)
-    await session.flush()
+    try:
+        async with session.begin_nested():  # two phones declaring the same day at once
+            await session.flush()
+    except IntegrityError as exc:
+        raise Duplicate("该日已申报，如需改动请先撤回", field="day") from exc
     audit.record(
         session,
         actor,

@@ -5,6 +5,7 @@ confirms the month (frozen, audited), may correct with a note, and the allowance
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -282,3 +283,14 @@ def test_the_no_forced_check_in_finding_asks_the_rule_itself() -> None:
     finding = next(f for f in assess(Settings(), DEFAULT_RULES, metadata) if f.key == "no_forced_checkin")
     assert finding.status is Status.MET, finding
     assert "以事管人" in finding.note
+
+
+async def test_two_confirmations_at_once_confirm_once(gql: GraphQLClient, world: World) -> None:
+    v11 = str(world.secretaries["V11"].id)
+    results = await asyncio.gather(
+        *[gql.execute(CONFIRM, {"m": "2026-11", "s": [v11]}, as_user="township") for _ in range(2)]
+    )
+    payloads = [r["data"]["confirmAttendanceMonth"] for r in results]
+    assert sorted(p["confirmedCount"] for p in payloads) == [0, 1], payloads
+    assert [e["code"] for p in payloads for e in p["errors"]] in ([], ["CONFLICT"])
+    assert sum(1 for p in payloads if p["errors"] == [] and p["confirmedCount"] == 1) == 1
