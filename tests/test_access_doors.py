@@ -28,7 +28,7 @@ import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,8 @@ import backend
 from backend.assessment.disqualifications import record_disqualification
 from backend.assessment.models import DisqualificationKind
 from backend.attendance.checkins import NewCheckIn, check_in
-from backend.attendance.models import RollCall, RollCallReason
+from backend.attendance.declarations import declare_day
+from backend.attendance.models import DeclarationReason, RollCall, RollCallReason
 from backend.auth.actor import Actor
 from backend.core.db import SessionFactory
 from backend.core.errors import NotFound
@@ -67,6 +68,7 @@ DOORS: dict[str, tuple[str, str]] = {
     "Problem": ("access_problem", "backend/problems/access.py"),
     "CheckIn": ("access_checkin", "backend/attendance/access.py"),
     "RollCall": ("access_roll_call", "backend/attendance/access.py"),
+    "DayDeclaration": ("access_day_declaration", "backend/attendance/access.py"),
     "ServiceCard": ("access_service_card", "backend/service_card/access.py"),
     "Poll": ("access_poll", "backend/polls/access.py"),
     "PollVoter": ("access_poll_voter", "backend/polls/access.py"),
@@ -83,6 +85,7 @@ CHILDREN = {
     "ProblemPhoto": "Problem",
     "FilingPhoto": "Filing",
     "RollCallTarget": "RollCall",
+    "MonthConfirmation": "SecretaryProfile",  # keyed by (secretary, month), read after access_secretary
     "AssessmentItemScore": "Assessment",
     "RankingSnapshotRow": "RankingSnapshot",
     "PaperCode": "Poll",
@@ -115,7 +118,12 @@ LOADER = "DataLoader over foreign keys of rows already authorized"
 # Public by design, no login: the printed service card, and anonymous casting (a ballot needs a
 # credential or a paper code; the poll's key and phase are public).
 PUBLIC = "public by design, no login"
+# A confirmed month is keyed by (secretary, month): read for a secretary that already passed its
+# door (access_secretary) or is the caller's own record (require_secretary_with_village).
+CONFIRMED_MONTH = "keyed by a secretary already behind its door, or the caller's own"
 ALLOWLIST: dict[tuple[str, str, str], str] = {
+    ("backend/attendance/confirmations.py", "correct_month", "MonthConfirmation"): CONFIRMED_MONTH,
+    ("backend/attendance/declarations.py", "_confirmed", "MonthConfirmation"): CONFIRMED_MONTH,
     ("backend/attendance/checkins.py", "check_in", "CheckIn"): RETRY,
     ("backend/attendance/roll_calls.py", "start_roll_call", "RollCall"): RETRY,
     ("backend/problems/ledger.py", "_create", "Problem"): RETRY,
@@ -519,6 +527,9 @@ async def _county_b_rows(session_factory: SessionFactory, settings: Settings, wo
         checkin = await check_in(
             session, world.actor("village_vb"), NewCheckIn(str(uuid.uuid4()), now, lat=36.3, lng=120.0)
         )
+        declaration = await declare_day(
+            session, world.actor("village_vb"), day=date(2026, 11, 10), reason=DeclarationReason.LEAVE, note="事假"
+        )
         roll_call = RollCall(
             id=str(uuid.uuid4()),
             township_id=vb.township_id,
@@ -571,6 +582,7 @@ async def _county_b_rows(session_factory: SessionFactory, settings: Settings, wo
         "problem": PROBLEM_IDS["VB"],
         "checkin": checkin.checkin.id,
         "roll_call": roll_call.id,
+        "day_declaration": declaration.id,
         "service_card": world.secretaries["VB"].id,
         "poll": poll.id,
         "poll_voter": voter.id,
@@ -594,6 +606,7 @@ _CASES: dict[str, tuple[str, str, tuple[object, ...], object]] = {
     "problem": ("member_vb", "member", (), MISSING_UUID),
     "checkin": ("county_b", "county", (), MISSING_UUID),
     "roll_call": ("county_b", "county", (), MISSING_UUID),
+    "day_declaration": ("county_b", "county", (), MISSING_ID),
     "service_card": ("member_vb", "member", (), MISSING_ID),
     "poll": ("county_b", "county", (), MISSING_ID),
     "poll_voter": ("township_tb", "township", (), MISSING_ID),

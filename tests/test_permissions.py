@@ -307,6 +307,47 @@ def _attendance_ops(staff: frozenset[str], managers: frozenset[str]) -> list[Ope
             managers,
         ),
         Operation(
+            "myAttendanceMonth",
+            '{ myAttendanceMonth(month: "2026-11") { derivedDays } }',
+            lambda w, r, p: {},
+            village_only,
+            scoped=False,
+        ),
+        Operation(
+            "attendanceMonth",
+            'query($s: ID!) { attendanceMonth(secretaryId: $s, month: "2026-11") { derivedDays } }',
+            lambda w, r, p: {"s": str(w.secretaries[p.village].id)},
+            managers,
+        ),
+        Operation(
+            "dayDeclarations",
+            '{ dayDeclarations(month: "2026-11") { id } }',
+            lambda w, r, p: {},
+            managers,
+            scoped=False,
+        ),
+        Operation(
+            "declareDay",
+            'mutation { declareDay(input: {day: "2026-11-10", reason: TRAINING}) { declaration { id } errors { code } } }',
+            lambda w, r, p: {},
+            village_only,
+            scoped=False,
+        ),
+        Operation(
+            "confirmAttendanceMonth",
+            'mutation($s: ID!) { confirmAttendanceMonth(input: {month: "2026-11", secretaryIds: [$s]}) '
+            "{ confirmedCount errors { code } } }",
+            lambda w, r, p: {"s": str(w.secretaries[p.village].id)},
+            frozenset({"township"}),
+        ),
+        Operation(
+            "correctAttendanceMonth",
+            'mutation($s: ID!) { correctAttendanceMonth(input: {month: "2026-11", secretaryId: $s, '
+            'stationedDays: 3, note: "在村开展防汛"}) { row { stationedDays } errors { code } } }',
+            lambda w, r, p: {"s": str(w.secretaries[p.village].id)},
+            frozenset({"township"}),
+        ),
+        Operation(
             "countySettings", "{ countySettings { geofenceRadiusM } }", lambda w, r, p: {}, managers, scoped=False
         ),
         Operation(
@@ -350,6 +391,9 @@ UPLOAD_FIELDS = {"importWorkbook"}  # multipart; covered below
 # Addressed by a roll call's id: a role × own/other matrix over started roll calls in
 # tests/attendance/test_roll_call_verification.py.
 ROLL_CALL_MATRIX_FIELDS = {"verifyRollCallTarget"}
+# Addressed by a declaration's id or the secretary's own day: a role × own/other matrix over
+# declared days in tests/attendance/test_stationed_days.py.
+DECLARATION_MATRIX_FIELDS = {"decideLeave", "withdrawDayDeclaration"}
 
 
 def test_matrix_covers_every_query_and_mutation() -> None:
@@ -361,6 +405,7 @@ def test_matrix_covers_every_query_and_mutation() -> None:
         | POLL_MATRIX_FIELDS
         | SNAPSHOT_MATRIX_FIELDS
         | ROLL_CALL_MATRIX_FIELDS
+        | DECLARATION_MATRIX_FIELDS
     )
     assert fields == covered, f"add these to the permission matrix: {fields - covered}"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.attendance.models import CheckIn, RollCall
+from backend.attendance.models import CheckIn, DayDeclaration, RollCall
 from backend.auth.actor import Actor
 from backend.core.sync import client_id
 from backend.org.access import STAFF_ROLES, one_in_scope, require_role, scope_by_jurisdiction
@@ -48,3 +48,21 @@ async def access_roll_call(
     actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
     stmt = select(RollCall).where(RollCall.id == client_id(roll_call_id), scope_roll_calls(actor))
     return await one_in_scope(session, stmt, "点名记录不存在", for_update=for_update)
+
+
+def scope_day_declarations(actor: Actor) -> ColumnElement[bool]:
+    """Township: its villages' declarations; county: every one in the county (read only)."""
+    match actor.role:
+        case Role.COUNTY:
+            return DayDeclaration.county_id == actor.county_id
+        case Role.TOWNSHIP:
+            return DayDeclaration.township_id == actor.township_id
+    return false()
+
+
+async def access_day_declaration(
+    session: AsyncSession, actor: Actor | None, declaration_id: int, *, for_update: bool = False
+) -> DayDeclaration:
+    actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
+    stmt = select(DayDeclaration).where(DayDeclaration.id == declaration_id, scope_day_declarations(actor))
+    return await one_in_scope(session, stmt, "申报记录不存在", for_update=for_update)

@@ -1,17 +1,21 @@
 """The monthly stationed-days and allowance sheet (驻村考勤及补贴表), DOMAIN.md section 3.
 
-Counting rule (stated in the sheet's notes as well):
+Counting rule (stated in the sheet's notes as well; the evidence is in `stationed.py`):
 
-* Resident secretaries (脱产驻村): stationed days = the number of distinct calendar days of the
-  month, Beijing time, Monday to Friday, with at least one check-in inside the village geofence.
-  Several check-ins on one day count once; Saturdays and Sundays do not count; statutory holidays
-  and swapped workdays (调休) are not adjusted for. Only days within the secretary's term count.
-  Allowance = stationed days × the county's allowance_yuan_per_day.
+* Resident secretaries (脱产驻村): stationed days = the workdays of the month (Beijing time, Monday
+  to Friday, within the term; statutory holidays and swapped workdays (调休) not adjusted for) on
+  which the secretary's own work shows them in the village — a filing with its position inside the
+  geofence, an inside check-in (optional), a roll-call verification — or which they declared as
+  official business (镇街会议/培训/公务外出). Leave never counts. Check-in is one way among several,
+  never required (国办函〔2026〕12号).
+* The township confirms each month (`confirmations.py`): once confirmed, the frozen numbers (days,
+  rate, allowance) are what the sheet shows; until then the derived count is shown, marked
+  "待镇街确认". Months before migration 0012 are carried over frozen with the old check-in-only count.
 * Liaison secretaries (非脱产联村) receive no stationing allowance: they are listed for
-  information with their on-site days (distinct days, any day of the week, with an inside
-  check-in), allowance 0, and a note when they made no visit in the month (they owe one a month).
-* Check-ins outside the geofence, or in a village without a centre point, never count; their
-  number is shown in the note column so that leaders can follow them up.
+  information with their on-site days (distinct days, any day of the week, with inside work
+  evidence), allowance 0, and a note when they made no visit in the month (they owe one a month).
+* Days whose positions are only outside the geofence (or in a village without a centre point) are
+  待核实: never counted, never a deduction by themselves; their number is in the note column.
 * Days far below what the month asks (`few_days`) are pointed out to leaders as information —
   a resident secretary stationed on fewer than half of the month's workdays in the term so far, a
   liaison secretary with no visit in a month that is over — never as a deduction or a ranking.
@@ -21,17 +25,24 @@ The whole sheet takes a fixed number of SQL statements, however many secretaries
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Date, case, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from backend.attendance.common import Month, local_date
-from backend.attendance.models import CheckIn
+from backend.attendance.models import ConfirmationSource
+from backend.attendance.stationed import (
+    DayState,
+    MonthCount,
+    Scope,
+    Source,
+    count_month,
+    load_confirmations,
+    load_evidence,
+)
 from backend.auth.actor import Actor
 from backend.core.errors import NotFound
 from backend.core.orm import utcnow
@@ -39,6 +50,12 @@ from backend.org.access import access_org_unit, require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile, StationMode
 
+_SOURCE_LABELS = (
+    (Source.FILING, "工作记录"),
+    (Source.CHECK_IN, "签到"),
+    (Source.ROLL_CALL, "点名核实"),
+    (Source.DECLARED, "申报公务"),
+)
 MODE_LABELS = {StationMode.RESIDENT: "脱产驻村", StationMode.LIAISON: "非脱产联村"}
 FEW_DAYS_SHARE = 0.5  # a resident stationed on fewer than this share of the workdays so far: "few days"
 
@@ -62,6 +79,24 @@ class AllowanceRow:
     # Resident: Monday–Friday days of the month inside the term, before today. Liaison: 1 once a
     # month of the term is over (one visit a month is owed), else 0.
     expected_days: int = 0
+    derived_days: int = 0  # what the rule gives today
+    confirmed: bool = False
+    confirmation_source: ConfirmationSource | None = None
+    confirmed_at: datetime | None = None
+    correction_note: str = ""
+    review_days: int = 0  # 待核实: positions only outside the geofence
+    leave_days: int = 0  # approved leave
+    pending_leave_days: int = 0
+    declared_days: int = 0  # counted by a declaration of official business
+
+    @property
+    def status_label(self) -> str:
+        match self.confirmation_source:
+            case ConfirmationSource.TOWNSHIP:
+                return "镇街已确认" + ("（已更正）" if self.correction_note else "")
+            case ConfirmationSource.CARRIED_OVER:
+                return "按原签到规则结转"
+        return "待镇街确认"
 
     @property
     def mode_label(self) -> str:
@@ -107,24 +142,15 @@ class AllowanceSheet:
     @property
     def rule(self) -> str:
         return (
-            f"驻村天数：本月（北京时间）周一至周五、至少有一次在村驻地范围内（距村中心 {self.geofence_radius_m} 米以内）"
-            "签到的不同日期数，同一天多次签到只计一天，周六、周日不计，法定节假日及调休未作调整，只计任期内的日期。"
-            f"补贴金额 = 驻村天数 × 补贴标准（{self.rate_yuan_per_day} 元/天）。"
+            "驻村天数：本月（北京时间）周一至周五、任期内，本人工作记录显示在村的工作日数——在村驻地范围内"
+            f"（距村中心 {self.geofence_radius_m} 米以内）定位的走访、会议等工作记录，在村签到（可选，不强制），"
+            "点名电话/视频核实，或申报的镇街会议、培训、公务外出；同一天只计一天，请假不计，周六、周日不计，"
+            "法定节假日及调休未作调整。"
+            f"补贴金额 = 驻村天数 × 补贴标准（{self.rate_yuan_per_day} 元/天）；镇街确认后以确认数为准，"
+            "未确认的月份显示按规则计算的天数并标注“待镇街确认”。"
             "非脱产联村书记不发驻村补贴，所列天数为本月到村天数（含周末），仅供参考。"
-            "村外签到（超出范围或村中心点未设置）已记录并标记，不计入天数，次数见备注。"
+            "仅有村外定位的日期列为“待核实”，不计天数、不自动扣减。"
         )
-
-
-def _local_day(session: AsyncSession) -> ColumnElement[Any]:
-    """The Beijing-time calendar date of a check-in, computed in SQL (a date on PostgreSQL, ISO
-    text on SQLite: `_as_date` reads either)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone("Asia/Shanghai", CheckIn.at), Date)
-    return func.date(CheckIn.at, "+8 hours")  # SQLite stores UTC text
-
-
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def expected_days(profile: SecretaryProfile, month: Month, today: date) -> int:
@@ -166,44 +192,32 @@ async def allowance_sheet(
         SecretaryProfile.term_start <= month.last_day,
         SecretaryProfile.term_end >= month.first_day,
     )
-    today = today or local_date(utcnow())
-    start, end = month.utc_bounds()
-    day = _local_day(session)
-    days = (
-        select(
-            CheckIn.secretary_id,
-            day.label("day"),
-            func.sum(case((CheckIn.inside_geofence, 1), else_=0)).label("inside"),
-            func.sum(case((CheckIn.inside_geofence, 0), else_=1)).label("outside"),
-        )
-        .where(CheckIn.county_id == actor.county_id, CheckIn.at >= start, CheckIn.at < end)
-        .group_by(CheckIn.secretary_id, day)
-    )
     if township is not None:
         secretaries = secretaries.where(village.township_id == township.id)
-        days = days.where(CheckIn.township_id == township.id)
     secretaries = secretaries.order_by(town.code, village.code, SecretaryProfile.term_start, SecretaryProfile.id)
-
-    inside_days: dict[int, set[date]] = defaultdict(set)
-    outside: dict[int, int] = defaultdict(int)
-    for secretary_id, raw_day, inside_count, outside_count in (await session.execute(days)).tuples():
-        if inside_count:
-            inside_days[secretary_id].add(_as_date(raw_day))
-        outside[secretary_id] += int(outside_count or 0)
+    today = today or local_date(utcnow())
+    listed = (await session.execute(secretaries)).tuples().all()
+    scope = Scope(county_id=actor.county_id, township_id=township.id if township is not None else None)
+    villages = {profile.id: village_unit for profile, village_unit, _ in listed}
+    evidence = await load_evidence(session, scope, month, villages, rules.geofence_radius_m)
+    confirmations = await load_confirmations(session, scope, month)
 
     rows: list[AllowanceRow] = []
-    for profile, village_unit, town_unit in (await session.execute(secretaries)).tuples():
-        in_term = {d for d in inside_days.get(profile.id, ()) if profile.term_start <= d <= profile.term_end}
-        notes = []
-        if profile.mode is StationMode.RESIDENT:
-            counted = sum(1 for d in in_term if d.weekday() < 5)
-            rate = rules.allowance_yuan_per_day
+    for profile, village_unit, town_unit in listed:
+        ev = evidence.get(profile.id)
+        counted = count_month(profile, month, ev)
+        outside = ev.outside_checkins if ev is not None else 0
+        rate = rules.allowance_yuan_per_day if profile.mode is StationMode.RESIDENT else 0
+        confirmation = confirmations.get(profile.id)
+        derived = counted.derived_days
+        if confirmation is not None:
+            days, rate, allowance = (
+                confirmation.stationed_days,
+                confirmation.rate_yuan_per_day,
+                confirmation.allowance_yuan,
+            )
         else:
-            counted = len(in_term)
-            rate = 0
-            notes.append("非脱产联村，不计驻村补贴" if counted else "本月无到村签到（联村书记每月应至少到村一次）")
-        if outside[profile.id]:
-            notes.append(f"村外签到 {outside[profile.id]} 次（已标记，不计天数）")
+            days, allowance = derived, derived * rate
         rows.append(
             AllowanceRow(
                 index=len(rows) + 1,
@@ -215,12 +229,30 @@ async def allowance_sheet(
                 secretary_name=profile.name,
                 dispatch_unit=profile.dispatch_unit,
                 mode=profile.mode,
-                stationed_days=counted,
+                stationed_days=days,
                 rate_yuan_per_day=rate,
-                allowance_yuan=counted * rate,
-                outside_checkins=outside[profile.id],
-                note="；".join(notes),
+                allowance_yuan=allowance,
+                outside_checkins=outside,
+                note=_note(
+                    profile.mode,
+                    counted,
+                    outside,
+                    confirmation is not None,
+                    days,
+                    confirmation.derived_days if confirmation is not None else derived,
+                    confirmation.note if confirmation is not None else "",
+                    confirmation.source if confirmation is not None else None,
+                ),
                 expected_days=expected_days(profile, month, today),
+                derived_days=derived,
+                confirmed=confirmation is not None,
+                confirmation_source=confirmation.source if confirmation is not None else None,
+                confirmed_at=confirmation.confirmed_at if confirmation is not None else None,
+                correction_note=confirmation.note if confirmation is not None else "",
+                review_days=counted.count(DayState.REVIEW),
+                leave_days=counted.count(DayState.LEAVE),
+                pending_leave_days=counted.count(DayState.LEAVE_PENDING),
+                declared_days=_declared_days(counted),
             )
         )
     return AllowanceSheet(
@@ -231,3 +263,48 @@ async def allowance_sheet(
         geofence_radius_m=rules.geofence_radius_m,
         rows=rows,
     )
+
+
+def _declared_days(counted: MonthCount) -> int:
+    """Counted days shown by nothing but a declaration of official business."""
+    return sum(
+        1 for d in counted.days if d.counted and all(e.source is Source.DECLARED for e in d.evidence if e.inside)
+    )
+
+
+def _note(
+    mode: StationMode,
+    counted: MonthCount,
+    outside: int,
+    confirmed: bool,
+    days: int,
+    derived: int,
+    correction: str,
+    source: ConfirmationSource | None,
+) -> str:
+    notes = []
+    if source is ConfirmationSource.CARRIED_OVER:
+        notes.append("按原签到规则结转（已冻结）")
+    elif confirmed:
+        notes.append("镇街已确认" + (f"，由 {derived} 天更正为 {days} 天：{correction}" if correction else ""))
+    else:
+        notes.append("待镇街确认")
+    if mode is StationMode.LIAISON:
+        notes.append("非脱产联村，不计驻村补贴" if days else "本月无到村记录（联村书记每月应至少到村一次）")
+    if not confirmed and mode is StationMode.RESIDENT:
+        sources = counted.by_source
+        parts = [f"{label} {sources[key]} 天" for key, label in _SOURCE_LABELS if sources.get(key)]
+        if parts:
+            notes.append("依据：" + "、".join(parts))
+    review = counted.count(DayState.REVIEW)
+    if review:
+        notes.append(f"待核实 {review} 天（仅有村外定位，不计天数）")
+    if outside:
+        notes.append(f"村外签到 {outside} 次（已标记，不计天数）")
+    leave = counted.count(DayState.LEAVE)
+    if leave:
+        notes.append(f"请假 {leave} 天")
+    pending = counted.count(DayState.LEAVE_PENDING)
+    if pending:
+        notes.append(f"请假待批 {pending} 天")
+    return "；".join(notes)

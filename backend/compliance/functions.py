@@ -35,7 +35,11 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     Function("progress", "履职进度", "县委组织部、镇街", "不采集新数据：由履职记录计算"),
     Function(
-        "attendance", "驻村考勤与点名", "第一书记、镇街、县委组织部", "打卡位置与时间（可选方式之一）、点名及应答"
+        "attendance",
+        "驻村考勤（以事管人）与点名",
+        "第一书记、镇街、县委组织部",
+        "不另采集位置：由履职记录认定驻村天数；“我在村”签到位置与时间（可选方式之一）、点名及应答、"
+        "申报的会议/培训/公务外出与请假事由、镇街每月确认及更正说明",
     ),
     Function("settings", "县级规则设置", "县委组织部", "县级参数（留痕：谁在何时改了什么）"),
     Function(
@@ -109,6 +113,14 @@ FIELDS: dict[str, str] = {
     "verifyRollCallTarget": "attendance",
     "rollCallAllowance": "attendance",
     "attendanceSummary": "attendance",
+    "myAttendanceMonth": "attendance",
+    "attendanceMonth": "attendance",
+    "dayDeclarations": "attendance",
+    "declareDay": "attendance",
+    "withdrawDayDeclaration": "attendance",
+    "decideLeave": "attendance",
+    "confirmAttendanceMonth": "attendance",
+    "correctAttendanceMonth": "attendance",
     # settings
     "countySettings": "settings",
     "updateCountySettings": "settings",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import MetaData
 
+from backend.attendance.stationed import work_evidence_counts_without_check_in
 from backend.core.settings import Settings
 from backend.org.county_settings import CountyRules
 
@@ -67,6 +68,9 @@ def usage_telemetry_columns(metadata: MetaData) -> list[str]:
     )
 
 
+MAX_ROLL_CALLS_PER_MONTH = 4  # a spot check, not a routine: the county setting's upper bound
+
+
 def assess(
     settings: Settings, rules: CountyRules, metadata: MetaData, photo_rules: Sequence[tuple[str, str]] = ()
 ) -> list[Finding]:
@@ -91,14 +95,32 @@ def _findings(
         "本报告即由部署本身生成：功能清单对应接口的每个入口，个人信息清单对应数据库的每张表，组件来自锁定文件。",
         ("python -m backend.cli compliance-report", "县委组织部 → 备案材料", "tests/compliance/test_report.py"),
     )
+    evidence_counts = work_evidence_counts_without_check_in()
+    capped = rules.roll_calls_per_month <= MAX_ROLL_CALLS_PER_MONTH
     yield Finding(
         "no_forced_checkin",
         "除安全、应急外，不搞强制打卡签到",
-        Status.NOT_MET,
-        "驻村补贴表目前只按打卡天数计，打卡实际上成了领补贴的前提；整改方向：以履职记录认定驻村天数（以事管人），"
-        f"打卡只作可选方式之一。点名已限为注明事由的抽查：每人每月至多 {rules.roll_calls_per_month} 次，"
-        f"可打卡应答（{rules.roll_call_minutes} 分钟内）或由镇街电话、视频核实。",
-        ("backend/attendance/allowance.py", "backend/attendance/roll_calls.py", "docs/ATTENDANCE.md"),
+        Status.MET if evidence_counts and capped else Status.NOT_MET,
+        (
+            "驻村天数按本人履职记录认定（以事管人）：在村驻地范围内定位的走访、会议等记录、点名核实、申报的镇街会议/培训/公务外出"
+            "都计驻村；“我在村”签到只是可选方式之一，从不要求每天打卡；仅有村外定位的日期列为待核实，不自动扣减；"
+            "镇街每月确认后以确认数计补贴。"
+            if evidence_counts
+            else "驻村补贴表仍只按打卡天数计：须改为以履职记录认定驻村天数，打卡只作可选方式之一。"
+        )
+        + (
+            f"点名限为注明事由（督查抽查/应急/安全/其他）的抽查，每人每月最多 {rules.roll_calls_per_month} 次，"
+            f"须在 {rules.roll_call_minutes} 分钟内应答或由镇街电话/视频核实。"
+            if capped
+            else f"点名次数上限 {rules.roll_calls_per_month} 次/月，超过抽查的限度。"
+        ),
+        (
+            "backend/attendance/stationed.py",
+            "backend/attendance/allowance.py",
+            "backend/attendance/roll_calls.py",
+            "tests/attendance/test_stationed_days.py",
+            "docs/ATTENDANCE.md",
+        ),
     )
     telemetry = usage_telemetry_columns(metadata)
     yield Finding(

@@ -104,6 +104,22 @@ INVENTORY: tuple[PersonalData, ...] = (
         TERM_AND_ARCHIVE,
     ),
     PersonalData(
+        "day_declarations",
+        ("secretary_id", "day", "reason", "note", "decision_note"),
+        "第一书记",
+        "申报会议/培训/公务外出、请假及镇街审批（驻村天数认定）",
+        "本人、所在镇街、县委组织部",
+        TERM_AND_ARCHIVE,
+    ),
+    PersonalData(
+        "attendance_confirmations",
+        ("secretary_id", "stationed_days", "allowance_yuan", "note"),
+        "第一书记",
+        "镇街每月确认驻村天数及补贴（补贴发放依据）",
+        "本人、所在镇街、县委组织部",
+        TERM_AND_ARCHIVE,
+    ),
+    PersonalData(
         "problems",
         ("reporter_user_id", "household_id", "contact_phone", "description"),
         "反映问题的群众（可匿名）",

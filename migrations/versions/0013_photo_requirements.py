@@ -5,7 +5,7 @@ not necessary: no kind requires a photo by default; a county's decision that one
 here with its reason, shown in the compliance report as a justified exception.
 
 Revision ID: 0013_photo_requirements
-Revises: 0011_complaints
+Revises: 0012_stationed_days
 Create Date: 2026-12-07 03:40:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_photo_requirements"
-down_revision = "0011_complaints"
+down_revision = "0012_stationed_days"
 branch_labels = None
 depends_on = None
 

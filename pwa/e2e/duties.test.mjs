@@ -369,7 +369,7 @@ describe('first secretary check-in', () => {
     assert.match(await res.innerText(), /不在本村签到范围内/);
     assert.match(await res.innerText(), /未能响应点名/); // outside the geofence does not answer it
     await shot(page, 'checkin-outside');
-    await page.getByText('我的打卡记录').waitFor();
+    await page.getByText('我的签到记录').waitFor();
     await page.locator('.list .item').first().waitFor();
     await ctx.close();
   });

@@ -117,4 +117,6 @@ async def test_attendance_summary_query_count_is_fixed(
     await _grow(session_factory, world, villages=15, tag="b")
     large, data = await _count(app, gql, SUMMARY, {"m": month})
     assert len(data["attendanceSummary"]["rows"]) == 2 + 2 + 15
-    assert small == large <= 5, (small, large)
+    # rules, county, secretaries, then the evidence (check-ins, filings, roll-call verifications,
+    # declarations) and the confirmations: 9, however many secretaries.
+    assert small == large <= 9, (small, large)

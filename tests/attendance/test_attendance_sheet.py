@@ -95,7 +95,10 @@ async def test_summary_counts_weekdays_once_each_in_beijing_time(
         "outsideCheckIns": 1,
         "note": "",
     }
-    assert rows["V11名"]["note"] == "村外签到 1 次（已标记，不计天数）"
+    assert (
+        rows["V11名"]["note"]
+        == "待镇街确认；依据：签到 4 天；待核实 1 天（仅有村外定位，不计天数）；村外签到 1 次（已标记，不计天数）"
+    )
     assert (rows["V12名"]["mode"], rows["V12名"]["stationedDays"], rows["V12名"]["allowanceYuan"]) == ("LIAISON", 2, 0)
     assert "不计驻村补贴" in rows["V12名"]["note"]
     assert (rows["V21名"]["stationedDays"], rows["V21名"]["allowanceYuan"], rows["V21名"]["outsideCheckIns"]) == (
@@ -107,7 +110,7 @@ async def test_summary_counts_weekdays_once_each_in_beijing_time(
     assert summary["totalAllowanceYuan"] == 160
     assert summary["totalOutsideCheckIns"] == 2
     assert summary["title"] == "A名2026年11月第一书记驻村考勤及补贴表"
-    assert "周一至周五" in summary["rule"] and "同一天多次签到只计一天" in summary["rule"]
+    assert "周一至周五" in summary["rule"] and "同一天只计一天" in summary["rule"] and "不强制" in summary["rule"]
 
     own = await gql.execute(SUMMARY, {"m": "2026-11"}, as_user="township")
     assert [r["villageName"] for r in own["data"]["attendanceSummary"]["rows"]] == ["V11名", "V12名"]
@@ -159,7 +162,10 @@ async def test_xlsx_opens_and_its_numbers_are_right(
         [2, "T1名", "V12名", "V12书记", "县农业农村局", "非脱产联村", 2, 0, 0],
         [3, "T2名", "V21名", "V21书记", "县农业农村局", "脱产驻村", 0, 40, 0],
     ]
-    assert body[0][9] == "村外签到 1 次（已标记，不计天数）"
+    assert (
+        body[0][9]
+        == "待镇街确认；依据：签到 4 天；待核实 1 天（仅有村外定位，不计天数）；村外签到 1 次（已标记，不计天数）"
+    )
     totals = values[6]
     assert (totals[0], totals[6], totals[8]) == ("合计", 4, 160)
     assert str(values[-1][0]).startswith("说明：驻村天数：本月（北京时间）周一至周五")

@@ -21,9 +21,10 @@ SECRETARY_STATEMENTS = 11
 # counts, the oldest overdue.
 TOWNSHIP_STATEMENTS = 13
 # county: the tree, current secretaries, rules and the eight duties (4); last month's sheet
-# (county, rules, days, secretaries); polls as for the township (5); rules, problem counts, the
-# oldest overdue; this year's snapshots.
-COUNTY_STATEMENTS = 20
+# (county, rules, secretaries, then check-ins by day, filings with a position, roll-call
+# verifications, declarations, confirmations: 8); polls as for the township (5); rules, problem
+# counts, the oldest overdue; this year's snapshots.
+COUNTY_STATEMENTS = 24
 
 
 async def _count(app: Starlette, gql: GraphQLClient, doc: str, user: str) -> tuple[int, dict]:

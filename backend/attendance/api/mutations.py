@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 
-from backend.attendance.api.types import CheckIn, RollCall, RollCallAnswer, RollCallReason, VerificationMode
+from backend.attendance.allowance import allowance_sheet
+from backend.attendance.api.types import (
+    AttendanceRow,
+    AttendanceSummary,
+    CheckIn,
+    DayDeclaration,
+    DeclarationReason,
+    RollCall,
+    RollCallAnswer,
+    RollCallReason,
+    VerificationMode,
+)
 from backend.attendance.checkins import CheckInResult, NewCheckIn, check_in, flag_of
+from backend.attendance.common import parse_month
+from backend.attendance.confirmations import confirm_month, correct_month
+from backend.attendance.declarations import decide_leave, declare_day, withdraw_day
 from backend.attendance.roll_calls import NewRollCall, Verification, start_roll_call, verify_roll_call_target
 from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
@@ -71,6 +85,58 @@ def _notice(result: CheckInResult) -> str:
     return "；".join(parts)
 
 
+@strawberry.input
+class DeclareDayInput:
+    day: date
+    reason: DeclarationReason = strawberry.field(
+        description="镇街会议/培训/公务外出 count; 请假 (LEAVE) needs approval."
+    )
+    note: str | None = strawberry.field(default=None, description="Up to 200 characters; required for LEAVE.")
+
+
+@strawberry.input
+class DecideLeaveInput:
+    declaration_id: strawberry.ID
+    approve: bool
+    note: str | None = strawberry.field(default=None, description="Up to 200 characters; required to reject.")
+
+
+@strawberry.input
+class ConfirmAttendanceMonthInput:
+    month: str = strawberry.field(description="YYYY-MM")
+    secretary_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The secretaries to confirm; null: every secretary of the township."
+    )
+
+
+@strawberry.input
+class CorrectAttendanceMonthInput:
+    month: str = strawberry.field(description="YYYY-MM")
+    secretary_id: strawberry.ID
+    stationed_days: int
+    note: str = strawberry.field(description="Why the count is corrected (required, up to 200 characters).")
+
+
+@strawberry.type
+class DayDeclarationPayload:
+    declaration: DayDeclaration | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ConfirmAttendancePayload:
+    summary: AttendanceSummary | None = strawberry.field(default=None, description="The township's sheet after.")
+    confirmed_count: int = 0
+    already_confirmed_count: int = 0
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CorrectAttendancePayload:
+    row: AttendanceRow | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 @strawberry.type
 class AttendanceMutations:
     @strawberry.mutation(description="First secretary: check in with GPS (recorded and flagged when outside).")
@@ -112,3 +178,67 @@ class AttendanceMutations:
         async with info.context.transaction() as session:
             view = await verify_roll_call_target(session, info.context.actor, verification)
         return RollCallPayload(roll_call=RollCall.from_view(view))
+
+    @strawberry.mutation(
+        description="First secretary: declare a workday (镇街会议/培训/公务外出 count; LEAVE is a leave request)."
+    )
+    @returns_payload_errors(DayDeclarationPayload)
+    async def declare_day(self, info: Info, input: DeclareDayInput) -> DayDeclarationPayload:
+        async with info.context.transaction() as session:
+            declaration = await declare_day(
+                session, info.context.actor, day=input.day, reason=input.reason, note=input.note
+            )
+        return DayDeclarationPayload(declaration=DayDeclaration.from_model(declaration))
+
+    @strawberry.mutation(
+        description="First secretary: withdraw a declaration (not a decided leave, not once confirmed)."
+    )
+    @returns_payload_errors(DayDeclarationPayload)
+    async def withdraw_day_declaration(self, info: Info, day: date) -> DayDeclarationPayload:
+        async with info.context.transaction() as session:
+            declaration = await withdraw_day(session, info.context.actor, day=day)
+        return DayDeclarationPayload(declaration=DayDeclaration.from_model(declaration))
+
+    @strawberry.mutation(description="Township: approve or reject a pending leave request (a note to reject).")
+    @returns_payload_errors(DayDeclarationPayload)
+    async def decide_leave(self, info: Info, input: DecideLeaveInput) -> DayDeclarationPayload:
+        async with info.context.transaction() as session:
+            declaration = await decide_leave(
+                session,
+                info.context.actor,
+                parse_id(input.declaration_id, "declarationId"),
+                approve=input.approve,
+                note=input.note,
+            )
+        return DayDeclarationPayload(declaration=DayDeclaration.from_model(declaration))
+
+    @strawberry.mutation(
+        description="Township: confirm the month's sheet for some or all of its secretaries (frozen numbers)."
+    )
+    @returns_payload_errors(ConfirmAttendancePayload)
+    async def confirm_attendance_month(
+        self, info: Info, input: ConfirmAttendanceMonthInput
+    ) -> ConfirmAttendancePayload:
+        month = parse_month(input.month)
+        ids = [parse_id(s, "secretaryIds") for s in input.secretary_ids] if input.secretary_ids is not None else None
+        async with info.context.transaction() as session:
+            done = await confirm_month(session, info.context.actor, month, ids)
+            sheet = await allowance_sheet(session, info.context.actor, month=month)
+        return ConfirmAttendancePayload(
+            summary=AttendanceSummary.from_sheet(sheet, None),
+            confirmed_count=len(done.confirmed),
+            already_confirmed_count=done.already,
+        )
+
+    @strawberry.mutation(description="Township: confirm a secretary's month with a corrected day count and a note.")
+    @returns_payload_errors(CorrectAttendancePayload)
+    async def correct_attendance_month(
+        self, info: Info, input: CorrectAttendanceMonthInput
+    ) -> CorrectAttendancePayload:
+        month = parse_month(input.month)
+        secretary_id = parse_id(input.secretary_id, "secretaryId")
+        async with info.context.transaction() as session:
+            await correct_month(session, info.context.actor, month, secretary_id, input.stationed_days, input.note)
+            sheet = await allowance_sheet(session, info.context.actor, month=month)
+        row = next(r for r in sheet.rows if r.secretary_id == secretary_id)
+        return CorrectAttendancePayload(row=AttendanceRow.from_row(row))

@@ -5,9 +5,17 @@ from __future__ import annotations
 import strawberry
 
 from backend.attendance.allowance import allowance_sheet
-from backend.attendance.api.types import AttendanceSummary, CheckIn, RollCall, RollCallAllowance
+from backend.attendance.api.types import (
+    AttendanceMonth,
+    AttendanceSummary,
+    CheckIn,
+    DayDeclaration,
+    RollCall,
+    RollCallAllowance,
+)
 from backend.attendance.checkins import list_checkins, my_checkins
 from backend.attendance.common import parse_month
+from backend.attendance.declarations import list_declarations, my_month, secretary_month
 from backend.attendance.roll_calls import list_roll_calls, my_open_roll_calls, roll_call_allowance
 from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
@@ -77,3 +85,25 @@ class AttendanceQueries:
         async with info.context.session() as session:
             sheet = await allowance_sheet(session, info.context.actor, month=parse_month(month), township_id=chosen)
         return AttendanceSummary.from_sheet(sheet, chosen)
+
+    @strawberry.field(
+        description="我的考勤: the logged-in secretary's month (YYYY-MM), each day with its state and sources."
+    )
+    async def my_attendance_month(self, info: Info, month: str) -> AttendanceMonth:
+        async with info.context.session() as session:
+            view = await my_month(session, info.context.actor, parse_month(month))
+        return AttendanceMonth.from_month(view)
+
+    @strawberry.field(description="Township (its secretaries) or county: one secretary's month, day by day.")
+    async def attendance_month(self, info: Info, secretary_id: strawberry.ID, month: str) -> AttendanceMonth:
+        async with info.context.session() as session:
+            view = await secretary_month(
+                session, info.context.actor, parse_id(secretary_id, "secretaryId"), parse_month(month)
+            )
+        return AttendanceMonth.from_month(view)
+
+    @strawberry.field(description="Township: its secretaries' declared days in the month; county: read only.")
+    async def day_declarations(self, info: Info, month: str, pending_only: bool = False) -> list[DayDeclaration]:
+        async with info.context.session() as session:
+            found = await list_declarations(session, info.context.actor, parse_month(month), pending_only=pending_only)
+        return [DayDeclaration.from_model(d, s) for d, s in found]

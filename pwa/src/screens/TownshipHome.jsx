@@ -186,6 +186,7 @@ function More({ me }) {
     ['/rollcalls', t('nav.rollCall'), 'nav-rollcalls'],
     ['/progress', t('nav.progress'), 'nav-progress'],
     ['/attendance', t('nav.attendance'), 'nav-attendance'],
+    ['/attendance/confirm', t('nav.attendanceConfirm'), 'nav-attendance-confirm'],
     ['/polls', t('nav.polls'), 'nav-polls'],
     ['/rankings', t('nav.townshipRanking'), 'nav-rankings'],
     ['/assessments', t('nav.assessments'), 'nav-assessments'],

@@ -202,6 +202,7 @@ function Links({ home }) {
           ['/problems', t('home.ledger'), null],
           ['/card', t('home.card'), null],
           ['/my-assessment', t('village.myAssessment'), 'my-assessment-link'],
+          ['/my-attendance', t('village.myAttendance'), 'my-attendance-link'],
           ['/checkin', t('village.checkin'), null],
           ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
         ].map(([href, label, id]) => (

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
 import '../../i18n/attendance.js';
+import './attendance.css';
 import { useLoad, Loading, ErrorBox, Empty, enumLabel } from '../../ui.jsx';
 import { Back, SelectBox, loadAllPages, thisMonth, download, ErrLine, useToast, params } from '../review/kit.jsx';
 import { useRoute, navigate } from '../../router.js';
@@ -12,7 +13,7 @@ import { useRoute, navigate } from '../../router.js';
 const Q = `query Summary($m: String!, $tw: ID) { attendanceSummary(month: $m, townshipId: $tw) {
   month title rule rateYuanPerDay geofenceRadiusM totalStationedDays totalAllowanceYuan totalOutsideCheckIns downloadPath
   rows { index secretaryId secretaryName townshipName villageName dispatchUnit mode stationedDays rateYuanPerDay
-    allowanceYuan outsideCheckIns note expectedDays fewDays } } }`;
+    allowanceYuan outsideCheckIns note expectedDays fewDays confirmed statusLabel } confirmedCount } }`;
 const TOWNSHIPS = `query($after: String) { townships(first: 50, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id name } } } }`;
 
 export default function AttendanceSummary({ me }) {
@@ -106,6 +107,11 @@ export default function AttendanceSummary({ me }) {
           </button>
         </div>
         {few && <p class="muted small">{t('attendance.fewDaysRule')}</p>}
+        {!county && (
+          <a class="btn secondary block" href={`/attendance/confirm?month=${month}`} data-testid="to-confirm">
+            {t('attendance.confirm.link')}
+          </a>
+        )}
         <button type="button" class="btn block" disabled={busy} onClick={dl} data-testid="download-xlsx">
           {busy ? t('common.downloading') : t('attendance.downloadXlsx')}
         </button>
@@ -125,7 +131,8 @@ export default function AttendanceSummary({ me }) {
               </details>
             )}
             <p class="muted small">
-              {t('attendance.perDay', { n: data.rateYuanPerDay })} · {t('common.total', { n: rows.length })}
+              {t('attendance.perDay', { n: data.rateYuanPerDay })} · {t('common.total', { n: rows.length })} ·{' '}
+              {t('attendance.confirmedN', { n: data.confirmedCount, m: all.length })}
             </p>
             <dl class="fields" data-testid="attendance-totals">
               <div class="field">
@@ -156,6 +163,9 @@ export default function AttendanceSummary({ me }) {
                       </span>
                     </span>
                     <span class="tag">{enumLabel(t, r.mode)}</span>
+                    <span class={`day-state ${r.confirmed ? 'confirmed' : 'pending'}`} data-testid="row-status">
+                      {r.statusLabel}
+                    </span>
                   </div>
                   <span class="item-sub">
                     {t('attendance.stationedDays')} <strong class="ink">{r.stationedDays}</strong> · {t('attendance.allowance')}{' '}

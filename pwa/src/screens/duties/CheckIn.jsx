@@ -1,4 +1,5 @@
-// 考勤打卡 (resident secretary): GPS check-in queued in the outbox (works offline, sent once),
+// 我在村（可选）(resident secretary): an optional GPS check-in — one way among several to show presence
+// (stationed days come from work evidence, docs/ATTENDANCE.md) — queued in the outbox (works offline, sent once),
 // distance to the village and a warning when outside the geofence; open roll calls naming me.
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
@@ -64,6 +65,9 @@ export default function CheckIn({ me }) {
       <section class="card">
         <BackLink href="/duties" />
         <h2>{t('village.checkin')}</h2>
+        <p class="muted small" data-testid="checkin-optional">
+          {t('checkin.optional')} <a href="/my-attendance">{t('checkin.myAttendance')}</a>
+        </p>
         {rolls.data?.length > 0 && (
           <div class="rollcall" role="alert" data-testid="rollcall">
             {rolls.data.map((r) => (
