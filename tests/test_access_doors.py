@@ -97,6 +97,7 @@ CHILDREN = {
 NOT_JURISDICTIONAL = {
     "AuditEvent": "the audit trail: read as the history of a row behind that row's door, or whole by verify-audit",
     "CountySettings": "the caller's own county's rules (actor.county_id), never by a given id",
+    "PhotoRequirement": "the caller's own county's photo requirements (actor.county_id or the filing secretary's county), by kind",
     "RubricVersion": "the caller's own county's rubric versions, by period",
     "RefreshToken": "found by the hash of the token presented",
     "LoginFailure": "the login lockout's counter, by phone",

@@ -43,6 +43,7 @@ STATUS: Mapping[str, int] = {
     ErrorCode.WRONG_POLL: 400,
     ErrorCode.INVALID_CODE: 400,
     ErrorCode.ANONYMOUS_ONLY: 400,
+    ErrorCode.PHOTO_REQUIRED: 400,
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.INVALID_CREDENTIALS: 401,
     ErrorCode.TOKEN_INVALID: 401,
