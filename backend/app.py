@@ -53,6 +53,7 @@ from backend.polls.http import cast_ballot_json, poll_board_json
 from backend.polls.metrics import counting_casts
 from backend.ranking.sheet import ranking_xlsx
 from backend.ratelimit.policies import RateLimits
+from backend.reporting.http import one_table_json, one_table_xlsx
 from backend.service_card.http import card_pdf, card_png
 
 
@@ -176,6 +177,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/exports/assessment.xlsx", assessment_xlsx),
         Route("/exports/import-template.xlsx", import_template_xlsx),
         Route("/exports/complaints-{year}.xlsx", complaints_xlsx),
+        Route("/exports/one-table-{period}.xlsx", one_table_xlsx),
+        Route("/api/one-table/v1", one_table_json),
         Route("/cards/{secretary_id:id}.pdf", card_pdf),
         Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),

@@ -54,6 +54,8 @@ async def test_every_transport_reads_the_caller_the_same_way(client: httpx.Async
         ("GET", "/exports/assessment.xlsx?period=2026"),
         ("GET", "/exports/attendance.xlsx?month=2026-11"),
         ("GET", "/exports/import-template.xlsx"),
+        ("GET", "/exports/one-table-2026.xlsx"),
+        ("GET", "/api/one-table/v1?period=2026"),
         ("GET", f"/media/{'a' * 64}"),  # photos may be read anonymously (then refused), never with a bad token
     ):
         response = await client.request(method, path, headers=bad)

@@ -176,9 +176,17 @@ def _findings(
     yield Finding(
         "one_table",
         "不重复填报：一个平台、一张表报送",
-        Status.NOT_MET,
-        "履职记录在系统内只填一次、处处复用；向上级报送的“一张表”（表格文件和向省级平台报送的数据接口）尚未提供。",
-        ("backend/ranking/sheet.py",),
+        Status.MET,
+        "履职记录在系统内只填一次、处处复用。县里向上级报送用“一张表”：每位第一书记一行，八个一完成情况、驻村天数和补贴、"
+        "群众满意度测评结果、考评得分和等次，全部取自系统里已有的记录（工作记录、镇街的考勤确认、测评计票、县里的考评），"
+        "不要求任何人再填；可导出表格文件，也可由省级平台通过数据接口读取（有版本号和字段说明）。"
+        "每一列从哪里来、由谁填报，列在同一份清单里，表格、接口和说明都按这份清单生成。",
+        (
+            "backend/reporting/",
+            "docs/ONE_TABLE.md",
+            "docs/one-table.schema.json",
+            "tests/reporting/",
+        ),
     )
     yield Finding(
         "unified_identity",
