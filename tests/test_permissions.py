@@ -19,6 +19,7 @@ from tests.conftest import GraphQLClient
 from tests.homes.matrix import home_ops
 from tests.permission_matrix import ROLES, Operation, place
 from tests.ranking.matrix import SNAPSHOT_MATRIX_FIELDS, ranking_ops
+from tests.reporting.matrix import reporting_ops
 from tests.world import FILING_IDS, PROBLEM_IDS, RETURNED_FILING_IDS, World
 
 
@@ -121,6 +122,7 @@ def _ops() -> list[Operation]:
         *ranking_ops(),
         *home_ops(),
         *compliance_ops(),
+        *reporting_ops(),
         *complaint_ops(),
     ]
 

@@ -60,6 +60,12 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("assessment", "年度考核评分", "县委组织部", "评分与依据、组织分类、一票否决事项"),
     Function("ranking", "考核结果排名与定档", "县委组织部、镇街", "不采集新数据：由考核结果计算"),
     Function("homes", "各角色首页待办", "全部角色", "不采集新数据：汇总上述功能"),
+    Function(
+        "reporting",
+        "向上级报送（一张表）",
+        "县委组织部",
+        "不采集新数据：由履职记录、考勤确认、测评计票和考核结果汇总，不要求重复填报",
+    ),
     Function("compliance", "备案材料与自评估", "县委组织部", "不采集新数据：描述本部署"),
     Function(
         "complaints",
@@ -124,6 +130,8 @@ FIELDS: dict[str, str] = {
     # settings
     "countySettings": "settings",
     "updateCountySettings": "settings",
+    # reporting
+    "oneTableColumns": "reporting",
     # complaints
     "complaints": "complaints",
     "myComplaints": "complaints",

@@ -42,6 +42,7 @@ from backend.problems.api.mutations import ProblemMutations
 from backend.problems.api.queries import ProblemQueries
 from backend.ranking.api.mutations import RankingMutations
 from backend.ranking.api.queries import RankingQueries
+from backend.reporting.api.queries import ReportingQueries
 from backend.service_card.api.mutations import ServiceCardMutations
 from backend.service_card.api.queries import ServiceCardQueries
 
@@ -63,6 +64,7 @@ class Query(
     HomeQueries,
     ComplianceQueries,
     ComplaintQueries,
+    ReportingQueries,
 ):
     pass
 

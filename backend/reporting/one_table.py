@@ -166,6 +166,12 @@ def columns_json() -> list[dict[str, Any]]:
     ]
 
 
+def one_table_columns(actor: Actor | None) -> tuple[Column, ...]:
+    """The provenance list, for the county (the only role that reports upward)."""
+    require_role(actor, Role.COUNTY)
+    return COLUMNS
+
+
 def months_of(period: Period, month: str | None, today: date) -> tuple[Month | None, list[Month]]:
     """The month asked for (it must lie in the period), or every month of the period begun by today."""
     if month:

@@ -193,3 +193,9 @@ def test_the_docs_list_every_column() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "ONE_TABLE.md").read_text(encoding="utf-8")
     for column in COLUMNS:
         assert f"| `{column.key}` | {column.header} | {column.type}" in docs, column.key
+
+
+async def test_the_screen_reads_the_same_provenance_list(gql: GraphQLClient, world: World) -> None:
+    body = await gql.execute("{ oneTableColumns { key header valueType nullable domain record } }", as_user="county")
+    columns = body["data"]["oneTableColumns"]  # type: ignore[index]
+    assert [(c["key"], c["header"], c["valueType"]) for c in columns] == [(c.key, c.header, c.type) for c in COLUMNS]
