@@ -186,6 +186,7 @@ def _findings(
             "docs/ONE_TABLE.md",
             "docs/one-table.schema.json",
             "tests/reporting/",
+            "pwa/src/screens/OneTable.jsx",
         ),
     )
     yield Finding(

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startServer, CHROMIUM, CHROME_FLAGS } from './server.mjs';
-import { newPhonePage, loginAs, screenshotter } from './helpers.mjs';
+import { newPhonePage, loginAs, screenshotter, smallTargets, sideways } from './helpers.mjs';
 
 let server, browser;
 const shot = screenshotter('c7-');
@@ -36,6 +36,37 @@ describe('filing dossier (备案材料)', () => {
     const text = readFileSync(await download.path(), 'utf-8');
     assert.match(text, /^# 驻村通备案材料与自评估/);
     assert.match(text, /## 四、第三方组件/);
+    assert.deepEqual(page.consoleErrors, []);
+    await page.context().close();
+  });
+
+  it('the county opens the one table from its home, sees where every column comes from and downloads it', async () => {
+    const page = await newPhonePage(browser, { acceptDownloads: true });
+    await loginAs(page, server.url, '13800000001');
+    await page.getByTestId('nav-one-table').click();
+    await page.waitForURL(/\/one-table$/);
+    await page.getByTestId('one-table-source').first().waitFor();
+    const sources = await page.getByTestId('one-table-source').allInnerTexts();
+    assert.ok(sources.length >= 4, `every source is listed (${sources.length})`);
+    assert.ok(
+      sources.every((c) => c.includes('无需再填') && c.includes('来自')),
+      'each source says where the columns come from and that nobody re-enters them',
+    );
+    assert.ok(sources.some((c) => c.includes('驻村天数') && c.includes('镇街每月确认')));
+    assert.ok(sources.some((c) => c.includes('走访一遍全村农户') && c.includes('工作记录')));
+    assert.deepEqual(await smallTargets(page), []);
+    const wide = await sideways(page);
+    assert.ok(wide.scroll <= wide.client, `no sideways scroll: ${JSON.stringify(wide)}`);
+    await shot(page, '03-one-table');
+    await page.getByTestId('one-table-month').selectOption('11');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('one-table-download').click()]);
+    assert.match(download.suggestedFilename(), /^.+-一张表-\d{4}\.xlsx$/);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'an .xlsx (zip) file');
+    await page.getByRole('status').filter({ hasText: '已下载' }).waitFor();
+    await page.goto(`${server.url}/compliance`);
+    await page.getByTestId('finding').first().waitFor();
+    assert.match(await page.getByTestId('finding').filter({ hasText: '一张表' }).innerText(), /已满足/);
     assert.deepEqual(page.consoleErrors, []);
     await page.context().close();
   });

@@ -94,6 +94,7 @@ export const ROUTES = [
   },
   { path: '/settings', roles: COUNTY, component: screen(() => import('./screens/progress/CountySettings.jsx')) },
   { path: '/compliance', roles: COUNTY, component: screen(() => import('./screens/Compliance.jsx')) },
+  { path: '/one-table', roles: COUNTY, component: screen(() => import('./screens/OneTable.jsx')) },
   { path: '/ledger', roles: STAFF, component: screen(() => import('./screens/ledger/ProblemLedger.jsx')) },
 
   // assessment and rankings (leaders)

@@ -179,6 +179,7 @@ function More() {
     ['/polls', t('nav.polls'), 'nav-polls'],
     ['/settings', t('nav.settings'), 'nav-settings'],
     ['/admin', t('org.admin'), 'nav-admin'],
+    ['/one-table', t('nav.oneTable'), 'nav-one-table'],
     ['/compliance', t('nav.compliance'), 'nav-compliance'],
     ['/complaints', t('nav.complaintsInbox'), 'nav-complaints-inbox'],
     ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
