@@ -194,6 +194,8 @@ FIELDS: dict[str, str] = {
     "rankingTrend": "ranking",
     "townshipComparison": "ranking",
     "publishRanking": "ranking",
+    "rankingVisibility": "ranking",
+    "setRankingVisibility": "ranking",
     # homes
     "secretaryHome": "homes",
     "townshipToday": "homes",

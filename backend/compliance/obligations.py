@@ -16,6 +16,7 @@ from sqlalchemy import MetaData
 from backend.attendance.stationed import work_evidence_counts_without_check_in
 from backend.core.settings import Settings
 from backend.org.county_settings import CountyRules
+from backend.ranking.visibility import Visibility
 
 
 class Status(enum.Enum):
@@ -72,14 +73,54 @@ MAX_ROLL_CALLS_PER_MONTH = 4  # a spot check, not a routine: the county setting'
 
 
 def assess(
-    settings: Settings, rules: CountyRules, metadata: MetaData, photo_rules: Sequence[tuple[str, str]] = ()
+    settings: Settings,
+    rules: CountyRules,
+    metadata: MetaData,
+    photo_rules: Sequence[tuple[str, str]] = (),
+    ranking: Visibility | None = None,
 ) -> list[Finding]:
-    """`photo_rules`: the county's (kind label, reason) decisions that a kind must carry a photo."""
-    return list(_findings(settings, rules, metadata, photo_rules))
+    """`photo_rules`: the county's (kind label, reason) decisions that a kind must carry a photo;
+    `ranking`: the county's recorded decision whether townships see the ranking (None: none read)."""
+    return list(_findings(settings, rules, metadata, photo_rules, ranking))
+
+
+def _ranking_visibility(rules: CountyRules, ranking: Visibility | None) -> Finding:
+    opened = rules.townships_see_ranking == 1
+    decided = ranking is not None and bool(ranking.reason)
+    if ranking is not None and ranking.reason:
+        when = f"，{ranking.decided_at:%Y-%m-%d}" if ranking.decided_at else ""
+        decision = f"县里的决定：“{ranking.reason}”（{ranking.decided_by or '县委组织部'}{when}记录）。"
+    else:
+        decision = "县里未作过决定，按默认不向镇街公开。"
+    return Finding(
+        "ranking_visibility",
+        "排名是考核结果不是使用排行；是否向镇街晾晒由县里决定并留痕",
+        Status.NOT_MET if opened and not decided else Status.MET,
+        (
+            "镇街目前可以看全县排名和已发布的排名（晾晒）。"
+            if opened
+            else "镇街目前看不到排名（不晾晒），只有县委组织部看全县排名，第一书记只看本人一行。"
+        )
+        + decision
+        + "排名只由县里的考核规则得出（目标考核得分×群众满意度，分组定档），不计登录、在线时长和点赞；"
+        "开放或关闭都须填写决定依据，连同决定人、时间记入审计日志。"
+        + ("" if decided or not opened else "当前已开放却查不到决定记录：须由县里重新作出并记录决定。"),
+        (
+            "backend/ranking/access.py",
+            "backend/ranking/visibility.py",
+            "tests/ranking/test_visibility.py",
+            "docs/ASSESSMENT.md",
+            "县委组织部 → 县级考核设置 → 镇街可见排名（晾晒）",
+        ),
+    )
 
 
 def _findings(
-    settings: Settings, rules: CountyRules, metadata: MetaData, photo_rules: Sequence[tuple[str, str]]
+    settings: Settings,
+    rules: CountyRules,
+    metadata: MetaData,
+    photo_rules: Sequence[tuple[str, str]],
+    ranking: Visibility | None,
 ) -> Iterable[Finding]:
     yield Finding(
         "operating_unit",
@@ -132,6 +173,7 @@ def _findings(
         "不是使用积分榜；进度页只看履职记录，不看手机使用情况。",
         ("tests/compliance/test_no_usage_telemetry.py", "docs/ASSESSMENT.md", "backend/observability/"),
     )
+    yield _ranking_visibility(rules, ranking)
     exceptions = "；".join(f"“{kind}”须附照片——理由：{reason}" for kind, reason in photo_rules)
     yield Finding(
         "no_forced_uploads",

@@ -21,6 +21,7 @@ from backend.filings.photo_rules import photo_requirements
 from backend.org.access import access_org_unit, require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgKind, OrgUnit, Role
+from backend.ranking.visibility import ranking_visibility
 from backend.tables import metadata
 
 RULES = "《政务移动互联网应用程序规范化管理办法》（国办函〔2026〕12号）、《个人信息保护法》"
@@ -49,7 +50,7 @@ async def build_report(session: AsyncSession, settings: Settings, county: OrgUni
         functions=FUNCTIONS,
         personal_info=INVENTORY,
         components=tuple(components()),
-        findings=tuple(assess(settings, rules, metadata, photo_rules)),
+        findings=tuple(assess(settings, rules, metadata, photo_rules, await ranking_visibility(session, county.id))),
     )
 
 

@@ -34,6 +34,9 @@ class CountyRules:
     satisfaction_basic_below_pct: int = 70
     excellent_quota_pct: int = 30
     good_quota_pct: int = 30
+    # 晾晒: do townships see the county's ranking? 0 = no (the default), 1 = yes. Changed only by
+    # backend/ranking/visibility.py with a recorded decision (a reason, audited), never by update_rules.
+    townships_see_ranking: int = 0
 
     def with_values(self, values: dict[str, Any]) -> CountyRules:
         known = {f.name for f in fields(self)}
@@ -56,7 +59,10 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "allowance_yuan_per_day": (0, 10_000),
     "diary_entries_per_month": (0, 31),
     "problem_resolution_age_days": (1, 365),
+    "townships_see_ranking": (0, 1),
 }
+# Keys update_rules refuses: they change only through their own decision (with a reason).
+DECIDED_KEYS = {"townships_see_ranking"}
 _PERCENT = {
     "household_visit_target_pct",
     "card_coverage_target_pct",
@@ -91,9 +97,15 @@ async def rules_for(session: AsyncSession, county_id: int) -> CountyRules:
     return DEFAULT_RULES.with_values(row.values) if row else DEFAULT_RULES
 
 
-async def update_rules(session: AsyncSession, actor: Actor | None, values: dict[str, Any]) -> CountyRules:
-    """County only; checked, saved as overrides of the defaults, and audited with what changed."""
+async def update_rules(
+    session: AsyncSession, actor: Actor | None, values: dict[str, Any], *, decided: bool = False
+) -> CountyRules:
+    """County only; checked, saved as overrides of the defaults, and audited with what changed.
+
+    The DECIDED_KEYS are refused unless `decided` (their own door recorded the decision's reason)."""
     actor = require_role(actor, Role.COUNTY)
+    if not decided and DECIDED_KEYS & set(values):
+        raise InvalidInput("镇街可见排名须经决定并填写依据后单独设置", field="reason")
     before = await rules_for(session, actor.county_id)
     rules = before.with_values(values)
     _check_bounds(values)

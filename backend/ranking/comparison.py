@@ -28,10 +28,10 @@ from backend.assessment.common import Period, parse_period
 from backend.attendance.models import CheckIn
 from backend.auth.actor import Actor
 from backend.duties.progress import progress_for
-from backend.org.access import access_org_unit, require_role
+from backend.org.access import access_org_unit
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgKind, OrgUnit, Role, SecretaryProfile
-from backend.ranking.access import scope_ranking_snapshots
+from backend.ranking.access import require_ranking_reader, scope_ranking_snapshots
 from backend.ranking.compute import fetch_live, live_scope, to_row
 from backend.ranking.models import Grade, RankingSnapshot, RankingSnapshotRow
 from backend.ranking.rows import RankingRow
@@ -182,7 +182,7 @@ async def ranking_distribution(session: AsyncSession, actor: Actor | None, perio
 
 
 async def ranking_trend(session: AsyncSession, actor: Actor | None, township_id: int | None = None) -> list[TrendPoint]:
-    actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
+    actor = await require_ranking_reader(session, actor, Role.COUNTY, Role.TOWNSHIP)
     if township_id is not None:  # the trend is aired county-wide, like the rankings it sums up
         await access_org_unit(session, actor, township_id, kind=OrgKind.TOWNSHIP, to="rank")
     latest = (

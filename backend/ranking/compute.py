@@ -22,9 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.assessment.common import Period, parse_period
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
-from backend.org.access import access_org_unit, require_role
+from backend.org.access import access_org_unit
 from backend.org.county_settings import CountyRules, rules_for
 from backend.org.models import OrgKind, Role
+from backend.ranking.access import require_ranking_reader
 from backend.ranking.groups import GroupKey, parse_group_key
 from backend.ranking.models import Grade
 from backend.ranking.reasons import reason_text
@@ -75,7 +76,7 @@ class LiveScope:
 
 
 async def live_scope(session: AsyncSession, actor: Actor | None, township_id: int | None) -> LiveScope:
-    actor = require_role(actor, Role.COUNTY, Role.TOWNSHIP)
+    actor = await require_ranking_reader(session, actor, Role.COUNTY, Role.TOWNSHIP)
     if township_id is not None and township_id != actor.township_id:
         # A township sees its own secretaries' ranking only: another township is not found.
         township = await access_org_unit(session, actor, township_id)

@@ -1,7 +1,7 @@
 """Reading published rankings (晾晒排名).
 
-County: its county's snapshots, every row. Township: every row of its county's snapshots (the
-ranking is aired to the townships). Village (a first secretary): the list, and only their own
+County: its county's snapshots, every row. Township: every row of its county's snapshots while
+the county has opened the ranking to townships (晾晒), nothing otherwise (access.py). Village (a first secretary): the list, and only their own
 row of each. Members: nothing.
 """
 
@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.assessment.common import parse_period
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
-from backend.org.access import STAFF_ROLES, require_role, require_secretary
+from backend.org.access import STAFF_ROLES, require_secretary
 from backend.org.models import Role
-from backend.ranking.access import access_ranking_snapshot, scope_ranking_snapshots
+from backend.ranking.access import access_ranking_snapshot, require_ranking_reader, scope_ranking_snapshots
 from backend.ranking.compute import GroupPage, clean_search, group_pages, to_row
 from backend.ranking.groups import parse_group_key
 from backend.ranking.models import RankingSnapshot
@@ -36,7 +36,7 @@ async def list_snapshots(
     session: AsyncSession, actor: Actor | None, period: str | None = None
 ) -> list[RankingSnapshot]:
     """The caller's county's published rankings, newest first."""
-    actor = require_role(actor, *STAFF_ROLES)
+    actor = await require_ranking_reader(session, actor, *STAFF_ROLES)
     stmt = select(RankingSnapshot).where(scope_ranking_snapshots(actor))
     if period is not None:
         stmt = stmt.where(RankingSnapshot.period == parse_period(period).text)

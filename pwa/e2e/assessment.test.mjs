@@ -209,10 +209,23 @@ describe('assessment and rankings (考评、排名定档、晾晒)', () => {
     await shot(page, '06-charts');
     assert.deepEqual(page.consoleErrors, []);
 
-    // ---- township: its own secretaries with county-wide ranks, and the published ranking
+    // ---- township: the ranking is closed to townships until the county decides (晾晒), with a basis
     const tw = await newPage();
     await login(tw, ACCOUNTS.township);
     await tw.getByTestId('nav-rankings').click();
+    await tw.getByTestId('ranking-closed').waitFor({ timeout: 30_000 });
+    await shot(tw, '07a-township-ranking-closed');
+    const opened = (
+      await api(
+        `mutation($i: SetRankingVisibilityInput!) { setRankingVisibility(input: $i) { visibility { townshipsSee } errors { code } } }`,
+        { i: { townshipsSee: true, reason: '县委组织部部务会 2026-12-01 决定向镇街通报' } },
+        tok,
+      )
+    ).setRankingVisibility;
+    assert.deepEqual(opened, { visibility: { townshipsSee: true }, errors: [] });
+
+    // ---- township: its own secretaries with county-wide ranks, and the published ranking
+    await tw.reload();
     await tw.locator('[data-testid=snapshot-item]').first().waitFor({ timeout: 30_000 });
     await tw.locator('[data-testid=rank-row]').first().waitFor();
     await tw.locator('[data-testid=snapshot-item]').first().click();

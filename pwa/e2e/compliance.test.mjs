@@ -105,4 +105,41 @@ describe('filing dossier (备案材料)', () => {
     assert.equal(await secretary.getByTestId('photo-required').count(), 0);
     await secretary.context().close();
   });
+
+  it('townships see the ranking only after the county records a decision with its basis (晾晒)', async () => {
+    const township = await newPhonePage(browser);
+    await loginAs(township, server.url, '13800000011');
+    await township.goto(`${server.url}/rankings`);
+    await township.getByTestId('ranking-closed').waitFor(); // closed by default: a plain message, not an error
+    assert.match(await township.getByTestId('ranking-closed').innerText(), /联系县委组织部/);
+    await shot(township, '03-township-ranking-closed');
+
+    const county = await newPhonePage(browser);
+    await loginAs(county, server.url, '13800000001');
+    await county.goto(`${server.url}/settings`);
+    const card = county.getByTestId('ranking-visibility');
+    await card.getByTestId('ranking-visibility-state').getByText('镇街目前看不到排名').waitFor();
+    await card.getByLabel('本次决定的依据').fill('太短');
+    await card.getByTestId('ranking-visibility-change').click();
+    await card.getByText('请写明决定依据').waitFor(); // refused before asking
+    const basis = '县委组织部部务会 2026-12-01 决定向镇街通报';
+    await card.getByLabel('本次决定的依据').fill(basis);
+    await card.getByTestId('ranking-visibility-change').click();
+    await card.getByText('包括其他镇街第一书记的名次和档次').waitFor(); // the consequence, in plain words
+    await card.getByTestId('confirm-yes').click();
+    await card.getByTestId('ranking-visibility-state').getByText('镇街目前可以查看').waitFor();
+    await card.getByText(basis).waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await shot(county, '04-ranking-visibility');
+    await county.goto(`${server.url}/compliance`);
+    await county.getByTestId('finding').filter({ hasText: basis }).waitFor();
+    assert.deepEqual(county.consoleErrors, []);
+    await county.context().close();
+
+    await township.reload();
+    await township.locator('[data-testid=snapshot-item], [data-testid=rank-row]').first().waitFor();
+    assert.equal(await township.getByTestId('ranking-closed').count(), 0);
+    assert.deepEqual(township.consoleErrors, []);
+    await township.context().close();
+  });
 });

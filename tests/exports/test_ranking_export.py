@@ -18,7 +18,7 @@ from tests.exports.helpers import (
     open_workbook,
     sheet_values,
 )
-from tests.ranking.helpers import add_secretary, ranked_secretary
+from tests.ranking.helpers import add_secretary, open_to_townships, ranked_secretary
 from tests.world import World
 
 HEADERS = ["排名", "姓名", "村(社区)", "镇(街道)", "目标考评得分", "满意度", "综合得分", "等次", "说明"]
@@ -94,6 +94,10 @@ async def test_a_township_sees_every_published_row_of_its_county(
     client: httpx.AsyncClient, gql: GraphQLClient, world: World, session_factory: SessionFactory
 ) -> None:
     snapshot_id = await hand_made_snapshot(session_factory, world)
+    closed = await download(client, gql, "township", "ranking.xlsx", f"period=2026&snapshotId={snapshot_id}")
+    assert (closed.status_code, error_code(closed)) == (403, "FORBIDDEN")  # not opened to townships yet
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     workbook = open_workbook(
         await download(client, gql, "township", "ranking.xlsx", f"period=2026&snapshotId={snapshot_id}")
     )
@@ -126,6 +130,8 @@ async def test_live_ranking_export(
     municipal = sheet_values(county, MUNICIPAL_SHEET)
     assert [row[1] for row in municipal[4:]] == ["V11书记", "V12书记", "V21书记"]
 
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     own = open_workbook(await download(client, gql, "township", "ranking.xlsx", "period=2026"))
     values = sheet_values(own, TOWNSHIP_SHEET)
     assert values[0][0] == "A名T1名2026年度第一书记考评排名定档表（实时）"
@@ -145,6 +151,11 @@ async def test_who_may_download(
             assert (refused.status_code, error_code(refused)) == (403, "FORBIDDEN"), (user, query)
     other_county = await download(client, gql, "county_b", "ranking.xlsx", published)
     assert (other_county.status_code, error_code(other_county)) == (404, "NOT_FOUND")
+    for query in (published, "period=2026"):  # not opened to townships (the default)
+        refused = await download(client, gql, "township", "ranking.xlsx", query)
+        assert (refused.status_code, error_code(refused)) == (403, "FORBIDDEN"), query
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     for user, query in (
         ("township", f"period=2026&townshipId={world.unit_id('T2')}"),  # another township's live rows
         ("township", f"{published}&townshipId={world.unit_id('TB')}"),  # a township of another county

@@ -175,3 +175,10 @@ async def org_class(session: AsyncSession, world: World, village: str, period: s
     unit = world.units[village]
     session.add(OrgClassRecord(village_id=unit.id, period=period, county_id=unit.county_id, org_class=value))
     await session.flush()
+
+
+async def open_to_townships(session: AsyncSession, world: World) -> None:
+    """The county opens its ranking to the townships (晾晒), with a recorded basis."""
+    from backend.ranking.visibility import set_ranking_visibility
+
+    await set_ranking_visibility(session, world.actor("county"), True, "县委组织部部务会 2026-12-01 决定向镇街通报")

@@ -13,8 +13,10 @@ GROUP = "municipal:resident:section_chief"  # the world's secretaries
 
 
 def ranking_ops() -> list[Operation]:
-    managers = frozenset({"county", "township"})
-    staff = frozenset({"county", "township", "village"})
+    # The shared world's county has not opened the ranking to townships (the default): a township
+    # reads none of it (backend/ranking/access.py); tests/ranking/test_visibility.py opens it.
+    managers = frozenset({"county"})
+    staff = frozenset({"county", "village"})
     return [
         Operation(
             "ranking",
@@ -44,6 +46,21 @@ def ranking_ops() -> list[Operation]:
             scoped=False,
         ),
         Operation("rankingTrend", "{ rankingTrend { period } }", lambda w, r, p: {}, managers, scoped=False),
+        Operation(
+            "rankingVisibility",
+            "{ rankingVisibility { townshipsSee reason } }",
+            lambda w, r, p: {},
+            frozenset({"county", "township"}),
+            scoped=False,
+        ),
+        Operation(
+            "setRankingVisibility",
+            'mutation { setRankingVisibility(input: {townshipsSee: false, reason: "县委组织部部务会决定暂不向镇街通报"}) '
+            "{ visibility { townshipsSee } errors { code } } }",
+            lambda w, r, p: {},
+            frozenset({"county"}),
+            scoped=False,
+        ),
         Operation(
             "publishRanking",
             'mutation { publishRanking(input: {period: "2026"}) { snapshot { id } errors { code } } }',

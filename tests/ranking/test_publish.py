@@ -16,7 +16,7 @@ from backend.polls.models import BoardEntry
 from backend.ranking.models import Grade, RankingSnapshotRow
 from backend.ranking.publish import publish_ranking, snapshot_digest
 from backend.ranking.snapshots import iter_snapshot_rows, list_snapshots, snapshot_view
-from tests.ranking.helpers import GROUP, PERIOD, ranked_secretary
+from tests.ranking.helpers import GROUP, PERIOD, open_to_townships, ranked_secretary
 from tests.world import World
 
 
@@ -94,6 +94,13 @@ async def test_publishing_an_empty_county_is_refused(session_factory: SessionFac
 async def test_who_reads_published_rows(session_factory: SessionFactory, world: World) -> None:
     await _case(session_factory, world)
     snapshot_id = await _publish(session_factory, world)
+    async with session_factory() as session:
+        with pytest.raises(Forbidden):  # not opened to townships (the default)
+            await snapshot_view(session, world.actor("township"), snapshot_id)
+        with pytest.raises(Forbidden):
+            await list_snapshots(session, world.actor("township"), PERIOD)
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     async with session_factory() as session:
         township = await snapshot_view(session, world.actor("township"), snapshot_id, first=100)
         own = await snapshot_view(session, world.actor("village"), snapshot_id)

@@ -12,7 +12,7 @@ from backend.attendance.models import CheckIn
 from backend.core.db import SessionFactory
 from tests.conftest import GraphQLClient
 from tests.permission_matrix import ROLES
-from tests.ranking.helpers import GROUP, PERIOD, disqualify, ranked_secretary
+from tests.ranking.helpers import GROUP, PERIOD, disqualify, open_to_townships, ranked_secretary
 from tests.test_query_counts import count_queries
 from tests.world import World
 
@@ -97,6 +97,10 @@ async def test_township_gets_its_own_rows_with_county_ranks(
     gql: GraphQLClient, session_factory: SessionFactory, world: World
 ) -> None:
     await _five(session_factory, world)
+    closed = await gql.execute(RANKING, {"g": GROUP, "first": 10}, as_user="township")
+    assert closed["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     body = await gql.execute(RANKING, {"g": GROUP, "first": 10}, as_user="township")
     (group,) = body["data"]["ranking"]["groups"]
     assert [(r["name"], r["rank"]) for r in group["rows"]] == [("一", 1), ("二", 2), ("四", 4)]
@@ -110,6 +114,10 @@ async def test_publish_then_read_the_snapshot(
     published = (await gql.execute(PUBLISH, as_user="county"))["data"]["publishRanking"]
     assert published["errors"] == [] and published["snapshot"]["rowCount"] == 5 + 3
     snapshot_id = published["snapshot"]["id"]
+    closed = await gql.execute(SNAPSHOT, {"id": snapshot_id}, as_user="township")
+    assert closed["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     body = await gql.execute(SNAPSHOT, {"id": snapshot_id}, as_user="township")
     ranking = body["data"]["rankingSnapshot"]
     assert ranking["live"] is False and ranking["snapshot"] == {"id": snapshot_id, "period": PERIOD}
@@ -136,7 +144,9 @@ async def test_snapshot_permission_matrix(
     for county in ("county", "county_b"):
         ids[county] = (await gql.execute(PUBLISH, as_user=county))["data"]["publishRanking"]["snapshot"]["id"]
     body = await gql.execute(SNAPSHOT, {"id": ids["county" if own else "county_b"]}, as_user=role)
-    if own and role != "member":
+    if role == "township":  # the county has not opened the ranking to townships (the default)
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+    elif own and role != "member":
         assert "errors" not in body, body
         rows = [r for g in body["data"]["rankingSnapshot"]["groups"] for r in g["rows"]]
         assert len(rows) == (1 if role == "village" else 3)
@@ -212,6 +222,8 @@ async def test_trend_reads_aired_rows_of_the_callers_county_only(
 ) -> None:
     await _five(session_factory, world)
     await gql.execute(PUBLISH, as_user="county")
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     trend = "query($t: ID) { rankingTrend(townshipId: $t) { period rankableCount } }"
     other_township = await gql.execute(trend, {"t": world.unit_id("T2")}, as_user="township")
     assert other_township["data"]["rankingTrend"] == [{"period": PERIOD, "rankableCount": 2}]  # 三, 五 in V21

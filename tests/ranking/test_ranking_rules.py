@@ -20,6 +20,7 @@ from tests.ranking.helpers import (
     add_secretary,
     assess,
     disqualify,
+    open_to_townships,
     org_class,
     poll,
     ranked_secretary,
@@ -196,6 +197,10 @@ async def test_township_sees_its_own_rows_with_county_ranks(session_factory: Ses
         await ranked_secretary(session, world, "二镇第一", 99, village="V21")
         await ranked_secretary(session, world, "一镇第二", 98, village="V11")
         await ranked_secretary(session, world, "一镇第三", 97, village="V12")
+    with pytest.raises(Forbidden, match="尚未向镇街开放"):  # closed to townships by default
+        await live(session_factory, world, "township")
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     rows = await live(session_factory, world, "township")
     assert [(r.name, r.rank) for r in rows] == [("一镇第二", 2), ("一镇第三", 3)]
     found = await live(session_factory, world, "county", search="第三")
@@ -208,6 +213,8 @@ async def test_live_rankings_refuse_secretaries_members_and_other_townships(
     for user in ("village", "member"):
         with pytest.raises(Forbidden):
             await live(session_factory, world, user)
+    async with session_factory.begin() as session:
+        await open_to_townships(session, world)
     with pytest.raises(NotFound):  # another township, another county: as if there were none
         await live(session_factory, world, "township", township_id=world.units["T2"].id)
     with pytest.raises(NotFound):

@@ -9,7 +9,7 @@ import strawberry
 from backend.graphql.context import Info
 from backend.graphql.errors import UserError, returns_payload_errors
 from backend.org.access import require_role
-from backend.org.county_settings import CountyRules, rules_for, update_rules
+from backend.org.county_settings import DECIDED_KEYS, CountyRules, rules_for, update_rules
 from backend.org.models import Role
 
 
@@ -36,7 +36,8 @@ class CountySettingsType:
 
     @classmethod
     def from_rules(cls, rules: CountyRules) -> CountySettingsType:
-        return cls(**{f.name: getattr(rules, f.name) for f in fields(rules)})
+        # townships_see_ranking is read and changed through rankingVisibility / setRankingVisibility.
+        return cls(**{f.name: getattr(rules, f.name) for f in fields(rules) if f.name not in DECIDED_KEYS})
 
 
 @strawberry.type

@@ -16,11 +16,13 @@ from backend.ranking.api.types import (
     RankingGroup,
     RankingSnapshot,
     RankingTrendPoint,
+    RankingVisibility,
     TownshipComparison,
     row_cursor,
 )
 from backend.ranking.compute import ranking_first_pages, ranking_group_page
 from backend.ranking.snapshots import list_snapshots, snapshot_view
+from backend.ranking.visibility import read_ranking_visibility
 
 
 def _after_position(after: str | None) -> int | None:
@@ -151,3 +153,9 @@ class RankingQueries:
                 session, info.context.actor, parse_optional_id(township_id, "townshipId")
             )
         return [RankingTrendPoint.from_point(p) for p in points]
+
+    @strawberry.field(description="County and townships: whether townships see the ranking (晾晒) and the decision.")
+    async def ranking_visibility(self, info: Info) -> RankingVisibility:
+        async with info.context.session() as session:
+            visibility = await read_ranking_visibility(session, info.context.actor)
+        return RankingVisibility.from_visibility(visibility)

@@ -14,6 +14,7 @@ from backend.ranking.compute import GroupPage
 from backend.ranking.models import Grade as GradeModel
 from backend.ranking.models import RankingSnapshot as RankingSnapshotModel
 from backend.ranking.rows import RankingRow
+from backend.ranking.visibility import Visibility
 
 # strawberry.enum marks the domain enum in place and returns it; binding the name to the class
 # first keeps the name a type for mypy (a name bound to a call's result is a variable).
@@ -218,4 +219,18 @@ class RankingTrendPoint:
             rankable_count=p.rankable_count,
             average_total=_points(p.average_total_centi),
             grades=_grade_counts(p.grades),
+        )
+
+
+@strawberry.type(description="晾晒: whether townships see the county's ranking, and the recorded decision.")
+class RankingVisibility:
+    townships_see: bool
+    reason: str | None = strawberry.field(description="The decision's basis; null: never decided (closed by default).")
+    decided_by_name: str | None
+    decided_at: datetime | None
+
+    @classmethod
+    def from_visibility(cls, v: Visibility) -> RankingVisibility:
+        return cls(
+            townships_see=v.townships_see, reason=v.reason, decided_by_name=v.decided_by, decided_at=v.decided_at
         )

@@ -165,6 +165,10 @@ export default addMessages({
       },
     },
     ranking: {
+      closedTitle: '排名暂未向镇街公开',
+      closedBody:
+        '县委组织部还没有决定把全县排名向镇街公开（晾晒），所以这里暂时看不到排名和图表。如需查看，请联系县委组织部。本镇街第一书记的考评、履职进度照常可看。',
+      closedProgress: '查看履职进度',
       group: '分组',
       groupKey: {
         unit: {
@@ -398,6 +402,10 @@ export default addMessages({
       },
     },
     ranking: {
+      closedTitle: 'The ranking is not open to townships',
+      closedBody:
+        "The county's organisation department has not decided to show the county ranking to townships, so rankings and charts are not shown here. To see them, ask the county's organisation department. Your secretaries' assessments and progress are still available.",
+      closedProgress: 'See duty progress',
       group: 'Group',
       groupKey: {
         unit: {

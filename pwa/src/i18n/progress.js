@@ -26,6 +26,23 @@ export default addMessages({
         startup_project: '创业',
       },
     },
+    rankingVis: {
+      title: '镇街可见排名（晾晒）',
+      hint: '排名是县里考核规则的结果（目标考核得分 × 群众满意度），不是使用积分榜。默认只有县委组织部看全县排名；是否向镇街公开由县里决定，开放或关闭都须写明决定依据，依据、决定人和时间记入审计日志并列入备案材料。',
+      open: '镇街目前可以查看全县排名和已发布的排名。',
+      closed: '镇街目前看不到排名。',
+      basis: '决定依据',
+      decided: '{name} · {at}',
+      never: '县里还没有作过决定，按默认不向镇街公开。',
+      reason: '本次决定的依据',
+      reasonHint: '例如：县委组织部部务会 2026-12-01 决定向镇街通报',
+      tooShort: '请写明决定依据（至少 {n} 个字）',
+      doOpen: '向镇街公开排名',
+      doClose: '停止向镇街公开排名',
+      confirmOpen:
+        '确定向镇街公开排名？各镇街将能看到全县排名、已发布的排名和图表，包括其他镇街第一书记的名次和档次。此决定和依据会记入审计日志。',
+      confirmClose: '确定停止向镇街公开排名？各镇街将看不到任何排名和图表，第一书记仍只看本人一行。此决定和依据会记入审计日志。',
+    },
     photoRules: {
       title: '必须附照片的记录',
       hint: '默认所有记录都可以不附照片提交。《政务移动互联网应用程序规范化管理办法》要求非必要不得强制上传工作照片；确有必要的，须写明理由，理由会列入备案材料。',
@@ -101,6 +118,24 @@ export default addMessages({
         tech_training: 'Training',
         startup_project: 'Project',
       },
+    },
+    rankingVis: {
+      title: 'Townships see the ranking',
+      hint: "The ranking is the outcome of the county's assessment rules (target score × satisfaction), not a usage leaderboard. By default only the county sees it; whether townships do is the county's decision, and opening or closing it takes a stated basis, recorded with who and when in the audit trail and the filing dossier.",
+      open: 'Townships can see the county ranking and published rankings.',
+      closed: 'Townships cannot see the ranking.',
+      basis: 'Basis of the decision',
+      decided: '{name} · {at}',
+      never: 'The county has not decided yet: by default townships do not see it.',
+      reason: 'Basis of this decision',
+      reasonHint: 'e.g. decided at the department meeting of 1 Dec 2026 to inform the townships',
+      tooShort: 'State the basis of the decision (at least {n} characters)',
+      doOpen: 'Show the ranking to townships',
+      doClose: 'Stop showing the ranking to townships',
+      confirmOpen:
+        "Show the ranking to townships? Every township will see the county ranking, published rankings and charts, including other townships' secretaries' places and grades. The decision and its basis go into the audit trail.",
+      confirmClose:
+        'Stop showing the ranking to townships? Townships will see no ranking or chart; secretaries still see only their own line. The decision and its basis go into the audit trail.',
     },
     photoRules: {
       title: 'Filings that need a photo',

@@ -7,6 +7,7 @@ import '../../i18n/progress.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, Confirm, mutate, ErrLine, fmtTime } from '../review/kit.jsx';
 import PhotoRules from './PhotoRules.jsx';
+import RankingVisibility from './RankingVisibility.jsx';
 
 // [field, min, max, group]
 export const SETTINGS = [
@@ -185,6 +186,7 @@ export default function CountySettings() {
         )}
       </form>
       <PhotoRules />
+      <RankingVisibility />
     </>
   );
 }

@@ -12,12 +12,13 @@ import { Histogram, Bars, Line, Legend } from './svg.jsx';
 import { Q_CHARTS } from './queries.js';
 import { useScrollMemory } from './scroll.js';
 import './ranking.css';
+import { RankingGate } from './Gate.jsx';
 
 const pctOf = (v) => (v == null ? null : Math.round(v * 1000) / 10);
 /** A bucket's short axis label: <60, 60–70, ≥100 (points; the full label is its tooltip). */
 const binLabel = (b) => (b.lower == null ? `<${b.upper}` : b.upper == null ? `≥${b.lower}` : `${b.lower}–${b.upper}`);
 
-export default function Charts() {
+function ChartsScreen() {
   const t = useT();
   const path = useRoute();
   const period = periodOf(path);
@@ -155,5 +156,13 @@ export default function Charts() {
         </>
       )}
     </>
+  );
+}
+
+export default function Charts({ me }) {
+  return (
+    <RankingGate me={me}>
+      <ChartsScreen />
+    </RankingGate>
   );
 }

@@ -17,8 +17,9 @@ import { GroupTable, GroupSwitcher, pickGroup } from './GroupTable.jsx';
 import { useScrollMemory } from './scroll.js';
 import { PublishButton, SnapshotList } from './Publish.jsx';
 import { Q_RANKING, Q_COMPARISON } from './queries.js';
+import { RankingGate } from './Gate.jsx';
 
-export default function Rankings({ me }) {
+function RankingsScreen({ me }) {
   const t = useT();
   const path = useRoute();
   const qp = params(path);
@@ -205,5 +206,13 @@ function GradeSummary({ groups }) {
         </span>
       </p>
     </section>
+  );
+}
+
+export default function Rankings({ me }) {
+  return (
+    <RankingGate me={me}>
+      <RankingsScreen me={me} />
+    </RankingGate>
   );
 }

@@ -11,8 +11,9 @@ import { setParams } from '../assessment/common.jsx';
 import { GroupTable, GroupSwitcher, pickGroup } from './GroupTable.jsx';
 import { useScrollMemory } from './scroll.js';
 import { Q_SNAPSHOT } from './queries.js';
+import { RankingGate } from './Gate.jsx';
 
-export default function Snapshot({ id }) {
+function SnapshotScreen({ id }) {
   const t = useT();
   const { data, error, loading, reload } = useLoad(() => gql(Q_SNAPSHOT, { id }).then((d) => d.rankingSnapshot), [id]);
   const [busy, setBusy] = useState(false);
@@ -79,5 +80,13 @@ function SnapshotGroup({ groups, groupKey, period, path }) {
       period={period}
       switcher={groups.length > 1 && <GroupSwitcher groups={groups} current={current} onPick={(g) => setParams(path, { groupKey: g })} />}
     />
+  );
+}
+
+export default function Snapshot({ me, id }) {
+  return (
+    <RankingGate me={me}>
+      <SnapshotScreen id={id} />
+    </RankingGate>
   );
 }
