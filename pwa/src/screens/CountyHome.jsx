@@ -181,6 +181,7 @@ function More() {
     ['/admin', t('org.admin'), 'nav-admin'],
     ['/compliance', t('nav.compliance'), 'nav-compliance'],
     ['/complaints', t('nav.complaintsInbox'), 'nav-complaints-inbox'],
+    ['/me/data', t('nav.myData'), 'nav-my-data'],
     ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
   ];
   return (
