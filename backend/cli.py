@@ -293,27 +293,28 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
     return asyncio.run(_verify_audit(_settings(), args.county_code))
 
 
-async def _prune_public_data(settings: Settings) -> int:
-    from backend.complaints.service import forget_complaint_phones
+async def _retention(settings: Settings) -> int:
+    from backend.compliance.retention import apply_retention
     from backend.core.db import make_engine, make_session_factory
-    from backend.media.prune import prune_unattached_public_photos
     from backend.media.storage_factory import media_storage_from_settings
-    from backend.problems.public_reports import forget_contact_phones
 
     engine = make_engine(settings)
     try:
         async with make_session_factory(engine).begin() as session:
-            phones = await forget_contact_phones(session) + await forget_complaint_phones(session)
-            photos = await prune_unattached_public_photos(session, media_storage_from_settings(settings))
+            pruned = await apply_retention(session, media_storage_from_settings(settings))
     finally:
         await engine.dispose()
-    print(f"已删除 {phones} 个回电号码、{photos} 张未随反映提交的照片 (forgot {phones} call-back numbers, {photos} unsent photos)")
+    phones = pruned.problem_phones + pruned.complaint_phones
+    print(
+        f"已删除 {phones} 个回电号码、{pruned.photos} 张未随反映提交的照片；位置随履职记录按任期及归档期保存 "
+        f"(forgot {phones} call-back numbers, {pruned.photos} unsent photos; positions are kept with their records)"
+    )
     return 0
 
 
-def cmd_prune_public_data(_args: argparse.Namespace) -> int:
-    """What villagers gave without an account, past its keeping time (run daily, e.g. from cron)."""
-    return asyncio.run(_prune_public_data(_settings()))
+def cmd_retention(_args: argparse.Namespace) -> int:
+    """The retention rules of the personal-information inventory (run daily, e.g. from cron)."""
+    return asyncio.run(_retention(_settings()))
 
 
 async def _compliance_report(settings: Settings, county_code: str | None, fmt: str) -> tuple[int, str]:
@@ -397,10 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         "scrub-polls", help="rewrite the ballot staging and roster tables of closed polls (after a failed try)"
     ).set_defaults(func=cmd_scrub_polls)
     sub.add_parser(
-        "prune-public-data",
-        help="forget call-back numbers 30 days after their problem is settled or their complaint answered, and photos uploaded without an "
-        "account that no report attached within a day (run daily)",
-    ).set_defaults(func=cmd_prune_public_data)
+        "retention",
+        aliases=["prune-public-data"],
+        help="the personal-information retention rules (run daily): forget call-back numbers 30 days after their problem is "
+        "settled or their complaint answered, and photos uploaded without an account that no report attached within a day; "
+        "positions stay with their records (backend/compliance/retention.py)",
+    ).set_defaults(func=cmd_retention)
     audit = sub.add_parser("verify-audit", help="check the audit trail's hash chains in the database")
     audit.add_argument("--county-code", help="only this county (default: every county)")
     audit.set_defaults(func=cmd_verify_audit)

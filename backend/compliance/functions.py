@@ -79,6 +79,7 @@ FUNCTIONS: tuple[Function, ...] = (
 FIELDS: dict[str, str] = {
     # accounts
     "me": "accounts",
+    "myPersonalData": "accounts",
     "login": "accounts",
     "logout": "accounts",
     "refreshToken": "accounts",

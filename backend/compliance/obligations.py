@@ -254,10 +254,21 @@ def _findings(
     yield Finding(
         "personal_information",
         "保护个人信息和工作秘密（个人信息保护法：告知、最小必要、限期保存、查阅）",
-        Status.PARTIAL,
-        "个人信息清单见本报告；群众留下的回电号码和未提交的照片由每日清理任务限期删除；"
-        "选票与身份不可关联。尚缺：采集处的告知说明、本人查阅导出、对无需拨打的角色隐藏手机号。",
-        ("backend/problems/public_reports.py", "python -m backend.cli prune-public-data", "docs/SECURITY.md"),
+        Status.MET,
+        "个人信息清单见本报告。告知：群众和党员首次提供信息处（扫码反映、登录反映问题、投诉建议、领取投票凭证）"
+        "都有“个人信息说明”（收什么、做什么用、谁能看、存多久、怎么查看下载）。查阅：每个登录用户可在"
+        "“我的个人信息”查看并下载系统保存的关于本人的信息（选票与身份不可关联，不在其中）。最小必要："
+        "手机号只对需要拨打的角色完整显示，其他角色打码。限期保存：每日清理任务（retention）按清单删除"
+        "回电号码和未提交的照片，位置随履职记录按任期及归档期保存。",
+        (
+            "pwa/src/privacyNotice.jsx",
+            "pwa/src/screens/MyData.jsx",
+            "backend/compliance/my_data.py",
+            "backend/core/privacy.py",
+            "backend/compliance/retention.py",
+            "python -m backend.cli retention",
+            "docs/SECURITY.md",
+        ),
     )
     production = settings.is_production
     yield Finding(

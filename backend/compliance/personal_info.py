@@ -149,7 +149,7 @@ INVENTORY: tuple[PersonalData, ...] = (
         "提交投诉建议的用户和村民（可匿名）",
         "受理、答复和回访投诉建议",
         "县委组织部；提交人本人（登录提交且未匿名时）；镇街和村看不到，查询编号只显示状态和答复",
-        f"投诉建议长期留存以备年度汇总；匿名时不存账号；回电号码在答复后 {CONTACT_KEEP_DAYS} 天由 prune-public-data 删除",
+        f"投诉建议长期留存以备年度汇总；匿名时不存账号；回电号码在答复后 {CONTACT_KEEP_DAYS} 天由每日清理任务（retention）删除",
     ),
     PersonalData(
         "poll_voters",

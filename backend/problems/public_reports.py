@@ -72,13 +72,6 @@ def clean_contact_phone(value: str | None) -> str | None:
     return phone
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise a number, not to dial it."""
-    if len(phone) <= 6:
-        return "*" * len(phone)
-    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
-
-
 def contact_expired(problem: Problem, now: datetime) -> bool:
     """The number is past its keeping time (readers stop showing it before it is erased)."""
     return problem.status in SETTLED and problem.updated_at <= now - timedelta(days=CONTACT_KEEP_DAYS)

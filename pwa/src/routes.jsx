@@ -147,6 +147,7 @@ export const ROUTES = [
   // follows one by its tracking number and sends one from a village's public page; the county answers
   { path: '/complaints', roles: COUNTY, component: screen(() => import('./screens/complaints/Inbox.jsx')) },
   { path: '/complaints/new', roles: LOGGED_IN, component: screen(() => import('./screens/complaints/Send.jsx')) },
+  { path: '/me/data', roles: LOGGED_IN, component: screen(() => import('./screens/MyData.jsx')) },
   { path: '/complaints/mine', roles: LOGGED_IN, component: screen(() => import('./screens/complaints/Mine.jsx')) },
   { path: '/complaints/track', roles: PUBLIC, keyed: true, component: screen(() => import('./screens/complaints/Track.jsx')) },
   {

@@ -8,6 +8,13 @@ from tests.permission_matrix import Operation
 def compliance_ops() -> list[Operation]:
     return [
         Operation(
+            "myPersonalData",
+            "{ myPersonalData { name phone rosters { pollTitle } } }",
+            lambda w, r, p: {},
+            frozenset({"county", "township", "village", "member"}),
+            scoped=False,
+        ),
+        Operation(
             "complianceReport",
             "{ complianceReport { county findings { key status } } }",
             lambda w, r, p: {},

@@ -22,12 +22,13 @@ from sqlalchemy import func, select, update
 from backend.audit.models import AuditEvent
 from backend.core.db import SessionFactory
 from backend.core.orm import utcnow
+from backend.core.privacy import mask_phone
 from backend.core.settings import Settings
 from backend.media.models import Media
 from backend.media.prune import prune_unattached_public_photos
 from backend.media.storage import LocalDiskStorage
 from backend.problems.models import Problem, ProblemNote, ProblemPhoto, ProblemSource, ProblemStatus
-from backend.problems.public_reports import forget_contact_phones, mask_phone
+from backend.problems.public_reports import forget_contact_phones
 from backend.service_card.models import ServiceCard
 from tests.conftest import GraphQLClient
 from tests.refusals import refusal

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from backend.compliance.api.types import ComplianceReport
+from backend.compliance.api.types import ComplianceReport, MyPersonalData
+from backend.compliance.my_data import my_personal_data
 from backend.compliance.report import county_report
 from backend.core.orm import utcnow
 from backend.graphql.context import Info
@@ -21,3 +22,13 @@ class ComplianceQueries:
         async with info.context.session() as session:
             report = await county_report(session, info.context.settings, info.context.actor, utcnow())
         return ComplianceReport.of(report)
+
+    @strawberry.field(
+        description="我的个人信息 (any signed-in user): what the system holds about the caller — account, problem "
+        "reports and complaints sent with the account, poll rosters (never ballots: unlinkable by design), and for a "
+        "first secretary their record with counts of filings and check-ins."
+    )
+    async def my_personal_data(self, info: Info) -> MyPersonalData:
+        async with info.context.session() as session:
+            data = await my_personal_data(session, info.context.actor)
+        return MyPersonalData.of(data)

@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from backend.core.privacy import mask_phone
 from backend.graphql.context import Info
 from backend.graphql.loaders import referenced
 from backend.org.access import can_see_unit
@@ -92,9 +93,7 @@ class OrgUnit:
         return await info.context.loaders.household_count.load(self._model)
 
     @strawberry.field(description="The village's first secretary in post (villages only).")
-    async def secretary(
-        self, info: Info
-    ) -> Secretary | None:
+    async def secretary(self, info: Info) -> Secretary | None:
         if self._model.kind is not OrgKindValue.VILLAGE:
             return None
         profile = await info.context.loaders.current_secretary.load(self._model.id)
@@ -106,7 +105,10 @@ class Secretary:
     id: strawberry.ID
     name: str
     gender: Gender
-    phone: str
+    phone: str = strawberry.field(
+        description="In full for every signed-in role: it is the public number printed on the village's "
+        "service card and public page, so villagers and staff can call their first secretary."
+    )
     dispatch_unit: str
     unit_type: UnitType
     mode: StationMode
@@ -142,9 +144,9 @@ class Secretary:
 class User:
     id: strawberry.ID
     name: str
-    phone: str
     role: Role
     active: bool
+    _phone: strawberry.Private[str]
     _org_unit_id: strawberry.Private[int]
 
     @classmethod
@@ -152,11 +154,21 @@ class User:
         return cls(
             id=strawberry.ID(str(user.id)),
             name=user.name,
-            phone=user.phone,
             role=user.role,
             active=user.active,
+            _phone=user.phone,
             _org_unit_id=user.org_unit_id,
         )
+
+    @strawberry.field(
+        description="The login phone. In full for the account itself and for the county and township staff "
+        "who administer accounts (they hand out and reset logins); masked (138****5678) for anyone else."
+    )
+    def phone(self, info: Info) -> str:
+        actor = info.context.actor
+        if actor is not None and (actor.user_id == int(self.id) or actor.role in (_Role.COUNTY, _Role.TOWNSHIP)):
+            return self._phone
+        return mask_phone(self._phone)
 
     @strawberry.field
     async def org_unit(self, info: Info) -> OrgUnit:

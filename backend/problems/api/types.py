@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from backend.core.orm import utcnow
+from backend.core.privacy import mask_phone
 from backend.graphql.context import Info
 from backend.graphql.loaders import referenced
 from backend.media.api.types import Photo
@@ -17,7 +18,7 @@ from backend.problems.models import Problem as ProblemModel
 from backend.problems.models import ProblemNote as ProblemNoteModel
 from backend.problems.models import ProblemSource as _ProblemSource
 from backend.problems.models import ProblemStatus as _ProblemStatus
-from backend.problems.public_reports import contact_expired, mask_phone
+from backend.problems.public_reports import contact_expired
 
 # strawberry.enum marks the domain enum in place and returns it; binding the name to the class
 # first keeps the name a type for mypy (a name bound to a call's result is a variable).

@@ -63,13 +63,6 @@ export default addMessages({
       back: '回到村务公开',
       another: '再反映一个问题',
       honeypot: '网址（请不要填写）',
-      notice: {
-        title: '您的信息怎么用',
-        what: '收什么：您写的问题；您加的照片和电话（都可以不给）。',
-        why: '做什么用：让第一书记了解和办理，需要时给您回电话。',
-        who: '谁能看：本村第一书记；镇里、县里的工作人员只看到电话的一部分。其他村民看不到。',
-        keep: '存多久：问题和照片记进问题台账；电话在问题办完 30 天后删除。',
-      },
     },
   },
   en: {
@@ -132,13 +125,6 @@ export default addMessages({
       back: 'Back to the notice board',
       another: 'Report another problem',
       honeypot: 'Website (leave empty)',
-      notice: {
-        title: 'How your information is used',
-        what: 'What we keep: what you write; the photo and phone number if you give them.',
-        why: 'What for: so the first secretary can handle it and call you back.',
-        who: 'Who sees it: the village’s first secretary; township and county staff see part of the number only. Other villagers never.',
-        keep: 'How long: the problem and photo stay in the problem ledger; the number is deleted 30 days after the problem is settled.',
-      },
     },
   },
 });

@@ -79,6 +79,9 @@ export default function MemberHome({ me }) {
       <a class="btn secondary block" href="/complaints/new" data-testid="nav-complaints">
         {t('nav.complaints')}
       </a>
+      <a class="btn secondary block" href="/me/data" data-testid="nav-my-data">
+        {t('nav.myData')}
+      </a>
     </>
   );
 }

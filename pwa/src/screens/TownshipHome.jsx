@@ -193,6 +193,7 @@ function More({ me }) {
     [`/t/${encodeURIComponent(me.orgUnit.id)}`, t('today.villages'), 'nav-villages'],
     ['/admin', t('org.admin'), 'nav-admin'],
     ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
+    ['/me/data', t('nav.myData'), 'nav-my-data'],
   ];
   return (
     <nav class="card" aria-labelledby="more-title">

@@ -205,6 +205,7 @@ function Links({ home }) {
           ['/my-attendance', t('village.myAttendance'), 'my-attendance-link'],
           ['/checkin', t('village.checkin'), null],
           ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
+          ['/me/data', t('nav.myData'), 'nav-my-data'],
         ].map(([href, label, id]) => (
           <li key={href}>
             <a class="item link" href={href} data-testid={id || undefined}>

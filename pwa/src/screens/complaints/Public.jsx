@@ -10,6 +10,7 @@ import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { loadPublicPage } from '../public/page.js';
 import '../public/public.css';
 import { ComplaintFields, Sent, textError, PHONE, digits } from './kit.jsx';
+import { PrivacyNotice } from '../../privacyNotice.jsx';
 
 const SEND = `mutation($i: PublicComplaintInput!) { sendPublicComplaint(input: $i) {
   trackingNumber retryAfter errors { code message field } } }`;
@@ -119,7 +120,7 @@ export default function PublicComplaint({ villageId }) {
           onInput={(e) => set('website', e.currentTarget.value)}
         />
       </div>
-      <p class="muted pub-text">{t('complaint.notice')}</p>
+      <PrivacyNotice kind="complaint" />
       {errs.form && (
         <p class="form-err" role="alert">
           {errorText(errs.form.code || 'UNKNOWN', errs.form.message)}

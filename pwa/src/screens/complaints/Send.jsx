@@ -8,6 +8,7 @@ import { useLoad } from '../../ui.jsx';
 import { Back, mutate, ErrLine } from '../review/kit.jsx';
 import { loadPublicPage } from '../public/page.js';
 import { ComplaintFields, Sent, textError } from './kit.jsx';
+import { PrivacyNotice } from '../../privacyNotice.jsx';
 
 const SEND = `mutation($i: SendComplaintInput!) { sendComplaint(input: $i) {
   complaint { id trackingNumber state } errors { code message field } } }`;
@@ -88,7 +89,7 @@ export default function SendComplaint({ me }) {
         <label for="cp-anon">{t('complaint.anonymous')}</label>
       </div>
       <p class="muted small cp-hint">{t('complaint.anonymousHint')}</p>
-      <p class="muted small">{t('complaint.notice')}</p>
+      <PrivacyNotice kind="complaint" />
       <ErrLine error={errs.form} />
       <button type="submit" class="btn block" disabled={busy} data-testid="complaint-submit">
         {busy ? t('complaint.sending') : t('complaint.submit')}

@@ -7,6 +7,7 @@ import '../../i18n/report.js';
 import { navigate } from '../../router.js';
 import { Back } from '../review/kit.jsx';
 import { PhotoField } from '../../photoField.jsx';
+import { PrivacyNotice } from '../../privacyNotice.jsx';
 import { start, report } from './queue.js';
 
 export default function ReportProblem({ me }) {
@@ -101,6 +102,7 @@ export default function ReportProblem({ me }) {
           {errorText(err.code || 'UNKNOWN', err.message)}
         </p>
       )}
+      <PrivacyNotice kind="memberReport" />
       <button type="submit" class="btn block" disabled={busy || photoBusy} data-testid="report-submit">
         {busy ? t('common.saving') : t('common.submit')}
       </button>

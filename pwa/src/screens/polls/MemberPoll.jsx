@@ -6,6 +6,7 @@ import { useT } from '../../i18n.js';
 import '../../i18n/poll.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back } from '../review/kit.jsx';
+import { PrivacyNotice } from '../../privacyNotice.jsx';
 import { POLL_FIELDS, PollHead, Fingerprint, PErr, ResultView } from './common.jsx';
 import { ChoiceForm, Countdown, Receipt } from './castUi.jsx';
 import { loadCred, requestCredential, castWithCred, checkCred, castDelay } from './ballot.js';
@@ -116,6 +117,7 @@ export default function MemberPoll({ me, id }) {
         <button type="button" class="btn block" disabled={busy} onClick={getCred} data-testid="get-credential">
           {busy ? tr('poll.member.gettingCred') : tr('poll.member.getCred')}
         </button>
+        <PrivacyNotice kind="poll" />
       </>
     );
   } else if (p.status === 'VOTING') {

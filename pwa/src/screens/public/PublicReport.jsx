@@ -7,6 +7,7 @@ import { useT, errorText } from '../../i18n.js';
 import '../../i18n/public.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { PhotoField } from '../../photoField.jsx';
+import { PrivacyNotice } from '../../privacyNotice.jsx';
 import { loadPublicPage } from './page.js';
 import { queueReport, startPublicQueue, OWNER } from './queue.js';
 import './public.css';
@@ -15,21 +16,6 @@ const TITLE_MAX = 100;
 const DETAILS_MAX = 1000;
 const PHONE = /^(1[3-9]\d{9}|0\d{9,11})$/;
 const digits = (s) => s.replace(/[\s\-()（）]/g, '');
-
-function Notice() {
-  const t = useT();
-  return (
-    <section class="pub-notice" aria-labelledby="pr-notice" data-testid="privacy-notice">
-      <h3 id="pr-notice">{t('publicReport.notice.title')}</h3>
-      <ul>
-        <li>{t('publicReport.notice.what')}</li>
-        <li>{t('publicReport.notice.why')}</li>
-        <li>{t('publicReport.notice.who')}</li>
-        <li>{t('publicReport.notice.keep')}</li>
-      </ul>
-    </section>
-  );
-}
 
 function Done({ item, villageId, onAnother }) {
   const t = useT();
@@ -186,7 +172,7 @@ export default function PublicReport({ villageId }) {
         <label for="pr-website">{t('publicReport.honeypot')}</label>
         <input id="pr-website" name="website" tabIndex={-1} autoComplete="off" value={f.website} onInput={set('website')} />
       </div>
-      <Notice />
+      <PrivacyNotice kind="publicReport" />
       {errs.form && (
         <p class="form-err" role="alert">
           {errs.form}
