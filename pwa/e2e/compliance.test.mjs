@@ -4,10 +4,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { startServer, CHROMIUM, CHROME_FLAGS } from './server.mjs';
+import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
 import { newPhonePage, loginAs, screenshotter, smallTargets, sideways } from './helpers.mjs';
 
 let server, browser;
+const { api, apiLogin } = graphqlClient(() => server.url);
 const shot = screenshotter('c7-');
 
 before(async () => {
@@ -29,7 +30,7 @@ describe('filing dossier (备案材料)', () => {
     const statuses = await page.getByTestId('finding').evaluateAll((els) => els.map((e) => e.dataset.status));
     assert.ok(statuses.length >= 10, `every obligation is listed (${statuses.length})`);
     assert.ok(statuses.includes('NOT_MET'), 'unmet obligations are listed as such');
-    assert.match(await page.getByTestId('finding').filter({ hasText: '投诉建议' }).innerText(), /已满足/);
+    assert.match(await page.locator('[data-testid=finding][data-key=complaints]').innerText(), /已满足/);
     await shot(page, '01-compliance');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('compliance-download').click()]);
     assert.match(download.suggestedFilename(), /^备案材料-.+\.md$/);
@@ -141,5 +142,36 @@ describe('filing dossier (备案材料)', () => {
     assert.equal(await township.getByTestId('ranking-closed').count(), 0);
     assert.deepEqual(township.consoleErrors, []);
     await township.context().close();
+  });
+
+  it('nothing forced: a filing without a photo or a position is submitted and approved', async () => {
+    // no location permission: the phone cannot (or will not) give a position
+    const page = await newPhonePage(browser, { permissions: [] });
+    await loginAs(page, server.url, '13810000001');
+    await page.goto(`${server.url}/duties/new/WORK_DIARY`);
+    await page.getByText('照片（可不附）').waitFor();
+    const text = `e2e 不带照片和位置的工作日志 ${Date.now()}`;
+    await page.getByLabel('内容').fill(text);
+    await page
+      .getByTestId('geo')
+      .filter({ hasText: /未能定位/ })
+      .waitFor();
+    await page.getByTestId('queue-submit').click();
+    await page.waitForURL(/\/outbox$/);
+    const id = await page.getByTestId('outbox-item').first().getAttribute('data-ref');
+    await page.locator(`[data-testid=outbox-item][data-ref="${id}"][data-state=sent]`).waitFor({ timeout: 20_000 });
+    const tw = await apiLogin('13800000011');
+    const filing = (await api('query($id: ID!) { filing(id: $id) { lat lng photos { sha256 } } }', { id }, tw)).filing;
+    assert.deepEqual([filing.lat, filing.lng, filing.photos], [null, null, []]);
+    const approved = await api(
+      'mutation($id: ID!) { reviewFiling(id: $id, decision: APPROVE) { filing { status } errors { code } } }',
+      { id },
+      tw,
+    );
+    assert.deepEqual(approved.reviewFiling, { filing: { status: 'APPROVED' }, errors: [] });
+    await page.goto(`${server.url}/outbox`); // the outbox reads each sent item's review state when opened
+    await page.locator(`[data-testid=outbox-item][data-ref="${id}"][data-state=approved]`).waitFor({ timeout: 20_000 });
+    assert.deepEqual(page.consoleErrors, []);
+    await page.context().close();
   });
 });

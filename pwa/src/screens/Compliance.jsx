@@ -60,7 +60,7 @@ export default function Compliance() {
             </h2>
             <ul class="list compliance-findings">
               {data.findings.map((f) => (
-                <li key={f.key} class="item" data-testid="finding" data-status={f.status}>
+                <li key={f.key} class="item" data-testid="finding" data-key={f.key} data-status={f.status}>
                   <span class="item-main">
                     <span class="item-title">{f.obligation}</span>
                     <span class={`tag ${TONE[f.status]}`}>{t(`compliance.status.${f.status}`)}</span>
