@@ -31,7 +31,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("problems", f"回电号码：问题办结 {CONTACT_KEEP_DAYS} 天后删除", "delete", "每日清理任务删除"),
-    Rule("complaints", f"回电号码：答复 {CONTACT_KEEP_DAYS} 天后删除", "delete", "每日清理任务（retention）删除"),
+    Rule("complaints", f"回电号码：答复 {CONTACT_KEEP_DAYS} 天后删除", "delete", "每日清理任务删除"),
     Rule("media", "不登录上传、一天内未随问题反映提交的照片：删除（记录和文件）", "delete", "每日清理任务定期删除"),
     Rule("filings", "填报时的位置：随履职记录在任期内及考核归档期保存，不单独删除", "keep", "任期内及考核归档期"),
     Rule("checkins", "“我在村”签到位置：随考勤记录在任期内及考核归档期保存，不单独删除", "keep", "任期内及考核归档期"),
