@@ -14,6 +14,22 @@ export function Loading() {
 
 /** A home's placeholders while its one request runs: fixed heights, taller than a phone's screen,
  * so that nothing below them moves when the tasks arrive (no layout shift). */
+/** A home's "more" card: every other screen of the role, as [href, label, testid] buttons. */
+export function MoreLinks({ title, links }) {
+  return (
+    <nav class="card" aria-labelledby="more-title">
+      <h2 id="more-title">{title}</h2>
+      <div class="navs">
+        {links.map(([href, label, id]) => (
+          <a key={href} class="btn secondary" href={href} data-testid={id}>
+            {label}
+          </a>
+        ))}
+      </div>
+    </nav>
+  );
+}
+
 export function HomeSkeleton() {
   const t = useT();
   return (

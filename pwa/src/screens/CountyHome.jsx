@@ -6,7 +6,7 @@ import { gql } from '../api.js';
 import { useT } from '../i18n.js';
 import '../i18n/homes.js';
 import '../i18n/org.js';
-import { useLoad, ErrorBox, HomeSkeleton } from '../ui.jsx';
+import { useLoad, ErrorBox, HomeSkeleton, MoreLinks } from '../ui.jsx';
 
 const Q = `{ countyOverview {
   townships { townshipId townshipName secretaryCount completedShare behindCount } completedShare
@@ -185,18 +185,7 @@ function More() {
     ['/me/data', t('nav.myData'), 'nav-my-data'],
     ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
   ];
-  return (
-    <nav class="card" aria-labelledby="more-title">
-      <h2 id="more-title">{t('overview.more')}</h2>
-      <div class="navs">
-        {links.map(([href, label, id]) => (
-          <a key={href} class="btn secondary" href={href} data-testid={id}>
-            {label}
-          </a>
-        ))}
-      </div>
-    </nav>
-  );
+  return <MoreLinks title={t('overview.more')} links={links} />;
 }
 
 export default function CountyHome() {

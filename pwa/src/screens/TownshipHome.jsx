@@ -5,7 +5,7 @@ import { gql } from '../api.js';
 import { useT } from '../i18n.js';
 import '../i18n/homes.js';
 import '../i18n/org.js';
-import { useLoad, ErrorBox, HomeSkeleton } from '../ui.jsx';
+import { useLoad, ErrorBox, HomeSkeleton, MoreLinks } from '../ui.jsx';
 
 const Q = `{ townshipToday {
   review { total oldest { id title secretaryName villageName submittedAt } }
@@ -195,18 +195,7 @@ function More({ me }) {
     ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
     ['/me/data', t('nav.myData'), 'nav-my-data'],
   ];
-  return (
-    <nav class="card" aria-labelledby="more-title">
-      <h2 id="more-title">{t('today.more')}</h2>
-      <div class="navs">
-        {links.map(([href, label, id]) => (
-          <a key={href} class="btn secondary" href={href} data-testid={id}>
-            {label}
-          </a>
-        ))}
-      </div>
-    </nav>
-  );
+  return <MoreLinks title={t('today.more')} links={links} />;
 }
 
 export default function TownshipHome({ me }) {
