@@ -38,6 +38,7 @@ from backend.core.http import (
 )
 from backend.core.http_errors import EXCEPTION_HANDLERS, UnhandledErrors
 from backend.core.settings import Settings
+from backend.core.tls import RequireTls
 from backend.graphql.context import Context
 from backend.graphql.refusals import JSONTooDeep, decode_request_json, get_refused, refused_response
 from backend.graphql.schema import build_schema
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(ObservabilityMiddleware, metrics=metrics),
             *_cors(settings),
             Middleware(SecurityHeaders),
+            *([Middleware(RequireTls)] if settings.tls_required else []),
             Middleware(GZipMiddleware, minimum_size=500, compresslevel=5, exclude_content_types=_ALREADY_COMPRESSED),
             Middleware(BodySizeLimit, max_bytes=upload_limit),
             Middleware(UnhandledErrors),  # what no handler took: 503 for an outage, else 500 INTERNAL

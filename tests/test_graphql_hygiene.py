@@ -108,7 +108,7 @@ async def test_production_turns_off_introspection_and_graphiql(settings: Setting
     )
     app = create_app(production)
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://t") as http:
             body = (await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})).json()
             assert "introspection" in body["errors"][0]["message"].lower()
             ide = await http.get("/graphql", headers={"accept": "text/html"})

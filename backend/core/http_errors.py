@@ -76,6 +76,7 @@ STATUS: Mapping[str, int] = {
     "INVALID_JSON": 400,
     "BATCH_NOT_SUPPORTED": 400,
     "CORS_REFUSED": 400,
+    "TLS_REQUIRED": 403,  # production, a request that did not come over TLS (backend/core/tls.py)
     "METHOD_NOT_ALLOWED": 405,
     "PAYLOAD_TOO_LARGE": 413,
     "UNSUPPORTED_MEDIA_TYPE": 415,

@@ -103,6 +103,10 @@ class Settings(BaseSettings):
     metrics_token: Secret = Field(
         "", description="bearer token for GET /metrics; empty: production answers loopback only"
     )
+    require_tls: bool | None = Field(
+        None,
+        description="refuse requests that did not arrive over TLS (backend/core/tls.py); unset: on in production only",
+    )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="other sites' origins allowed to call the API from a browser (comma-separated)"
     )
@@ -228,6 +232,10 @@ class Settings(BaseSettings):
         return self.app_env == "production"
 
     @property
+    def tls_required(self) -> bool:
+        return self.is_production if self.require_tls is None else self.require_tls
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -251,6 +259,8 @@ class Settings(BaseSettings):
             raise SettingsError("JWT_SECRET_PREVIOUS must be the previous JWT_SECRET (≥ 32 characters), or unset")
         if self.poll_key_secret == self.jwt_secret:
             raise SettingsError("POLL_KEY_SECRET must differ from JWT_SECRET (rotating one must not touch the other)")
+        if self.public_base_url.startswith("http://"):
+            raise SettingsError("PUBLIC_BASE_URL must be an https:// address in production")
         if not self.redis_url:
             raise SettingsError(
                 "APP_ENV=production requires REDIS_URL: rate limits must be counted across all app processes"
