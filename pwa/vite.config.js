@@ -9,7 +9,10 @@ export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     manifest: true, // dist/.vite/manifest.json, read by scripts/check-budget.mjs
-    target: 'es2020',
+    // Android 8 WebViews and the Chinese browsers that embed an old engine (Chromium 69): no ?. or ??
+    // (checked on the output by `npm run check:syntax`).
+    target: ['chrome69', 'safari12'],
+    cssTarget: ['chrome69', 'safari12'],
     cssCodeSplit: true,
     modulePreload: { polyfill: false },
   },
@@ -43,6 +46,7 @@ export default defineConfig({
         ],
       },
       workbox: {
+        importScripts: ['/sw-compat.js'],
         globPatterns: ['**/*.{js,css,html,png,svg,txt}'],
         globIgnores: ['**/.vite/**'],
         navigateFallback: '/index.html',

@@ -31,7 +31,7 @@ export class BlindSignatureError extends Error {
   }
 }
 
-const subtle = () => globalThis.crypto.subtle;
+const subtle = () => crypto.subtle;
 
 // --- keys --------------------------------------------------------------------------------
 
@@ -238,7 +238,7 @@ function randomBelow(n) {
 // --- bytes -------------------------------------------------------------------------------
 
 function randomBytes(length) {
-  return globalThis.crypto.getRandomValues(new Uint8Array(length));
+  return crypto.getRandomValues(new Uint8Array(length));
 }
 
 export function bytesToBigInt(bytes) {

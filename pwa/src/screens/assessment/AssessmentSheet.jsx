@@ -12,6 +12,7 @@ import { Back, ErrLine, mutate, useToast, fmtTime } from '../review/kit.jsx';
 import { PARTS, periodOf, pts, pointsCenti, partLabel } from './common.jsx';
 import { ItemCard, isOverride } from './ItemCard.jsx';
 import { Q_ASSESSMENT, M_SCORE, flatAssessment } from './queries.js';
+import { fromEntries } from '../../compat.js';
 
 const centi = (x) => (x == null ? null : Math.round(Number(x) * 100));
 export const isScored = (it) => it.scored ?? it.points != null;
@@ -94,7 +95,7 @@ function Sheet({ a, period, show, onSaved, onReload, own }) {
     changed: a.items.filter((i) => i.evidenceChanged).length,
   };
   const sums = useMemo(() => {
-    const s = Object.fromEntries(PARTS.map((p) => [p, 0]));
+    const s = fromEntries(PARTS.map((p) => [p, 0]));
     for (const it of a.items) {
       const v = shown(it, edits[it.key]);
       if (v) s[it.part] += v.centi || 0;

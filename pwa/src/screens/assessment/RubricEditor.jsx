@@ -11,6 +11,7 @@ import { Back, Confirm, ErrLine, mutate, useToast, fmtTime, SelectBox } from '..
 import { PARTS, KINDS, periodOf, setParams, PeriodPicker, partLabel, kindLabel } from './common.jsx';
 import { ruleText } from './ItemCard.jsx';
 import { Q_RUBRIC, M_RUBRIC } from './queries.js';
+import { fromEntries } from '../../compat.js';
 
 const NUM = ['basePoints', 'perOccurrence', 'cap'];
 const EVIDENCE = [
@@ -27,7 +28,7 @@ const EVIDENCE = [
 const KEY_RE = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
 
 /** Items as the form edits them (numbers as text) and back. */
-const toForm = (items) => items.map((it) => ({ ...it, ...Object.fromEntries(NUM.map((n) => [n, it[n] == null ? '' : String(it[n])])) }));
+const toForm = (items) => items.map((it) => ({ ...it, ...fromEntries(NUM.map((n) => [n, it[n] == null ? '' : String(it[n])])) }));
 function fromForm(items) {
   return items.map((it) => ({
     key: it.key.trim(),

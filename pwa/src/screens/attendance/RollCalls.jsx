@@ -9,6 +9,7 @@ import { useT } from '../../i18n.js';
 import '../../i18n/attendance.js';
 import { Loading, ErrorBox, Empty } from '../../ui.jsx';
 import { Back, Confirm, mutate, ErrLine, uuid, fmtTime, usePoll, useToast, loadAllPages } from '../review/kit.jsx';
+import { fromEntries } from '../../compat.js';
 
 const SECS = `query Secs($tw: ID, $after: String) { secretaries(townshipId: $tw, first: 50, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { id name mode hasAccount village { id name } } } } }`;
@@ -27,7 +28,7 @@ async function latestCheckIns(ids) {
   const out = {};
   for (let i = 0; i < ids.length; i += 14) {
     const part = ids.slice(i, i + 14);
-    const d = await gql(LATEST(part.length), Object.fromEntries(part.map((id, j) => [`s${j}`, id])));
+    const d = await gql(LATEST(part.length), fromEntries(part.map((id, j) => [`s${j}`, id])));
     part.forEach((id, j) => {
       out[id] = d[`c${j}`]?.edges?.[0]?.node || null;
     });
@@ -244,7 +245,7 @@ function StartForm({ me, onStarted, onCancel }) {
   const loadLeft = () =>
     gql(ALLOWANCE).then(
       (d) => {
-        const byId = Object.fromEntries(d.rollCallAllowance.map((a) => [a.secretary.id, a]));
+        const byId = fromEntries(d.rollCallAllowance.map((a) => [a.secretary.id, a]));
         setLeft(byId);
         return byId;
       },

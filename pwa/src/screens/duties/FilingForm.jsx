@@ -13,6 +13,7 @@ import { addPhoto } from '../../outbox/photos.js';
 import { getPhoto, dropPhotos } from '../../outbox/db.js';
 import { locate } from '../../outbox/geo.js';
 import { KINDS, FILING_FIELDS, HouseholdPicker, ServerPhoto, BlobPhoto, today, isoLocal } from './common.jsx';
+import { fromEntries } from '../../compat.js';
 
 const MAX_PHOTOS = 9; // the server's limit per filing
 
@@ -63,7 +64,7 @@ function Form({ me, kind, orig }) {
     occurredOn: orig?.occurredOn || today(),
     household: orig?.household || null,
     title: orig?.title || '',
-    ...Object.fromEntries(cfg.fields.map(([n]) => [n, body[n] ?? ''])),
+    ...fromEntries(cfg.fields.map(([n]) => [n, body[n] ?? ''])),
   }));
   const [photos, setPhotos] = useState(() => (orig?.photos || []).map((p) => ({ sha: p.sha256, server: p })));
   const [busyPhotos, setBusyPhotos] = useState(0);

@@ -6,6 +6,7 @@ import '../../i18n/duties.js';
 import { loadAll } from '../../forms.jsx';
 import { request } from '../../transport.js';
 import './duties.css';
+import { fromEntries } from '../../compat.js';
 
 // field: [name, type ('text' | 'textarea' | 'int' | 'select' | 'bool'), required, options]
 export const PROJECT_STATUS = ['筹备中', '实施中', '已投产见效', '暂停'];
@@ -75,7 +76,7 @@ export const KINDS = {
     ],
   },
 };
-export const DUTY_KIND = Object.fromEntries(
+export const DUTY_KIND = fromEntries(
   Object.entries(KINDS)
     .filter(([, c]) => c.duty)
     .map(([k, c]) => [c.duty, k]),

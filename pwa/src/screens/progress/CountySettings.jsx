@@ -8,6 +8,7 @@ import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { Back, Confirm, mutate, ErrLine, fmtTime } from '../review/kit.jsx';
 import PhotoRules from './PhotoRules.jsx';
 import RankingVisibility from './RankingVisibility.jsx';
+import { fromEntries } from '../../compat.js';
 
 // [field, min, max, group]
 export const SETTINGS = [
@@ -79,7 +80,7 @@ export default function CountySettings() {
   useEffect(() => {
     if (data)
       setValues(
-        Object.fromEntries(
+        fromEntries(
           Object.entries(data)
             .filter(([, x]) => typeof x === 'number')
             .map(([k, x]) => [k, String(x)]),
@@ -96,12 +97,12 @@ export default function CountySettings() {
     setBusy(true);
     setSaveErr(null);
     try {
-      const input = Object.fromEntries(changed.map((k) => [k, Number(values[k])])); // omitted fields keep their value
+      const input = fromEntries(changed.map((k) => [k, Number(values[k])])); // omitted fields keep their value
       const p = await mutate(M, { input }, 'updateCountySettings');
       setConfirm(false);
       setSavedAt(new Date().toISOString());
       reload();
-      if (p.settings) setValues(Object.fromEntries(known.map((k) => [k, String(p.settings[k])])));
+      if (p.settings) setValues(fromEntries(known.map((k) => [k, String(p.settings[k])])));
     } catch (e) {
       setSaveErr(e);
       if (e.field && known.includes(e.field)) setErrs({ [e.field]: e.message });

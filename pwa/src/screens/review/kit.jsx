@@ -43,7 +43,7 @@ export function thisMonth(d = new Date()) {
 
 /** RFC 4122 v4 id made on the phone (crypto.randomUUID needs a secure context). */
 export function uuid() {
-  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  if (typeof crypto !== 'undefined' && crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
