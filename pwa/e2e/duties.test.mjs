@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 import { chromium } from 'playwright-core';
 import { startServer, graphqlClient, CHROMIUM, CHROME_FLAGS } from './server.mjs';
-import { PHONE, trackErrors, submitLogin, screenshotter } from './helpers.mjs';
+import { PHONE, trackErrors, submitLogin, screenshotter, makeJpeg, fileDuty as fileDutyAt } from './helpers.mjs';
 
 const SECRETARY = '13810000001'; // village 1 of township 1
 const SECRETARY2 = '13810000002';
@@ -50,70 +50,7 @@ async function login(page, phone) {
   assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'page controlled by SW');
 }
 const shot = screenshotter('7x-');
-
-/** A big camera-like JPEG (3000×2250, noisy) made in the page; → Buffer. */
-async function makeJpeg(page, seed = 1) {
-  const b64 = await page.evaluate((seed) => {
-    const c = document.createElement('canvas');
-    c.width = 3000;
-    c.height = 2250;
-    const g = c.getContext('2d');
-    const grad = g.createLinearGradient(0, 0, 3000, 2250);
-    grad.addColorStop(0, `hsl(${seed * 70}, 70%, 60%)`);
-    grad.addColorStop(1, '#234');
-    g.fillStyle = grad;
-    g.fillRect(0, 0, 3000, 2250);
-    let x = seed * 9973;
-    const rnd = () => (x = (x * 16807) % 2147483647) / 2147483647;
-    for (let i = 0; i < 4000; i++) {
-      g.fillStyle = `hsla(${rnd() * 360}, 60%, ${30 + rnd() * 50}%, .7)`;
-      g.fillRect(rnd() * 3000, rnd() * 2250, 4 + rnd() * 80, 4 + rnd() * 80);
-    }
-    g.fillStyle = '#fff';
-    g.font = 'bold 200px sans-serif';
-    g.fillText(`走访 ${seed}`, 200, 400);
-    return c.toDataURL('image/jpeg', 0.95).split(',')[1];
-  }, seed);
-  return Buffer.from(b64, 'base64');
-}
-
-/** Fill and queue one filing through the form (works offline). */
-async function fileDuty(page, { kind, testid, household, fields = {}, photos = [] }) {
-  await page.goto(server.url + '/duties').catch(() => {}); // offline: the SW serves the app shell
-  await page.getByTestId(testid).click();
-  await page.waitForURL(new RegExp(`/duties/new/${kind}$`));
-  await page.getByTestId('form-title').waitFor();
-  if (household) {
-    await page.locator('#hh-find').fill(household);
-    await page.locator('.hh-option').first().click();
-    await page.getByTestId('picked-household').waitFor();
-  }
-  for (const [label, value] of Object.entries(fields)) {
-    const el = page.getByLabel(label);
-    await el.waitFor({ timeout: 5000 }).catch(async (e) => {
-      await shot(page, `debug-${kind}`);
-      throw e;
-    });
-    if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value);
-    else await el.fill(String(value));
-  }
-  if (photos.length) {
-    await page.locator('#ff-photo').setInputFiles(photos.map((buffer, i) => ({ name: `p${i}.jpg`, mimeType: 'image/jpeg', buffer })));
-    await page
-      .locator('.thumbs img')
-      .nth(photos.length - 1)
-      .waitFor();
-  }
-  await page
-    .getByTestId('geo')
-    .filter({ hasText: /已定位|未能定位/ })
-    .waitFor();
-  await page.getByTestId('queue-submit').click();
-  await page.waitForURL(/\/outbox$/);
-  const item = page.getByTestId('outbox-item').first();
-  await item.waitFor();
-  return item.getAttribute('data-ref');
-}
+const fileDuty = (page, filing) => fileDutyAt(page, server.url, filing);
 
 /** What the outbox holds in IndexedDB (items + photo sizes), read in the page. */
 function readOutbox() {

@@ -6,11 +6,12 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { state } from './outbox-stubs.mjs';
 
-const server = { calls: [], graphql: null, media: null };
+const server = { calls: [], graphql: null, media: null, held: null };
 const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 globalThis.fetch = async (url, init) => {
   const body = typeof init.body === 'string' ? JSON.parse(init.body) : null;
-  server.calls.push(url === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : url);
+  server.calls.push(url === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : `${init.method === 'HEAD' ? 'HEAD ' : ''}${url}`);
+  if (init.method === 'HEAD') return new Response(null, { status: server.held?.has(url.slice(7)) ? 200 : 404 });
   return url === '/media' ? server.media() : server.graphql(body);
 };
 
@@ -111,6 +112,27 @@ test('mutationOp: photos go first, each once; an upload the server refuses fails
   server.media = () => json({ sha256: 'p2' }, 201);
   assert.ok((await op().send(it, ctx)).ok);
   assert.deepEqual(server.calls, ['/media', 'doThing'], 'p1 is not sent twice; a photo not on the phone is skipped');
+});
+
+test('a photo whose answer was lost is asked about by its hash before its bytes are sent again', async () => {
+  const blob = new Blob([new Uint8Array([0xff, 0xd8, 1])], { type: 'image/jpeg' });
+  state.photos.set('p3', { sha: 'p3', blob, up: false });
+  state.photos.set('p4', { sha: 'p4', blob, up: false });
+  server.graphql = () => json({ data: { doThing: { thing: { id: 'rec-2', status: 'SUBMITTED' }, currentVersion: 1, errors: [] } } });
+  const it = item({ photos: ['p3', 'p4'], ref: 'rec-2' });
+  server.media = () => {
+    throw new TypeError('connection reset'); // the bytes may have arrived; the answer did not
+  };
+  assert.equal((await op().send(it, ctx)).wait.code, 'NETWORK');
+  assert.deepEqual(server.calls, ['/media'], 'the first try asks nothing first');
+
+  server.calls = [];
+  server.held = new Set(['p3']); // the server stored p3 before the cut
+  server.media = () => json({ sha256: 'p4' }, 201);
+  assert.ok((await op().send(it, ctx)).ok);
+  assert.deepEqual(server.calls, ['HEAD /media/p3', '/media', 'doThing'], 'p3 is not sent again');
+  assert.deepEqual(it.uploaded, ['p3', 'p4']);
+  server.held = null;
 });
 
 /** Until the sender is idle with nothing in flight. */

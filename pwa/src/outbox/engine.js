@@ -9,6 +9,7 @@ import { listItems, getItem, putItem, transition, getPhoto, putPhoto, deleteItem
 import { getOp } from './registry.js';
 import { loadTokens } from '../tokens.js';
 import { createStore } from '../store.js';
+import { askPersistence } from './storage.js';
 
 const BACKOFF = [5, 15, 30, 60, 120, 300];
 
@@ -69,7 +70,7 @@ export async function enqueue({ op, vars, photos = [], ref, kind, title, meta = 
     createdAt: Date.now(),
   };
   await putItem(item);
-  navigator.storage?.persist?.().catch(() => {});
+  askPersistence().catch(() => {});
   await changed();
   syncNow();
   return item;
@@ -93,6 +94,23 @@ export async function remove(id) {
   await deleteItem(id);
   await changed();
 }
+/** What is left to send: { items, bytes } — the photos not yet on the server and each mutation's
+ * variables, as they will go on the wire (roughly: JSON framing and headers are not counted). */
+export async function leftToSend(items = outbox.get().items) {
+  const left = items.filter((i) => i.state === 'waiting' || i.state === 'sending');
+  const shas = new Set();
+  let bytes = 0;
+  for (const it of left) {
+    bytes += new TextEncoder().encode(JSON.stringify(it.vars || {})).length;
+    for (const sha of it.photos || []) if (!(it.uploaded || []).includes(sha)) shas.add(sha);
+  }
+  for (const sha of shas) {
+    const p = await getPhoto(sha);
+    if (p && !p.up) bytes += p.size || p.blob?.size || 0;
+  }
+  return { items: left.length, bytes };
+}
+
 export function unsent() {
   return outbox.get().items.filter((i) => i.state !== 'sent').length;
 }
@@ -218,6 +236,11 @@ const onVisible = () => {
   if (document.visibilityState === 'visible') syncNow();
 };
 /** Start for the logged-in user (idempotent); stop() on logout. */
+/** The user whose outbox is open (null when logged out). */
+export function outboxUser() {
+  return user;
+}
+
 export function startOutbox(userId) {
   if (user === userId) return;
   stopOutbox();

@@ -67,6 +67,15 @@ export async function uploadPhotos(item, ctx) {
     const p = await getPhoto(sha);
     // not on this phone: already on the server (edit of a returned filing); or sent for another item
     if (!p || p.up) continue;
+    // An earlier try may have reached the server with its answer lost (a cut at 90 %): ask by the
+    // content hash before sending the bytes again. The first try asks nothing (one request, not two).
+    if (p.tried && (await onServer(sha))) {
+      item.uploaded.push(sha);
+      await ctx.saveItem(item);
+      await putPhoto({ ...p, up: true });
+      continue;
+    }
+    if (!p.tried) await putPhoto({ ...p, tried: true });
     try {
       await request('/media', {
         method: 'POST',
@@ -75,6 +84,7 @@ export async function uploadPhotos(item, ctx) {
         timeoutMs: 90_000,
       });
     } catch (e) {
+      if (e?.status) await putPhoto({ ...p, tried: false }); // an answer came: the server does not have it
       return classify(e);
     }
     item.uploaded.push(sha);
@@ -82,6 +92,16 @@ export async function uploadPhotos(item, ctx) {
     await putPhoto({ ...p, up: true });
   }
   return null;
+}
+
+/** Does the server hold this photo (and may this user read it)? A failure to ask counts as no. */
+async function onServer(sha) {
+  try {
+    await request(`/media/${sha}`, { method: 'HEAD', timeoutMs: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

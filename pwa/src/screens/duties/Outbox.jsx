@@ -2,12 +2,13 @@
 // 已通过 / 失败 (with the reason), and what it is: the kind, the household or title, the first
 // words (the operation's `describe`, outbox/ops.js), so two diaries can be told apart. Failed ones
 // can be retried or deleted (with confirmation); returned and stale ones open the edit form.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useT, errorText } from '../../i18n.js';
 import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
 import { BackLink } from '../../ui.jsx';
-import { outbox, syncNow, retry, remove, refreshReview } from '../../outbox/engine.js';
+import { outbox, syncNow, retry, remove, refreshReview, leftToSend } from '../../outbox/engine.js';
+import { OutboxCare } from './OutboxCare.jsx';
 import { describeItem } from '../../outbox/registry.js';
 import { StateBadge, shownState, fmtTime, fmtDist } from './common.jsx';
 
@@ -22,11 +23,27 @@ function label(t, it) {
   return t(`outbox.op.${it.op}`);
 }
 
+/** 850 KB, 1.2 MB — what a secretary reads on a data plan. */
+export function fmtSize(bytes) {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 export function SyncSummary({ compact }) {
   const t = useT();
   const o = useStore(outbox);
   const unsent = o.items.filter((i) => i.state === 'waiting' || i.state === 'sending').length;
   const failed = o.items.filter((i) => i.state === 'failed').length;
+  const [bytes, setBytes] = useState(0);
+  useEffect(() => {
+    let live = true;
+    leftToSend(o.items)
+      .then((l) => live && setBytes(l.bytes))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [o.items]);
   return (
     <div class="sync" data-testid="sync-summary" data-unsent={unsent} data-busy={o.busy ? '1' : '0'}>
       <p class="sync-line">
@@ -36,7 +53,10 @@ export function SyncSummary({ compact }) {
             {t('outbox.syncing')}
           </>
         ) : unsent ? (
-          t('outbox.unsentN', { n: unsent })
+          <span data-testid="sync-left" data-bytes={bytes}>
+            {t('outbox.unsentN', { n: unsent })}
+            {bytes > 0 ? t('outboxCare.aboutSize', { size: fmtSize(bytes) }) : ''}
+          </span>
         ) : (
           t('outbox.allSent')
         )}
@@ -71,6 +91,7 @@ export default function Outbox() {
         <h2>{t('outbox.title')}</h2>
         <SyncSummary />
       </section>
+      <OutboxCare />
       <section class="card" aria-label={t('outbox.title')}>
         {items.length === 0 && <p class="state empty">{t('outbox.empty')}</p>}
         <ul class="list" data-testid="outbox-list">
