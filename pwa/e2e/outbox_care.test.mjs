@@ -15,7 +15,7 @@ import { PHONE, trackErrors, submitLogin, screenshotter, makeJpeg, fileDuty } fr
 const SECRETARY = '13810000001';
 let server, browser;
 const { api, apiLogin } = graphqlClient(() => server.url);
-const shot = screenshotter('15-');
+const shot = screenshotter('phone-');
 
 async function phone() {
   const ctx = await browser.newContext({

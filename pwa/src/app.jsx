@@ -8,6 +8,7 @@ import { useRoute, navigate, resolveRoute } from './router.js';
 import { ROUTES } from './routes.jsx';
 import { Loading, ErrorBox } from './ui.jsx';
 import Login from './screens/Login.jsx';
+import { OfflineSupportNote } from './offlineSupport.jsx';
 import { startOutbox, stopOutbox, unsent } from './outbox/engine.js';
 import './outbox/ops.js'; // every kind of queued operation, registered before the outbox starts
 
@@ -154,6 +155,7 @@ export function App() {
           {t('common.offline')}
         </div>
       )}
+      {s.status === 'in' && (s.me.role === 'VILLAGE' || s.me.role === 'MEMBER') && <OfflineSupportNote />}
       {body}
     </>
   );

@@ -2,7 +2,7 @@
 // between tabs; a copy is held in memory for fast synchronous reads. Also caches the last `me`
 // so the app shell can show who is logged in while offline, and the last result of each query
 // (store `cache`) so screens still show something without a connection. Logout wipes both.
-import { openDB } from 'idb';
+import { openLocal, offlineSupport } from './localdb.js';
 
 const DB = 'zhucuntong';
 const STORE = 'auth';
@@ -10,7 +10,7 @@ const CACHE = 'cache';
 let dbp;
 function db() {
   if (!dbp) {
-    dbp = openDB(DB, 2, {
+    dbp = openLocal(DB, 2, {
       upgrade(d) {
         if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE);
         if (!d.objectStoreNames.contains(CACHE)) d.createObjectStore(CACHE);
@@ -38,10 +38,26 @@ export async function cachePut(key, data) {
 
 let mem = null; // { access, refresh, expiresAt, me }
 
+// Without IndexedDB (localdb.js keeps it in memory) the session is kept for this tab in
+// sessionStorage, so that a reload does not log the user out.
+const TAB_KEY = 'zct-session';
+const noIdb = () => offlineSupport.get().idb === false;
+async function store(value) {
+  await (await db()).put(STORE, value, 'session');
+  if (!noIdb()) return;
+  try {
+    if (value) sessionStorage.setItem(TAB_KEY, JSON.stringify(value));
+    else sessionStorage.removeItem(TAB_KEY);
+  } catch {
+    /* no sessionStorage either: this page only */
+  }
+}
+
 export async function loadTokens() {
   if (mem) return mem;
   try {
     mem = (await (await db()).get(STORE, 'session')) || null;
+    if (!mem && noIdb()) mem = JSON.parse(sessionStorage.getItem(TAB_KEY) || 'null');
   } catch {
     mem = null;
   }
@@ -60,14 +76,14 @@ export async function saveTokens({ accessToken, refreshToken, expiresIn, user })
     expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : jwtExp(accessToken),
     me: user || mem?.me || null,
   };
-  await (await db()).put(STORE, mem, 'session');
+  await store(mem);
   return mem;
 }
 
 export async function saveMe(me) {
   if (!mem) return;
   mem = { ...mem, me };
-  await (await db()).put(STORE, mem, 'session');
+  await store(mem);
 }
 
 export async function clearTokens() {
@@ -76,6 +92,7 @@ export async function clearTokens() {
     const d = await db();
     await d.delete(STORE, 'session');
     await d.clear(CACHE);
+    if (noIdb()) sessionStorage.removeItem(TAB_KEY);
   } catch {
     /* IndexedDB unavailable: nothing stored to clear */
   }

@@ -182,6 +182,14 @@ export default addMessages({
       TIMEOUT: '网络超时，稍后自动重试',
       NO_SESSION: '登录已过期，重新登录后自动发送',
     },
+    offlineSupport: {
+      text: '这个浏览器不能离线保存记录：有网络时可以正常使用，没有信号时填写的内容无法保存。',
+      wechat: '要在没有信号的地方填报，请点右上角「···」，选择「在浏览器打开」。',
+      dingtalk: '要在没有信号的地方填报，请点右上角「···」，选择「在浏览器中打开」。',
+      other: '要在没有信号的地方填报，请用手机自带浏览器或 Chrome 打开驻村通。',
+      copy: '复制网址',
+      copied: '已复制，请粘贴到浏览器',
+    },
     outbox: {
       op: {
         checkIn: '考勤打卡',
@@ -413,6 +421,14 @@ export default addMessages({
       STORAGE_FULL: 'Server storage full — retrying later',
       TIMEOUT: 'Network timeout — retrying later',
       NO_SESSION: 'Session expired — log in to send',
+    },
+    offlineSupport: {
+      text: 'This browser cannot keep records offline: it works with a connection, but nothing filed without signal can be saved.',
+      wechat: 'To file where there is no signal, tap “···” at the top right and choose “Open in browser”.',
+      dingtalk: 'To file where there is no signal, tap “···” at the top right and choose “Open in browser”.',
+      other: 'To file where there is no signal, open 驻村通 in the phone’s own browser or Chrome.',
+      copy: 'Copy address',
+      copied: 'Copied — paste it into the browser',
     },
     outbox: {
       op: {

@@ -3,12 +3,12 @@
 //   items  — one per queued operation (a filing, an edit, a check-in, a problem…), key `id`
 //            (queue item id), ordered by `seq` (creation order), tagged with the user's id;
 //   photos — compressed photo blobs by their SHA-256 (hex), kept until every item naming them is sent.
-import { openDB } from 'idb';
+import { openLocal } from '../localdb.js';
 
 let dbp;
 export function odb() {
   if (!dbp) {
-    dbp = openDB('zct-outbox', 1, {
+    dbp = openLocal('zct-outbox', 1, {
       upgrade(d) {
         const s = d.createObjectStore('items', { keyPath: 'id' });
         s.createIndex('seq', 'seq');

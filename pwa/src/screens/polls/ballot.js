@@ -4,7 +4,7 @@
 //   phone (database `zct-polls`, its own: logout does not wipe it) and are never sent with a login.
 // - cast: a plain fetch with no Authorization header, no cookies, no referrer, no cache, after a
 //   random delay (the voter sees a countdown). The choice is never stored or logged.
-import { openDB } from 'idb';
+import { openLocal } from '../../localdb.js';
 import { gql } from '../../api.js';
 import { request, ApiError } from '../../transport.js';
 import {
@@ -22,7 +22,7 @@ import {
 let dbp;
 function db() {
   if (!dbp)
-    dbp = openDB('zct-polls', 1, {
+    dbp = openLocal('zct-polls', 1, {
       upgrade(d) {
         d.createObjectStore('creds');
       },
