@@ -149,6 +149,9 @@ export default addMessages({
         showAll: '显示全部 {n} 条',
       },
       vote: {
+        readAloud: '朗读选票',
+        stopReading: '停止朗读',
+        spoken: '{title}。请为第一书记{name}、{village}，选择一项评价：{choices}。选好后，点提交选票。',
         pickOne: '请选择一项',
         submitBallot: '提交选票',
         confirmBallot: '确定投“{c}”？提交后不能修改。',
@@ -365,6 +368,9 @@ export default addMessages({
         showAll: 'Show all {n}',
       },
       vote: {
+        readAloud: 'Read the ballot aloud',
+        stopReading: 'Stop reading',
+        spoken: '{title}. Rate first secretary {name} of {village}. Choose one: {choices}. Then tap Submit ballot.',
         pickOne: 'Choose one',
         submitBallot: 'Submit ballot',
         confirmBallot: 'Vote “{c}”? It cannot be changed.',

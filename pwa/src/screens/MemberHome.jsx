@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { gql } from '../api.js';
 import { useT } from '../i18n.js';
 import { useLoad, Loading, ErrorBox, Fields, enumLabel, termText } from '../ui.jsx';
+import { BigTextToggle } from '../bigText.jsx';
 
 const Q = `{ villagePublicPage { townshipName village { id name }
   secretary { id name phone dispatchUnit mode termStart termEnd } } }`;
@@ -31,6 +32,7 @@ export default function MemberHome({ me }) {
   const s = p.secretary;
   return (
     <>
+      <BigTextToggle />
       <section class="card" aria-labelledby="pub-title">
         <h2 id="pub-title">
           <span data-testid="village-name">{p.village.name}</span>

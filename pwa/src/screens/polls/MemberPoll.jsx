@@ -9,6 +9,7 @@ import { Back } from '../review/kit.jsx';
 import { PrivacyNotice } from '../../privacyNotice.jsx';
 import { POLL_FIELDS, PollHead, Fingerprint, PErr, ResultView } from './common.jsx';
 import { ChoiceForm, Countdown, Receipt } from './castUi.jsx';
+import { BigTextToggle } from '../../bigText.jsx';
 import { loadCred, requestCredential, castWithCred, checkCred, castDelay } from './ballot.js';
 
 const Q = `query P($id: ID!) { poll(id: $id) { ${POLL_FIELDS} myStatus { onRoster credentialIssued paperIssued } } }`;
@@ -132,7 +133,7 @@ export default function MemberPoll({ me, id }) {
       body = (
         <>
           <p class="muted small">{tr('poll.member.anonHint')}</p>
-          <ChoiceForm busy={busy} onSubmit={startCast} />
+          <ChoiceForm poll={p} busy={busy} onSubmit={startCast} />
         </>
       );
   } else {
@@ -140,6 +141,7 @@ export default function MemberPoll({ me, id }) {
   }
   return (
     <div class="p9-big">
+      <BigTextToggle />
       <section class="card">
         <Back fallback="/polls" />
         <PollHead poll={p} />

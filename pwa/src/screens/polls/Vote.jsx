@@ -7,6 +7,7 @@ import '../../i18n/poll.js';
 import { useLoad, Loading, ErrorBox } from '../../ui.jsx';
 import { POLL_FIELDS, PollHead, Fingerprint, PErr } from './common.jsx';
 import { ChoiceForm, Receipt } from './castUi.jsx';
+import { BigTextToggle } from '../../bigText.jsx';
 import { castWithCode, normalizeCode, formatCode } from './ballot.js';
 
 const Q = `query P($id: ID!) { publicPoll(id: $id) { ${POLL_FIELDS} } }`;
@@ -123,12 +124,13 @@ export default function Vote({ id }) {
             </p>
           )}
         </div>
-        <ChoiceForm busy={busy} onSubmit={cast} />
+        <ChoiceForm poll={p} busy={busy} onSubmit={cast} />
       </>
     );
   }
   return (
     <div class="p9-big">
+      <BigTextToggle />
       <section class="card">
         <PollHead poll={p} />
         <Fingerprint poll={p} />

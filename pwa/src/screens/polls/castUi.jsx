@@ -6,10 +6,63 @@ import { useT } from '../../i18n.js';
 import '../../i18n/poll.js';
 import { CHOICES, PErr, ReceiptCode } from './common.jsx';
 
-export function ChoiceForm({ onSubmit, busy, testid = 'ballot' }) {
+const SpeakerIcon = () => (
+  <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+    <path
+      fill="currentColor"
+      d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"
+    />
+  </svg>
+);
+
+const canSpeak = () => typeof speechSynthesis !== 'undefined' && typeof SpeechSynthesisUtterance === 'function';
+
+/** 朗读: the ballot read out by the browser's speech synthesis (for voters who read with difficulty);
+ * absent where the browser has none. Nothing is sent anywhere: the text is spoken on this phone. */
+export function ReadAloud({ text }) {
+  const tr = useT();
+  const [speaking, setSpeaking] = useState(false);
+  useEffect(() => () => canSpeak() && speechSynthesis.cancel(), []);
+  if (!canSpeak()) return null;
+  const toggle = () => {
+    speechSynthesis.cancel();
+    if (speaking) {
+      setSpeaking(false);
+      return;
+    }
+    const u = new SpeechSynthesisUtterance(text);
+    u.lang = 'zh-CN';
+    u.rate = 0.85;
+    u.onend = u.onerror = () => setSpeaking(false);
+    setSpeaking(true);
+    speechSynthesis.speak(u);
+  };
+  return (
+    <button
+      type="button"
+      class="btn secondary block p9-read"
+      aria-pressed={speaking ? 'true' : 'false'}
+      onClick={toggle}
+      data-testid="read-aloud"
+    >
+      <SpeakerIcon />
+      {speaking ? tr('poll.vote.stopReading') : tr('poll.vote.readAloud')}
+    </button>
+  );
+}
+
+export function ChoiceForm({ poll, onSubmit, busy, testid = 'ballot' }) {
   const tr = useT();
   const [choice, setChoice] = useState(null);
   const [asking, setAsking] = useState(false);
+  const spoken =
+    poll &&
+    tr('poll.vote.spoken', {
+      title: poll.title,
+      name: poll.secretaryName,
+      village: poll.villageName,
+      choices: CHOICES.map((c, i) => `${i + 1}，${tr(`poll.choice.${c}`)}`).join('；'),
+    });
   return (
     <form
       onSubmit={(e) => {
@@ -18,6 +71,7 @@ export function ChoiceForm({ onSubmit, busy, testid = 'ballot' }) {
       }}
       data-testid={testid}
     >
+      {spoken && <ReadAloud text={spoken} />}
       <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
         <legend class="muted">{tr('poll.vote.pickOne')}</legend>
         {CHOICES.map((c) => (
