@@ -2,73 +2,43 @@
 // stepped down until ≤ 300 KB (then the size too, if needed), named by the SHA-256 of the bytes.
 // Re-encoding through a canvas also drops the EXIF block (the filing carries its own GPS and time).
 import { putPhoto } from './db.js';
+import { compress } from './compress.js';
 
-export const MAX_EDGE = 1600;
-export const MAX_BYTES = 300 * 1024;
-const QUALITIES = [0.85, 0.75, 0.65, 0.55, 0.45, 0.35];
+export { MAX_EDGE, MAX_BYTES } from './compress.js';
 
-async function decode(file) {
-  if (typeof createImageBitmap === 'function') {
-    try {
-      return await createImageBitmap(file, { imageOrientation: 'from-image' });
-    } catch {
-      /* fall back */
-    }
-  }
-  const url = URL.createObjectURL(file);
+let worker = null; // one compression worker per page, started on the first photo
+
+/** Compress in a worker where the browser can (the page stays responsive while a 12-megapixel
+ * photo is decoded and re-encoded), else on the page. → { blob, width, height } */
+export function compressOffPage(file) {
+  if (typeof Worker !== 'function' || typeof OffscreenCanvas !== 'function' || typeof createImageBitmap !== 'function')
+    return compress(file);
   try {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    return img;
-  } finally {
-    URL.revokeObjectURL(url);
+    worker ||= new Worker(new URL('./compress.worker.js', import.meta.url));
+  } catch {
+    return compress(file);
   }
+  return new Promise((resolve) => {
+    const id = Math.random();
+    const done = (ev) => {
+      if (ev.data?.id !== id) return;
+      worker.removeEventListener('message', done);
+      if (ev.data.ok) resolve(ev.data.result);
+      else resolve(compress(file)); // e.g. no convertToBlob in this engine: the page does it
+    };
+    worker.addEventListener('message', done);
+    worker.postMessage({ id, file });
+  });
 }
-
-function canvas(w, h) {
-  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(w, h);
-  const c = document.createElement('canvas');
-  c.width = w;
-  c.height = h;
-  return c;
-}
-const encode = (c, q) =>
-  c.convertToBlob ? c.convertToBlob({ type: 'image/jpeg', quality: q }) : new Promise((res) => c.toBlob(res, 'image/jpeg', q));
 
 export async function sha256Hex(blob) {
   const d = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** File → { blob (JPEG ≤ 300 KB), width, height } */
-export async function compress(file) {
-  const src = await decode(file);
-  const sw = src.width,
-    sh = src.height;
-  let scale = Math.min(1, MAX_EDGE / Math.max(sw, sh));
-  for (;;) {
-    const w = Math.max(1, Math.round(sw * scale)),
-      h = Math.max(1, Math.round(sh * scale));
-    const c = canvas(w, h);
-    const g = c.getContext('2d');
-    g.fillStyle = '#fff'; // transparent PNGs become white, not black
-    g.fillRect(0, 0, w, h);
-    g.drawImage(src, 0, 0, w, h);
-    for (const q of QUALITIES) {
-      const blob = await encode(c, q);
-      if (blob && blob.size <= MAX_BYTES) {
-        src.close?.();
-        return { blob, width: w, height: h };
-      }
-    }
-    scale *= 0.75;
-  }
-}
-
 /** Compress, hash and keep a photo in the outbox photo store; returns its record (no blob URL). */
 export async function addPhoto(file, user) {
-  const { blob, width, height } = await compress(file);
+  const { blob, width, height } = await compressOffPage(file);
   const sha = await sha256Hex(blob);
   const rec = { sha, blob, width, height, size: blob.size, user, at: Date.now() };
   await putPhoto(rec);
