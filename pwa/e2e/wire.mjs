@@ -1,0 +1,241 @@
+// What goes over the phone's link, measured where it is cheapest to be exact: an HTTP proxy in
+// front of the test server that counts every request's and answer's bytes (request line, headers,
+// body) and can cut the link — drop every open connection and refuse new ones — like a village
+// losing its one bar of signal mid-upload. Shared by bench/slow_phone.mjs and e2e/backlog.test.mjs.
+import { createServer, request as httpRequest } from 'node:http';
+import { createHash } from 'node:crypto';
+
+const headerBytes = (firstLine, rawHeaders) => {
+  let n = Buffer.byteLength(firstLine) + 2 + 2;
+  for (let i = 0; i < rawHeaders.length; i += 2) n += Buffer.byteLength(`${rawHeaders[i]}: ${rawHeaders[i + 1]}\r\n`);
+  return n;
+};
+
+/** A counting, cuttable proxy to `upstream` (http://host:port) → { url, exchanges, totals(), cut(), restore(), close() } */
+export async function startWire(upstream) {
+  const target = new URL(upstream);
+  const exchanges = []; // { method, path, status, up, down, body, sha (of the body), done }
+  const events = []; // { at, what: 'cut' | 'lost-answer', path }
+  const sockets = new Set();
+  let cut = false;
+  let cutAtPhotoBytes = Infinity; // cumulative POST /media body bytes at which the link drops
+  let photoBytes = 0;
+  let loseAnswerOfPost = 0; // the n-th POST /media from now has its answer lost (the server stored it)
+  const isPhotoPost = (ex) => ex.method === 'POST' && ex.path === '/media';
+  function dropLink(what, ex) {
+    events.push({ at: Date.now(), what, path: ex.path });
+    cut = true;
+    for (const s of sockets) s.destroy();
+  }
+  const server = createServer((req, res) => {
+    const ex = {
+      method: req.method,
+      path: req.url,
+      status: 0,
+      up: headerBytes(`${req.method} ${req.url} HTTP/1.1`, req.rawHeaders),
+      down: 0,
+      body: 0,
+      sha: null,
+      done: false,
+    };
+    exchanges.push(ex);
+    const hash = createHash('sha256');
+    const losing = isPhotoPost(ex) && loseAnswerOfPost > 0 && --loseAnswerOfPost === 0;
+    const upstreamReq = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        ex.status = up.statusCode;
+        if (losing) {
+          up.resume();
+          up.on('end', () => dropLink('lost-answer', ex)); // stored upstream; the phone never hears it
+          return;
+        }
+        ex.down += headerBytes(`HTTP/1.1 ${up.statusCode} ${up.statusMessage}`, up.rawHeaders);
+        res.writeHead(up.statusCode, up.statusMessage, up.rawHeaders);
+        up.on('data', (chunk) => {
+          ex.down += chunk.length;
+          res.write(chunk);
+        });
+        up.on('end', () => {
+          ex.done = true;
+          res.end();
+        });
+        up.on('error', () => res.destroy());
+      },
+    );
+    upstreamReq.on('error', () => res.destroy());
+    req.on('data', (chunk) => {
+      if (cut) return;
+      ex.up += chunk.length;
+      ex.body += chunk.length;
+      hash.update(chunk);
+      if (isPhotoPost(ex) && (photoBytes += chunk.length) >= cutAtPhotoBytes) {
+        cutAtPhotoBytes = Infinity;
+        upstreamReq.destroy(); // the server never gets the whole photo
+        dropLink('cut', ex);
+        return;
+      }
+      upstreamReq.write(chunk);
+    });
+    req.on('end', () => {
+      ex.sha = hash.digest('hex');
+      upstreamReq.end();
+    });
+    req.on('error', () => upstreamReq.destroy());
+    res.on('close', () => {
+      if (!ex.done) upstreamReq.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    if (cut) return socket.destroy();
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    exchanges,
+    events,
+    /** Drop the link once `bytes` more photo-upload bytes have gone up (mid-body, like a lost signal). */
+    cutAfterPhotoBytes(bytes) {
+      cutAtPhotoBytes = photoBytes + bytes;
+    },
+    /** The `n`-th photo upload from now reaches the server, then the link drops before its answer. */
+    loseAnswerOfPhotoPost(n) {
+      loseAnswerOfPost = n;
+    },
+    /** { requests, up, down, body } over the exchanges matching `filter`. */
+    totals(filter = () => true) {
+      const picked = exchanges.filter(filter);
+      return {
+        requests: picked.length,
+        up: picked.reduce((s, e) => s + e.up, 0),
+        down: picked.reduce((s, e) => s + e.down, 0),
+        body: picked.reduce((s, e) => s + e.body, 0),
+      };
+    },
+    cut() {
+      cut = true;
+      for (const s of sockets) s.destroy();
+    },
+    restore() {
+      cut = false;
+    },
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(r);
+      }),
+  };
+}
+
+/** Photos a phone would send: distinct, camera-like JPEGs made in the page at 1600×1200 (what the
+ * PWA keeps after compression) → [{ sha, size }], stored in the outbox's photo store for `user`. */
+export async function storePhotos(page, user, count, seed = 1) {
+  return page.evaluate(
+    async ({ user, count, seed }) => {
+      const open = () =>
+        new Promise((res, rej) => {
+          const r = indexedDB.open('zct-outbox');
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+      const db = await open();
+      const out = [];
+      let x = seed * 7919;
+      const rnd = () => (x = (x * 16807) % 2147483647) / 2147483647;
+      for (let i = 0; i < count; i++) {
+        const c = document.createElement('canvas');
+        c.width = 1600;
+        c.height = 1200;
+        const g = c.getContext('2d');
+        g.fillStyle = `hsl(${rnd() * 360}, 50%, 55%)`;
+        g.fillRect(0, 0, 1600, 1200);
+        for (let k = 0; k < 1500; k++) {
+          g.fillStyle = `hsla(${rnd() * 360}, 60%, ${30 + rnd() * 50}%, .8)`;
+          g.fillRect(rnd() * 1600, rnd() * 1200, 3 + rnd() * 40, 3 + rnd() * 40);
+        }
+        const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.7));
+        const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+        const sha = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+        await new Promise((res, rej) => {
+          const tx = db.transaction('photos', 'readwrite');
+          tx.objectStore('photos').put({ sha, blob, width: 1600, height: 1200, size: blob.size, user, at: Date.now() });
+          tx.oncomplete = res;
+          tx.onerror = () => rej(tx.error);
+        });
+        out.push({ sha, size: blob.size });
+      }
+      db.close();
+      return out;
+    },
+    { user, count, seed },
+  );
+}
+
+/** Queue `filings` work diaries, each naming `photosPerFiling` photos, straight into the outbox's
+ * IndexedDB, shaped like the one the form queued (`template`, an item read back from the store).
+ * → [{ ref, photos: [sha] }]. The app picks them up when it next starts (a reload). */
+export async function queueDiaries(page, template, { filings, photosPerFiling, seed = 1 }) {
+  const photos = await storePhotos(page, template.user, filings * photosPerFiling, seed);
+  return page.evaluate(
+    async ({ template, filings, photosPerFiling, photos }) => {
+      const db = await new Promise((res, rej) => {
+        const r = indexedDB.open('zct-outbox');
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+      const queued = [];
+      let seq = Date.now();
+      for (let i = 0; i < filings; i++) {
+        const ref = crypto.randomUUID();
+        const shas = photos.slice(i * photosPerFiling, (i + 1) * photosPerFiling).map((p) => p.sha);
+        const input = {
+          ...template.vars.input,
+          id: ref,
+          photos: shas,
+          body: { ...template.vars.input.body, content: `积压的第 ${i + 1} 篇工作日志` },
+        };
+        const item = {
+          ...template,
+          id: crypto.randomUUID(),
+          seq: ++seq,
+          ref,
+          vars: { ...template.vars, input },
+          photos: shas,
+          uploaded: [],
+          state: 'waiting',
+          createdAt: Date.now(),
+        };
+        await new Promise((res, rej) => {
+          const tx = db.transaction('items', 'readwrite');
+          tx.objectStore('items').put(item);
+          tx.oncomplete = res;
+          tx.onerror = () => rej(tx.error);
+        });
+        queued.push({ ref, photos: shas });
+      }
+      db.close();
+      return queued;
+    },
+    { template, filings, photosPerFiling, photos },
+  );
+}
+
+/** Every item in the outbox store (read in the page). */
+export function outboxItems(page) {
+  return page.evaluate(
+    () =>
+      new Promise((res, rej) => {
+        const r = indexedDB.open('zct-outbox');
+        r.onerror = () => rej(r.error);
+        r.onsuccess = () => {
+          const q = r.result.transaction('items').objectStore('items').getAll();
+          q.onsuccess = () => {
+            r.result.close();
+            res(q.result);
+          };
+        };
+      }),
+  );
+}
