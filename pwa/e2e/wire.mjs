@@ -37,6 +37,8 @@ export async function startWire(upstream) {
       body: 0,
       sha: null,
       done: false,
+      start: Date.now(),
+      end: 0,
     };
     exchanges.push(ex);
     const hash = createHash('sha256');
@@ -58,6 +60,7 @@ export async function startWire(upstream) {
         });
         up.on('end', () => {
           ex.done = true;
+          ex.end = Date.now();
           res.end();
         });
         up.on('error', () => res.destroy());

@@ -39,10 +39,20 @@ function dataOf(json) {
 
 /** Run a query/mutation; resolves with `data`, rejects with ApiError(code).
  * Queries (not mutations) fall back to their last cached result when the network is down. */
-export async function gql(query, variables = {}) {
-  const isQuery = !/^\s*mutation\b/.test(query);
+function cacheKey(query, variables) {
   const user = currentTokens()?.me?.id;
-  const key = isQuery && user ? `${user}|${query}|${JSON.stringify(variables)}` : null;
+  return !/^\s*mutation\b/.test(query) && user ? `${user}|${query}|${JSON.stringify(variables)}` : null;
+}
+
+/** The last answer this user got to this query on this phone (or undefined): shown at once while
+ * the fresh one travels (useLoad's `peek`), so a screen opened on a slow link is not blank. */
+export async function cachedQuery(query, variables = {}) {
+  const key = cacheKey(query, variables);
+  return key ? cacheGet(key) : undefined;
+}
+
+export async function gql(query, variables = {}) {
+  const key = cacheKey(query, variables);
   try {
     const data = dataOf(await graphqlRequest(query, variables));
     if (key) cachePut(key, data);

@@ -17,6 +17,9 @@ export async function restore() {
     session.set({ status: 'anon', me: null });
     return;
   }
+  // Who was logged in on this phone opens at once (a slow link or none must not hold the home
+  // back); the server's answer below confirms it, updates it, or ends the session.
+  if (tok.me) session.set({ status: 'in', me: tok.me });
   try {
     const data = await gql(`{ me { ${USER_FIELDS} } }`);
     if (!data.me) {
@@ -25,12 +28,11 @@ export async function restore() {
       return;
     }
     await saveMe(data.me);
-    session.set({ status: 'in', me: data.me });
+    if (JSON.stringify(data.me) !== JSON.stringify(tok.me)) session.set({ status: 'in', me: data.me });
   } catch (e) {
-    if (e.code === 'NETWORK' && tok.me) {
-      session.set({ status: 'in', me: tok.me, offline: true }); // offline start with cached identity
-    } else if (e.code === 'NETWORK' || e.code === 'INTERNAL') {
-      session.set({ status: 'error', me: null, error: e });
+    if (e.code === 'NETWORK' && tok.me) return; // offline start with the identity kept on this phone
+    if (e.code === 'NETWORK' || e.code === 'INTERNAL') {
+      if (!tok.me) session.set({ status: 'error', me: null, error: e });
     } else {
       await clearTokens();
       session.set({ status: 'anon', me: null });

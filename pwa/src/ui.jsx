@@ -64,15 +64,27 @@ export function ErrorBox({ error, onRetry }) {
 }
 
 /** Run an async loader; returns { data, error, loading, reload }. */
-export function useLoad(loader, deps) {
+export function useLoad(loader, deps, peek) {
   const [st, setSt] = useState({ loading: true, data: null, error: null });
   const seq = useRef(0);
   const run = useCallback(() => {
     const n = ++seq.current;
+    let settled = false;
     setSt((s) => ({ ...s, loading: true, error: null }));
+    // the last answer kept on this phone, shown while the fresh one travels (never over it)
+    peek?.().then(
+      (cached) => cached && !settled && n === seq.current && setSt((s) => (s.data ? s : { loading: true, data: cached, error: null })),
+      () => {},
+    );
     loader().then(
-      (data) => n === seq.current && setSt({ loading: false, data, error: null }),
-      (error) => n === seq.current && setSt({ loading: false, data: null, error }),
+      (data) => {
+        settled = true;
+        if (n === seq.current) setSt({ loading: false, data, error: null });
+      },
+      (error) => {
+        settled = true;
+        if (n === seq.current) setSt({ loading: false, data: null, error });
+      },
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps (useLoad(loader, deps), like useEffect)
   }, deps);

@@ -2,7 +2,7 @@
 // an open roll call to answer, returned filings to fix, the outbox in words, this month's diary
 // against the rule, and the next of the eight duties to file. The roster has its own screen.
 import { useEffect, useState } from 'preact/hooks';
-import { gql } from '../api.js';
+import { gql, cachedQuery } from '../api.js';
 import { useT, errorText } from '../i18n.js';
 import { useLoad, ErrorBox, SecretaryFields, SECRETARY_FIELDS, HomeSkeleton } from '../ui.jsx';
 import { useStore } from '../store.js';
@@ -226,7 +226,11 @@ function Links({ home }) {
 export default function VillageHome() {
   const t = useT();
   const o = useStore(outbox);
-  const { data, error, loading, reload } = useLoad(() => gql(Q).then((d) => d.secretaryHome), []);
+  const { data, error, loading, reload } = useLoad(
+    () => gql(Q).then((d) => d.secretaryHome),
+    [],
+    () => cachedQuery(Q).then((d) => d?.secretaryHome),
+  );
   // what the outbox sends while the home is open changes it (a diary entry, a fixed filing)
   const [opened] = useState(() => Date.now());
   const lastSent = Math.max(0, ...o.items.map((i) => i.sentAt || 0));

@@ -1,7 +1,7 @@
 // 履职“八个一”: progress of the eight duties this term (dutyProgress), the outbox state, returned
 // filings, and the buttons to file each kind (works offline: filing goes to the outbox).
 import { useEffect, useState } from 'preact/hooks';
-import { gql } from '../../api.js';
+import { gql, cachedQuery } from '../../api.js';
 import { useT } from '../../i18n.js';
 import '../../i18n/duties.js';
 import { useStore } from '../../store.js';
@@ -32,7 +32,11 @@ function DutySkeleton() {
 export default function Checklist({ me }) {
   const t = useT();
   const o = useStore(outbox);
-  const { data, error, loading, reload } = useLoad(() => gql(Q).then((d) => d.dutyProgress), []);
+  const { data, error, loading, reload } = useLoad(
+    () => gql(Q).then((d) => d.dutyProgress),
+    [],
+    () => cachedQuery(Q).then((d) => d?.dutyProgress),
+  );
   const inbox = useLoad(() => gql(INBOX_Q).then((d) => d.myInbox.edges.length), []);
   // keep the roster cached for filing offline; reload progress when items were sent
   const [roster, setRoster] = useState('loading');
