@@ -11,8 +11,42 @@ const headerBytes = (firstLine, rawHeaders) => {
   return n;
 };
 
-/** A counting, cuttable proxy to `upstream` (http://host:port) → { url, exchanges, totals(), cut(), restore(), close() } */
-export async function startWire(upstream) {
+/** One direction of the phone's link, shared by every connection: `reserve(bytes)` → the time
+ * (ms since the epoch) at which those bytes have arrived at the other end — after the bytes queued
+ * before them have gone through at `kbit`, plus half the round trip. No shaping without `kbit`. */
+function direction(kbit, rttMs) {
+  let freeAt = 0;
+  return (bytes) => {
+    if (!kbit) return Date.now();
+    const start = Math.max(Date.now(), freeAt);
+    freeAt = start + (bytes * 8) / kbit; // kbit/s = bits per ms
+    return freeAt + rttMs / 2;
+  };
+}
+
+/** `fn` at `time`, in the order given: one queue and one timer per stream, so that a write never
+ * overtakes the one scheduled before it (two timers due at the same moment may fire either way). */
+function stream() {
+  const queue = [];
+  let timer = null;
+  const pump = () => {
+    timer = null;
+    while (queue.length && queue[0].time <= Date.now()) queue.shift().fn();
+    if (queue.length) timer = setTimeout(pump, queue[0].time - Date.now());
+  };
+  return (time, fn) => {
+    queue.push({ time: Math.max(time, queue.length ? queue[queue.length - 1].time : 0), fn });
+    if (!timer) pump();
+  };
+}
+
+/** A counting, cuttable proxy to `upstream` (http://host:port) → { url, exchanges, totals(), cut(),
+ * restore(), close() }. With `kbit` and `rttMs` it is also the phone's link: every request and
+ * answer goes through at that rate with that round trip (a new connection costs one round trip
+ * first), the service worker's requests as much as the page's. */
+export async function startWire(upstream, { kbit = 0, rttMs = 0 } = {}) {
+  const upLink = direction(kbit, rttMs);
+  const downLink = direction(kbit, rttMs);
   const target = new URL(upstream);
   const exchanges = []; // { method, path, status, up, down, body, sha (of the body), done }
   const events = []; // { at, what: 'cut' | 'lost-answer', path }
@@ -43,6 +77,11 @@ export async function startWire(upstream) {
     exchanges.push(ex);
     const hash = createHash('sha256');
     const losing = isPhotoPost(ex) && loseAnswerOfPost > 0 && --loseAnswerOfPost === 0;
+    const toServer = stream();
+    const toPhone = stream();
+    const handshake = req.socket.__fresh ? rttMs : 0; // TCP's round trip before the first request
+    req.socket.__fresh = false;
+    toServer(upLink(ex.up) + handshake, () => {});
     const upstreamReq = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (up) => {
@@ -52,16 +91,19 @@ export async function startWire(upstream) {
           up.on('end', () => dropLink('lost-answer', ex)); // stored upstream; the phone never hears it
           return;
         }
-        ex.down += headerBytes(`HTTP/1.1 ${up.statusCode} ${up.statusMessage}`, up.rawHeaders);
-        res.writeHead(up.statusCode, up.statusMessage, up.rawHeaders);
+        const head = headerBytes(`HTTP/1.1 ${up.statusCode} ${up.statusMessage}`, up.rawHeaders);
+        ex.down += head;
+        toPhone(downLink(head), () => !res.destroyed && res.writeHead(up.statusCode, up.statusMessage, up.rawHeaders));
         up.on('data', (chunk) => {
           ex.down += chunk.length;
-          res.write(chunk);
+          toPhone(downLink(chunk.length), () => !res.destroyed && res.write(chunk));
         });
         up.on('end', () => {
           ex.done = true;
-          ex.end = Date.now();
-          res.end();
+          toPhone(downLink(0), () => {
+            ex.end = Date.now();
+            if (!res.destroyed) res.end();
+          });
         });
         up.on('error', () => res.destroy());
       },
@@ -78,11 +120,11 @@ export async function startWire(upstream) {
         dropLink('cut', ex);
         return;
       }
-      upstreamReq.write(chunk);
+      toServer(upLink(chunk.length), () => !upstreamReq.destroyed && upstreamReq.write(chunk));
     });
     req.on('end', () => {
       ex.sha = hash.digest('hex');
-      upstreamReq.end();
+      toServer(upLink(0), () => !upstreamReq.destroyed && upstreamReq.end());
     });
     req.on('error', () => upstreamReq.destroy());
     res.on('close', () => {
@@ -91,6 +133,7 @@ export async function startWire(upstream) {
   });
   server.on('connection', (socket) => {
     if (cut) return socket.destroy();
+    socket.__fresh = true;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
