@@ -51,9 +51,9 @@ def clean_subject(subject: str) -> str:
 
 async def bind(session: AsyncSession, actor: Actor | None, settings: Settings, user_id: int, subject: str) -> Mapping:
     actor = require_role(actor, Role.COUNTY)
+    subject = clean_subject(subject)
     if not settings.oidc_enabled:
         raise OidcNotConfigured()
-    subject = clean_subject(subject)
     user = await access_user(session, actor, user_id)
     taken = await session.scalar(
         select(ExternalIdentity.id).where(

@@ -73,9 +73,10 @@ async def oidc_callback(request: Request) -> Response:
             request.cookies.get(COOKIE),
             datetime.now(UTC),
         )
-        response = _to_pwa(ticket=finished.ticket, next=finished.next_path)
     except DomainError as exc:
-        response = _to_pwa(error=exc.code)
+        # the cookie stays: a stray callback with a wrong state must not break the login in progress
+        return _to_pwa(error=exc.code)
+    response = _to_pwa(ticket=finished.ticket, next=finished.next_path)
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     return response
 
