@@ -289,7 +289,13 @@ CASES = [
         None,
         "mutation($i: PublicComplaintInput!) { sendPublicComplaint(input: $i) { " + ERR + " } }",
         lambda w, v: {
-            "i": {"villageId": w.unit_id("V11"), "kind": "COMPLAINT", "topic": "OTHER", "text": "太多", "contactPhone": v}
+            "i": {
+                "villageId": w.unit_id("V11"),
+                "kind": "COMPLAINT",
+                "topic": "OTHER",
+                "text": "太多",
+                "contactPhone": v,
+            }
         },
         "contactPhone",
         20,

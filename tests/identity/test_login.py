@@ -31,7 +31,11 @@ async def test_login_through_the_platform_gives_working_tokens(
         identity = (await session.scalars(select(ExternalIdentity))).one()
         events = (await session.scalars(select(AuditEvent).where(AuditEvent.entity == "external_identity"))).all()
     # bound by the platform-verified phone (the provider's userinfo), and recorded
-    assert (identity.subject, identity.user_id, identity.method) == ("bound", world.users["county"].id, BindMethod.PHONE)
+    assert (identity.subject, identity.user_id, identity.method) == (
+        "bound",
+        world.users["county"].id,
+        BindMethod.PHONE,
+    )
     assert identity.issuer == oidc_provider.issuer and identity.created_by is None
     assert [(e.action, e.detail["userId"]) for e in events] == [("bind_by_phone", world.users["county"].id)]
     # the next login finds the binding; the refresh token works like a password login's
