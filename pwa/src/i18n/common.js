@@ -57,6 +57,8 @@ export default addMessages({
       phoneHint: '请输入 11 位手机号',
       phoneInvalid: '请输入正确的 11 位手机号',
       passwordRequired: '请输入密码',
+      or: '或',
+      oidc: '使用{name}登录',
     },
     household: {
       searchPlaceholder: '输入户主姓名或编号',
@@ -181,6 +183,7 @@ export default addMessages({
       STORAGE_FULL: '服务器存储空间已满，稍后自动重试',
       TIMEOUT: '网络超时，稍后自动重试',
       NO_SESSION: '登录已过期，重新登录后自动发送',
+      PASSWORD_LOGIN_DISABLED: '本县已关闭工作人员密码登录，请使用政务统一身份认证登录',
     },
     outbox: {
       op: {
@@ -288,6 +291,8 @@ export default addMessages({
       phoneHint: '11-digit mobile number',
       phoneInvalid: 'Enter a valid 11-digit phone number',
       passwordRequired: 'Enter your password',
+      or: 'or',
+      oidc: 'Log in with {name}',
     },
     household: {
       searchPlaceholder: 'Head of household or code',
@@ -413,6 +418,7 @@ export default addMessages({
       STORAGE_FULL: 'Server storage full — retrying later',
       TIMEOUT: 'Network timeout — retrying later',
       NO_SESSION: 'Session expired — log in to send',
+      PASSWORD_LOGIN_DISABLED: 'Password login is off for staff in this county: log in with the unified identity platform',
     },
     outbox: {
       op: {
