@@ -47,9 +47,14 @@ function startProvider() {
 }
 
 async function providerPost(path, body) {
-  const r = await fetch(`${provider.issuer}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(r.status, 200, `${path}: ${await r.text()}`);
-  return r.json();
+  const r = await fetch(`${provider.issuer}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  assert.equal(r.status, 200, `${path}: ${text}`);
+  return JSON.parse(text);
 }
 
 before(async () => {

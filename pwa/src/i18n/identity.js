@@ -30,15 +30,6 @@ export default addMessages({
       byCounty: '县委组织部关联',
       boundAt: '{when} 关联',
     },
-    error: {
-      IDENTITY_UNBOUND: '该统一身份账号尚未关联本系统账号，请联系县委组织部',
-      OIDC_NOT_CONFIGURED: '未配置统一身份认证平台',
-      OIDC_STATE_INVALID: '登录请求无效或已过期，请重新登录',
-      OIDC_FAILED: '统一身份认证平台未完成登录，请重新登录',
-      OIDC_UNAVAILABLE: '暂时无法连接统一身份认证平台，请稍后再试',
-      ID_TOKEN_INVALID: '统一身份认证平台返回的身份凭证无效，请重新登录',
-      LOGIN_TICKET_INVALID: '登录凭据无效或已使用，请重新登录',
-    },
   },
   en: {
     identity: {
@@ -67,15 +58,6 @@ export default addMessages({
       byPhone: 'Bound by phone',
       byCounty: 'Bound by the county',
       boundAt: 'bound {when}',
-    },
-    error: {
-      IDENTITY_UNBOUND: 'This platform account is not bound to an account here: contact the county organisation department',
-      OIDC_NOT_CONFIGURED: 'No unified identity platform is configured',
-      OIDC_STATE_INVALID: 'The login request is invalid or expired: log in again',
-      OIDC_FAILED: 'The identity platform did not complete the login: log in again',
-      OIDC_UNAVAILABLE: 'The identity platform cannot be reached: try again later',
-      ID_TOKEN_INVALID: 'The identity platform sent an invalid identity token: log in again',
-      LOGIN_TICKET_INVALID: 'The login ticket is invalid or used: log in again',
     },
   },
 });
