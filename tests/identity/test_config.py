@@ -85,3 +85,20 @@ async def test_frame_ancestors_name_the_container(settings: Settings) -> None:
     await embedded.state.engine.dispose()
     assert "frame-ancestors https://h5.staff.example.gov.cn https://b.example;" in headers["content-security-policy"]
     assert "x-frame-options" not in headers  # it cannot name an origin; CSP frame-ancestors does
+
+
+def test_the_self_assessment_reads_the_identity_setup() -> None:
+    from dataclasses import replace
+
+    from backend.compliance.obligations import Status, assess
+    from backend.org.county_settings import DEFAULT_RULES
+    from backend.tables import metadata
+
+    def status(settings: Settings, staff_password_login: int) -> Status:
+        rules = replace(DEFAULT_RULES, staff_password_login=staff_password_login)
+        return next(f.status for f in assess(settings, rules, metadata) if f.key == "unified_identity")
+
+    platform = Settings(oidc_issuer="https://idp.example.gov.cn", oidc_client_id="zct")
+    assert status(Settings(), 1) is Status.NOT_MET
+    assert status(platform, 1) is Status.PARTIAL
+    assert status(platform, 0) is Status.MET
