@@ -120,7 +120,7 @@ def _unified_identity(settings: Settings, rules: CountyRules) -> Finding:
     if not settings.oidc_enabled:
         status = Status.NOT_MET
         note = (
-            "本系统支持通过省统一身份认证平台（OpenID Connect）登录，但本部署尚未配置接入（OIDC_ISSUER），"
+            "本系统支持通过省统一身份认证平台登录，但本部署尚未配置接入参数（见运维手册“统一身份认证”），"
             "目前用本系统的手机号和密码登录。"
         )
     elif rules.staff_password_login:
