@@ -43,6 +43,8 @@ from backend.graphql.context import Context
 from backend.graphql.refusals import JSONTooDeep, decode_request_json, get_refused, refused_response
 from backend.graphql.schema import build_schema
 from backend.hooks import install_process_hooks
+from backend.identity.provider import IdentityProvider
+from backend.identity.routes import identity_routes
 from backend.media.routes import media_routes
 from backend.media.storage_factory import media_storage_from_settings
 from backend.observability.endpoint import metrics_endpoint
@@ -183,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/cards/{secretary_id:id}.pdf", card_pdf),
         Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),
+        *identity_routes(),
         Route("/polls/{poll_id:id}/ballots", counting_casts(cast_ballot_json, metrics), methods=["POST"]),
         Route("/polls/{poll_id:id}/board.json", poll_board_json),
     ]
@@ -197,7 +200,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(ObservabilityMiddleware, metrics=metrics),
             *_cors(settings),
-            Middleware(SecurityHeaders),
+            Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors),
             *([Middleware(RequireTls)] if settings.tls_required else []),
             Middleware(GZipMiddleware, minimum_size=500, compresslevel=5, exclude_content_types=_ALREADY_COMPRESSED),
             Middleware(BodySizeLimit, max_bytes=upload_limit),
@@ -210,4 +213,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.metrics = metrics
     app.state.rate_limits = rate_limits
     app.state.media_storage = media_storage_from_settings(settings)  # MEDIA_STORAGE: disk or s3
+    app.state.identity = IdentityProvider(settings)  # 统一身份认证: discovery and keys, cached (OIDC_*)
     return app

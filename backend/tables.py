@@ -11,6 +11,7 @@ from backend.auth import models as _auth
 from backend.complaints import models as _complaints
 from backend.core.orm import Base
 from backend.filings import models as _filings
+from backend.identity import models as _identity
 from backend.media import models as _media
 from backend.org import models as _org
 from backend.polls import models as _polls
@@ -25,6 +26,7 @@ DOMAINS = (
     _auth,
     _complaints,
     _filings,
+    _identity,
     _media,
     _org,
     _polls,

@@ -60,6 +60,7 @@ export default defineConfig({
           /^\/public\//,
           /^\/exports/,
           /^\/polls\/\d+\/(board\.json|ballots)/,
+          /^\/auth\//, // the identity platform's login: the server's redirects (backend/identity/routes.py)
         ],
         cleanupOutdatedCaches: true,
         clientsClaim: true,

@@ -46,6 +46,7 @@ from backend.core.db import SessionFactory
 from backend.core.errors import NotFound
 from backend.core.orm import Base
 from backend.core.settings import Settings
+from backend.identity.models import BindMethod, ExternalIdentity
 from backend.media.models import Media
 from backend.org.models import Household, Role
 from backend.polls.lifecycle import create_poll
@@ -78,6 +79,7 @@ DOORS: dict[str, tuple[str, str]] = {
     "RankingSnapshot": ("access_ranking_snapshot", "backend/ranking/access.py"),
     "Media": ("access_media", "backend/media/access.py"),
     "Complaint": ("access_complaint", "backend/complaints/access.py"),
+    "ExternalIdentity": ("access_external_identity", "backend/identity/access.py"),
 }
 # Rows that are part of a parent row and reached only through the parent's door.
 CHILDREN = {
@@ -101,6 +103,8 @@ NOT_JURISDICTIONAL = {
     "RubricVersion": "the caller's own county's rubric versions, by period",
     "RefreshToken": "found by the hash of the token presented",
     "LoginFailure": "the login lockout's counter, by phone",
+    "OidcLoginAttempt": "a login on its way to the identity platform, found by the hash of its state",
+    "LoginTicket": "found by the hash of the ticket presented",
 }
 JURISDICTIONAL = set(DOORS) | set(CHILDREN)
 
@@ -150,6 +154,13 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     ("backend/media/prune.py", "prune_unattached_public_photos", "Media"): "maintenance, no caller",
     # Logging in: the account is found by the phone typed, then the password decides.
     ("backend/auth/sessions.py", "login", "User"): "login by phone, before there is an actor",
+    # Logging in through the identity platform: the account is found by the verified ID token's
+    # subject (its binding) or the platform-verified phone, before there is an actor.
+    ("backend/identity/binding.py", "bound_user", "ExternalIdentity"): "login by the ID token's verified subject",
+    ("backend/identity/binding.py", "bind_by_phone", "User"): "login by the platform-verified phone",
+    ("backend/identity/binding.py", "bind_by_phone", "OrgUnit"): "the county of the account just found, for its audit",
+    # A subject binds to one account in all counties: a new binding learns only "already taken".
+    ("backend/identity/mappings.py", "bind", "ExternalIdentity"): "uniqueness of a new binding's subject",
 }
 # Whole trees with no caller to authorize: demo data and the operator's command line.
 NOT_SCANNED = ("backend/demo/", "backend/cli.py")
@@ -574,6 +585,15 @@ async def _county_b_rows(session_factory: SessionFactory, settings: Settings, wo
                 county_id=b.county_id,
             )
         )
+        identity = ExternalIdentity(
+            issuer="https://idp.example.gov.cn",
+            subject="vb-member",
+            user_id=world.users["member_vb"].id,
+            method=BindMethod.COUNTY,
+            created_by=world.users["county_b"].id,
+        )
+        session.add(identity)
+        await session.flush()
     return {
         "org_unit": vb.id,
         "user": world.users["member_vb"].id,
@@ -593,6 +613,7 @@ async def _county_b_rows(session_factory: SessionFactory, settings: Settings, wo
         "ranking_snapshot": snapshot.id,
         "media": "b" * 64,
         "complaint": int(world.complaints["member_vb"]),
+        "external_identity": identity.id,
     }
 
 
@@ -617,6 +638,7 @@ _CASES: dict[str, tuple[str, str, tuple[object, ...], object]] = {
     "ranking_snapshot": ("county_b", "county", (), MISSING_ID),
     "media": ("village_vb", "village", (), "0" * 64),
     "complaint": ("county_b", "county", (), MISSING_ID),
+    "external_identity": ("county_b", "county", (), MISSING_ID),
 }
 
 

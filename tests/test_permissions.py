@@ -17,6 +17,7 @@ from tests.complaints.matrix import complaint_ops
 from tests.compliance.matrix import compliance_ops
 from tests.conftest import GraphQLClient
 from tests.homes.matrix import home_ops
+from tests.identity.matrix import IDENTITY_MATRIX_FIELDS, IDENTITY_PUBLIC_FIELDS, identity_ops
 from tests.permission_matrix import ROLES, Operation, place
 from tests.ranking.matrix import SNAPSHOT_MATRIX_FIELDS, ranking_ops
 from tests.reporting.matrix import reporting_ops
@@ -124,6 +125,7 @@ def _ops() -> list[Operation]:
         *compliance_ops(),
         *reporting_ops(),
         *complaint_ops(),
+        *identity_ops(),
     ]
 
 
@@ -373,6 +375,7 @@ PUBLIC_FIELDS |= {"publicVillagePage", "reportPublicProblem"}
 # Complaints without an account, and following one by its tracking number: anyone, every role the
 # same (tests/complaints/test_complaints.py).
 PUBLIC_FIELDS |= {"sendPublicComplaint", "complaintByTracking"}
+PUBLIC_FIELDS |= IDENTITY_PUBLIC_FIELDS
 # Polls addressed by poll or roster-row id: a role × own/other matrix over seeded polls in
 # tests/polls/test_poll_permissions.py.
 POLL_MATRIX_FIELDS = {
@@ -408,6 +411,7 @@ def test_matrix_covers_every_query_and_mutation() -> None:
         | SNAPSHOT_MATRIX_FIELDS
         | ROLL_CALL_MATRIX_FIELDS
         | DECLARATION_MATRIX_FIELDS
+        | IDENTITY_MATRIX_FIELDS
     )
     assert fields == covered, f"add these to the permission matrix: {fields - covered}"
 

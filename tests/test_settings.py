@@ -87,6 +87,8 @@ def _sample(name: str) -> tuple[str, object]:
         return "https://a.example/, https://b.example", ("https://a.example", "https://b.example")
     if name == "public_base_url":  # checked to be an http(s) address
         return "https://value-of-public-base-url.example/", "https://value-of-public-base-url.example"
+    if name == "oidc_issuer":  # checked to be an http(s) address
+        return "https://value-of-oidc-issuer.example/", "https://value-of-oidc-issuer.example"
     return f"value-of-{name}", f"value-of-{name}"
 
 

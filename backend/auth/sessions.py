@@ -17,7 +17,8 @@ from backend.auth.tokens import hash_refresh_token, issue_access_token, new_refr
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.settings import Settings
 from backend.core.validation import clean_phone
-from backend.org.models import OrgKind, OrgUnit, User
+from backend.org.county_settings import rules_for
+from backend.org.models import OrgKind, OrgUnit, Role, User
 
 
 class InvalidCredentials(DomainError):
@@ -34,6 +35,10 @@ class AccountLocked(DomainError):
 
 class AccountDisabled(DomainError):
     code = ErrorCode.ACCOUNT_DISABLED
+
+
+class PasswordLoginDisabled(DomainError):
+    code = ErrorCode.PASSWORD_LOGIN_DISABLED
 
 
 class TokenInvalid(DomainError):
@@ -79,8 +84,30 @@ async def login(
         raise InvalidCredentials("手机号或密码错误")
     if not user.active:
         raise AccountDisabled("账号已停用，请联系上级组织部门")
+    await _refuse_if_password_login_off(session, user)
     await session.execute(delete(LoginFailure).where(LoginFailure.phone == phone))
     return await _start_family(session, settings, user, str(uuid.uuid4()), now)
+
+
+async def start_session(
+    session: AsyncSession, settings: Settings, user: User, *, now: datetime | None = None
+) -> Session:
+    """A new session (refresh family) for a user authenticated another way: 统一身份认证
+    (backend/identity/tickets.py)."""
+    if not user.active:
+        raise AccountDisabled("账号已停用，请联系上级组织部门")
+    return await _start_family(session, settings, user, str(uuid.uuid4()), now or datetime.now(UTC))
+
+
+async def _refuse_if_password_login_off(session: AsyncSession, user: User) -> None:
+    """A county may require its staff (county and township accounts) to log in through the
+    province's identity platform: checked after the password, so only its holder learns it."""
+    if user.role not in (Role.COUNTY, Role.TOWNSHIP):
+        return
+    unit = await session.get(OrgUnit, user.org_unit_id)
+    assert unit is not None
+    if not (await rules_for(session, unit.county_id or unit.id)).staff_password_login:
+        raise PasswordLoginDisabled("本县已关闭工作人员密码登录，请使用政务统一身份认证登录")
 
 
 async def refresh(session: AsyncSession, settings: Settings, token: str, *, now: datetime | None = None) -> Session:

@@ -19,7 +19,10 @@ class Function:
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
-        "accounts", "登录与账号", "全部角色", "手机号、姓名、密码摘要、登录失败记录（用于防暴力破解，按窗口清除）"
+        "accounts",
+        "登录与账号（含政务统一身份认证）",
+        "全部角色",
+        "手机号、姓名、密码摘要、登录失败记录（用于防暴力破解，按窗口清除）；统一身份认证平台的账号标识及其与本系统账号的关联",
     ),
     Function(
         "org",
@@ -83,6 +86,13 @@ FIELDS: dict[str, str] = {
     "login": "accounts",
     "logout": "accounts",
     "refreshToken": "accounts",
+    "identityProvider": "accounts",
+    "completeExternalLogin": "accounts",
+    "externalIdentities": "accounts",
+    "bindExternalIdentity": "accounts",
+    "unbindExternalIdentity": "accounts",
+    "identitySettings": "accounts",
+    "setStaffPasswordLogin": "accounts",
     "users": "accounts",
     "createUser": "accounts",
     "setUserActive": "accounts",

@@ -115,6 +115,26 @@ def _ranking_visibility(rules: CountyRules, ranking: Visibility | None) -> Findi
     )
 
 
+def _unified_identity(settings: Settings, rules: CountyRules) -> Finding:
+    evidence = ("backend/identity/", "tests/identity/", "docs/OPERATIONS.md", "pwa/e2e/oidc.test.mjs")
+    if not settings.oidc_enabled:
+        status = Status.NOT_MET
+        note = (
+            "本系统支持通过省统一身份认证平台登录，但本部署尚未配置接入参数（见运维手册“统一身份认证”），"
+            "目前用本系统的手机号和密码登录。"
+        )
+    elif rules.staff_password_login:
+        status = Status.PARTIAL
+        note = (
+            "已接入省统一身份认证平台，登录页提供“使用政务统一身份认证登录”；县、镇街工作人员仍可用密码登录，"
+            "全部关联后可在“统一身份认证”页关闭密码登录。"
+        )
+    else:
+        status = Status.MET
+        note = "已接入省统一身份认证平台；本县县、镇街工作人员只能通过统一身份认证登录，不另设密码。"
+    return Finding("unified_identity", "统一入口、统一身份认证（省级一网通办平台）", status, note, evidence)
+
+
 def _findings(
     settings: Settings,
     rules: CountyRules,
@@ -231,13 +251,7 @@ def _findings(
             "pwa/src/screens/OneTable.jsx",
         ),
     )
-    yield Finding(
-        "unified_identity",
-        "统一入口、统一身份认证（省级一网通办平台）",
-        Status.NOT_MET,
-        "目前用本系统的手机号和密码登录；尚未接入省统一身份认证平台。",
-        ("backend/auth/",),
-    )
+    yield _unified_identity(settings, rules)
     yield Finding(
         "complaints",
         "提供投诉建议功能",

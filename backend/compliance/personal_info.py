@@ -48,6 +48,22 @@ INVENTORY: tuple[PersonalData, ...] = (
         "到期或退出登录即失效",
     ),
     PersonalData(
+        "external_identities",
+        ("subject", "user_id"),
+        "通过政务统一身份认证登录的用户",
+        "统一身份认证：平台账号标识与本系统账号的对应（首次登录按平台核验的手机号关联，或由县委组织部关联）",
+        "县委组织部（管理本县账号的关联）",
+        "关联存续期间；解除关联或账号删除即删除",
+    ),
+    PersonalData(
+        "login_tickets",
+        ("user_id",),
+        "通过政务统一身份认证登录的用户",
+        "把平台登录结果一次性交给本应用（只存凭据摘要）",
+        "无人查看",
+        "一分钟内有效、用后即废，一小时后删除",
+    ),
+    PersonalData(
         "secretary_profiles",
         ("name", "gender", "phone"),
         "第一书记",
@@ -221,6 +237,7 @@ INVENTORY: tuple[PersonalData, ...] = (
 NOT_PERSONAL: frozenset[str] = frozenset(
     {
         "org_units",
+        "oidc_login_attempts",  # a login on its way to the platform: random values only, no person yet
         "county_settings",
         "polls",
         "poll_ballots",

@@ -40,6 +40,15 @@ class ErrorCode(enum.StrEnum):
     ALREADY_ISSUED = "ALREADY_ISSUED"  # the person already received a credential or a paper slip
     NOT_ELIGIBLE = "NOT_ELIGIBLE"  # the account is not on the poll's roster
     ANONYMOUS_ONLY = "ANONYMOUS_ONLY"  # a ballot was sent with identifying headers (Authorization, Cookie)
+    # 统一身份认证 (backend/identity/)
+    IDENTITY_UNBOUND = "IDENTITY_UNBOUND"  # the platform's account is bound to no account here; nothing was created
+    OIDC_NOT_CONFIGURED = "OIDC_NOT_CONFIGURED"  # no identity platform is configured (OIDC_ISSUER)
+    OIDC_STATE_INVALID = "OIDC_STATE_INVALID"  # the login came back with a missing, unknown, used or expired state
+    OIDC_FAILED = "OIDC_FAILED"  # the platform refused the login or the code exchange
+    OIDC_UNAVAILABLE = "OIDC_UNAVAILABLE"  # the platform could not be reached
+    ID_TOKEN_INVALID = "ID_TOKEN_INVALID"  # the ID token's signature or claims (iss, aud, exp, nonce) failed
+    LOGIN_TICKET_INVALID = "LOGIN_TICKET_INVALID"  # a login ticket unknown, used or older than a minute
+    PASSWORD_LOGIN_DISABLED = "PASSWORD_LOGIN_DISABLED"  # the county turned staff password login off
 
 
 class DomainError(Exception):

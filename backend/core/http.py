@@ -17,17 +17,29 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from backend.core import unavailable
 from backend.core.http_errors import BodyTooLarge, error_body, error_response, too_large_response
 
-SECURITY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "strict-origin-when-cross-origin",
-    "x-frame-options": "DENY",
-    "permissions-policy": "camera=(self), geolocation=(self), microphone=()",
-    "content-security-policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; "
-        "manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-    ),
-}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; "
+    "manifest-src 'self'; frame-ancestors {ancestors}; base-uri 'self'; form-action 'self'"
+)
+
+
+def security_headers(frame_ancestors: str = "") -> dict[str, str]:
+    """The headers of every response. `frame_ancestors` (FRAME_ANCESTORS): origins that may show the
+    app in a frame — the staff super-app's H5 container; empty: no one, and X-Frame-Options DENY for
+    browsers that predate CSP (with origins listed it is left out: it cannot name an origin)."""
+    headers = {
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "strict-origin-when-cross-origin",
+        "permissions-policy": "camera=(self), geolocation=(self), microphone=()",
+        "content-security-policy": CSP.format(ancestors=" ".join(frame_ancestors.split()) or "'none'"),
+    }
+    if not frame_ancestors.strip():
+        headers["x-frame-options"] = "DENY"
+    return headers
+
+
+SECURITY_HEADERS = security_headers()
 # Only on requests that arrived over TLS: the scheme comes from X-Forwarded-Proto of a trusted proxy
 # (uvicorn proxy_headers, FORWARDED_ALLOW_IPS). The proxies send it too (Caddyfile, ingress).
 HSTS = "max-age=31536000; includeSubDomains"
@@ -81,8 +93,9 @@ class CORS(CORSMiddleware):
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors: str = "") -> None:
         self.app = app
+        self.headers = security_headers(frame_ancestors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -92,7 +105,7 @@ class SecurityHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     headers.setdefault(name, value)
                 if scope.get("scheme") == "https":
                     headers.setdefault("strict-transport-security", HSTS)

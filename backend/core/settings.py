@@ -8,7 +8,7 @@ keywords reads no environment (tests and benchmarks build exactly the settings t
 `with_overrides(...)` checks the changed values the same way.
 
 Secrets (`Secret`: JWT_SECRET, JWT_SECRET_PREVIOUS, POLL_KEY_SECRET, METRICS_TOKEN,
-S3_SECRET_ACCESS_KEY) are shown as "**********" in `repr`/`str`, and URLs (`UrlWithPassword`:
+S3_SECRET_ACCESS_KEY, OIDC_CLIENT_SECRET) are shown as "**********" in `repr`/`str`, and URLs (`UrlWithPassword`:
 DATABASE_URL, REDIS_URL) without their password, so settings can be logged; the values themselves
 are plain strings for the code that uses them. `validate()` holds the checks that depend on more
 than one value (production refuses weak secrets, a missing REDIS_URL, …).
@@ -144,6 +144,18 @@ class Settings(BaseSettings):
     s3_addressing_style: str = Field(
         "path", description='"path" (MinIO, Ceph RGW) or "virtual" (Aliyun OSS, Tencent COS)'
     )
+    # 统一身份认证: the province's OpenID provider (backend/identity/, docs/OPERATIONS.md).
+    oidc_issuer: str = Field("", description="the identity platform's issuer URL (no trailing /); empty: OIDC off")
+    oidc_client_id: str = Field("", description="this app's client id at the identity platform")
+    oidc_client_secret: Secret = Field("", description="this app's client secret at the identity platform")
+    oidc_scopes: str = Field("openid profile phone", description="scopes asked for (space-separated)")
+    oidc_phone_claim: str = Field("phone_number", description="the claim holding the verified mobile number")
+    oidc_display_name: str = Field("政务统一身份认证", description="the platform's name on the login button")
+    frame_ancestors: str = Field(
+        "",
+        description="origins that may embed the PWA in a frame, e.g. the staff super-app's H5 container "
+        "(space-separated, CSP frame-ancestors); empty: none",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -157,6 +169,14 @@ class Settings(BaseSettings):
     @classmethod
     def _an_address_or_empty(cls, value: str) -> str:
         """Empty (follow the request), or an absolute http(s) address without a trailing slash."""
+        value = value.strip().rstrip("/")
+        if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
+            raise ValueError("must be empty or an absolute http:// or https:// address")
+        return value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_address_or_empty(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
             raise ValueError("must be empty or an absolute http:// or https:// address")
@@ -236,12 +256,17 @@ class Settings(BaseSettings):
         return self.is_production if self.require_tls is None else self.require_tls
 
     @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
     def validate(self) -> None:  # type: ignore[override]  # pydantic's deprecated classmethod validate
         """Refuse configurations that must never run in production."""
         self._validate_rate_limits()
+        self._validate_identity()
         if not self.is_production:
             return
         if self.jwt_secret == DEFAULT_JWT_SECRET or len(self.jwt_secret) < 32:
@@ -265,6 +290,21 @@ class Settings(BaseSettings):
             raise SettingsError(
                 "APP_ENV=production requires REDIS_URL: rate limits must be counted across all app processes"
             )
+
+    def _validate_identity(self) -> None:
+        if self.oidc_issuer and not (self.oidc_client_id and "openid" in self.oidc_scopes.split()):
+            raise SettingsError("OIDC_ISSUER needs OIDC_CLIENT_ID, and OIDC_SCOPES must include openid")
+        if any(c in self.frame_ancestors for c in ";,'\"") or "'none'" in self.frame_ancestors:
+            raise SettingsError("FRAME_ANCESTORS is a space-separated list of origins (empty: none)")
+        if not self.is_production:
+            return
+        if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
+            raise SettingsError("OIDC_ISSUER must be an https:// address in production")
+        if self.oidc_issuer and not self.oidc_client_secret:
+            raise SettingsError("OIDC_ISSUER is set: production requires OIDC_CLIENT_SECRET")
+        for origin in self.frame_ancestors.split():
+            if "*" in origin or not origin.startswith("https://"):
+                raise SettingsError(f"FRAME_ANCESTORS must list exact https:// origins in production, not {origin!r}")
 
     def _validate_rate_limits(self) -> None:
         # The casting counter is keyed by a (keyed hash of the) client address: keep it for a minute at most.

@@ -33,6 +33,8 @@ from backend.filings.api.queries import FilingQueries
 from backend.graphql.errors import MaskInternalErrors, log_internal_errors
 from backend.graphql.limits import RequestSizeLimits
 from backend.homes.api.queries import HomeQueries
+from backend.identity.api.mutations import IdentityMutations
+from backend.identity.api.queries import IdentityQueries
 from backend.org.api.county_settings import CountySettingsMutations, CountySettingsQueries
 from backend.org.api.mutations import ImportMutations, OrgMutations
 from backend.org.api.queries import OrgQueries, PeopleQueries
@@ -65,6 +67,7 @@ class Query(
     ComplianceQueries,
     ComplaintQueries,
     ReportingQueries,
+    IdentityQueries,
 ):
     pass
 
@@ -84,6 +87,7 @@ class Mutation(
     AssessmentMutations,
     RankingMutations,
     ComplaintMutations,
+    IdentityMutations,
 ):
     pass
 

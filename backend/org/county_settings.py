@@ -37,6 +37,10 @@ class CountyRules:
     # 晾晒: do townships see the county's ranking? 0 = no (the default), 1 = yes. Changed only by
     # backend/ranking/visibility.py with a recorded decision (a reason, audited), never by update_rules.
     townships_see_ranking: int = 0
+    # May county and township accounts log in with a password? 1 = yes (the default), 0 = only through
+    # the province's identity platform (统一身份认证). Changed only by backend/identity/password_policy.py,
+    # which refuses 0 while no platform is configured.
+    staff_password_login: int = 1
 
     def with_values(self, values: dict[str, Any]) -> CountyRules:
         known = {f.name for f in fields(self)}
@@ -60,9 +64,14 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "diary_entries_per_month": (0, 31),
     "problem_resolution_age_days": (1, 365),
     "townships_see_ranking": (0, 1),
+    "staff_password_login": (0, 1),
 }
-# Keys update_rules refuses: they change only through their own decision (with a reason).
-DECIDED_KEYS = {"townships_see_ranking"}
+# Keys update_rules refuses: they change only through their own door (a decision with a reason, a
+# check of the deployment), each with what to do instead.
+DECIDED_KEYS = {
+    "townships_see_ranking": "镇街可见排名须经决定并填写依据后单独设置",
+    "staff_password_login": "工作人员密码登录须在统一身份认证设置中单独开关",
+}
 _PERCENT = {
     "household_visit_target_pct",
     "card_coverage_target_pct",
@@ -104,8 +113,9 @@ async def update_rules(
 
     The DECIDED_KEYS are refused unless `decided` (their own door recorded the decision's reason)."""
     actor = require_role(actor, Role.COUNTY)
-    if not decided and DECIDED_KEYS & set(values):
-        raise InvalidInput("镇街可见排名须经决定并填写依据后单独设置", field="reason")
+    refused = sorted(DECIDED_KEYS.keys() & set(values))
+    if not decided and refused:
+        raise InvalidInput(DECIDED_KEYS[refused[0]], field="reason")
     before = await rules_for(session, actor.county_id)
     rules = before.with_values(values)
     _check_bounds(values)

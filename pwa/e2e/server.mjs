@@ -49,7 +49,7 @@ export function freePort() {
   });
 }
 
-export async function startServer({ timeoutMs = 90_000, log = process.env.E2E_SERVER_LOG } = {}) {
+export async function startServer({ timeoutMs = 90_000, log = process.env.E2E_SERVER_LOG, env: extraEnv = {} } = {}) {
   // E2E_BASE_URL=http://127.0.0.1:8000 runs against a server that is already up (with the demo county).
   if (process.env.E2E_BASE_URL) {
     const url = process.env.E2E_BASE_URL.replace(/\/$/, '');
@@ -72,6 +72,7 @@ export async function startServer({ timeoutMs = 90_000, log = process.env.E2E_SE
     RATE_LIMIT_LOGIN_PER_ADDRESS: '0',
     RATE_LIMIT_CREDENTIALS_PER_USER: '0',
     RATE_LIMIT_CASTS_PER_ADDRESS: '0',
+    ...extraEnv, // a test's own settings (the identity test's OIDC_*)
   };
   const child = spawn(python, ['-m', 'backend.cli', 'up', '--host', '127.0.0.1', '--port', String(port)], {
     cwd: REPO,

@@ -55,9 +55,52 @@ export async function login(phone, password) {
   return null;
 }
 
+const VIA_PLATFORM = 'zct.viaIdentityPlatform'; // this session came from the identity platform
+
+/** The one-time ticket of a login through the identity platform (/login/oidc) → the session.
+ * Returns null on success, or an error { code, message } to show. */
+export async function completeExternalLogin(ticket) {
+  const data = await gql(
+    `mutation Complete($t: String!) { completeExternalLogin(ticket: $t) {
+      accessToken refreshToken expiresIn errors { code message } user { ${USER_FIELDS} } } }`,
+    { t: ticket },
+  );
+  const p = data.completeExternalLogin;
+  if (p.errors?.length) return p.errors[0];
+  if (!p.accessToken) return new ApiError('UNKNOWN');
+  await saveTokens(p);
+  try {
+    localStorage.setItem(VIA_PLATFORM, '1');
+  } catch {
+    /* no storage: logout stays local */
+  }
+  session.set({ status: 'in', me: p.user });
+  return null;
+}
+
+/** The identity platform's facts for the login screen and logout (null when unreachable). */
+export async function identityProvider() {
+  try {
+    return (await gql(`{ identityProvider { enabled displayName startUrl endSessionUrl } }`)).identityProvider;
+  } catch {
+    return null;
+  }
+}
+
+function takeViaPlatform() {
+  try {
+    const via = localStorage.getItem(VIA_PLATFORM) === '1';
+    localStorage.removeItem(VIA_PLATFORM);
+    return via;
+  } catch {
+    return false;
+  }
+}
+
 export async function logout() {
   // Forget the session locally first (so a reload right away is logged out), then revoke it.
   const refresh = currentTokens()?.refresh;
+  const viaPlatform = takeViaPlatform();
   await clearTokens();
   session.set({ status: 'anon', me: null });
   if (refresh) {
@@ -67,4 +110,7 @@ export async function logout() {
       /* offline or already invalid: the refresh token expires on its own */
     }
   }
+  // Logged in through the platform: end its session too, where it offers that (a plain redirect).
+  const endSessionUrl = viaPlatform && (await identityProvider())?.endSessionUrl;
+  if (endSessionUrl) location.assign(endSessionUrl);
 }

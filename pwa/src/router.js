@@ -18,7 +18,7 @@ addEventListener('click', (e) => {
   const a = e.target.closest?.('a[href]');
   if (!a || a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
-  if (url.origin !== location.origin || /^\/(graphql|media|cards|public|healthz|readyz|metrics)/.test(url.pathname)) return;
+  if (url.origin !== location.origin || /^\/(graphql|media|cards|public|healthz|readyz|metrics|auth\/)/.test(url.pathname)) return;
   e.preventDefault();
   navigate(url.pathname + url.search);
 });

@@ -60,6 +60,9 @@ export const ROUTES = [
   },
   { path: '/admin', roles: STAFF, component: screen(() => import('./screens/Admin.jsx')) },
   { path: '/admin/import', roles: COUNTY, component: screen(() => import('./screens/Import.jsx')), props: () => ({}) },
+  { path: '/admin/identities', roles: COUNTY, component: screen(() => import('./screens/Identities.jsx')), props: () => ({}) },
+  // where a login through the province's identity platform comes back (a one-time ticket in the fragment)
+  { path: '/login/oidc', roles: PUBLIC, component: screen(() => import('./screens/OidcLanding.jsx')), props: () => ({}) },
 
   // township review, roll call, attendance, progress, problem ledgers, county settings
   { path: '/review', roles: TOWNSHIP, component: screen(() => import('./screens/review/ReviewQueue.jsx')) },

@@ -64,6 +64,15 @@ def _filing(world: World, **overrides: Any) -> dict[str, Any]:
 
 CASES = [
     Case(
+        "external_identities.subject",
+        "county",
+        "mutation($u: ID!, $s: String!) { bindExternalIdentity(userId: $u, subject: $s) { " + ERR + " } }",
+        lambda w, v: {"u": w.user_id("township"), "s": v},
+        "subject",
+        255,
+        "a",
+    ),
+    Case(
         "login_failures.phone",
         None,
         'mutation($p: String!) { login(phone: $p, password: "x1234567") { ' + ERR + " } }",
@@ -280,7 +289,13 @@ CASES = [
         None,
         "mutation($i: PublicComplaintInput!) { sendPublicComplaint(input: $i) { " + ERR + " } }",
         lambda w, v: {
-            "i": {"villageId": w.unit_id("V11"), "kind": "COMPLAINT", "topic": "OTHER", "text": "太多", "contactPhone": v}
+            "i": {
+                "villageId": w.unit_id("V11"),
+                "kind": "COMPLAINT",
+                "topic": "OTHER",
+                "text": "太多",
+                "contactPhone": v,
+            }
         },
         "contactPhone",
         20,
@@ -412,6 +427,14 @@ NOT_FROM_INPUT = {
     "ranking_snapshots.sha256": "a hash the server computes",
     "rubric_versions.sha256": "a hash the server computes",
     "refresh_tokens.token_hash": "a hash the server computes",
+    "external_identities.issuer": "the configured OIDC_ISSUER",
+    "external_identities.method": "an enum value",
+    "oidc_login_attempts.state_hash": "a hash the server computes",
+    "oidc_login_attempts.browser_hash": "a hash the server computes",
+    "oidc_login_attempts.nonce": "a random value the server makes",
+    "oidc_login_attempts.code_verifier": "a random value the server makes",
+    "oidc_login_attempts.next_path": "the start's ?next= kept only when a local path of at most 200 characters",
+    "login_tickets.ticket_hash": "a hash the server computes",
     "refresh_tokens.family_id": "a UUID the server makes",
     "secretary_profiles.gender": "an enum value",
     "secretary_profiles.unit_type": "an enum value",

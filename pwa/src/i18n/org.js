@@ -9,6 +9,7 @@ export default addMessages({
       villagesCount: '村数',
       householdCountN: '{n} 户',
       admin: '管理操作',
+      identities: '统一身份认证',
     },
     admin: {
       createTownship: '新建镇街',
@@ -51,6 +52,7 @@ export default addMessages({
       villagesCount: 'Villages',
       householdCountN: '{n} households',
       admin: 'Administration',
+      identities: 'Unified identity',
     },
     admin: {
       createTownship: 'New township',

@@ -344,9 +344,14 @@ export default function Admin({ me }) {
         <BackLink href="/" />
         <h2>{t('org.admin')}</h2>
         {me.role === 'COUNTY' && (
-          <a class="btn block" href="/admin/import">
-            {t('import.title')}
-          </a>
+          <>
+            <a class="btn block" href="/admin/import">
+              {t('import.title')}
+            </a>
+            <a class="btn secondary block" href="/admin/identities" data-testid="nav-identities">
+              {t('org.identities')}
+            </a>
+          </>
         )}
       </section>
       {me.role === 'COUNTY' && (

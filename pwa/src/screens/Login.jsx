@@ -1,6 +1,12 @@
-import { useState } from 'preact/hooks';
-import { login } from '../auth.js';
+import { useEffect, useState } from 'preact/hooks';
+import { login, identityProvider } from '../auth.js';
 import { useT, errorText } from '../i18n.js';
+
+/** The platform's start URL, coming back to where the user was (a path of this app only). */
+function platformHref(startUrl) {
+  const here = location.pathname + location.search;
+  return here === '/' || here.startsWith('/login') ? startUrl : `${startUrl}?next=${encodeURIComponent(here)}`;
+}
 
 export default function Login() {
   const t = useT();
@@ -9,6 +15,10 @@ export default function Login() {
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
   const [fieldErr, setFieldErr] = useState({});
+  const [platform, setPlatform] = useState(null);
+  useEffect(() => {
+    identityProvider().then((p) => setPlatform(p?.enabled ? p : null));
+  }, []);
 
   async function submit(e) {
     e.preventDefault();
@@ -89,6 +99,16 @@ export default function Login() {
           {busy ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
+      {platform && (
+        // below the form, so nothing moves when it appears; a plain link (a full-page redirect), as
+        // an H5 container's WebView needs
+        <div class="card login-platform">
+          <p class="muted">{t('login.or')}</p>
+          <a class="btn secondary block" href={platformHref(platform.startUrl)} data-testid="oidc-login">
+            {t('login.oidc', { name: platform.displayName })}
+          </a>
+        </div>
+      )}
     </main>
   );
 }

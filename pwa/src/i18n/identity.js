@@ -1,0 +1,63 @@
+// 统一身份认证: the landing of a login through the province's identity platform, and the county's
+// bindings of platform accounts to accounts here. Simplified Chinese first, English second.
+import { addMessages } from './core.js';
+
+export default addMessages({
+  zh: {
+    identity: {
+      completing: '正在完成统一身份认证登录…',
+      failed: '统一身份认证登录未完成',
+      backToLogin: '返回登录',
+      title: '统一身份认证',
+      intro: '本县账号可通过政务统一身份认证平台登录。首次登录时按平台核验的手机号自动关联；手机号不一致的，在此按平台账号标识手动关联。',
+      notConfigured: '本系统尚未接入统一身份认证平台，请联系运维人员配置。',
+      passwordTitle: '工作人员密码登录',
+      passwordOn: '县、镇街工作人员可用手机号和密码登录',
+      passwordOff: '县、镇街工作人员只能通过统一身份认证登录（第一书记、党员群众不受影响）',
+      turnOff: '关闭密码登录',
+      turnOn: '恢复密码登录',
+      confirmOff: '关闭后，县、镇街工作人员只能通过统一身份认证登录。确定关闭吗？',
+      listTitle: '已关联的统一身份账号',
+      bindTitle: '关联统一身份账号',
+      subject: '平台账号标识',
+      subjectHint: '由统一身份认证平台提供',
+      user: '本系统账号',
+      searchHint: '输入姓名或手机号查找',
+      bind: '关联',
+      unbind: '解除关联',
+      confirmUnbind: '解除后，该统一身份账号不能再登录本系统账号“{name}”。确定解除吗？',
+      byPhone: '手机号自动关联',
+      byCounty: '县委组织部关联',
+      boundAt: '{when} 关联',
+    },
+  },
+  en: {
+    identity: {
+      completing: 'Completing the unified identity login…',
+      failed: 'The unified identity login did not complete',
+      backToLogin: 'Back to login',
+      title: 'Unified identity',
+      intro:
+        "County accounts can log in through the province's unified identity platform. The first login binds by the phone number the platform verified; where the numbers differ, bind by the platform's account identifier here.",
+      notConfigured: 'No unified identity platform is configured: ask the operators.',
+      passwordTitle: 'Staff password login',
+      passwordOn: 'County and township staff may log in with phone and password',
+      passwordOff: 'County and township staff log in only through the unified identity platform (secretaries and members are not affected)',
+      turnOff: 'Turn password login off',
+      turnOn: 'Turn password login back on',
+      confirmOff: 'County and township staff will only be able to log in through the unified identity platform. Turn it off?',
+      listTitle: 'Bound platform accounts',
+      bindTitle: 'Bind a platform account',
+      subject: 'Platform account identifier',
+      subjectHint: 'Given by the unified identity platform',
+      user: 'Account here',
+      searchHint: 'Search by name or phone',
+      bind: 'Bind',
+      unbind: 'Unbind',
+      confirmUnbind: 'The platform account will no longer log in as “{name}”. Unbind?',
+      byPhone: 'Bound by phone',
+      byCounty: 'Bound by the county',
+      boundAt: 'bound {when}',
+    },
+  },
+});
