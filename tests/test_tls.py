@@ -35,7 +35,8 @@ async def test_production_refuses_credentials_over_plain_http(settings: Settings
             assert answered.status_code == 200
             assert answered.headers["strict-transport-security"].startswith("max-age=31536000")
     finally:
-        await app.state.engine.dispose()  # type: ignore[attr-defined]
+        await app.state.rate_limits.close()  # the login above counted in Redis
+        await app.state.engine.dispose()
 
 
 async def test_development_and_an_explicit_opt_out_answer_plain_http(settings: Settings) -> None:
