@@ -101,6 +101,9 @@ NOT_JURISDICTIONAL = {
     "RubricVersion": "the caller's own county's rubric versions, by period",
     "RefreshToken": "found by the hash of the token presented",
     "LoginFailure": "the login lockout's counter, by phone",
+    "SecondFactor": "the caller's own authenticator (actor.user_id or a login challenge's user), never by a given id",
+    "RecoveryCode": "the caller's own recovery codes, compared by keyed hash",
+    "LoginChallenge": "found by the hash of the challenge presented",
 }
 JURISDICTIONAL = set(DOORS) | set(CHILDREN)
 

@@ -19,7 +19,11 @@ class Function:
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
-        "accounts", "登录与账号", "全部角色", "手机号、姓名、密码摘要、登录失败记录（用于防暴力破解，按窗口清除）"
+        "accounts",
+        "登录与账号",
+        "全部角色；动态验证码仅县、镇街账号",
+        "手机号、姓名、密码摘要、登录失败记录（用于防暴力破解，按窗口清除）；县、镇街账号的动态验证码密钥（加密保存）"
+        "与恢复码摘要",
     ),
     Function(
         "org",
@@ -83,6 +87,15 @@ FIELDS: dict[str, str] = {
     "login": "accounts",
     "logout": "accounts",
     "refreshToken": "accounts",
+    "verifySecondFactor": "accounts",
+    "changePassword": "accounts",
+    "mySecondFactor": "accounts",
+    "beginTotpEnrolment": "accounts",
+    "confirmTotpEnrolment": "accounts",
+    "disableTotp": "accounts",
+    "regenerateRecoveryCodes": "accounts",
+    "resetSecondFactor": "accounts",
+    "setTotpRequiredForCounty": "settings",
     "users": "accounts",
     "createUser": "accounts",
     "setUserActive": "accounts",

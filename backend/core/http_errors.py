@@ -48,6 +48,8 @@ STATUS: Mapping[str, int] = {
     ErrorCode.INVALID_CREDENTIALS: 401,
     ErrorCode.TOKEN_INVALID: 401,
     ErrorCode.TOKEN_REUSED: 401,
+    ErrorCode.SECOND_FACTOR_INVALID: 401,
+    ErrorCode.SESSION_IDLE: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.ACCOUNT_DISABLED: 403,
     ErrorCode.NOT_ELIGIBLE: 403,

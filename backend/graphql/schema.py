@@ -22,6 +22,7 @@ from backend.assessment.api.queries import AssessmentQueries
 from backend.attendance.api.mutations import AttendanceMutations
 from backend.attendance.api.queries import AttendanceQueries
 from backend.auth.api.mutations import AuthMutations
+from backend.auth.api.second_factor import SecondFactorMutations, SecondFactorQueries
 from backend.complaints.api.mutations import ComplaintMutations
 from backend.complaints.api.queries import ComplaintQueries
 from backend.compliance.api.queries import ComplianceQueries
@@ -65,6 +66,7 @@ class Query(
     ComplianceQueries,
     ComplaintQueries,
     ReportingQueries,
+    SecondFactorQueries,
 ):
     pass
 
@@ -72,6 +74,7 @@ class Query(
 @strawberry.type
 class Mutation(
     AuthMutations,
+    SecondFactorMutations,
     OrgMutations,
     ImportMutations,
     FilingMutations,

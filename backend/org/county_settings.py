@@ -37,6 +37,10 @@ class CountyRules:
     # 晾晒: do townships see the county's ranking? 0 = no (the default), 1 = yes. Changed only by
     # backend/ranking/visibility.py with a recorded decision (a reason, audited), never by update_rules.
     townships_see_ranking: int = 0
+    # Must county accounts log in with a second factor (TOTP)? 0 = no, 1 = yes. Unsaved, the
+    # deployment decides (1 in production): read it only through backend/auth/second_factor/policy.py.
+    # Changed only by its own mutation (setTotpRequiredForCounty), never by update_rules.
+    totp_required_for_county: int = 0
 
     def with_values(self, values: dict[str, Any]) -> CountyRules:
         known = {f.name for f in fields(self)}
@@ -60,9 +64,17 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "diary_entries_per_month": (0, 31),
     "problem_resolution_age_days": (1, 365),
     "townships_see_ranking": (0, 1),
+    "totp_required_for_county": (0, 1),
 }
-# Keys update_rules refuses: they change only through their own decision (with a reason).
-DECIDED_KEYS = {"townships_see_ranking"}
+# Keys update_rules refuses (the message says where they are changed): they change only through
+# their own decision.
+DECIDED_KEYS = {
+    "townships_see_ranking": "镇街可见排名须经决定并填写依据后单独设置",
+    "totp_required_for_county": "县级账号是否必须启用动态验证码须在“账号安全”中单独设置",
+}
+# Keys whose default is the deployment's (see their reader): once a county sets one it stays in the
+# saved overrides, even when it equals CountyRules' constant default.
+DEPLOYMENT_DEFAULTED = {"totp_required_for_county"}
 _PERCENT = {
     "household_visit_target_pct",
     "card_coverage_target_pct",
@@ -104,14 +116,16 @@ async def update_rules(
 
     The DECIDED_KEYS are refused unless `decided` (their own door recorded the decision's reason)."""
     actor = require_role(actor, Role.COUNTY)
-    if not decided and DECIDED_KEYS & set(values):
-        raise InvalidInput("镇街可见排名须经决定并填写依据后单独设置", field="reason")
+    decided_keys = sorted(set(DECIDED_KEYS) & set(values))
+    if not decided and decided_keys:
+        raise InvalidInput(DECIDED_KEYS[decided_keys[0]], field="reason")
     before = await rules_for(session, actor.county_id)
     rules = before.with_values(values)
     _check_bounds(values)
     _check_consistency(rules)
-    overrides = {k: v for k, v in asdict(rules).items() if getattr(DEFAULT_RULES, k) != v}
     row = await session.get(CountySettings, actor.county_id)
+    kept = (set(values) | set(row.values if row else {})) & DEPLOYMENT_DEFAULTED
+    overrides = {k: v for k, v in asdict(rules).items() if getattr(DEFAULT_RULES, k) != v or k in kept}
     if row is None:
         session.add(CountySettings(county_id=actor.county_id, values=overrides, updated_by=actor.user_id))
     else:
