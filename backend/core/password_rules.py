@@ -17,7 +17,7 @@ MIN_CLASSES = 2
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common_passwords.txt"
 RULES = (
     f"长度 {MIN_LENGTH} 到 {MAX_LENGTH} 位",
-    "包含大写字母、小写字母、数字、符号中的至少两类",
+    "包含大写字母、小写字母、数字、符号（含汉字）中的至少两类",
     "不是常见密码（如 12345678、a123456789、woaini1314）",
     "不包含本人手机号",
 )
@@ -32,10 +32,10 @@ def common_passwords() -> frozenset[str]:
 def character_classes(password: str) -> int:
     return sum(
         (
-            any(c.islower() for c in password),
-            any(c.isupper() for c in password),
-            any(c.isdigit() for c in password),
-            any(not c.isalnum() for c in password),
+            any("a" <= c <= "z" for c in password),
+            any("A" <= c <= "Z" for c in password),
+            any("0" <= c <= "9" for c in password),
+            any(not (c.isascii() and c.isalnum()) for c in password),  # symbols, spaces, Chinese characters
         )
     )
 
@@ -45,7 +45,7 @@ def check_password(password: str, field: str = "password", *, phone: str | None 
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise InvalidInput(f"密码长度应为 {MIN_LENGTH} 到 {MAX_LENGTH} 位", field=field)
     if character_classes(password) < MIN_CLASSES:
-        raise InvalidInput("密码须包含大写字母、小写字母、数字、符号中的至少两类", field=field)
+        raise InvalidInput("密码须包含大写字母、小写字母、数字、符号（含汉字）中的至少两类", field=field)
     if password.lower() in common_passwords():
         raise InvalidInput("密码过于常见，容易被猜中，请换一个", field=field)
     if phone and phone in password:

@@ -66,6 +66,11 @@ class OkPayload:
 T = TypeVar("T")
 
 
+def now() -> datetime:
+    """The clock of the second-factor and password mutations (tests step it through TOTP periods)."""
+    return datetime.now(UTC)
+
+
 async def _committing_failure(attempt: Coroutine[Any, Any, T]) -> tuple[T | None, DomainError | None]:
     try:
         return await attempt, None
@@ -102,7 +107,7 @@ class AuthMutations:
         async with ctx.transaction() as session:
             # A wrong code counts toward the lock: that failure is committed too.
             result, failure = await _committing_failure(
-                second_step.verify(session, ctx.settings, challenge, code, datetime.now(UTC))
+                second_step.verify(session, ctx.settings, challenge, code, now())
             )
         return _payload_or_raise(result, failure)
 
@@ -115,7 +120,7 @@ class AuthMutations:
         ctx = info.context
         async with ctx.transaction() as session:
             result, failure = await _committing_failure(
-                change_password(session, ctx.settings, ctx.actor, current_password, new_password, datetime.now(UTC))
+                change_password(session, ctx.settings, ctx.actor, current_password, new_password, now())
             )
         return _payload_or_raise(result, failure)
 

@@ -3,11 +3,12 @@ codes), the forced enrolment of a login challenge, the county's reset and its re
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.api import mutations as clock
 from backend.auth.api.mutations import AuthPayload
 from backend.auth.second_factor import enrolment
 from backend.auth.second_factor import login as second_step
@@ -64,10 +65,6 @@ async def _own_user(session: AsyncSession, info: Info) -> User:
     return await access_user(session, actor, actor.user_id)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @strawberry.type
 class SecondFactorQueries:
     @strawberry.field(description="County and township users: their authenticator and the county's rule.")
@@ -100,9 +97,9 @@ class SecondFactorMutations:
         ctx = info.context
         async with ctx.transaction() as session:
             if challenge:
-                found = await second_step.begin_enrolment(session, ctx.settings, challenge, _now())
+                found = await second_step.begin_enrolment(session, ctx.settings, challenge, clock.now())
             else:
-                found = await enrolment.begin(session, ctx.settings, await _own_user(session, info), _now())
+                found = await enrolment.begin(session, ctx.settings, await _own_user(session, info), clock.now())
         return TotpEnrolmentPayload(secret=found.secret, otpauth_uri=found.otpauth_uri, qr_code=found.qr_svg)
 
     @strawberry.mutation(
@@ -114,12 +111,12 @@ class SecondFactorMutations:
         ctx = info.context
         async with ctx.transaction() as session:
             if challenge:
-                ended = await second_step.confirm_enrolment(session, ctx.settings, challenge, code, _now())
+                ended = await second_step.confirm_enrolment(session, ctx.settings, challenge, code, clock.now())
                 return RecoveryCodesPayload(
                     recovery_codes=ended.recovery_codes, auth=AuthPayload.from_session(ended.session)
                 )
             user = await _own_user(session, info)
-            shown = await enrolment.confirm(session, ctx.settings, user, code, _now())
+            shown = await enrolment.confirm(session, ctx.settings, user, code, clock.now())
         return RecoveryCodesPayload(recovery_codes=shown)
 
     @strawberry.mutation(description="Turn one's authenticator off, with a current code or the password.")
@@ -130,7 +127,7 @@ class SecondFactorMutations:
         ctx = info.context
         async with ctx.transaction() as session:
             user = await _own_user(session, info)
-            await enrolment.disable(session, ctx.settings, user, _now(), code=code, password=password)
+            await enrolment.disable(session, ctx.settings, user, clock.now(), code=code, password=password)
         return SecondFactorOkPayload(ok=True)
 
     @strawberry.mutation(description="New recovery codes (the old ones stop working), with a current code.")
@@ -139,7 +136,7 @@ class SecondFactorMutations:
         ctx = info.context
         async with ctx.transaction() as session:
             user = await _own_user(session, info)
-            shown = await enrolment.regenerate_recovery_codes(session, ctx.settings, user, code, _now())
+            shown = await enrolment.regenerate_recovery_codes(session, ctx.settings, user, code, clock.now())
         return RecoveryCodesPayload(recovery_codes=shown)
 
     @strawberry.mutation(
@@ -149,7 +146,7 @@ class SecondFactorMutations:
     @returns_payload_errors(SecondFactorOkPayload)
     async def reset_second_factor(self, info: Info, user_id: strawberry.ID, reason: str) -> SecondFactorOkPayload:
         async with info.context.transaction() as session:
-            user = await enrolment.reset(session, info.context.actor, parse_id(user_id, "userId"), reason, _now())
+            user = await enrolment.reset(session, info.context.actor, parse_id(user_id, "userId"), reason, clock.now())
         return SecondFactorOkPayload(ok=True, user=UserType.from_model(user))
 
     @strawberry.mutation(description="County: must county accounts log in with an authenticator (audited)?")
