@@ -17,6 +17,12 @@ from backend.org.models import Role
 IDLE_ROLES = frozenset({Role.COUNTY, Role.TOWNSHIP})
 
 
+def idle_timeout(settings: Settings, role: Role) -> int | None:
+    """What the PWA is told: its own idle logout, for the roles that have one."""
+    timeout = settings.staff_idle_timeout_seconds
+    return timeout if role in IDLE_ROLES and timeout > 0 else None
+
+
 def idle_too_long(settings: Settings, role: Role, last_activity: datetime, now: datetime) -> bool:
     timeout = settings.staff_idle_timeout_seconds
     return role in IDLE_ROLES and timeout > 0 and now - last_activity > timedelta(seconds=timeout)

@@ -113,7 +113,7 @@ class SecondFactorMutations:
             if challenge:
                 ended = await second_step.confirm_enrolment(session, ctx.settings, challenge, code, clock.now())
                 return RecoveryCodesPayload(
-                    recovery_codes=ended.recovery_codes, auth=AuthPayload.from_session(ended.session)
+                    recovery_codes=ended.recovery_codes, auth=AuthPayload.from_session(ended.session, ctx.settings)
                 )
             user = await _own_user(session, info)
             shown = await enrolment.confirm(session, ctx.settings, user, code, clock.now())
