@@ -280,7 +280,13 @@ CASES = [
         None,
         "mutation($i: PublicComplaintInput!) { sendPublicComplaint(input: $i) { " + ERR + " } }",
         lambda w, v: {
-            "i": {"villageId": w.unit_id("V11"), "kind": "COMPLAINT", "topic": "OTHER", "text": "太多", "contactPhone": v}
+            "i": {
+                "villageId": w.unit_id("V11"),
+                "kind": "COMPLAINT",
+                "topic": "OTHER",
+                "text": "太多",
+                "contactPhone": v,
+            }
         },
         "contactPhone",
         20,
@@ -413,6 +419,10 @@ NOT_FROM_INPUT = {
     "rubric_versions.sha256": "a hash the server computes",
     "refresh_tokens.token_hash": "a hash the server computes",
     "refresh_tokens.family_id": "a UUID the server makes",
+    "login_challenges.token_hash": "a hash the server computes",
+    "login_challenges.purpose": "a constant of the server (verify, enrol)",
+    "recovery_codes.salt": "random hex the server makes",
+    "recovery_codes.code_hash": "a keyed hash the server computes",
     "secretary_profiles.gender": "an enum value",
     "secretary_profiles.unit_type": "an enum value",
     "secretary_profiles.mode": "an enum value",

@@ -51,7 +51,7 @@ function PasswordStep({ onStep }) {
     <form class="card form" onSubmit={submit} noValidate>
       <h2 class="sr-only">{t('login.submit')}</h2>
       {idle && (
-        <p class="form-ok" role="status" data-testid="idle-notice">
+        <p class="form-ok login-notice" role="status" data-testid="idle-notice">
           {t('login.idleNotice')}
         </p>
       )}
