@@ -78,6 +78,11 @@ describe('second factor (动态验证码)', () => {
     assert.ok(codes.every((c) => /^[A-Z2-9]{5}-[A-Z2-9]{5}$/.test(c)));
     assert.equal(await page.getByTestId('codes-done').isDisabled(), true); // only after "我已保存"
     await shot(page, 'recovery-codes');
+    await page.setViewportSize({ width: 360, height: 780 });
+    const wide = await sideways(page);
+    assert.ok(wide.scroll <= wide.client, `sideways scroll at 360 px: ${JSON.stringify(wide)}`);
+    await shot(page, 'recovery-codes-360');
+    await page.setViewportSize(PHONE.viewport);
     await page.getByText('我已抄写或保存这些恢复码').click();
     await page.getByTestId('codes-done').click();
     await page.getByTestId('page-title').waitFor();
