@@ -134,11 +134,12 @@ async def _create_user(settings: Settings, args: argparse.Namespace, password: s
             unit = (await session.scalars(select(OrgUnit).where(OrgUnit.code == args.org_code))).first()
             if unit is None:
                 raise SystemExit(f"找不到代码为 {args.org_code} 的组织")
+            phone = clean_phone(args.phone)
             user = await insert_user(
                 session,
-                phone=clean_phone(args.phone),
+                phone=phone,
                 name=clean_text(args.name, "name", "姓名"),
-                password_hash=hash_password(check_password(password)),
+                password_hash=hash_password(check_password(password, phone=phone)),
                 role=Role(args.role),
                 org_unit=unit,
             )

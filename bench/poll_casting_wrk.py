@@ -150,6 +150,7 @@ class Server:
             "DATABASE_URL": settings.database_url,
             "JWT_SECRET": settings.jwt_secret,
             "POLL_KEY_SECRET": settings.poll_key_secret,
+            "TOTP_KEY_SECRET": settings.totp_key_secret,
             "PWA_DIST": str(settings.pwa_dist),
             "DB_POOL_SIZE": str(pool_size),
             **(extra_env or {}),

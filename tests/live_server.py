@@ -31,6 +31,7 @@ def server_env(settings: Settings, extra_env: dict[str, str] | None = None) -> d
         "DATABASE_URL": settings.database_url,
         "JWT_SECRET": settings.jwt_secret,
         "POLL_KEY_SECRET": settings.poll_key_secret,
+        "TOTP_KEY_SECRET": settings.totp_key_secret,
         "PWA_DIST": str(settings.pwa_dist),
         "MEDIA_DIR": str(settings.media_dir),
         "DB_POOL_SIZE": str(settings.db_pool_size),

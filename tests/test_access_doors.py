@@ -105,6 +105,9 @@ NOT_JURISDICTIONAL = {
     "LoginFailure": "the login lockout's counter, by phone",
     "OidcLoginAttempt": "a login on its way to the identity platform, found by the hash of its state",
     "LoginTicket": "found by the hash of the ticket presented",
+    "SecondFactor": "the caller's own authenticator (actor.user_id or a login challenge's user), never by a given id",
+    "RecoveryCode": "the caller's own recovery codes, compared by keyed hash",
+    "LoginChallenge": "found by the hash of the challenge presented",
 }
 JURISDICTIONAL = set(DOORS) | set(CHILDREN)
 

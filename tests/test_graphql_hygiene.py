@@ -104,7 +104,11 @@ def test_production_refuses_the_default_secret() -> None:
 
 async def test_production_turns_off_introspection_and_graphiql(settings: Settings) -> None:
     production = settings.with_overrides(
-        app_env="production", jwt_secret=TEST_JWT_SECRET, poll_key_secret="p" * 40, **SHARED_REDIS
+        app_env="production",
+        jwt_secret=TEST_JWT_SECRET,
+        poll_key_secret="p" * 40,
+        totp_key_secret="t" * 40,
+        **SHARED_REDIS,
     )
     app = create_app(production)
     try:

@@ -13,6 +13,9 @@ import pytest
 
 from backend.graphql.schema import schema
 from tests.assessment.matrix import assessment_ops
+from tests.auth.matrix import CODE_FIELDS as SECOND_FACTOR_CODE_FIELDS
+from tests.auth.matrix import PUBLIC as SECOND_FACTOR_PUBLIC
+from tests.auth.matrix import auth_ops
 from tests.complaints.matrix import complaint_ops
 from tests.compliance.matrix import compliance_ops
 from tests.conftest import GraphQLClient
@@ -126,6 +129,7 @@ def _ops() -> list[Operation]:
         *reporting_ops(),
         *complaint_ops(),
         *identity_ops(),
+        *auth_ops(),
     ]
 
 
@@ -367,6 +371,7 @@ def _attendance_ops(staff: frozenset[str], managers: frozenset[str]) -> list[Ope
 
 OPERATIONS = _ops()
 PUBLIC_FIELDS = {"login", "refreshToken", "logout"}  # need no login; covered by test_auth.py
+PUBLIC_FIELDS |= SECOND_FACTOR_PUBLIC  # a login's second step (tests/auth/test_second_factor.py)
 # Polls: no login (tests/polls: test_poll_permissions, test_poll_flow, test_poll_errors).
 PUBLIC_FIELDS |= {"publicPoll", "pollBoard", "verifyPollBoard", "castBallot", "castPaperBallot"}
 # The village's public page and reports without an account (tests/ledger/test_public_reports.py,
@@ -412,6 +417,7 @@ def test_matrix_covers_every_query_and_mutation() -> None:
         | ROLL_CALL_MATRIX_FIELDS
         | DECLARATION_MATRIX_FIELDS
         | IDENTITY_MATRIX_FIELDS
+        | SECOND_FACTOR_CODE_FIELDS  # tests/auth/test_second_factor_permissions.py
     )
     assert fields == covered, f"add these to the permission matrix: {fields - covered}"
 

@@ -1,4 +1,7 @@
-"""Login with lockout, rotating refresh-token families, logout."""
+"""Login with lockout, rotating refresh-token families, logout.
+
+A correct password starts a session, or — for an account with a second factor, or one the county
+requires to enrol — answers a login challenge instead (backend/auth/second_factor/gate.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +14,11 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
+from backend.auth.idle import idle_too_long
 from backend.auth.models import LoginFailure, RefreshToken
 from backend.auth.passwords import verify_password
+from backend.auth.second_factor.challenges import Challenge
+from backend.auth.second_factor.gate import second_step
 from backend.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
 from backend.core.errors import DomainError, ErrorCode
 from backend.core.settings import Settings
@@ -49,6 +55,10 @@ class TokenReused(DomainError):
     code = ErrorCode.TOKEN_REUSED
 
 
+class SessionIdle(DomainError):
+    code = ErrorCode.SESSION_IDLE
+
+
 @dataclass(frozen=True)
 class Session:
     access_token: str
@@ -72,30 +82,32 @@ async def actor_for(session: AsyncSession, user: User) -> Actor:
 
 async def login(
     session: AsyncSession, settings: Settings, phone: str, password: str, *, now: datetime | None = None
-) -> Session:
+) -> Session | Challenge:
     now = now or datetime.now(UTC)
     phone = clean_phone(phone)  # its shape before the failure counter writes it
-    await _refuse_if_locked(session, settings, phone, now)
+    await refuse_if_locked(session, settings, phone, now)
     user = (await session.execute(select(User).where(User.phone == phone))).scalar_one_or_none()
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        session.add(LoginFailure(phone=phone, failed_at=now))
-        await session.flush()
-        await _refuse_if_locked(session, settings, phone, now)
+        await record_failure(session, settings, phone, now)
         raise InvalidCredentials("手机号或密码错误")
     if not user.active:
         raise AccountDisabled("账号已停用，请联系上级组织部门")
     await _refuse_if_password_login_off(session, user)
-    await session.execute(delete(LoginFailure).where(LoginFailure.phone == phone))
-    return await _start_family(session, settings, user, str(uuid.uuid4()), now)
+    step = await second_step(session, settings, user, now)
+    if step is not None:
+        return step  # the failures stay counted until the second step is passed too
+    return await start_session(session, settings, user, now=now)
 
 
 async def start_session(
     session: AsyncSession, settings: Settings, user: User, *, now: datetime | None = None
 ) -> Session:
-    """A new session (refresh family) for a user authenticated another way: 统一身份认证
-    (backend/identity/tickets.py)."""
+    """A signed-in session for a user who passed every step — a password and its second factor, or
+    the province's identity platform (backend/identity/tickets.py): the phone's failures cleared, a
+    new refresh family."""
     if not user.active:
         raise AccountDisabled("账号已停用，请联系上级组织部门")
+    await session.execute(delete(LoginFailure).where(LoginFailure.phone == user.phone))
     return await _start_family(session, settings, user, str(uuid.uuid4()), now or datetime.now(UTC))
 
 
@@ -108,6 +120,22 @@ async def _refuse_if_password_login_off(session: AsyncSession, user: User) -> No
     assert unit is not None
     if not (await rules_for(session, unit.county_id or unit.id)).staff_password_login:
         raise PasswordLoginDisabled("本县已关闭工作人员密码登录，请使用政务统一身份认证登录")
+
+
+async def record_failure(session: AsyncSession, settings: Settings, phone: str, now: datetime) -> None:
+    """Count a failed password or second-factor code toward the phone's lock; raise when it locks."""
+    session.add(LoginFailure(phone=phone, failed_at=now))
+    await session.flush()
+    await refuse_if_locked(session, settings, phone, now)
+
+
+async def end_other_sessions(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """Revoke every refresh family of the user (a new password, a reset authenticator)."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
 
 
 async def refresh(session: AsyncSession, settings: Settings, token: str, *, now: datetime | None = None) -> Session:
@@ -131,6 +159,9 @@ async def refresh(session: AsyncSession, settings: Settings, token: str, *, now:
     if user is None or not user.active:
         await _revoke_family(session, record.family_id, now)
         raise AccountDisabled("账号已停用，请联系上级组织部门")
+    if idle_too_long(settings, user.role, record.created_at, now):
+        await _revoke_family(session, record.family_id, now)
+        raise SessionIdle("长时间未操作，已安全退出，请重新登录")
     return await _start_family(session, settings, user, record.family_id, now)
 
 
@@ -179,7 +210,7 @@ async def _start_family(
     )
 
 
-async def _refuse_if_locked(session: AsyncSession, settings: Settings, phone: str, now: datetime) -> None:
+async def refuse_if_locked(session: AsyncSession, settings: Settings, phone: str, now: datetime) -> None:
     """Locked for `login_lock_seconds` after the failure that made `login_max_failures` within
     one window of the same length. Counted in the database, so it holds across processes."""
     window = timedelta(seconds=settings.login_lock_seconds)

@@ -21,8 +21,9 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         "accounts",
         "登录与账号（含政务统一身份认证）",
-        "全部角色",
-        "手机号、姓名、密码摘要、登录失败记录（用于防暴力破解，按窗口清除）；统一身份认证平台的账号标识及其与本系统账号的关联",
+        "全部角色；动态验证码仅县、镇街账号",
+        "手机号、姓名、密码摘要、登录失败记录（用于防暴力破解，按窗口清除）；统一身份认证平台的账号标识及其与本系统账号的关联；"
+        "县、镇街账号的动态验证码密钥（加密保存）与恢复码摘要",
     ),
     Function(
         "org",
@@ -93,6 +94,15 @@ FIELDS: dict[str, str] = {
     "unbindExternalIdentity": "accounts",
     "identitySettings": "accounts",
     "setStaffPasswordLogin": "accounts",
+    "verifySecondFactor": "accounts",
+    "changePassword": "accounts",
+    "mySecondFactor": "accounts",
+    "beginTotpEnrolment": "accounts",
+    "confirmTotpEnrolment": "accounts",
+    "disableTotp": "accounts",
+    "regenerateRecoveryCodes": "accounts",
+    "resetSecondFactor": "accounts",
+    "setTotpRequiredForCounty": "settings",
     "users": "accounts",
     "createUser": "accounts",
     "setUserActive": "accounts",

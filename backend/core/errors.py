@@ -15,6 +15,8 @@ class ErrorCode(enum.StrEnum):
     ACCOUNT_DISABLED = "ACCOUNT_DISABLED"
     TOKEN_INVALID = "TOKEN_INVALID"
     TOKEN_REUSED = "TOKEN_REUSED"
+    SECOND_FACTOR_INVALID = "SECOND_FACTOR_INVALID"  # a wrong, used or replayed TOTP or recovery code
+    SESSION_IDLE = "SESSION_IDLE"  # a staff session unused past STAFF_IDLE_TIMEOUT_SECONDS: log in again
     DUPLICATE = "DUPLICATE"
     IMPORT_INVALID = "IMPORT_INVALID"  # the workbook has row errors or cannot be read; nothing was imported
     IMPORT_TOO_LARGE = "IMPORT_TOO_LARGE"  # the workbook would inflate past the limits (a zip bomb); nothing read

@@ -51,6 +51,8 @@ STATUS: Mapping[str, int] = {
     ErrorCode.TOKEN_REUSED: 401,
     ErrorCode.ID_TOKEN_INVALID: 401,
     ErrorCode.LOGIN_TICKET_INVALID: 401,
+    ErrorCode.SECOND_FACTOR_INVALID: 401,
+    ErrorCode.SESSION_IDLE: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.ACCOUNT_DISABLED: 403,
     ErrorCode.NOT_ELIGIBLE: 403,

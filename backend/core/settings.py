@@ -7,7 +7,7 @@ value of the wrong type with a `SettingsError` that names the variable. `Setting
 keywords reads no environment (tests and benchmarks build exactly the settings they name), and
 `with_overrides(...)` checks the changed values the same way.
 
-Secrets (`Secret`: JWT_SECRET, JWT_SECRET_PREVIOUS, POLL_KEY_SECRET, METRICS_TOKEN,
+Secrets (`Secret`: JWT_SECRET, JWT_SECRET_PREVIOUS, POLL_KEY_SECRET, TOTP_KEY_SECRET, METRICS_TOKEN,
 S3_SECRET_ACCESS_KEY, OIDC_CLIENT_SECRET) are shown as "**********" in `repr`/`str`, and URLs (`UrlWithPassword`:
 DATABASE_URL, REDIS_URL) without their password, so settings can be logged; the values themselves
 are plain strings for the code that uses them. `validate()` holds the checks that depend on more
@@ -28,8 +28,11 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, Pydanti
 
 DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me"
 DEFAULT_POLL_KEY_SECRET = "dev-only-insecure-poll-key-secret"
+DEFAULT_TOTP_KEY_SECRET = "dev-only-insecure-totp-key-secret"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MASK = "**********"
+# Production's bounds of STAFF_IDLE_TIMEOUT_SECONDS: 5 minutes to 2 hours.
+MIN_STAFF_IDLE_SECONDS, MAX_STAFF_IDLE_SECONDS = 5 * 60, 2 * 3600
 
 
 class SettingsError(RuntimeError):
@@ -79,12 +82,21 @@ class Settings(BaseSettings):
     poll_key_secret: Secret = Field(
         DEFAULT_POLL_KEY_SECRET, description="seals poll signing keys at rest (backend/polls/keys.py)"
     )
+    totp_key_secret: Secret = Field(
+        DEFAULT_TOTP_KEY_SECRET,
+        description="seals TOTP secrets at rest and keys the recovery-code hashes (backend/auth/second_factor/)",
+    )
     jwt_issuer: str = Field("zhucuntong", description="`iss` of the access tokens, checked on every token")
     jwt_audience: str = Field("zhucuntong-api", description="`aud` of the access tokens, checked on every token")
     access_token_ttl: int = Field(15 * 60, description="access-token lifetime, seconds")
     refresh_token_ttl: int = Field(30 * 24 * 3600, description="refresh-token lifetime, seconds")
     login_max_failures: int = Field(5, description="failed logins per phone that lock it")
     login_lock_seconds: int = Field(15 * 60, description="the window of those failures and the lock, seconds")
+    staff_idle_timeout_seconds: int = Field(
+        30 * 60,
+        description="county and township sessions end after this long without a token refresh, seconds "
+        "(0 = off, not in production; production: 300–7200)",
+    )
     max_query_depth: int = Field(10, description="GraphQL query depth limit", json_schema_extra=_NOT_FROM_ENV)
     max_aliases: int = Field(15, description="GraphQL aliases per query", json_schema_extra=_NOT_FROM_ENV)
     max_tokens: int = Field(2000, description="GraphQL tokens per query", json_schema_extra=_NOT_FROM_ENV)
@@ -286,6 +298,7 @@ class Settings(BaseSettings):
             raise SettingsError("POLL_KEY_SECRET must differ from JWT_SECRET (rotating one must not touch the other)")
         if self.public_base_url.startswith("http://"):
             raise SettingsError("PUBLIC_BASE_URL must be an https:// address in production")
+        self._validate_second_factor()
         if not self.redis_url:
             raise SettingsError(
                 "APP_ENV=production requires REDIS_URL: rate limits must be counted across all app processes"
@@ -306,6 +319,19 @@ class Settings(BaseSettings):
             if "*" in origin or not origin.startswith("https://"):
                 raise SettingsError(f"FRAME_ANCESTORS must list exact https:// origins in production, not {origin!r}")
 
+    def _validate_second_factor(self) -> None:
+        if self.totp_key_secret == DEFAULT_TOTP_KEY_SECRET or len(self.totp_key_secret) < 32:
+            raise SettingsError(
+                "APP_ENV=production requires TOTP_KEY_SECRET: a random secret of at least 32 characters"
+            )
+        if self.totp_key_secret in (self.jwt_secret, self.poll_key_secret):
+            raise SettingsError("TOTP_KEY_SECRET must differ from JWT_SECRET and POLL_KEY_SECRET")
+        if not MIN_STAFF_IDLE_SECONDS <= self.staff_idle_timeout_seconds <= MAX_STAFF_IDLE_SECONDS:
+            raise SettingsError(
+                "APP_ENV=production requires STAFF_IDLE_TIMEOUT_SECONDS between "
+                f"{MIN_STAFF_IDLE_SECONDS} and {MAX_STAFF_IDLE_SECONDS} (shared computers: 等级保护 2.0)"
+            )
+
     def _validate_rate_limits(self) -> None:
         # The casting counter is keyed by a (keyed hash of the) client address: keep it for a minute at most.
         if not 1 <= self.rate_limit_window_seconds <= 60:
@@ -320,6 +346,8 @@ class Settings(BaseSettings):
             self.rate_limit_public_photos_per_address,
             self.public_reports_per_village_per_day,
         )
+        if self.staff_idle_timeout_seconds < 0:
+            raise SettingsError("STAFF_IDLE_TIMEOUT_SECONDS must be 0 (off) or positive")
         if any(limit < 0 for limit in limits):
             raise SettingsError("RATE_LIMIT_* limits must be 0 (off) or positive")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):

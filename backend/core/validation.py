@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from backend.core.errors import InvalidInput
+from backend.core.password_rules import check_password as check_password  # the one password rule
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -37,14 +38,6 @@ def clean_text(value: str, field: str, label: str, *, max_length: int = 50) -> s
     if len(value) > max_length:
         raise InvalidInput(f"{label}不能超过 {max_length} 个字", field=field)
     return value
-
-
-def check_password(password: str, field: str = "password") -> str:
-    if len(password) < 8 or len(password) > 128:
-        raise InvalidInput("密码长度应为 8 到 128 位", field=field)
-    if password.isdigit() or password.isalpha():
-        raise InvalidInput("密码须同时包含字母和数字", field=field)
-    return password
 
 
 def check_coordinates(lat: float | None, lng: float | None) -> None:

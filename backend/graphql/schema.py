@@ -22,6 +22,7 @@ from backend.assessment.api.queries import AssessmentQueries
 from backend.attendance.api.mutations import AttendanceMutations
 from backend.attendance.api.queries import AttendanceQueries
 from backend.auth.api.mutations import AuthMutations
+from backend.auth.api.second_factor import SecondFactorMutations, SecondFactorQueries
 from backend.complaints.api.mutations import ComplaintMutations
 from backend.complaints.api.queries import ComplaintQueries
 from backend.compliance.api.queries import ComplianceQueries
@@ -68,6 +69,7 @@ class Query(
     ComplaintQueries,
     ReportingQueries,
     IdentityQueries,
+    SecondFactorQueries,
 ):
     pass
 
@@ -75,6 +77,7 @@ class Query(
 @strawberry.type
 class Mutation(
     AuthMutations,
+    SecondFactorMutations,
     OrgMutations,
     ImportMutations,
     FilingMutations,

@@ -41,6 +41,10 @@ class CountyRules:
     # the province's identity platform (统一身份认证). Changed only by backend/identity/password_policy.py,
     # which refuses 0 while no platform is configured.
     staff_password_login: int = 1
+    # Must county accounts log in with a second factor (TOTP)? 0 = no, 1 = yes. Unsaved, the
+    # deployment decides (1 in production): read it only through backend/auth/second_factor/policy.py.
+    # Changed only by its own mutation (setTotpRequiredForCounty), never by update_rules.
+    totp_required_for_county: int = 0
 
     def with_values(self, values: dict[str, Any]) -> CountyRules:
         known = {f.name for f in fields(self)}
@@ -65,13 +69,18 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "problem_resolution_age_days": (1, 365),
     "townships_see_ranking": (0, 1),
     "staff_password_login": (0, 1),
+    "totp_required_for_county": (0, 1),
 }
 # Keys update_rules refuses: they change only through their own door (a decision with a reason, a
 # check of the deployment), each with what to do instead.
 DECIDED_KEYS = {
     "townships_see_ranking": "镇街可见排名须经决定并填写依据后单独设置",
     "staff_password_login": "工作人员密码登录须在统一身份认证设置中单独开关",
+    "totp_required_for_county": "县级账号是否必须启用动态验证码须在“账号安全”中单独设置",
 }
+# Keys whose default is the deployment's (see their reader): once a county sets one it stays in the
+# saved overrides, even when it equals CountyRules' constant default.
+DEPLOYMENT_DEFAULTED = {"totp_required_for_county"}
 _PERCENT = {
     "household_visit_target_pct",
     "card_coverage_target_pct",
@@ -120,8 +129,9 @@ async def update_rules(
     rules = before.with_values(values)
     _check_bounds(values)
     _check_consistency(rules)
-    overrides = {k: v for k, v in asdict(rules).items() if getattr(DEFAULT_RULES, k) != v}
     row = await session.get(CountySettings, actor.county_id)
+    kept = (set(values) | set(row.values if row else {})) & DEPLOYMENT_DEFAULTED
+    overrides = {k: v for k, v in asdict(rules).items() if getattr(DEFAULT_RULES, k) != v or k in kept}
     if row is None:
         session.add(CountySettings(county_id=actor.county_id, values=overrides, updated_by=actor.user_id))
     else:

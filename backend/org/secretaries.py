@@ -59,7 +59,7 @@ async def create_secretary(session: AsyncSession, actor: Actor | None, new: NewS
             session,
             phone=profile.phone,
             name=profile.name,
-            password_hash=hash_password(check_password(new.password)),
+            password_hash=hash_password(check_password(new.password, phone=profile.phone)),
             role=Role.VILLAGE,
             org_unit=village,
         )

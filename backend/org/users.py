@@ -45,11 +45,12 @@ async def create_user(session: AsyncSession, actor: Actor | None, new: NewUser) 
     unit = await access_org_unit(session, actor, new.org_unit_id)
     if unit.kind is not allowed[new.role]:
         raise InvalidInput("账号所属组织类型与角色不符", field="orgUnitId")
+    phone = clean_phone(new.phone)
     return await insert_user(
         session,
-        phone=clean_phone(new.phone),
+        phone=phone,
         name=clean_text(new.name, "name", "姓名"),
-        password_hash=hash_password(check_password(new.password)),
+        password_hash=hash_password(check_password(new.password, phone=phone)),
         role=new.role,
         org_unit=unit,
     )

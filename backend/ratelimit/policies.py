@@ -3,7 +3,7 @@ villagers send without an account (problem reports and their photos, from a publ
 
 | limit | counted per | default |
 |---|---|---|
-| login_phone | phone number (as typed, trimmed) | 10 per window |
+| login_phone | phone number (as typed, trimmed); for verifySecondFactor the challenge's hash | 10 per window |
 | login_address | client address | 30 per window |
 | credential_user | user id | 10 per window |
 | cast_address | client address | 120 per window |
@@ -92,6 +92,14 @@ class ClientRateLimits:
     async def login(self, phone: str) -> None:
         limits = self._limits
         attempts = [(limits.login_phone, phone.strip())]
+        if self._address is not None:
+            attempts.append((limits.login_address, self._address))
+        await limits.limiter.check(*attempts)
+
+    async def second_factor(self, challenge: str) -> None:
+        """A login's second step: counted like a login, per challenge and per client address."""
+        limits = self._limits
+        attempts = [(limits.login_phone, "2fa:" + hashlib.sha256(challenge.encode()).hexdigest()[:32])]
         if self._address is not None:
             attempts.append((limits.login_address, self._address))
         await limits.limiter.check(*attempts)

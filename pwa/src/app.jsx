@@ -10,12 +10,18 @@ import { Loading, ErrorBox } from './ui.jsx';
 import Login from './screens/Login.jsx';
 import { OfflineSupportNote } from './offlineSupport.jsx';
 import { startOutbox, stopOutbox, unsent } from './outbox/engine.js';
+import { watchIdle, stopIdle } from './idle.js';
 import './outbox/ops.js'; // every kind of queued operation, registered before the outbox starts
 
 // The outbox sends by itself whenever a first secretary is logged in (also offline starts).
 session.subscribe((s) => {
   if (s.status === 'in' && s.me?.role === 'VILLAGE') startOutbox(s.me.id);
   else if (s.status !== 'loading') stopOutbox();
+});
+// County and township accounts are logged out after the server's idle time without input.
+session.subscribe((s) => {
+  if (s.status === 'in') watchIdle(s.me, () => logout().then(() => navigate('/', { replace: true })));
+  else stopIdle();
 });
 
 function confirmLogout() {

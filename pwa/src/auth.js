@@ -1,6 +1,6 @@
 // Session: login / logout / who am I. `session` holds { status, me }.
 import { gql } from './api.js';
-import { ApiError, sessionEnded } from './transport.js';
+import { ApiError, sessionEnded, sessionEndReason } from './transport.js';
 import { loadTokens, saveTokens, clearTokens, saveMe, currentTokens } from './tokens.js';
 import { createStore } from './store.js';
 
@@ -40,18 +40,44 @@ export async function restore() {
   }
 }
 
-/** Returns null on success, or an ApiError-like { code, message } to show. */
+/** What a signed-in answer (login, verifySecondFactor, confirmTotpEnrolment's `auth`) carries. */
+export const AUTH_FIELDS = `accessToken refreshToken expiresIn idleTimeoutSeconds user { ${USER_FIELDS} }`;
+
+/** Store the session of an AuthPayload and enter the app. */
+export async function acceptSession(p) {
+  if (!p?.accessToken) throw new ApiError('UNKNOWN');
+  sessionEndReason.set(null);
+  await saveTokens(p);
+  session.set({ status: 'in', me: p.user });
+}
+
+/** Returns null on success; { step: 'verify' | 'enrol', challenge } when the password was right and a
+ * second step is needed; or an ApiError-like { code, message } to show. */
 export async function login(phone, password) {
   const data = await gql(
     `mutation Login($phone: String!, $password: String!) { login(phone: $phone, password: $password) {
-      accessToken refreshToken expiresIn errors { code message field } user { ${USER_FIELDS} } } }`,
+      ${AUTH_FIELDS} secondFactorRequired totpEnrolmentRequired challenge errors { code message field } } }`,
     { phone, password },
   );
   const p = data.login;
   if (p.errors?.length) return p.errors[0];
+  if (p.secondFactorRequired) return { step: 'verify', challenge: p.challenge };
+  if (p.totpEnrolmentRequired) return { step: 'enrol', challenge: p.challenge };
   if (!p.accessToken) return new ApiError('UNKNOWN');
-  await saveTokens(p);
-  session.set({ status: 'in', me: p.user });
+  await acceptSession(p);
+  return null;
+}
+
+/** The login's second step: a 6-digit code or a recovery code. Null on success, else the error. */
+export async function verifySecondFactor(challenge, code) {
+  const data = await gql(
+    `mutation Verify($c: String!, $k: String!) { verifySecondFactor(challenge: $c, code: $k) {
+      ${AUTH_FIELDS} errors { code message field } } }`,
+    { c: challenge, k: code },
+  );
+  const p = data.verifySecondFactor;
+  if (p.errors?.length) return p.errors[0];
+  await acceptSession(p);
   return null;
 }
 

@@ -151,6 +151,8 @@ export const ROUTES = [
   { path: '/complaints', roles: COUNTY, component: screen(() => import('./screens/complaints/Inbox.jsx')) },
   { path: '/complaints/new', roles: LOGGED_IN, component: screen(() => import('./screens/complaints/Send.jsx')) },
   { path: '/me/data', roles: LOGGED_IN, component: screen(() => import('./screens/MyData.jsx')) },
+  // 账号安全: the second factor and the password of the accounts that can change everyone's data
+  { path: '/account/security', roles: STAFF, component: screen(() => import('./screens/security/Security.jsx')) },
   { path: '/complaints/mine', roles: LOGGED_IN, component: screen(() => import('./screens/complaints/Mine.jsx')) },
   { path: '/complaints/track', roles: PUBLIC, keyed: true, component: screen(() => import('./screens/complaints/Track.jsx')) },
   {

@@ -68,8 +68,10 @@ export function currentTokens() {
   return mem;
 }
 
-export async function saveTokens({ accessToken, refreshToken, expiresIn, user }) {
+export async function saveTokens({ accessToken, refreshToken, expiresIn, user, idleTimeoutSeconds }) {
   mem = {
+    // county and township: log out after this long without input (idle.js); kept across refreshes
+    idle: idleTimeoutSeconds ?? mem?.idle ?? null,
     access: accessToken,
     refresh: refreshToken,
     // expiresIn in seconds; fall back to the JWT's exp claim

@@ -12,6 +12,9 @@ const EARLY_REFRESH_MS = 60 * 1000;
 
 /** Fired when the session is gone (refresh failed); the app goes to the login screen. */
 export const sessionEnded = createStore(0);
+/** Why it ended, when the login screen should say so: 'idle' (no input for too long, here or as the
+ * server measured it — SESSION_IDLE), else null. */
+export const sessionEndReason = createStore(null);
 
 /** Every failure of a request: `code` (the server's error code, or NETWORK / TIMEOUT / …),
  * `message` (the server's text, fit for the user, or the code), `field` (the input it is about),
@@ -95,6 +98,7 @@ export function refreshSession() {
         return false;
       }
       const p = json?.data?.refreshToken;
+      if (p?.errors?.[0]?.code === 'SESSION_IDLE') sessionEndReason.set('idle');
       if (!p || p.errors?.length || !p.accessToken) return false;
       await saveTokens(p);
       return true;

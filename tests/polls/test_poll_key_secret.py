@@ -22,7 +22,13 @@ POLL = "p" * 40
 
 
 def test_production_requires_its_own_poll_key_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    Settings(app_env="production", jwt_secret=JWT, poll_key_secret=POLL, redis_url="redis://redis:6379/0").validate()
+    Settings(
+        app_env="production",
+        jwt_secret=JWT,
+        poll_key_secret=POLL,
+        totp_key_secret="t" * 40,
+        redis_url="redis://redis:6379/0",
+    ).validate()
     for refused in (DEFAULT_POLL_KEY_SECRET, "short", JWT):
         with pytest.raises(SettingsError, match="POLL_KEY_SECRET"):
             Settings(app_env="production", jwt_secret=JWT, poll_key_secret=refused).validate()

@@ -7,7 +7,7 @@ import pytest
 from backend.core.settings import Settings, SettingsError
 from backend.ratelimit.addresses import address_subject
 
-PRODUCTION = {"app_env": "production", "jwt_secret": "j" * 40, "poll_key_secret": "p" * 40}
+PRODUCTION = {"app_env": "production", "jwt_secret": "j" * 40, "poll_key_secret": "p" * 40, "totp_key_secret": "t" * 40}
 
 
 @pytest.mark.parametrize(

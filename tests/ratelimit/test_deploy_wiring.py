@@ -11,7 +11,7 @@ import yaml
 from backend.core.settings import Settings, SettingsError
 from tests.deploy.files import COMPOSE_FILE, ENV_EXAMPLE, interpolate, k8s_resource, read_env_file
 
-SECRETS = {"jwt_secret": "j" * 40, "poll_key_secret": "p" * 40}
+SECRETS = {"jwt_secret": "j" * 40, "poll_key_secret": "p" * 40, "totp_key_secret": "t" * 40}
 
 
 def test_compose_app_processes_share_the_redis_service() -> None:

@@ -36,7 +36,7 @@ class IdentityMutations:
     async def complete_external_login(self, info: Info, ticket: str) -> AuthPayload:
         async with info.context.transaction() as session:
             result = await tickets.redeem_ticket(session, info.context.settings, ticket, datetime.now(UTC))
-        return AuthPayload.from_session(result)
+        return AuthPayload.from_session(result, info.context.settings)
 
     @strawberry.mutation(description="County: bind a platform account (its subject) to an account of the county.")
     @returns_payload_errors(ExternalIdentityPayload)

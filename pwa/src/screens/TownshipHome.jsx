@@ -193,6 +193,7 @@ function More({ me }) {
     [`/t/${encodeURIComponent(me.orgUnit.id)}`, t('today.villages'), 'nav-villages'],
     ['/admin', t('org.admin'), 'nav-admin'],
     ['/complaints/new', t('nav.complaints'), 'nav-complaints'],
+    ['/account/security', t('nav.security'), 'nav-security'],
     ['/me/data', t('nav.myData'), 'nav-my-data'],
   ];
   return <MoreLinks title={t('today.more')} links={links} />;

@@ -1,0 +1,3 @@
+from tests.auth.helpers import clock
+
+__all__ = ["clock"]
