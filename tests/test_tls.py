@@ -13,7 +13,12 @@ from tests.refusals import refusal
 
 def _production(settings: Settings, **changes: object) -> Settings:
     return settings.with_overrides(
-        app_env="production", jwt_secret=TEST_JWT_SECRET, poll_key_secret="p" * 40, **SHARED_REDIS, **changes
+        app_env="production",
+        jwt_secret=TEST_JWT_SECRET,
+        poll_key_secret="p" * 40,
+        totp_key_secret="t" * 40,
+        **SHARED_REDIS,
+        **changes,
     )
 
 
@@ -55,6 +60,7 @@ def test_production_wants_an_https_public_address() -> None:
             app_env="production",
             jwt_secret=TEST_JWT_SECRET,
             poll_key_secret="p" * 40,
+            totp_key_secret="t" * 40,
             redis_url="redis://r:6379/0",
             public_base_url="http://zct.example.gov.cn",
         ).validate()

@@ -18,6 +18,7 @@ PRODUCTION = {
     "app_env": "production",
     "jwt_secret": "j" * 40,
     "poll_key_secret": "p" * 40,
+    "totp_key_secret": "t" * 40,
     "redis_url": "redis://127.0.0.1:6379/0",
 }
 
