@@ -278,11 +278,13 @@ async def _verify_audit(settings: Settings, county_code: str | None) -> int:
     finally:
         await engine.dispose()
     for report in reports:
+        name = report.county_code + ("（安全日志）" if report.chain == "security" else "")
+        since = f"（第 {report.starts_after} 条及以前已按保存期限清理，自锚点起核验）" if report.starts_after else ""
         if report.broken is None:
-            print(f"✓ {report.county_code}: {report.events} 条，链完整 (OK) · head {report.head_hash}")
+            print(f"✓ {name}: {report.events} 条，链完整 (OK){since} · head {report.head_hash}")
         else:
             link = report.broken
-            print(f"✗ {report.county_code}: 第 {link.seq} 条 (id {link.event_id}) 断链 (BROKEN): {link.reason}")
+            print(f"✗ {name}: 第 {link.seq} 条 (id {link.event_id}) 断链 (BROKEN): {link.reason}")
     ok = all(report.ok for report in reports)
     print("审计链核验通过 (audit trail verified)" if ok else "审计链核验失败 (audit trail FAILED verification)")
     return 0 if ok else 1

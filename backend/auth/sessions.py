@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import security_log
 from backend.auth.actor import Actor
 from backend.auth.models import LoginFailure, RefreshToken
 from backend.auth.passwords import verify_password
@@ -74,12 +75,14 @@ async def login(
     user = (await session.execute(select(User).where(User.phone == phone))).scalar_one_or_none()
     if not verify_password(user.password_hash if user else None, password) or user is None:
         session.add(LoginFailure(phone=phone, failed_at=now))
+        await security_log.login_failed(session, phone, user)
         await session.flush()
         await _refuse_if_locked(session, settings, phone, now)
         raise InvalidCredentials("手机号或密码错误")
     if not user.active:
         raise AccountDisabled("账号已停用，请联系上级组织部门")
     await session.execute(delete(LoginFailure).where(LoginFailure.phone == phone))
+    await security_log.login_succeeded(session, user)
     return await _start_family(session, settings, user, str(uuid.uuid4()), now)
 
 
@@ -99,6 +102,7 @@ async def refresh(session: AsyncSession, settings: Settings, token: str, *, now:
     )
     if spent.rowcount != 1:
         await _revoke_family(session, record.family_id, now)
+        await security_log.token_reused(session, record.user_id)
         raise TokenReused("检测到登录凭证被重复使用，已强制下线，请重新登录")
     user = await session.get(User, record.user_id)
     if user is None or not user.active:
@@ -110,6 +114,7 @@ async def refresh(session: AsyncSession, settings: Settings, token: str, *, now:
 async def logout(session: AsyncSession, token: str, *, now: datetime | None = None) -> None:
     record = await _find_token(session, token)
     await _revoke_family(session, record.family_id, now or datetime.now(UTC))
+    await security_log.logged_out(session, record.user_id)
 
 
 async def _find_token(session: AsyncSession, token: str) -> RefreshToken:
@@ -168,6 +173,7 @@ async def _refuse_if_locked(session: AsyncSession, settings: Settings, phone: st
         return
     newest, oldest = recent[0], recent[-1]
     if newest - oldest <= window and now < newest + window:
+        await security_log.locked_out(session, phone, newest + window)
         raise AccountLocked(_locked_message(settings), until=newest + window)
 
 
