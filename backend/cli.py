@@ -308,8 +308,10 @@ async def _retention(settings: Settings) -> int:
         await engine.dispose()
     phones = pruned.problem_phones + pruned.complaint_phones
     print(
-        f"已删除 {phones} 个回电号码、{pruned.photos} 张未随反映提交的照片；位置随履职记录按任期及归档期保存 "
-        f"(forgot {phones} call-back numbers, {pruned.photos} unsent photos; positions are kept with their records)"
+        f"已删除 {phones} 个回电号码、{pruned.photos} 张未随反映提交的照片、{pruned.security_events} 条过期安全日志；"
+        "位置随履职记录按任期及归档期保存 "
+        f"(forgot {phones} call-back numbers, {pruned.photos} unsent photos, {pruned.security_events} expired "
+        "security-log events; positions are kept with their records)"
     )
     return 0
 

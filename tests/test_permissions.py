@@ -13,6 +13,7 @@ import pytest
 
 from backend.graphql.schema import schema
 from tests.assessment.matrix import assessment_ops
+from tests.audit.matrix import audit_ops
 from tests.complaints.matrix import complaint_ops
 from tests.compliance.matrix import compliance_ops
 from tests.conftest import GraphQLClient
@@ -122,6 +123,7 @@ def _ops() -> list[Operation]:
         *ranking_ops(),
         *home_ops(),
         *compliance_ops(),
+        *audit_ops(),
         *reporting_ops(),
         *complaint_ops(),
     ]

@@ -18,6 +18,7 @@ resolver commits its read session after recording)."""
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -89,8 +90,7 @@ LISTINGS: dict[str, str] = {
 }
 # Chinese names of the scope keys, for the summary line.
 SCOPE_LABELS: dict[str, str] = {
-    "county": "县",
-    "township": "乡镇",
+    "scope": "范围",
     "townshipId": "乡镇编号",
     "villageId": "村编号",
     "orgUnitId": "组织编号",
@@ -111,8 +111,16 @@ SCOPE_LABELS: dict[str, str] = {
 }
 
 
+_DIGIT_RUN = re.compile(r"\d{7,}")
+
+
+def _redact(value: Any) -> Any:
+    """A search term may be a phone number (the accounts list searches by phone prefix)."""
+    return _DIGIT_RUN.sub(lambda m: mask_phone(m.group()), value) if isinstance(value, str) else value
+
+
 def _clean(scope: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in scope.items() if value is not None and value != ""}
+    return {key: _redact(value) for key, value in scope.items() if value is not None and value != ""}
 
 
 def record_security_event(

@@ -280,7 +280,13 @@ CASES = [
         None,
         "mutation($i: PublicComplaintInput!) { sendPublicComplaint(input: $i) { " + ERR + " } }",
         lambda w, v: {
-            "i": {"villageId": w.unit_id("V11"), "kind": "COMPLAINT", "topic": "OTHER", "text": "太多", "contactPhone": v}
+            "i": {
+                "villageId": w.unit_id("V11"),
+                "kind": "COMPLAINT",
+                "topic": "OTHER",
+                "text": "太多",
+                "contactPhone": v,
+            }
         },
         "contactPhone",
         20,
@@ -404,6 +410,9 @@ NOT_FROM_INPUT = {
     "audit_events.action": "set by the server",
     "audit_events.prev_hash": "a hash the server computes",
     "audit_events.hash": "a hash the server computes",
+    "audit_events.chain": "set by the server (from the entity)",
+    "audit_anchors.chain": "set by the server",
+    "audit_anchors.hash": "a hash the server computes",
     "media.sha256": "computed from the uploaded bytes",
     "media.stored_key": "made by the server",
     "media.thumb_key": "made by the server",
