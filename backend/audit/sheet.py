@@ -22,7 +22,7 @@ from backend.audit.security_events import (
     parse_kinds,
     security_event_chunks,
 )
-from backend.audit.security_log import LABELS, RowCounter, record_export
+from backend.audit.security_log import LABELS, Kind, RowCounter, record_export
 from backend.auth.bearer import require_request_actor
 from backend.core.xlsx_stream import TITLE, Book, Style, parse_optional_id, write_xlsx, xlsx_response
 from backend.org.access import require_role
@@ -40,8 +40,12 @@ def sheet_filename(county_name: str, flt: EventFilter) -> str:
     return f"{county_name}-安全审计记录{span}.xlsx"
 
 
+def kind_labels(flt: EventFilter) -> list[str]:
+    return [LABELS[kind] for kind in Kind if kind in flt.kinds]  # in the order the screen offers them
+
+
 def filter_text(flt: EventFilter) -> str:
-    kinds = "、".join(LABELS[k] for k in sorted(flt.kinds)) if flt.kinds else "全部"
+    kinds = "、".join(kind_labels(flt)) or "全部"
     since = flt.since.isoformat() if flt.since else "最早"
     until = flt.until.isoformat() if flt.until else "至今"
     person = f"    人员编号：{flt.user_id}" if flt.user_id else ""
@@ -102,7 +106,7 @@ async def security_events_xlsx(request: Request) -> Response:
         scope = {
             "from": flt.since.isoformat() if flt.since else None,
             "to": flt.until.isoformat() if flt.until else None,
-            "kinds": [LABELS[k] for k in sorted(flt.kinds)] or None,
+            "kinds": kind_labels(flt) or None,
             "userId": flt.user_id,
         }
         record_export(session, actor, export="security_events", scope=scope, rows=counter.rows)
