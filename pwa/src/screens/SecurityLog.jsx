@@ -72,6 +72,7 @@ function Item({ e, onPerson }) {
   );
 }
 
+// Above the list, so the list arriving does not move it (no layout shift).
 function Export({ group, from, to, person }) {
   const t = useT();
   const [st, setSt] = useState({ busy: false, done: null, error: null });
@@ -91,12 +92,11 @@ function Export({ group, from, to, person }) {
     }
   }
   return (
-    <section class="card" aria-labelledby="sec-export">
-      <h2 id="sec-export">{t('security.download')}</h2>
-      <p class="muted small">{t('security.downloadNote')}</p>
+    <div class="sec-export">
       <button type="button" class="btn secondary block" disabled={st.busy} onClick={run} data-testid="security-download">
         {t('security.download')}
       </button>
+      <p class="muted small">{t('security.downloadNote')}</p>
       {st.done && (
         <p class="form-ok small" role="status">
           {t('security.downloaded', { name: st.done })}
@@ -107,7 +107,7 @@ function Export({ group, from, to, person }) {
           {errMsg(st.error)}
         </p>
       )}
-    </section>
+    </div>
   );
 }
 
@@ -166,9 +166,9 @@ export default function SecurityLog() {
             </button>
           </p>
         )}
+        <Export group={group} from={from} to={to} person={person} />
         <PagedList page={page} label={t('security.list')} render={(e) => <Item key={e.id} e={e} onPerson={setPerson} />} />
       </section>
-      <Export group={group} from={from} to={to} person={person} />
     </>
   );
 }
