@@ -118,6 +118,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _drop_event_triggers()
+    # Before 0016 a county had one chain: the security log (a second seq 1, 2, 3…) cannot stay.
+    op.execute("DELETE FROM audit_events WHERE chain = 'security'")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("uq_audit_events_county_id"), type_="unique")
         batch_op.create_unique_constraint(op.f("uq_audit_events_county_id"), ["county_id", "seq"])
