@@ -20,6 +20,7 @@ from strawberry.types.unset import UNSET
 
 from backend.assessment.sheet import assessment_xlsx
 from backend.attendance.sheet import attendance_xlsx
+from backend.audit.sheet import security_events_xlsx
 from backend.auth.bearer import carries_identity
 from backend.complaints.sheet import complaints_xlsx
 from backend.core import unavailable
@@ -182,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/exports/complaints-{year}.xlsx", complaints_xlsx),
         Route("/exports/one-table-{period}.xlsx", one_table_xlsx),
         Route("/api/one-table/v1", one_table_json),
+        Route("/exports/security-events.xlsx", security_events_xlsx),
         Route("/cards/{secretary_id:id}.pdf", card_pdf),
         Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),

@@ -279,11 +279,13 @@ async def _verify_audit(settings: Settings, county_code: str | None) -> int:
     finally:
         await engine.dispose()
     for report in reports:
+        name = report.county_code + ("（安全日志）" if report.chain == "security" else "")
+        since = f"（第 {report.starts_after} 条及以前已按保存期限清理，自锚点起核验）" if report.starts_after else ""
         if report.broken is None:
-            print(f"✓ {report.county_code}: {report.events} 条，链完整 (OK) · head {report.head_hash}")
+            print(f"✓ {name}: {report.events} 条，链完整 (OK){since} · head {report.head_hash}")
         else:
             link = report.broken
-            print(f"✗ {report.county_code}: 第 {link.seq} 条 (id {link.event_id}) 断链 (BROKEN): {link.reason}")
+            print(f"✗ {name}: 第 {link.seq} 条 (id {link.event_id}) 断链 (BROKEN): {link.reason}")
     ok = all(report.ok for report in reports)
     print("审计链核验通过 (audit trail verified)" if ok else "审计链核验失败 (audit trail FAILED verification)")
     return 0 if ok else 1
@@ -307,8 +309,10 @@ async def _retention(settings: Settings) -> int:
         await engine.dispose()
     phones = pruned.problem_phones + pruned.complaint_phones
     print(
-        f"已删除 {phones} 个回电号码、{pruned.photos} 张未随反映提交的照片；位置随履职记录按任期及归档期保存 "
-        f"(forgot {phones} call-back numbers, {pruned.photos} unsent photos; positions are kept with their records)"
+        f"已删除 {phones} 个回电号码、{pruned.photos} 张未随反映提交的照片、{pruned.security_events} 条过期安全日志；"
+        "位置随履职记录按任期及归档期保存 "
+        f"(forgot {phones} call-back numbers, {pruned.photos} unsent photos, {pruned.security_events} expired "
+        "security-log events; positions are kept with their records)"
     )
     return 0
 

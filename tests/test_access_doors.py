@@ -98,6 +98,7 @@ CHILDREN = {
 # Tables that are nobody's row to ask for by id.
 NOT_JURISDICTIONAL = {
     "AuditEvent": "the audit trail: read as the history of a row behind that row's door, or whole by verify-audit",
+    "AuditAnchor": "where a pruned security chain starts: read by verify-audit and the retention prune only",
     "CountySettings": "the caller's own county's rules (actor.county_id), never by a given id",
     "PhotoRequirement": "the caller's own county's photo requirements (actor.county_id or the filing secretary's county), by kind",
     "RubricVersion": "the caller's own county's rubric versions, by period",
@@ -164,6 +165,17 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     ("backend/identity/binding.py", "bind_by_phone", "OrgUnit"): "the county of the account just found, for its audit",
     # A subject binds to one account in all counties: a new binding learns only "already taken".
     ("backend/identity/mappings.py", "bind", "ExternalIdentity"): "uniqueness of a new binding's subject",
+    # The security log: the county of the account a login event concerns, found before there is an actor.
+    ("backend/audit/security_log.py", "_county_of", "OrgUnit"): "the account's own unit, to file its login event",
+    ("backend/audit/security_log.py", "locked_out", "User"): "login by phone, before there is an actor",
+    ("backend/audit/security_log.py", "_for_user", "User"): "the owner of a refresh token already presented",
+    # The names on a page of the caller's own county's security log (events already scoped to it).
+    ("backend/audit/security_events.py", "_views", "User"): LOADER,
+    (
+        "backend/audit/sheet.py",
+        "security_events_xlsx",
+        "OrgUnit",
+    ): "the caller's own county (actor.county_id), its name",
 }
 # Whole trees with no caller to authorize: demo data and the operator's command line.
 NOT_SCANNED = ("backend/demo/", "backend/cli.py")

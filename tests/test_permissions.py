@@ -13,6 +13,7 @@ import pytest
 
 from backend.graphql.schema import schema
 from tests.assessment.matrix import assessment_ops
+from tests.audit.matrix import audit_ops
 from tests.auth.matrix import CODE_FIELDS as SECOND_FACTOR_CODE_FIELDS
 from tests.auth.matrix import PUBLIC as SECOND_FACTOR_PUBLIC
 from tests.auth.matrix import auth_ops
@@ -126,6 +127,7 @@ def _ops() -> list[Operation]:
         *ranking_ops(),
         *home_ops(),
         *compliance_ops(),
+        *audit_ops(),
         *reporting_ops(),
         *complaint_ops(),
         *identity_ops(),

@@ -28,6 +28,7 @@ from starlette.responses import Response
 from backend.assessment.common import Period, parse_period
 from backend.assessment.models import Assessment, AssessmentItemScore, RubricVersion
 from backend.attendance.common import SHANGHAI
+from backend.audit.security_log import RowCounter, record_export
 from backend.auth.actor import Actor
 from backend.auth.bearer import require_request_actor
 from backend.core.xlsx_stream import (
@@ -391,8 +392,16 @@ async def assessment_xlsx(request: Request) -> Response:
         )
         columns = await load_item_columns(session, export)
         generated_at = datetime.now(SHANGHAI)
+        counter = RowCounter()
         out = await write_xlsx(
             lambda book, lines: write_assessment(book, export, columns, lines, generated_at),
-            assessment_line_chunks(session, export),
+            counter.through(assessment_line_chunks(session, export)),
         )
+        scope = {
+            "scope": export.scope_name,
+            "period": export.period.text,
+            "townshipId": export.township.id if export.township else None,
+        }
+        record_export(session, actor, export="assessment", scope=scope, rows=counter.rows)
+        await session.commit()
     return xlsx_response(out, export.filename)

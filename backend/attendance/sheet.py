@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from backend.attendance.allowance import AllowanceRow, AllowanceSheet, allowance_sheet
 from backend.attendance.common import SHANGHAI, parse_month
+from backend.audit.security_log import record_export
 from backend.auth.bearer import require_request_actor
 from backend.core.xlsx_stream import TITLE, Book, Style, one_chunk, parse_optional_id, write_xlsx, xlsx_response
 
@@ -94,6 +95,9 @@ async def attendance_xlsx(request: Request) -> Response:
     township_id = parse_optional_id(request, "townshipId")
     async with request.app.state.session_factory() as session:
         sheet = await allowance_sheet(session, actor, month=month, township_id=township_id)
+        scope = {"scope": sheet.scope_name, "month": month.key, "townshipId": township_id}
+        record_export(session, actor, export="attendance", scope=scope, rows=len(sheet.rows))
+        await session.commit()
 
     generated_at = datetime.now(SHANGHAI)
     out = await write_xlsx(

@@ -1,15 +1,16 @@
-"""The audit trail's hash chain: how a link is hashed, and linking new events as they are flushed.
+"""The audit trail's hash chains: how a link is hashed, and linking new events as they are flushed.
 
-Every county has its own chain. Event n of a county has `seq` n, `prev_hash` = the hash of event
+Every county has its own chains (the business TRAIL and the SECURITY log, `backend.audit.models`).
+Event n of a county's chain has `seq` n, `prev_hash` = the hash of event
 n-1 (GENESIS for the first) and `hash` = SHA-256 over the canonical encoding of its content and
 `prev_hash`. Links are assigned in a `before_flush` hook, so `audit.record()` stays a plain
 synchronous `session.add` for its many callers: at flush time the pending events are taken in
-the order they were added, the county's head is read and the events are appended after it.
+the order they were added, the chain's head is read and the events are appended after it.
 
 Concurrent writers: on PostgreSQL the hook first takes a transaction-scoped advisory lock per
 county (`pg_advisory_xact_lock`), then reads the head, so appends to one county are serialized
 until the writer's transaction ends; SQLite serializes write transactions already. In both cases
-the unique (county_id, seq) constraint makes a fork impossible rather than merely unlikely."""
+the unique (county_id, chain, seq) constraint makes a fork impossible rather than merely unlikely."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from typing import Any
 from sqlalchemy import Row, event, inspect, select, text
 from sqlalchemy.orm import Session
 
-from backend.audit.models import AuditEvent
+from backend.audit.models import SECURITY, SECURITY_ENTITY, TRAIL, AuditEvent
 from backend.core.orm import utcnow
 
 GENESIS = "0" * 64
@@ -87,10 +88,15 @@ def lock_key(county_id: int) -> int:
     return key - (1 << 64) if key >= 1 << 63 else key
 
 
-def _head(session: Session, county_id: int) -> tuple[int, str]:
+def chain_of(entity: str) -> str:
+    return SECURITY if entity == SECURITY_ENTITY else TRAIL
+
+
+def _head(session: Session, county_id: int, chain: str) -> tuple[int, str]:
+    """The newest link (the retention prune never deletes a chain's newest event)."""
     row = session.execute(
         select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.county_id == county_id)
+        .where(AuditEvent.county_id == county_id, AuditEvent.chain == chain)
         .order_by(AuditEvent.seq.desc())
         .limit(1)
     ).first()
@@ -101,16 +107,19 @@ def _link_pending_events(session: Session, _flush_context: object, _instances: o
     pending = [obj for obj in session.new if isinstance(obj, AuditEvent)]
     if not pending:
         return
-    by_county: dict[int, list[AuditEvent]] = defaultdict(list)
+    by_chain: dict[tuple[int, str], list[AuditEvent]] = defaultdict(list)
     # insert_order is set on every object in session.new (it is None only for persistent objects).
     for audit_event in sorted(pending, key=lambda obj: inspect(obj).insert_order or 0):
-        by_county[audit_event.county_id].append(audit_event)
+        audit_event.chain = chain_of(audit_event.entity)
+        by_chain[audit_event.county_id, audit_event.chain].append(audit_event)
     postgres = session.get_bind(mapper=inspect(AuditEvent)).dialect.name == "postgresql"
-    for county_id in sorted(by_county):  # a fixed lock order: two multi-county writers cannot deadlock
-        if postgres:
+    locked: set[int] = set()
+    for county_id, chain in sorted(by_chain):  # a fixed lock order: two multi-county writers cannot deadlock
+        if postgres and county_id not in locked:
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(county_id)})
-        seq, prev_hash = _head(session, county_id)
-        for audit_event in by_county[county_id]:
+            locked.add(county_id)
+        seq, prev_hash = _head(session, county_id, chain)
+        for audit_event in by_chain[county_id, chain]:
             seq += 1
             if audit_event.at is None:
                 audit_event.at = utcnow()

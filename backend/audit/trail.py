@@ -24,9 +24,11 @@ def record(
     action: str,
     version: int | None = None,
     detail: dict[str, Any] | None = None,
+    actor_user_id: int | None = None,
 ) -> AuditEvent:
+    """`actor_user_id` names the acting user where no Actor exists yet (a login)."""
     event = AuditEvent(
-        actor_user_id=actor.user_id if actor and actor.user_id else None,
+        actor_user_id=actor.user_id if actor and actor.user_id else actor_user_id,
         county_id=county_id,
         entity=entity,
         entity_id=str(entity_id),

@@ -27,9 +27,9 @@ async def change_password(
         raise InvalidInput("新密码不能与当前密码相同", field="newPassword")
     await sessions.refuse_if_locked(session, settings, user.phone, now)
     if not verify_password(user.password_hash, current):
-        await sessions.record_failure(session, settings, user.phone, now)
+        await sessions.record_failure(session, settings, user.phone, now, user)
         raise InvalidInput("当前密码不正确", field="currentPassword")
     user.password_hash = hash_password(new)
     await sessions.end_other_sessions(session, user.id, now)
     audit.record(session, actor, county_id=actor.county_id, entity="user", entity_id=user.id, action="change_password")
-    return await sessions.start_session(session, settings, user, now=now)
+    return await sessions.start_session(session, settings, user, now=now, method="password_change")

@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import security_log
 from backend.auth.actor import Actor
 from backend.auth.idle import idle_too_long
 from backend.auth.models import LoginFailure, RefreshToken
@@ -88,7 +89,7 @@ async def login(
     await refuse_if_locked(session, settings, phone, now)
     user = (await session.execute(select(User).where(User.phone == phone))).scalar_one_or_none()
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        await record_failure(session, settings, phone, now)
+        await record_failure(session, settings, phone, now, user)
         raise InvalidCredentials("手机号或密码错误")
     if not user.active:
         raise AccountDisabled("账号已停用，请联系上级组织部门")
@@ -100,14 +101,20 @@ async def login(
 
 
 async def start_session(
-    session: AsyncSession, settings: Settings, user: User, *, now: datetime | None = None
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    *,
+    now: datetime | None = None,
+    method: security_log.LoginMethod = "password",
 ) -> Session:
     """A signed-in session for a user who passed every step — a password and its second factor, or
     the province's identity platform (backend/identity/tickets.py): the phone's failures cleared, a
-    new refresh family."""
+    new refresh family, the login in the security log."""
     if not user.active:
         raise AccountDisabled("账号已停用，请联系上级组织部门")
     await session.execute(delete(LoginFailure).where(LoginFailure.phone == user.phone))
+    await security_log.login_succeeded(session, user, method=method)
     return await _start_family(session, settings, user, str(uuid.uuid4()), now or datetime.now(UTC))
 
 
@@ -122,8 +129,18 @@ async def _refuse_if_password_login_off(session: AsyncSession, user: User) -> No
         raise PasswordLoginDisabled("本县已关闭工作人员密码登录，请使用政务统一身份认证登录")
 
 
-async def record_failure(session: AsyncSession, settings: Settings, phone: str, now: datetime) -> None:
-    """Count a failed password or second-factor code toward the phone's lock; raise when it locks."""
+async def record_failure(
+    session: AsyncSession,
+    settings: Settings,
+    phone: str,
+    now: datetime,
+    user: User | None,
+    *,
+    step: security_log.LoginStep = "password",
+) -> None:
+    """Count a failed password or second-factor code toward the phone's lock (and in the security
+    log); raise when it locks."""
+    await security_log.login_failed(session, phone, user, step=step)
     session.add(LoginFailure(phone=phone, failed_at=now))
     await session.flush()
     await refuse_if_locked(session, settings, phone, now)
@@ -154,6 +171,7 @@ async def refresh(session: AsyncSession, settings: Settings, token: str, *, now:
     )
     if spent.rowcount != 1:
         await _revoke_family(session, record.family_id, now)
+        await security_log.token_reused(session, record.user_id)
         raise TokenReused("检测到登录凭证被重复使用，已强制下线，请重新登录")
     user = await session.get(User, record.user_id)
     if user is None or not user.active:
@@ -168,6 +186,7 @@ async def refresh(session: AsyncSession, settings: Settings, token: str, *, now:
 async def logout(session: AsyncSession, token: str, *, now: datetime | None = None) -> None:
     record = await _find_token(session, token)
     await _revoke_family(session, record.family_id, now or datetime.now(UTC))
+    await security_log.logged_out(session, record.user_id)
 
 
 async def _find_token(session: AsyncSession, token: str) -> RefreshToken:
@@ -226,6 +245,7 @@ async def refuse_if_locked(session: AsyncSession, settings: Settings, phone: str
         return
     newest, oldest = recent[0], recent[-1]
     if newest - oldest <= window and now < newest + window:
+        await security_log.locked_out(session, phone, newest + window)
         raise AccountLocked(_locked_message(settings), until=newest + window)
 
 

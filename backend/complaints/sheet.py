@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from backend.attendance.common import SHANGHAI
+from backend.audit.security_log import record_export
 from backend.auth.bearer import require_request_actor
 from backend.complaints.models import ComplaintKind, ComplaintState, ComplaintTopic
 from backend.complaints.service import KIND_LABELS, STATE_LABELS, TOPIC_LABELS, YearRow, format_tracking, year_rows
@@ -114,6 +115,8 @@ async def complaints_xlsx(request: Request) -> Response:
     year = parse_year(str(request.path_params["year"]))
     async with request.app.state.session_factory() as session:
         rows = await year_rows(session, actor, year)
+        record_export(session, actor, export="complaints", scope={"year": year}, rows=len(rows))
+        await session.commit()
     generated_at = datetime.now(SHANGHAI)
 
     def write(book: Book, chunk: Iterator[YearRow]) -> None:

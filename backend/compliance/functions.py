@@ -72,6 +72,13 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     Function("compliance", "备案材料与自评估", "县委组织部", "不采集新数据：描述本部署"),
     Function(
+        "security_audit",
+        "安全审计（登录、权限变更、导出和批量查看留痕）",
+        "县委组织部查看和导出本县记录",
+        "登录与退出、登录失败和锁定（手机号只存打码后的号码）、账号和县级设置变更、导出和批量查看个人信息的"
+        "人员、时间与范围（防篡改哈希链，按县设置保存，不少于六个月）",
+    ),
+    Function(
         "complaints",
         "投诉建议（对应用及其使用方式）",
         "全部角色、村民（可不登录、可匿名）提交，县委组织部受理答复",
@@ -223,4 +230,6 @@ FIELDS: dict[str, str] = {
     "countyOverview": "homes",
     # compliance
     "complianceReport": "compliance",
+    # security_audit
+    "securityEvents": "security_audit",
 }

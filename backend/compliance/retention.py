@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit.prune import prune_security_log
 from backend.complaints.service import forget_complaint_phones
 from backend.media.prune import prune_unattached_public_photos
 from backend.media.storage import MediaStorage
@@ -33,6 +34,13 @@ RULES: tuple[Rule, ...] = (
     Rule("problems", f"回电号码：问题办结 {CONTACT_KEEP_DAYS} 天后删除", "delete", "每日清理任务删除"),
     Rule("complaints", f"回电号码：答复 {CONTACT_KEEP_DAYS} 天后删除", "delete", "每日清理任务删除"),
     Rule("media", "不登录上传、一天内未随问题反映提交的照片：删除（记录和文件）", "delete", "每日清理任务定期删除"),
+    Rule(
+        "audit_events",
+        "安全日志（登录、锁定、账号与设置变更、导出、批量查看）：超过县设置的保存期限（不少于 183 天）后删除，"
+        "删除前写入锚点；业务留痕不删除",
+        "delete",
+        "期满由每日清理任务删除",
+    ),
     Rule("filings", "填报时的位置：随履职记录在任期内及考核归档期保存，不单独删除", "keep", "任期内及考核归档期"),
     Rule("checkins", "“我在村”签到位置：随考勤记录在任期内及考核归档期保存，不单独删除", "keep", "任期内及考核归档期"),
 )
@@ -43,6 +51,7 @@ class Pruned:
     problem_phones: int
     complaint_phones: int
     photos: int
+    security_events: int = 0
 
 
 async def apply_retention(session: AsyncSession, storage: MediaStorage, now: datetime | None = None) -> Pruned:
@@ -51,4 +60,5 @@ async def apply_retention(session: AsyncSession, storage: MediaStorage, now: dat
         problem_phones=await forget_contact_phones(session, now),
         complaint_phones=await forget_complaint_phones(session, now),
         photos=await prune_unattached_public_photos(session, storage, now),
+        security_events=sum(chain.events for chain in await prune_security_log(session, now)),
     )

@@ -21,6 +21,7 @@ from backend.assessment.api.mutations import AssessmentMutations
 from backend.assessment.api.queries import AssessmentQueries
 from backend.attendance.api.mutations import AttendanceMutations
 from backend.attendance.api.queries import AttendanceQueries
+from backend.audit.api.queries import SecurityQueries
 from backend.auth.api.mutations import AuthMutations
 from backend.auth.api.second_factor import SecondFactorMutations, SecondFactorQueries
 from backend.complaints.api.mutations import ComplaintMutations
@@ -66,6 +67,7 @@ class Query(
     RankingQueries,
     HomeQueries,
     ComplianceQueries,
+    SecurityQueries,
     ComplaintQueries,
     ReportingQueries,
     IdentityQueries,

@@ -60,4 +60,4 @@ async def redeem_ticket(session: AsyncSession, settings: Settings, ticket: str, 
             select(User).join(LoginTicket, LoginTicket.user_id == User.id).where(LoginTicket.ticket_hash == digest)
         )
     ).one()
-    return await sessions.start_session(session, settings, user, now=now)
+    return await sessions.start_session(session, settings, user, now=now, method="identity_platform")

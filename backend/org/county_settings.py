@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import security_log
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
@@ -45,6 +46,9 @@ class CountyRules:
     # deployment decides (1 in production): read it only through backend/auth/second_factor/policy.py.
     # Changed only by its own mutation (setTotpRequiredForCounty), never by update_rules.
     totp_required_for_county: int = 0
+    # 安全审计: days the security log (logins, exports, bulk reads...) is kept before the daily
+    # retention task prunes it; never below SECURITY_LOG_MIN_DAYS (《网络安全法》第二十一条: six months).
+    security_log_retention_days: int = 365
 
     def with_values(self, values: dict[str, Any]) -> CountyRules:
         known = {f.name for f in fields(self)}
@@ -59,6 +63,8 @@ class CountyRules:
 
 DEFAULT_RULES = CountyRules()
 
+SECURITY_LOG_MIN_DAYS = 183  # the database's DELETE trigger holds the same floor (migration 0016)
+
 # Bounds beyond "a non-negative integer" (which CountyRules itself enforces).
 _BOUNDS: dict[str, tuple[int, int]] = {
     "geofence_radius_m": (50, 50_000),
@@ -70,6 +76,7 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "townships_see_ranking": (0, 1),
     "staff_password_login": (0, 1),
     "totp_required_for_county": (0, 1),
+    "security_log_retention_days": (SECURITY_LOG_MIN_DAYS, 3650),
 }
 # Keys update_rules refuses: they change only through their own door (a decision with a reason, a
 # check of the deployment), each with what to do instead.
@@ -97,6 +104,12 @@ def _camel(name: str) -> str:
 
 
 def _check_bounds(values: dict[str, Any]) -> None:
+    kept = values.get("security_log_retention_days")
+    if isinstance(kept, int) and kept < SECURITY_LOG_MIN_DAYS:
+        raise InvalidInput(
+            f"安全日志至少保存 {SECURITY_LOG_MIN_DAYS} 天（六个月，《网络安全法》第二十一条），不能设为 {kept} 天",
+            field="securityLogRetentionDays",
+        )
     for name, value in values.items():
         low, high = _BOUNDS.get(name, (0, 100) if name in _PERCENT else (0, 1000))
         if isinstance(value, int) and not low <= value <= high:
@@ -148,5 +161,6 @@ async def update_rules(
             action="update",
             detail={"changed": changed},
         )
+        security_log.settings_changed(session, actor, changed)
     await session.flush()
     return rules

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import security_log
 from backend.auth.actor import Actor
 from backend.auth.passwords import hash_password
 from backend.core.errors import InvalidInput
@@ -64,6 +65,7 @@ async def create_secretary(session: AsyncSession, actor: Actor | None, new: NewS
             org_unit=village,
         )
         profile.user_id = user.id
+        security_log.account_changed(session, actor, user, security_log.Kind.ACCOUNT_CREATED)
     session.add(profile)
     await session.flush()
     return profile

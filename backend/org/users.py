@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import security_log
 from backend.auth.actor import Actor
 from backend.auth.passwords import hash_password
 from backend.core.errors import Duplicate, Forbidden, InvalidInput
@@ -46,7 +47,7 @@ async def create_user(session: AsyncSession, actor: Actor | None, new: NewUser) 
     if unit.kind is not allowed[new.role]:
         raise InvalidInput("账号所属组织类型与角色不符", field="orgUnitId")
     phone = clean_phone(new.phone)
-    return await insert_user(
+    user = await insert_user(
         session,
         phone=phone,
         name=clean_text(new.name, "name", "姓名"),
@@ -54,6 +55,8 @@ async def create_user(session: AsyncSession, actor: Actor | None, new: NewUser) 
         role=new.role,
         org_unit=unit,
     )
+    security_log.account_changed(session, actor, user, security_log.Kind.ACCOUNT_CREATED)
+    return user
 
 
 async def insert_user(
@@ -76,6 +79,9 @@ async def set_user_active(session: AsyncSession, actor: Actor | None, user_id: i
         raise InvalidInput("不能停用自己的账号", field="id")
     if user.role not in _MANAGEABLE.get(actor.role, set()):
         raise Forbidden("您的角色无权管理该类账号")
+    if user.active != active:
+        kind = security_log.Kind.ACCOUNT_ENABLED if active else security_log.Kind.ACCOUNT_DISABLED
+        security_log.account_changed(session, actor, user, kind)
     user.active = active
     await session.flush()
     return user

@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from backend.assessment.common import parse_period
 from backend.attendance.common import SHANGHAI
+from backend.audit.security_log import RowCounter, record_export
 from backend.auth.actor import Actor
 from backend.auth.bearer import require_request_actor
 from backend.core.errors import InvalidInput
@@ -293,5 +294,17 @@ async def ranking_xlsx(request: Request) -> Response:
             else live_row_chunks(session, actor, export)
         )
         generated_at = datetime.now(SHANGHAI)
-        out = await write_xlsx(lambda book, rows: write_ranking(book, export, rows, generated_at), chunks)
+        counter = RowCounter()
+        out = await write_xlsx(
+            lambda book, rows: write_ranking(book, export, rows, generated_at), counter.through(chunks)
+        )
+        scope = {
+            "scope": export.scope_name,
+            "period": export.period,
+            "snapshotId": snapshot_id,
+            "townshipId": export.township.id if export.township else None,
+            "groupKey": export.group_key,
+        }
+        record_export(session, actor, export="ranking", scope=scope, rows=counter.rows)
+        await session.commit()
     return xlsx_response(out, export.filename)

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from backend.attendance.common import SHANGHAI
+from backend.audit.security_log import record_export
 from backend.auth.bearer import require_request_actor
 from backend.core.xlsx_stream import TITLE, Book, Style, one_chunk, write_xlsx, xlsx_response
 from backend.reporting.one_table import COLUMNS, HEADERS, JsonValue, OneTable, one_table
@@ -52,6 +53,9 @@ async def one_table_xlsx(request: Request) -> Response:
     period = str(request.path_params["period"])
     async with request.app.state.session_factory() as session:
         table = await one_table(session, actor, period, month=_month(request))
+        scope = {"period": table.period.text, "month": _month(request)}
+        record_export(session, actor, export="one_table", scope=scope, rows=len(table.rows))
+        await session.commit()
     out = await write_xlsx(lambda book, rows: write_table(book, table, rows), one_chunk(table.rows))
     return xlsx_response(out, sheet_filename(table))
 
@@ -61,4 +65,7 @@ async def one_table_json(request: Request) -> Response:
     period = request.query_params.get("period", "")
     async with request.app.state.session_factory() as session:
         table = await one_table(session, actor, period, month=_month(request))
+        scope = {"period": table.period.text, "month": _month(request)}
+        record_export(session, actor, export="one_table_api", scope=scope, rows=len(table.rows))
+        await session.commit()
     return JSONResponse(table.as_json(), headers={"cache-control": "no-store"})

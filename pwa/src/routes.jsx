@@ -149,6 +149,8 @@ export const ROUTES = [
   // complaints and suggestions (投诉建议) to the county: every role sends and follows its own; anyone
   // follows one by its tracking number and sends one from a village's public page; the county answers
   { path: '/complaints', roles: COUNTY, component: screen(() => import('./screens/complaints/Inbox.jsx')) },
+  // 安全审计: the county's security log (logins, lockouts, account changes, exports, bulk reads)
+  { path: '/security', roles: COUNTY, component: screen(() => import('./screens/SecurityLog.jsx')) },
   { path: '/complaints/new', roles: LOGGED_IN, component: screen(() => import('./screens/complaints/Send.jsx')) },
   { path: '/me/data', roles: LOGGED_IN, component: screen(() => import('./screens/MyData.jsx')) },
   // 账号安全: the second factor and the password of the accounts that can change everyone's data

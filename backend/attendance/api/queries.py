@@ -17,6 +17,7 @@ from backend.attendance.checkins import list_checkins, my_checkins
 from backend.attendance.common import parse_month
 from backend.attendance.declarations import list_declarations, my_month, secretary_month
 from backend.attendance.roll_calls import list_roll_calls, my_open_roll_calls, roll_call_allowance
+from backend.audit.security_log import record_bulk_read
 from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
 
@@ -84,6 +85,11 @@ class AttendanceQueries:
         chosen = parse_optional_id(township_id, "townshipId")
         async with info.context.session() as session:
             sheet = await allowance_sheet(session, info.context.actor, month=parse_month(month), township_id=chosen)
+            scope = {"month": sheet.month.key, "townshipId": chosen}
+            record_bulk_read(
+                session, info.context.actor, listing="attendance_summary", scope=scope, rows=len(sheet.rows)
+            )
+            await session.commit()
         return AttendanceSummary.from_sheet(sheet, chosen)
 
     @strawberry.field(
@@ -106,4 +112,7 @@ class AttendanceQueries:
     async def day_declarations(self, info: Info, month: str, pending_only: bool = False) -> list[DayDeclaration]:
         async with info.context.session() as session:
             found = await list_declarations(session, info.context.actor, parse_month(month), pending_only=pending_only)
+            scope = {"month": month, "pendingOnly": pending_only or None}
+            record_bulk_read(session, info.context.actor, listing="day_declarations", scope=scope, rows=len(found))
+            await session.commit()
         return [DayDeclaration.from_model(d, s) for d, s in found]

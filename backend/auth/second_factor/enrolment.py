@@ -121,7 +121,7 @@ async def disable(
     elif password:
         await sessions.refuse_if_locked(session, settings, user.phone, now)
         if not verify_password(user.password_hash, password):
-            await sessions.record_failure(session, settings, user.phone, now)
+            await sessions.record_failure(session, settings, user.phone, now, user, step="second_factor")
             raise InvalidInput("密码不正确", field="password")
     else:
         raise InvalidInput("请输入验证码或登录密码", field="code")

@@ -36,10 +36,10 @@ async def verify(session: AsyncSession, settings: Settings, token: str, code: st
     else:
         accepted = await codes.use_recovery_code(session, settings, user.id, code, now)
     if not accepted:
-        await sessions.record_failure(session, settings, user.phone, now)
+        await sessions.record_failure(session, settings, user.phone, now, user, step="second_factor")
         raise enrolment.SecondFactorInvalid()
     await challenges.spend(session, challenge, now)
-    return await sessions.start_session(session, settings, user, now=now)
+    return await sessions.start_session(session, settings, user, now=now, method="password_totp")
 
 
 async def begin_enrolment(session: AsyncSession, settings: Settings, token: str, now: datetime) -> enrolment.Enrolment:
@@ -56,7 +56,9 @@ async def confirm_enrolment(
     await sessions.refuse_if_locked(session, settings, user.phone, now)
     shown = await enrolment.confirm(session, settings, user, code, now)
     await challenges.spend(session, challenge, now)
-    return EnrolledSession(shown, await sessions.start_session(session, settings, user, now=now))
+    return EnrolledSession(
+        shown, await sessions.start_session(session, settings, user, now=now, method="password_totp")
+    )
 
 
 async def _user_of(session: AsyncSession, challenge: LoginChallenge) -> User:

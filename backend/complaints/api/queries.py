@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from backend.audit.security_log import record_bulk_read
 from backend.complaints import service
 from backend.complaints.api.types import Complaint, ComplaintState, ComplaintTracking
 from backend.graphql.context import Info
@@ -28,6 +29,17 @@ class ComplaintQueries:
             page = await service.list_complaints(
                 session, info.context.actor, state=state, year=year, first=first, after=after
             )
+            scope = {"state": state.value if state else None, "year": year}
+            record_bulk_read(
+                session,
+                info.context.actor,
+                listing="complaints",
+                scope=scope,
+                rows=len(page.items),
+                first=first,
+                after=after,
+            )
+            await session.commit()
         return connection_from_page(page, Complaint.from_row)
 
     @strawberry.field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from backend.audit.security_log import record_export
 from backend.compliance.api.types import ComplianceReport, MyPersonalData
 from backend.compliance.my_data import my_personal_data
 from backend.compliance.report import county_report
@@ -31,4 +32,8 @@ class ComplianceQueries:
     async def my_personal_data(self, info: Info) -> MyPersonalData:
         async with info.context.session() as session:
             data = await my_personal_data(session, info.context.actor)
+            actor = info.context.actor
+            assert actor is not None  # my_personal_data refuses anonymous callers
+            record_export(session, actor, export="my_personal_data", scope={})
+            await session.commit()
         return MyPersonalData.of(data)

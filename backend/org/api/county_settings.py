@@ -33,6 +33,7 @@ class CountySettingsType:
     satisfaction_basic_below_pct: int = strawberry.field(description="满意度低于此值定为基本称职档（%）")
     excellent_quota_pct: int = strawberry.field(description="优秀等次比例（%）")
     good_quota_pct: int = strawberry.field(description="良好等次比例（%）")
+    security_log_retention_days: int = strawberry.field(description="安全日志保存天数（不少于 183 天）")
 
     @classmethod
     def from_rules(cls, rules: CountyRules) -> CountySettingsType:
@@ -70,6 +71,7 @@ class CountySettingsInput:
     satisfaction_basic_below_pct: int | None = None
     excellent_quota_pct: int | None = None
     good_quota_pct: int | None = None
+    security_log_retention_days: int | None = None
 
 
 @strawberry.type

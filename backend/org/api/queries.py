@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from backend.audit.security_log import record_bulk_read
 from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
 from backend.org import access, households, secretaries, users
@@ -79,6 +80,17 @@ class PeopleQueries:
                 first=first,
                 after=after,
             )
+            scope = {"orgUnitId": org_unit_id, "role": role.value if role else None, "search": search}
+            record_bulk_read(
+                session,
+                info.context.actor,
+                listing="users",
+                scope=scope,
+                rows=len(page.items),
+                first=first,
+                after=after,
+            )
+            await session.commit()
         return connection_from_page(page, User.from_model)
 
     @strawberry.field(description="First-secretary records in the caller's jurisdiction.")
@@ -101,6 +113,17 @@ class PeopleQueries:
                 first=first,
                 after=after,
             )
+            scope = {"townshipId": township_id, "villageId": village_id, "search": search}
+            record_bulk_read(
+                session,
+                info.context.actor,
+                listing="secretaries",
+                scope=scope,
+                rows=len(page.items),
+                first=first,
+                after=after,
+            )
+            await session.commit()
         return connection_from_page(page, Secretary.from_model)
 
     @strawberry.field(description="The logged-in first secretary's own record.")
@@ -127,6 +150,17 @@ class PeopleQueries:
                 first=first,
                 after=after,
             )
+            scope = {"villageId": village_id, "search": search}
+            record_bulk_read(
+                session,
+                info.context.actor,
+                listing="households",
+                scope=scope,
+                rows=len(page.items),
+                first=first,
+                after=after,
+            )
+            await session.commit()
         return connection_from_page(page, Household.from_model)
 
     @strawberry.field(description="A village's public page; the caller's own village by default.")

@@ -13,6 +13,7 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 
+from backend.audit.security_log import record_export
 from backend.auth.bearer import require_request_actor
 from backend.core.xlsx_stream import XLSX_MIME, content_disposition
 from backend.org.access import require_role
@@ -28,7 +29,9 @@ def template_bytes() -> bytes:
 
 
 async def import_template_xlsx(request: Request) -> Response:
-    require_role(require_request_actor(request), Role.COUNTY)
+    actor = require_role(require_request_actor(request), Role.COUNTY)
+    async with request.app.state.session_factory.begin() as session:
+        record_export(session, actor, export="import_template", scope={})
     data = await anyio.to_thread.run_sync(template_bytes)  # openpyxl is CPU-bound
     return Response(
         data,

@@ -6,6 +6,7 @@ import json
 
 import strawberry
 
+from backend.audit.security_log import record_bulk_read
 from backend.core.errors import InvalidInput
 from backend.graphql.context import Info
 from backend.graphql.pagination import Connection, connection_from_page, parse_id, parse_optional_id
@@ -75,6 +76,9 @@ class PollQueries:
     async def poll_roster(self, info: Info, poll_id: strawberry.ID) -> PollRoster:
         async with info.context.session() as session:
             poll, voters = await roster.list_roster(session, info.context.actor, parse_id(poll_id, "pollId"))
+            scope = {"pollId": poll.id}
+            record_bulk_read(session, info.context.actor, listing="poll_roster", scope=scope, rows=len(voters))
+            await session.commit()
         return PollRoster(
             poll_id=strawberry.ID(str(poll.id)),
             total_count=len(voters),

@@ -66,6 +66,7 @@ export default addMessages({
         att: '考勤',
         duty: '八个一完成标准',
         poll: '满意度测评与定档',
+        security: '安全审计',
       },
       field: {
         geofenceRadiusM: '签到范围半径（米）',
@@ -86,6 +87,7 @@ export default addMessages({
         satisfactionBasicBelowPct: '满意率低于此值定为基本称职（%）',
         excellentQuotaPct: '优秀比例上限（%）',
         goodQuotaPct: '良好比例上限（%）',
+        securityLogRetentionDays: '安全日志保存天数（不少于 183 天，即六个月）',
       },
       wholeNumber: '请输入非负整数',
       outOfRange: '应在 {min} 到 {max} 之间',
@@ -161,6 +163,7 @@ export default addMessages({
         att: 'Attendance',
         duty: 'Eight duties',
         poll: 'Satisfaction poll and grades',
+        security: 'Security audit',
       },
       field: {
         geofenceRadiusM: 'Check-in radius (m)',
@@ -181,6 +184,7 @@ export default addMessages({
         satisfactionBasicBelowPct: 'Basically competent below (%)',
         excellentQuotaPct: 'Excellent quota (%)',
         goodQuotaPct: 'Good quota (%)',
+        securityLogRetentionDays: 'Keep the security log (days, at least 183: six months)',
       },
       wholeNumber: 'Enter a whole number ≥ 0',
       outOfRange: 'Between {min} and {max}',

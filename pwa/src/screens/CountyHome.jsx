@@ -182,6 +182,7 @@ function More() {
     ['/one-table', t('nav.oneTable'), 'nav-one-table'],
     ['/compliance', t('nav.compliance'), 'nav-compliance'],
     ['/complaints', t('nav.complaintsInbox'), 'nav-complaints-inbox'],
+    ['/security', t('nav.securityLog'), 'nav-security-log'],
     ['/account/security', t('nav.security'), 'nav-security'],
     ['/me/data', t('nav.myData'), 'nav-my-data'],
     ['/complaints/new', t('nav.complaints'), 'nav-complaints'],

@@ -30,8 +30,9 @@ export const SETTINGS = [
   ['satisfactionBasicBelowPct', 0, 100, 'poll'],
   ['excellentQuotaPct', 0, 100, 'poll'],
   ['goodQuotaPct', 0, 100, 'poll'],
+  ['securityLogRetentionDays', 183, 3650, 'security'],
 ];
-const GROUPS = ['att', 'duty', 'poll'];
+const GROUPS = ['att', 'duty', 'poll', 'security'];
 const NAMES = SETTINGS.map((s) => s[0]).join(' ');
 const Q = `{ countySettings { ${NAMES} } }`;
 const M = `mutation Save($input: CountySettingsInput!) { updateCountySettings(input: $input) {

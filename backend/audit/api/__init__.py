@@ -1,0 +1,1 @@
+"""The security log screen's GraphQL API (安全审计)."""
