@@ -17,7 +17,7 @@ export default [
   },
   {
     files: ['src/**/*.{js,jsx}'],
-    languageOptions: { globals: globals.browser },
+    languageOptions: { globals: { ...globals.browser, __BUILD_ID__: 'readonly' } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',

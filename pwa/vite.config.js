@@ -5,6 +5,8 @@ const API = process.env.API_ORIGIN || 'http://127.0.0.1:8000';
 const apiPaths = ['/graphql', '/healthz', '/readyz', '/metrics', '/media', '/cards', '/public', '/exports'];
 
 export default defineConfig({
+  // BUILD_ID (optional) names a build on the phone (<html data-build>): support can ask which one runs
+  define: { __BUILD_ID__: JSON.stringify(process.env.BUILD_ID || '') },
   // JSX via esbuild, no extra preset: h/Fragment from preact.
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
