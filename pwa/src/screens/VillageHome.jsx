@@ -3,6 +3,7 @@
 // against the rule, and the next of the eight duties to file. The roster has its own screen.
 import { useEffect, useState } from 'preact/hooks';
 import { gql, cachedQuery } from '../api.js';
+import { prefetchDuties } from './duties/prefetch.js';
 import { useT, errorText } from '../i18n.js';
 import { useLoad, ErrorBox, SecretaryFields, SECRETARY_FIELDS, HomeSkeleton } from '../ui.jsx';
 import { useStore } from '../store.js';
@@ -238,6 +239,9 @@ export default function VillageHome() {
     if (lastSent > opened) reload();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- reload when one more queued item has been sent
   }, [lastSent]);
+  useEffect(() => {
+    if (data) prefetchDuties();
+  }, [data]);
   if (loading && !data) return <HomeSkeleton />;
   if (error || !data)
     return (

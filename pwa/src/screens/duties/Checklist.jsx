@@ -9,8 +9,8 @@ import { useLoad, ErrorBox, BackLink } from '../../ui.jsx';
 import { outbox } from '../../outbox/engine.js';
 import { SyncSummary } from './Outbox.jsx';
 import { DUTY_KIND, OTHER_KINDS, loadRoster } from './common.jsx';
+import { DUTY_PROGRESS_Q as Q, prefetchFilingForm } from './prefetch.js';
 
-const Q = `{ dutyProgress { completedCount totalCount duties { key label complete numerator denominator percent detail } } }`;
 const INBOX_Q = `{ myInbox(first: 50) { edges { node { id } } } }`;
 const LINK = { problem_ledger: '/problems', service_card: '/card' };
 
@@ -40,6 +40,7 @@ export default function Checklist({ me }) {
   const inbox = useLoad(() => gql(INBOX_Q).then((d) => d.myInbox.edges.length), []);
   // keep the roster cached for filing offline; reload progress when items were sent
   const [roster, setRoster] = useState('loading');
+  useEffect(prefetchFilingForm, []);
   useEffect(() => {
     loadRoster(me.orgUnit.id).then(
       () => setRoster('ready'),
