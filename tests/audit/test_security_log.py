@@ -15,6 +15,8 @@ from backend.audit.models import SECURITY, TRAIL, AuditEvent
 from backend.audit.security_log import DEPLOYMENT_COUNTY, Kind
 from backend.audit.verify import verify_audit
 from backend.core.db import SessionFactory
+from tests.auth.helpers import LOGIN as TWO_STEP_LOGIN
+from tests.auth.helpers import VERIFY, Clock, code_at, data, enrol
 from tests.conftest import GraphQLClient
 from tests.exports.helpers import download, open_workbook
 from tests.world import PASSWORD, World
@@ -89,7 +91,7 @@ async def test_a_failed_login_for_an_unknown_phone_goes_to_the_deployment_chain_
         "0",
         None,
     )
-    assert event.detail == {"phone": "137****5678"}
+    assert event.detail == {"phone": "137****5678", "step": "password"}
     assert "13712345678" not in json.dumps(event.detail)
 
 
@@ -271,3 +273,20 @@ async def test_security_events_keep_both_chains_verifiable(
     assert chains[county, SECURITY].events == 3
     assert chains[county, TRAIL].events == 1  # the settings change, in the business trail as before
     assert kinds(await security_events(session_factory)) == ["login", "bulk_read", Kind.SETTINGS_CHANGED.value]
+
+
+async def test_a_login_with_a_second_factor_is_recorded_after_its_code(
+    gql: GraphQLClient, world: World, clock: Clock, session_factory: SessionFactory
+) -> None:
+    secret, _ = await enrol(gql, clock, "township")
+    seen = len(await security_events(session_factory))
+    challenge = (await data(gql, TWO_STEP_LOGIN, {"p": world.users["township"].phone, "w": PASSWORD}))["challenge"]
+    assert kinds((await security_events(session_factory))[seen:]) == []  # a password alone is no login yet
+    right = code_at(secret, clock.now())
+    await data(gql, VERIFY, {"c": challenge, "k": "000000" if right != "000000" else "111111"})
+    await data(gql, VERIFY, {"c": challenge, "k": right})
+    failed, login = (await security_events(session_factory))[seen:]
+    user = world.users["township"]
+    assert (failed.action, failed.actor_user_id, failed.entity_id) == ("login_failed", None, str(user.id))
+    assert failed.detail == {"phone": f"{user.phone[:3]}****{user.phone[-4:]}", "step": "second_factor"}
+    assert (login.action, login.actor_user_id, login.detail) == ("login", user.id, {"method": "password_totp"})

@@ -38,6 +38,11 @@ async def test_login_through_the_platform_gives_working_tokens(
     )
     assert identity.issuer == oidc_provider.issuer and identity.created_by is None
     assert [(e.action, e.detail["userId"]) for e in events] == [("bind_by_phone", world.users["county"].id)]
+    async with session_factory() as session:
+        logins = (await session.scalars(select(AuditEvent).where(AuditEvent.entity == "security"))).all()
+    assert [(e.action, e.actor_user_id, e.detail) for e in logins] == [
+        ("login", world.users["county"].id, {"method": "identity_platform"})
+    ]  # in the security log once, as a login through the platform
     # the next login finds the binding; the refresh token works like a password login's
     again = await complete(client, str((await platform_login(client, oidc_provider)).ticket))
     assert again["errors"] == []
