@@ -402,6 +402,7 @@ async def assessment_xlsx(request: Request) -> Response:
             "period": export.period.text,
             "townshipId": export.township.id if export.township else None,
         }
-        record_export(session, actor, export="assessment", scope=scope, rows=counter.rows)
-        await session.commit()
+        await record_export(
+            request.app.state.session_factory, actor, export="assessment", scope=scope, rows=counter.rows
+        )
     return xlsx_response(out, export.filename)

@@ -96,8 +96,9 @@ async def attendance_xlsx(request: Request) -> Response:
     async with request.app.state.session_factory() as session:
         sheet = await allowance_sheet(session, actor, month=month, township_id=township_id)
         scope = {"scope": sheet.scope_name, "month": month.key, "townshipId": township_id}
-        record_export(session, actor, export="attendance", scope=scope, rows=len(sheet.rows))
-        await session.commit()
+        await record_export(
+            request.app.state.session_factory, actor, export="attendance", scope=scope, rows=len(sheet.rows)
+        )
 
     generated_at = datetime.now(SHANGHAI)
     out = await write_xlsx(

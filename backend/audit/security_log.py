@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.audit import trail
 from backend.audit.models import SECURITY_ENTITY
 from backend.auth.actor import Actor
+from backend.core.db import SessionFactory
 from backend.core.privacy import mask_phone
 from backend.org.models import OrgUnit, User
 
@@ -144,26 +145,32 @@ def record_security_event(
     )
 
 
-def record_export(
-    session: AsyncSession, actor: Actor, *, export: str, scope: dict[str, Any], rows: int | None = None
+async def record_export(
+    sessions: SessionFactory, actor: Actor, *, export: str, scope: dict[str, Any], rows: int | None = None
 ) -> None:
-    """One export: which (a key of EXPORTS), for what scope (the request's parameters), how many rows."""
+    """One export: which (a key of EXPORTS), for what scope (the request's parameters), how many rows.
+
+    Exports and bulk reads are reads: their record is written in a write transaction of its own
+    (`sessions.begin()`, SQLite's writers' turn), never by the session that read — on SQLite a
+    transaction that read cannot write once another writer went first ("database is locked": two
+    lists in one GraphQL request, two exports at once)."""
     assert export in EXPORTS, export
     detail: dict[str, Any] = {"export": export, "scope": _clean(scope)}
     if rows is not None:
         detail["rows"] = rows
-    record_security_event(
-        session,
-        county_id=actor.county_id,
-        kind=Kind.EXPORT,
-        actor_user_id=actor.user_id,
-        subject_user_id=actor.user_id,
-        detail=detail,
-    )
+    async with sessions.begin() as session:
+        record_security_event(
+            session,
+            county_id=actor.county_id,
+            kind=Kind.EXPORT,
+            actor_user_id=actor.user_id,
+            subject_user_id=actor.user_id,
+            detail=detail,
+        )
 
 
-def record_bulk_read(
-    session: AsyncSession,
+async def record_bulk_read(
+    sessions: SessionFactory,
     actor: Actor | None,
     *,
     listing: str,
@@ -173,7 +180,7 @@ def record_bulk_read(
     after: str | None = None,
 ) -> None:
     """One request for a list of people's personal data (not one event per row): the list, its
-    filters, the page asked for and how many rows it returned."""
+    filters, the page asked for and how many rows it returned. Written like `record_export`."""
     assert listing in LISTINGS, listing
     if actor is None:  # the list itself refused an anonymous caller; nothing was read
         return
@@ -181,14 +188,15 @@ def record_bulk_read(
     detail: dict[str, Any] = {"listing": listing, "scope": _clean(scope), "rows": rows}
     if page:
         detail["page"] = page
-    record_security_event(
-        session,
-        county_id=actor.county_id,
-        kind=Kind.BULK_READ,
-        actor_user_id=actor.user_id,
-        subject_user_id=actor.user_id,
-        detail=detail,
-    )
+    async with sessions.begin() as session:
+        record_security_event(
+            session,
+            county_id=actor.county_id,
+            kind=Kind.BULK_READ,
+            actor_user_id=actor.user_id,
+            subject_user_id=actor.user_id,
+            detail=detail,
+        )
 
 
 class RowCounter:

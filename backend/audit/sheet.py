@@ -109,6 +109,7 @@ async def security_events_xlsx(request: Request) -> Response:
             "kinds": kind_labels(flt) or None,
             "userId": flt.user_id,
         }
-        record_export(session, actor, export="security_events", scope=scope, rows=counter.rows)
-        await session.commit()
+        await record_export(
+            request.app.state.session_factory, actor, export="security_events", scope=scope, rows=counter.rows
+        )
     return xlsx_response(out, sheet_filename(county.name, flt))

@@ -115,8 +115,9 @@ async def complaints_xlsx(request: Request) -> Response:
     year = parse_year(str(request.path_params["year"]))
     async with request.app.state.session_factory() as session:
         rows = await year_rows(session, actor, year)
-        record_export(session, actor, export="complaints", scope={"year": year}, rows=len(rows))
-        await session.commit()
+        await record_export(
+            request.app.state.session_factory, actor, export="complaints", scope={"year": year}, rows=len(rows)
+        )
     generated_at = datetime.now(SHANGHAI)
 
     def write(book: Book, chunk: Iterator[YearRow]) -> None:

@@ -1,4 +1,5 @@
 """INSERT … ON CONFLICT DO NOTHING on both PostgreSQL and SQLite."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

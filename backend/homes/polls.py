@@ -108,14 +108,18 @@ async def running_polls(
         ).tuples()
     }
     rows = (
-        await session.execute(
-            select(Poll, SecretaryProfile.name, OrgUnit.name)
-            .join(SecretaryProfile, SecretaryProfile.id == Poll.secretary_id)
-            .join(OrgUnit, OrgUnit.id == Poll.village_id)
-            .where(scope_polls(actor), Poll.status.in_(wanted))
-            .order_by(Poll.id)
+        (
+            await session.execute(
+                select(Poll, SecretaryProfile.name, OrgUnit.name)
+                .join(SecretaryProfile, SecretaryProfile.id == Poll.secretary_id)
+                .join(OrgUnit, OrgUnit.id == Poll.village_id)
+                .where(scope_polls(actor), Poll.status.in_(wanted))
+                .order_by(Poll.id)
+            )
         )
-    ).tuples().all()
+        .tuples()
+        .all()
+    )
     counts = await counts_of(session, [poll for poll, _, _ in rows])
     polls = [
         RunningPoll(poll.id, poll.title, poll.period, poll.status, secretary, village, counts[poll.id])

@@ -151,9 +151,7 @@ async def open_voting(
     code_hashes = list(await session.scalars(select(PaperCode.code_hash).where(PaperCode.poll_id == poll.id)))
     batches = await session.scalar(
         select(func.count()).select_from(
-            select(BoardEntry.seq)
-            .where(BoardEntry.poll_id == poll.id, BoardEntry.type == "paper_codes")
-            .subquery()
+            select(BoardEntry.seq).where(BoardEntry.poll_id == poll.id, BoardEntry.type == "paper_codes").subquery()
         )
     )
     await board.append(

@@ -305,6 +305,5 @@ async def ranking_xlsx(request: Request) -> Response:
             "townshipId": export.township.id if export.township else None,
             "groupKey": export.group_key,
         }
-        record_export(session, actor, export="ranking", scope=scope, rows=counter.rows)
-        await session.commit()
+        await record_export(request.app.state.session_factory, actor, export="ranking", scope=scope, rows=counter.rows)
     return xlsx_response(out, export.filename)

@@ -54,8 +54,9 @@ async def one_table_xlsx(request: Request) -> Response:
     async with request.app.state.session_factory() as session:
         table = await one_table(session, actor, period, month=_month(request))
         scope = {"period": table.period.text, "month": _month(request)}
-        record_export(session, actor, export="one_table", scope=scope, rows=len(table.rows))
-        await session.commit()
+        await record_export(
+            request.app.state.session_factory, actor, export="one_table", scope=scope, rows=len(table.rows)
+        )
     out = await write_xlsx(lambda book, rows: write_table(book, table, rows), one_chunk(table.rows))
     return xlsx_response(out, sheet_filename(table))
 
@@ -66,6 +67,7 @@ async def one_table_json(request: Request) -> Response:
     async with request.app.state.session_factory() as session:
         table = await one_table(session, actor, period, month=_month(request))
         scope = {"period": table.period.text, "month": _month(request)}
-        record_export(session, actor, export="one_table_api", scope=scope, rows=len(table.rows))
-        await session.commit()
+        await record_export(
+            request.app.state.session_factory, actor, export="one_table_api", scope=scope, rows=len(table.rows)
+        )
     return JSONResponse(table.as_json(), headers={"cache-control": "no-store"})

@@ -4,6 +4,7 @@ chain — who, when, what, scope, outcome — and never with a full phone number
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from backend.attendance.api import queries as attendance_queries
 from backend.audit.models import SECURITY, TRAIL, AuditEvent
 from backend.audit.security_log import DEPLOYMENT_COUNTY, Kind
 from backend.audit.verify import verify_audit
@@ -290,3 +292,32 @@ async def test_a_login_with_a_second_factor_is_recorded_after_its_code(
     assert (failed.action, failed.actor_user_id, failed.entity_id) == ("login_failed", None, str(user.id))
     assert failed.detail == {"phone": f"{user.phone[:3]}****{user.phone[-4:]}", "step": "second_factor"}
     assert (login.action, login.actor_user_id, login.detail) == ("login", user.id, {"method": "password_totp"})
+
+
+async def test_two_lists_in_one_request_are_both_recorded(
+    gql: GraphQLClient, world: World, session_factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sibling fields resolve concurrently, each reading in its own session. Both reads finish
+    before either is recorded (a barrier): the records are written in transactions of their own —
+    on SQLite a session that read could not write after the other wrote ("database is locked")."""
+    both_read = asyncio.Barrier(2)
+
+    def after_reading(read: Any) -> Any:
+        async def wrapped(*args: Any, **kwargs: Any) -> Any:
+            found = await read(*args, **kwargs)
+            await asyncio.wait_for(both_read.wait(), 5)
+            return found
+
+        return wrapped
+
+    for name in ("allowance_sheet", "list_declarations"):
+        monkeypatch.setattr(attendance_queries, name, after_reading(getattr(attendance_queries, name)))
+    body = await gql.execute(
+        """query($m: String!) { attendanceSummary(month: $m) { month }
+        dayDeclarations(month: $m, pendingOnly: true) { id } }""",
+        {"m": "2026-03"},
+        as_user="township",
+    )
+    assert "errors" not in body, body
+    listings = sorted(e.detail["listing"] for e in await security_events(session_factory))
+    assert listings == ["attendance_summary", "day_declarations"]

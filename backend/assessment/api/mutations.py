@@ -147,17 +147,14 @@ class AssessmentMutations:
     async def update_rubric(self, info: Info, input: UpdateRubricInput) -> UpdateRubricPayload:
         drafts = [i.to_draft() for i in input.items]
         async with info.context.transaction() as session:
-            rubric = await update_rubric(
-                session, info.context.actor, input.period, input.based_on_version, drafts
-            )
+            rubric = await update_rubric(session, info.context.actor, input.period, input.based_on_version, drafts)
         return UpdateRubricPayload(rubric=Rubric.of(rubric), current_version=rubric.version)
 
     @strawberry.mutation(description="The assessor scores items; part sums and the target follow in one step.")
     @returns_payload_errors(ScoreAssessmentPayload)
     async def score_assessment(self, info: Info, input: ScoreAssessmentInput) -> ScoreAssessmentPayload:
         items = [
-            ItemScoreInput(key=i.key, occurrences=i.occurrences, points=i.points, note=i.note)
-            for i in input.items
+            ItemScoreInput(key=i.key, occurrences=i.occurrences, points=i.points, note=i.note) for i in input.items
         ]
         async with info.context.transaction() as session:
             view = await score_items(
@@ -187,9 +184,7 @@ class AssessmentMutations:
 
     @strawberry.mutation(description="County: record a disqualifying event (the secretary is 不称职) with a reason.")
     @returns_payload_errors(DisqualificationPayload)
-    async def record_disqualification(
-        self, info: Info, input: RecordDisqualificationInput
-    ) -> DisqualificationPayload:
+    async def record_disqualification(self, info: Info, input: RecordDisqualificationInput) -> DisqualificationPayload:
         async with info.context.transaction() as session:
             entry = await record_disqualification(
                 session,
@@ -207,7 +202,5 @@ class AssessmentMutations:
         self, info: Info, input: WithdrawDisqualificationInput
     ) -> DisqualificationPayload:
         async with info.context.transaction() as session:
-            entry = await withdraw_disqualification(
-                session, info.context.actor, parse_id(input.id), input.reason
-            )
+            entry = await withdraw_disqualification(session, info.context.actor, parse_id(input.id), input.reason)
         return DisqualificationPayload(disqualification=Disqualification.of(entry))

@@ -86,10 +86,13 @@ class AttendanceQueries:
         async with info.context.session() as session:
             sheet = await allowance_sheet(session, info.context.actor, month=parse_month(month), township_id=chosen)
             scope = {"month": sheet.month.key, "townshipId": chosen}
-            record_bulk_read(
-                session, info.context.actor, listing="attendance_summary", scope=scope, rows=len(sheet.rows)
+            await record_bulk_read(
+                info.context.session_factory,
+                info.context.actor,
+                listing="attendance_summary",
+                scope=scope,
+                rows=len(sheet.rows),
             )
-            await session.commit()
         return AttendanceSummary.from_sheet(sheet, chosen)
 
     @strawberry.field(
@@ -113,6 +116,11 @@ class AttendanceQueries:
         async with info.context.session() as session:
             found = await list_declarations(session, info.context.actor, parse_month(month), pending_only=pending_only)
             scope = {"month": month, "pendingOnly": pending_only or None}
-            record_bulk_read(session, info.context.actor, listing="day_declarations", scope=scope, rows=len(found))
-            await session.commit()
+            await record_bulk_read(
+                info.context.session_factory,
+                info.context.actor,
+                listing="day_declarations",
+                scope=scope,
+                rows=len(found),
+            )
         return [DayDeclaration.from_model(d, s) for d, s in found]

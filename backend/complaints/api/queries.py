@@ -30,8 +30,8 @@ class ComplaintQueries:
                 session, info.context.actor, state=state, year=year, first=first, after=after
             )
             scope = {"state": state.value if state else None, "year": year}
-            record_bulk_read(
-                session,
+            await record_bulk_read(
+                info.context.session_factory,
                 info.context.actor,
                 listing="complaints",
                 scope=scope,
@@ -39,7 +39,6 @@ class ComplaintQueries:
                 first=first,
                 after=after,
             )
-            await session.commit()
         return connection_from_page(page, Complaint.from_row)
 
     @strawberry.field(

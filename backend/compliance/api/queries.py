@@ -34,6 +34,5 @@ class ComplianceQueries:
             data = await my_personal_data(session, info.context.actor)
             actor = info.context.actor
             assert actor is not None  # my_personal_data refuses anonymous callers
-            record_export(session, actor, export="my_personal_data", scope={})
-            await session.commit()
+            await record_export(info.context.session_factory, actor, export="my_personal_data", scope={})
         return MyPersonalData.of(data)

@@ -81,8 +81,8 @@ class PeopleQueries:
                 after=after,
             )
             scope = {"orgUnitId": org_unit_id, "role": role.value if role else None, "search": search}
-            record_bulk_read(
-                session,
+            await record_bulk_read(
+                info.context.session_factory,
                 info.context.actor,
                 listing="users",
                 scope=scope,
@@ -90,7 +90,6 @@ class PeopleQueries:
                 first=first,
                 after=after,
             )
-            await session.commit()
         return connection_from_page(page, User.from_model)
 
     @strawberry.field(description="First-secretary records in the caller's jurisdiction.")
@@ -114,8 +113,8 @@ class PeopleQueries:
                 after=after,
             )
             scope = {"townshipId": township_id, "villageId": village_id, "search": search}
-            record_bulk_read(
-                session,
+            await record_bulk_read(
+                info.context.session_factory,
                 info.context.actor,
                 listing="secretaries",
                 scope=scope,
@@ -123,7 +122,6 @@ class PeopleQueries:
                 first=first,
                 after=after,
             )
-            await session.commit()
         return connection_from_page(page, Secretary.from_model)
 
     @strawberry.field(description="The logged-in first secretary's own record.")
@@ -151,8 +149,8 @@ class PeopleQueries:
                 after=after,
             )
             scope = {"villageId": village_id, "search": search}
-            record_bulk_read(
-                session,
+            await record_bulk_read(
+                info.context.session_factory,
                 info.context.actor,
                 listing="households",
                 scope=scope,
@@ -160,7 +158,6 @@ class PeopleQueries:
                 first=first,
                 after=after,
             )
-            await session.commit()
         return connection_from_page(page, Household.from_model)
 
     @strawberry.field(description="A village's public page; the caller's own village by default.")

@@ -30,8 +30,7 @@ def template_bytes() -> bytes:
 
 async def import_template_xlsx(request: Request) -> Response:
     actor = require_role(require_request_actor(request), Role.COUNTY)
-    async with request.app.state.session_factory.begin() as session:
-        record_export(session, actor, export="import_template", scope={})
+    await record_export(request.app.state.session_factory, actor, export="import_template", scope={})
     data = await anyio.to_thread.run_sync(template_bytes)  # openpyxl is CPU-bound
     return Response(
         data,

@@ -129,9 +129,7 @@ class PollMutations:
 
     @strawberry.mutation(description="Township, draft only: correct a person on the roster.")
     @returns_payload_errors(PollVoterPayload)
-    async def update_poll_voter(
-        self, info: Info, id: strawberry.ID, input: PollVoterInput
-    ) -> PollVoterPayload:
+    async def update_poll_voter(self, info: Info, id: strawberry.ID, input: PollVoterInput) -> PollVoterPayload:
         change = roster.VoterInput(name=input.name, category=input.category, phone=input.phone)
         async with info.context.transaction() as session:
             voter = await roster.update_voter(session, info.context.actor, parse_id(id), change)

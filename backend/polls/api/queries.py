@@ -77,8 +77,9 @@ class PollQueries:
         async with info.context.session() as session:
             poll, voters = await roster.list_roster(session, info.context.actor, parse_id(poll_id, "pollId"))
             scope = {"pollId": poll.id}
-            record_bulk_read(session, info.context.actor, listing="poll_roster", scope=scope, rows=len(voters))
-            await session.commit()
+            await record_bulk_read(
+                info.context.session_factory, info.context.actor, listing="poll_roster", scope=scope, rows=len(voters)
+            )
         return PollRoster(
             poll_id=strawberry.ID(str(poll.id)),
             total_count=len(voters),
