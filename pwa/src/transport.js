@@ -198,6 +198,9 @@ async function authorized(url, opts) {
   }
   const res = await send(url, opts, tok?.access);
   if (!tok?.refresh || !(await unauthenticated(res))) return res;
+  // another request refreshed while this one travelled: retry with its token, do not rotate again
+  const fresh = currentTokens()?.access;
+  if (fresh && fresh !== tok.access) return send(url, opts, fresh);
   // refresh once and retry once; when the session is over, the first answer stands
   if (!(await refreshSession())) return res;
   return send(url, opts, currentTokens()?.access);
