@@ -59,7 +59,7 @@ describe('without a service worker or IndexedDB the app works online and says so
     const note = page.getByTestId('offline-unsupported');
     await note.waitFor();
     assert.equal(await note.getAttribute('data-sw'), 'false');
-    assert.match(await note.textContent(), /不能离线保存记录.*手机自带浏览器或 Chrome/);
+    assert.match(await note.textContent(), /不能离线保存记录.*手机自带浏览器或谷歌浏览器/);
     await shot(page, 'no-service-worker');
     await fileOnline(page);
     await ctx.close();
