@@ -145,28 +145,31 @@ def record_security_event(
     )
 
 
-async def record_export(
-    sessions: SessionFactory, actor: Actor, *, export: str, scope: dict[str, Any], rows: int | None = None
-) -> None:
-    """One export: which (a key of EXPORTS), for what scope (the request's parameters), how many rows.
-
-    Exports and bulk reads are reads: their record is written in a write transaction of its own
-    (`sessions.begin()`, SQLite's writers' turn), never by the session that read — on SQLite a
-    transaction that read cannot write once another writer went first ("database is locked": two
-    lists in one GraphQL request, two exports at once)."""
-    assert export in EXPORTS, export
-    detail: dict[str, Any] = {"export": export, "scope": _clean(scope)}
-    if rows is not None:
-        detail["rows"] = rows
+async def _record_read(sessions: SessionFactory, actor: Actor, kind: Kind, detail: dict[str, Any]) -> None:
+    """An export or a bulk read, by the actor about themselves. Both are reads: the record is
+    written in a write transaction of its own (`sessions.begin()`, SQLite's writers' turn), never by
+    the session that read — on SQLite a transaction that read cannot write once another writer went
+    first ("database is locked": two lists in one GraphQL request, two exports at once)."""
     async with sessions.begin() as session:
         record_security_event(
             session,
             county_id=actor.county_id,
-            kind=Kind.EXPORT,
+            kind=kind,
             actor_user_id=actor.user_id,
             subject_user_id=actor.user_id,
             detail=detail,
         )
+
+
+async def record_export(
+    sessions: SessionFactory, actor: Actor, *, export: str, scope: dict[str, Any], rows: int | None = None
+) -> None:
+    """One export: which (a key of EXPORTS), for what scope (the request's parameters), how many rows."""
+    assert export in EXPORTS, export
+    detail: dict[str, Any] = {"export": export, "scope": _clean(scope)}
+    if rows is not None:
+        detail["rows"] = rows
+    await _record_read(sessions, actor, Kind.EXPORT, detail)
 
 
 async def record_bulk_read(
@@ -180,7 +183,7 @@ async def record_bulk_read(
     after: str | None = None,
 ) -> None:
     """One request for a list of people's personal data (not one event per row): the list, its
-    filters, the page asked for and how many rows it returned. Written like `record_export`."""
+    filters, the page asked for and how many rows it returned."""
     assert listing in LISTINGS, listing
     if actor is None:  # the list itself refused an anonymous caller; nothing was read
         return
@@ -188,15 +191,7 @@ async def record_bulk_read(
     detail: dict[str, Any] = {"listing": listing, "scope": _clean(scope), "rows": rows}
     if page:
         detail["page"] = page
-    async with sessions.begin() as session:
-        record_security_event(
-            session,
-            county_id=actor.county_id,
-            kind=Kind.BULK_READ,
-            actor_user_id=actor.user_id,
-            subject_user_id=actor.user_id,
-            detail=detail,
-        )
+    await _record_read(sessions, actor, Kind.BULK_READ, detail)
 
 
 class RowCounter:
