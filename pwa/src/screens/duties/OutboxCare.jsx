@@ -9,22 +9,12 @@ import { outbox, outboxUser, syncNow } from '../../outbox/engine.js';
 import { storageState, readStorage, askPersistence } from '../../outbox/storage.js';
 import { exportUnsent, importUnsent } from '../../outbox/backup.js';
 import { fmtSize } from './Outbox.jsx';
+import { saveBlob } from '../review/kit.jsx';
 
 const stamp = (d) => {
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
 };
-
-function download(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function OutboxCare() {
   const t = useT();
@@ -42,7 +32,7 @@ export function OutboxCare() {
     setMsg(null);
     try {
       const { blob, count } = await exportUnsent(outboxUser());
-      download(blob, `驻村通-未发送记录-${stamp(new Date())}.json`);
+      saveBlob(blob, `驻村通-未发送记录-${stamp(new Date())}.json`);
       setMsg({ ok: true, text: t('outboxCare.exported', { n: count }) });
     } catch {
       setMsg({ ok: false, text: t('outboxCare.exportFailed') });
