@@ -46,6 +46,7 @@ from backend.graphql.schema import build_schema
 from backend.hooks import install_process_hooks
 from backend.identity.provider import IdentityProvider
 from backend.identity.routes import identity_routes
+from backend.media.resumable import resumable_routes
 from backend.media.routes import media_routes
 from backend.media.storage_factory import media_storage_from_settings
 from backend.observability.endpoint import metrics_endpoint
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/cards/{secretary_id:id}.pdf", card_pdf),
         Route("/cards/{secretary_id:id}.png", card_png),
         *media_routes(),
+        *resumable_routes(),
         *identity_routes(),
         Route("/polls/{poll_id:id}/ballots", counting_casts(cast_ballot_json, metrics), methods=["POST"]),
         Route("/polls/{poll_id:id}/board.json", poll_board_json),

@@ -309,9 +309,11 @@ async def _retention(settings: Settings) -> int:
         await engine.dispose()
     phones = pruned.problem_phones + pruned.complaint_phones
     print(
-        f"已删除 {phones} 个回电号码、{pruned.photos} 张未随反映提交的照片、{pruned.security_events} 条过期安全日志；"
+        f"已删除 {phones} 个回电号码、{pruned.photos} 张未随反映提交的照片、{pruned.partial_uploads} 个未传完的上传、"
+        f"{pruned.security_events} 条过期安全日志；"
         "位置随履职记录按任期及归档期保存 "
-        f"(forgot {phones} call-back numbers, {pruned.photos} unsent photos, {pruned.security_events} expired "
+        f"(forgot {phones} call-back numbers, {pruned.photos} unsent photos, {pruned.partial_uploads} unfinished "
+        f"uploads, {pruned.security_events} expired "
         "security-log events; positions are kept with their records)"
     )
     return 0

@@ -109,6 +109,8 @@ NOT_JURISDICTIONAL = {
     "SecondFactor": "the caller's own authenticator (actor.user_id or a login challenge's user), never by a given id",
     "RecoveryCode": "the caller's own recovery codes, compared by keyed hash",
     "LoginChallenge": "found by the hash of the challenge presented",
+    "PartialUpload": "the caller's own upload under way, keyed by (actor.user_id, the sha256 of its bytes)",
+    "PartialUploadPart": "bytes of the caller's own upload under way, keyed like it",
 }
 JURISDICTIONAL = set(DOORS) | set(CHILDREN)
 
@@ -140,6 +142,7 @@ ALLOWLIST: dict[tuple[str, str, str], str] = {
     ("backend/filings/submit.py", "submit_filing", "Filing"): RETRY,
     ("backend/media/service.py", "_store", "Media"): CONTENT,
     ("backend/media/routes.py", "_stored_concurrently", "Media"): CONTENT,
+    ("backend/media/resumable.py", "_complete", "Media"): CONTENT,
     ("backend/filings/submit.py", "_check_photos", "Media"): CONTENT,
     ("backend/service_card/http.py", "load_photo", "Media"): PUBLIC,  # the photo printed on a public card
     ("backend/graphql/loaders.py", "_org_units", "OrgUnit"): LOADER,

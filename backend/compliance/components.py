@@ -64,6 +64,10 @@ def _python_license(name: str) -> str:
     return text if text and len(text) <= 60 and "\n" not in text else UNKNOWN
 
 
+# Packages whose package.json names no licence, with the licence their README states (checked by hand).
+_NPM_LICENSE_IN_README = {"combine-errors": "MIT"}
+
+
 def npm_components(lock: Path = PROJECT_ROOT / "pwa" / "package-lock.json") -> list[Component]:
     """What the built PWA ships: runtime dependencies (transitively) and the Workbox runtime."""
     packages: dict[str, dict[str, Any]] = json.loads(lock.read_text("utf-8"))["packages"]
@@ -78,7 +82,12 @@ def npm_components(lock: Path = PROJECT_ROOT / "pwa" / "package-lock.json") -> l
         shipped[name] = entry
         todo.extend(entry.get("dependencies", {}))
     return sorted(
-        (Component("npm", name, e.get("version", UNKNOWN), e.get("license", UNKNOWN)) for name, e in shipped.items()),
+        (
+            Component(
+                "npm", name, e.get("version", UNKNOWN), e.get("license", _NPM_LICENSE_IN_README.get(name, UNKNOWN))
+            )
+            for name, e in shipped.items()
+        ),
         key=lambda c: c.name,
     )
 

@@ -128,6 +128,22 @@ INVENTORY: tuple[PersonalData, ...] = (
         "随所附记录；未随问题反映提交的照片由每日清理任务定期删除",
     ),
     PersonalData(
+        "partial_uploads",
+        ("user_id", "sha256"),
+        "正在上传照片的第一书记、村民",
+        "断网后续传照片：记下已收到多少",
+        "无人查看",
+        "上传完成即删除；一天未续传由每日清理任务删除",
+    ),
+    PersonalData(
+        "partial_upload_parts",
+        ("user_id", "data"),
+        "正在上传照片的第一书记、村民；照片中的人",
+        "断网后续传照片：已收到的部分内容",
+        "无人查看",
+        "上传完成即删除；一天未续传由每日清理任务删除",
+    ),
+    PersonalData(
         "checkins",
         ("lat", "lng", "accuracy_m"),
         "第一书记",

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.audit.prune import prune_security_log
 from backend.complaints.service import forget_complaint_phones
 from backend.media.prune import prune_unattached_public_photos
+from backend.media.resumable import prune_partial_uploads
 from backend.media.storage import MediaStorage
 from backend.problems.public_reports import CONTACT_KEEP_DAYS, forget_contact_phones
 
@@ -34,6 +35,8 @@ RULES: tuple[Rule, ...] = (
     Rule("problems", f"回电号码：问题办结 {CONTACT_KEEP_DAYS} 天后删除", "delete", "每日清理任务删除"),
     Rule("complaints", f"回电号码：答复 {CONTACT_KEEP_DAYS} 天后删除", "delete", "每日清理任务删除"),
     Rule("media", "不登录上传、一天内未随问题反映提交的照片：删除（记录和文件）", "delete", "每日清理任务定期删除"),
+    Rule("partial_uploads", "未传完、一天没有续传的照片上传：删除", "delete", "每日清理任务删除"),
+    Rule("partial_upload_parts", "未传完、一天没有续传的照片上传的已收部分：删除", "delete", "每日清理任务删除"),
     Rule(
         "audit_events",
         "安全日志（登录、锁定、账号与设置变更、导出、批量查看）：超过县设置的保存期限（不少于 183 天）后删除，"
@@ -52,6 +55,7 @@ class Pruned:
     complaint_phones: int
     photos: int
     security_events: int = 0
+    partial_uploads: int = 0
 
 
 async def apply_retention(session: AsyncSession, storage: MediaStorage, now: datetime | None = None) -> Pruned:
@@ -61,4 +65,5 @@ async def apply_retention(session: AsyncSession, storage: MediaStorage, now: dat
         complaint_phones=await forget_complaint_phones(session, now),
         photos=await prune_unattached_public_photos(session, storage, now),
         security_events=sum(chain.events for chain in await prune_security_log(session, now)),
+        partial_uploads=await prune_partial_uploads(session, now),
     )

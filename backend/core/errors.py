@@ -26,6 +26,7 @@ class ErrorCode(enum.StrEnum):
     MEDIA_UNSUPPORTED = "MEDIA_UNSUPPORTED"
     MEDIA_TOO_LARGE = "MEDIA_TOO_LARGE"
     MEDIA_MISSING = "MEDIA_MISSING"  # a filing names a photo that was never uploaded
+    UPLOAD_OFFSET_MISMATCH = "UPLOAD_OFFSET_MISMATCH"  # a resumed upload named another offset than the server reached
     PHOTO_REQUIRED = "PHOTO_REQUIRED"  # the county requires a photo for this kind (with its recorded reason)
     STORAGE_FULL = "STORAGE_FULL"
     FONT_MISSING = "FONT_MISSING"  # no CJK font on the server to draw the card image

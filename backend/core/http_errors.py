@@ -66,6 +66,7 @@ STATUS: Mapping[str, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.STALE_VERSION: 409,
     ErrorCode.INVALID_STATE: 409,
+    ErrorCode.UPLOAD_OFFSET_MISMATCH: 409,
     ErrorCode.ALREADY_VOTED: 409,
     ErrorCode.ALREADY_ISSUED: 409,
     ErrorCode.POLL_NOT_OPEN: 409,
