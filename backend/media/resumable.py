@@ -230,6 +230,12 @@ async def _complete(request: Request, actor: Actor, sha256: str) -> None:
             await _forget(session, actor.user_id, sha256)
             if await session.get(Media, sha256) is None:
                 raise
+    except Exception:
+        # Not stored (a full disk, not a photo): a whole upload kept would answer "complete" to the
+        # phone's next question, so it goes; the phone sends the photo again when it retries.
+        async with factory.begin() as session:
+            await _forget(session, actor.user_id, sha256)
+        raise
 
 
 async def _forget(session: AsyncSession, user_id: int, sha256: str) -> None:

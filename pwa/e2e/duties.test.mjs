@@ -111,7 +111,7 @@ describe('first secretary files duties offline', () => {
     ctx.on('request', (r) => {
       const body = r.postData() || '';
       if (r.url().endsWith('/graphql') && /submitFiling|editFiling/.test(body)) sends.push(JSON.parse(body).variables.input.id);
-      if (r.url().endsWith('/media') && r.method() === 'POST') sends.push('media');
+      if (r.url().endsWith('/uploads') && r.method() === 'POST') sends.push('media'); // a photo's upload (resumable)
     });
     await login(page, SECRETARY);
     await page.getByTestId('outbox-badge').filter({ hasText: '全部已发送' }).waitFor();
@@ -343,7 +343,7 @@ describe('outbox failure states', () => {
     await page.locator('[data-testid=duties][data-roster=ready]').waitFor();
 
     // the server's disk is full: the item stays 待发送 with the reason, and is retried later
-    await ctx.route('**/media', (route) =>
+    await ctx.route('**/uploads', (route) =>
       route.fulfill({
         status: 507,
         contentType: 'application/json',
@@ -364,7 +364,7 @@ describe('outbox failure states', () => {
     await item.filter({ hasText: '服务器存储空间已满' }).waitFor({ timeout: 15_000 });
     assert.equal(await item.getAttribute('data-state'), 'waiting');
     await shot(page, 'outbox-storage-full');
-    await ctx.unroute('**/media');
+    await ctx.unroute('**/uploads');
 
     // the server refuses the record: 失败 + the Chinese reason; 重试 sends it once the cause is gone
     await ctx.route('**/graphql', async (route) => {

@@ -48,14 +48,24 @@ export async function startWire(upstream, { kbit = 0, rttMs = 0 } = {}) {
   const upLink = direction(kbit, rttMs);
   const downLink = direction(kbit, rttMs);
   const target = new URL(upstream);
-  const exchanges = []; // { method, path, status, up, down, body, sha (of the body), done }
+  // { method, path, status, up, down, body, sha (of the body), photo (the sha of the photo a photo
+  //   upload carries part or all of), offset (where in the photo its body starts), done }
+  const exchanges = [];
   const events = []; // { at, what: 'cut' | 'lost-answer', path }
   const sockets = new Set();
   let cut = false;
-  let cutAtPhotoBytes = Infinity; // cumulative POST /media body bytes at which the link drops
+  let cutAtPhotoBytes = Infinity; // cumulative photo-upload body bytes at which the link drops
   let photoBytes = 0;
-  let loseAnswerOfPost = 0; // the n-th POST /media from now has its answer lost (the server stored it)
-  const isPhotoPost = (ex) => ex.method === 'POST' && ex.path === '/media';
+  let settling = Promise.resolve(); // the server has seen the last cut (and saved what reached it)
+  let loseAnswerOfPost = 0; // the n-th photo upload from now has its answer lost (the server stored it)
+  // A photo upload (backend/media/resumable.py): its creation with the bytes, or the rest after a cut.
+  const isPhotoUpload = (ex) =>
+    (ex.method === 'POST' && ex.path === '/uploads') || (ex.method === 'PATCH' && ex.path.startsWith('/uploads/'));
+  const photoOf = (req) => {
+    if (req.method !== 'POST') return req.url.split('/')[2] || null;
+    const pair = (req.headers['upload-metadata'] || '').split(',').find((p) => p.trim().startsWith('sha256 '));
+    return pair ? Buffer.from(pair.trim().slice(7), 'base64').toString() : null;
+  };
   function dropLink(what, ex) {
     events.push({ at: Date.now(), what, path: ex.path });
     cut = true;
@@ -70,13 +80,15 @@ export async function startWire(upstream, { kbit = 0, rttMs = 0 } = {}) {
       down: 0,
       body: 0,
       sha: null,
+      photo: req.url.startsWith('/uploads') ? photoOf(req) : null,
+      offset: Number(req.headers['upload-offset'] || 0),
       done: false,
       start: Date.now(),
       end: 0,
     };
     exchanges.push(ex);
     const hash = createHash('sha256');
-    const losing = isPhotoPost(ex) && loseAnswerOfPost > 0 && --loseAnswerOfPost === 0;
+    const losing = isPhotoUpload(ex) && loseAnswerOfPost > 0 && --loseAnswerOfPost === 0;
     const toServer = stream();
     const toPhone = stream();
     const handshake = req.socket.__fresh ? rttMs : 0; // TCP's round trip before the first request
@@ -111,24 +123,35 @@ export async function startWire(upstream, { kbit = 0, rttMs = 0 } = {}) {
     upstreamReq.on('error', () => res.destroy());
     req.on('data', (chunk) => {
       if (cut) return;
-      ex.up += chunk.length;
-      ex.body += chunk.length;
-      hash.update(chunk);
-      if (isPhotoPost(ex) && (photoBytes += chunk.length) >= cutAtPhotoBytes) {
+      if (isPhotoUpload(ex) && photoBytes + chunk.length >= cutAtPhotoBytes) {
+        // The signal goes at this byte: what crossed the link before it reaches the server, the
+        // rest never does, and the server learns the connection is gone — once it has read what
+        // arrived (uvicorn drops body bytes not yet handed to the app when the connection closes;
+        // on a real slow link the app reads them as they trickle in).
+        const kept = chunk.subarray(0, cutAtPhotoBytes - photoBytes);
+        photoBytes = cutAtPhotoBytes;
         cutAtPhotoBytes = Infinity;
-        upstreamReq.destroy(); // the server never gets the whole photo
+        ex.up += kept.length;
+        ex.body += kept.length;
+        ex.cutting = true;
+        settling = new Promise((done) => upstreamReq.on('close', () => setTimeout(done, 200)));
+        toServer(upLink(kept.length), () => upstreamReq.write(kept, () => setTimeout(() => upstreamReq.destroy(), 500)));
         dropLink('cut', ex);
         return;
       }
+      ex.up += chunk.length;
+      ex.body += chunk.length;
+      hash.update(chunk);
+      if (isPhotoUpload(ex)) photoBytes += chunk.length;
       toServer(upLink(chunk.length), () => !upstreamReq.destroyed && upstreamReq.write(chunk));
     });
     req.on('end', () => {
       ex.sha = hash.digest('hex');
       toServer(upLink(0), () => !upstreamReq.destroyed && upstreamReq.end());
     });
-    req.on('error', () => upstreamReq.destroy());
+    req.on('error', () => !ex.cutting && upstreamReq.destroy());
     res.on('close', () => {
-      if (!ex.done) upstreamReq.destroy();
+      if (!ex.done && !ex.cutting) upstreamReq.destroy();
     });
   });
   server.on('connection', (socket) => {
@@ -146,6 +169,9 @@ export async function startWire(upstream, { kbit = 0, rttMs = 0 } = {}) {
     cutAfterPhotoBytes(bytes) {
       cutAtPhotoBytes = photoBytes + bytes;
     },
+    /** Resolves once the server has seen the last mid-upload cut — then a phone that asks how far
+     * its upload got hears about every byte that reached the server. */
+    settled: () => settling,
     /** The `n`-th photo upload from now reaches the server, then the link drops before its answer. */
     loseAnswerOfPhotoPost(n) {
       loseAnswerOfPost = n;

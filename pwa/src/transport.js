@@ -132,8 +132,9 @@ async function send(url, opts, access) {
   const init = { method: opts.method || 'GET', headers, body };
   if (opts.anonymous) Object.assign(init, { credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store', mode: 'same-origin' });
   if (opts.onProgress) return sendWithProgress(url, init, opts.onProgress);
-  const ctl = opts.timeoutMs ? new AbortController() : null;
-  const timer = ctl && setTimeout(() => ctl.abort(), opts.timeoutMs);
+  const ctl = opts.timeoutMs || opts.signal ? new AbortController() : null;
+  const timer = opts.timeoutMs && setTimeout(() => ctl.abort(), opts.timeoutMs);
+  opts.signal?.addEventListener('abort', () => ctl.abort());
   try {
     return await fetch(url, ctl ? { ...init, signal: ctl.signal } : init);
   } catch (e) {
@@ -181,15 +182,17 @@ async function unauthenticated(res) {
  * A 2xx body may still carry errors (GraphQL): see api.js.
  * opts: method, headers, body (string | Blob | FormData), json (an object sent as JSON),
  *       anonymous (no credentials of any kind), auth (default: !anonymous), timeoutMs,
- *       onProgress(0..1) (upload progress; sent with XMLHttpRequest).
+ *       onProgress(0..1) (upload progress; sent with XMLHttpRequest), signal (an AbortSignal).
  */
 export async function request(url, opts = {}) {
-  const res = await authorized(url, opts);
+  const res = await exchange(url, opts);
   if (res.ok) return res;
   throw parseError(res.status, await peekJson(res));
 }
 
-async function authorized(url, opts) {
+/** `request` for a caller that reads every status itself (a protocol client: outbox/resumable.js)
+ * → the Response, whatever its status; rejects only with NETWORK / TIMEOUT. */
+export async function exchange(url, opts = {}) {
   const auth = opts.auth ?? !opts.anonymous;
   if (!auth || opts.anonymous) return send(url, opts, null);
   let tok = await loadTokens();

@@ -6,13 +6,32 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { state } from './outbox-stubs.mjs';
 
-const server = { calls: [], graphql: null, media: null, held: null };
+// The scripted server. Photos go up by the tus protocol (backend/media/resumable.py): `media(init)`
+// answers the creation with the bytes (POST /uploads); `held` names photos the server has whole,
+// `partial` those it has part of (sha → bytes received): HEAD /uploads/<sha> says how far, PATCH
+// sends the rest.
+const server = { calls: [], graphql: null, media: null, held: null, partial: new Map() };
+globalThis.location = { origin: 'http://phone.test' };
 const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const tus = (status, headers) => new Response(null, { status, headers: { 'Tus-Resumable': '1.0.0', ...headers } });
+const created = (init) => tus(201, { Location: '/uploads/x', 'Upload-Offset': String(init.body.size) });
 globalThis.fetch = async (url, init) => {
+  const path = String(url).replace(/^https?:\/\/[^/]+/, '');
   const body = typeof init.body === 'string' ? JSON.parse(init.body) : null;
-  server.calls.push(url === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : `${init.method === 'HEAD' ? 'HEAD ' : ''}${url}`);
-  if (init.method === 'HEAD') return new Response(null, { status: server.held?.has(url.slice(7)) ? 200 : 404 });
-  return url === '/media' ? server.media() : server.graphql(body);
+  const verb = init.method === 'POST' || !init.method ? '' : `${init.method} `;
+  server.calls.push(path === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : `${verb}${path}`);
+  const sha = path.slice('/uploads/'.length);
+  if (init.method === 'HEAD') {
+    if (server.held?.has(sha)) return tus(200, { 'Upload-Offset': '3', 'Upload-Length': '3' });
+    if (server.partial.has(sha)) return tus(200, { 'Upload-Offset': String(server.partial.get(sha)), 'Upload-Length': '3' });
+    return tus(404, {});
+  }
+  if (init.method === 'PATCH') {
+    const offset = Number(init.headers['Upload-Offset']) + init.body.size;
+    server.partial.delete(sha);
+    return tus(204, { 'Upload-Offset': String(offset) });
+  }
+  return path === '/uploads' ? server.media(init) : server.graphql(body);
 };
 
 let registry, engine;
@@ -24,7 +43,7 @@ before(async () => {
 after(() => engine.stopOutbox());
 beforeEach(() => {
   server.calls = [];
-  server.media = () => json({ sha256: 'ab'.repeat(32) }, 201);
+  server.media = created;
 });
 
 const item = (over = {}) => ({ id: 'q1', op: 'test', vars: { input: { id: 'rec-1' } }, photos: [], uploaded: [], ref: 'rec-1', ...over });
@@ -97,21 +116,19 @@ test('mutationOp: photos go first, each once; an upload the server refuses fails
   server.graphql = () => json({ data: { doThing: { thing: { id: 'rec-1', status: 'SUBMITTED' }, currentVersion: 1, errors: [] } } });
   const saved = [];
   const it = item({ photos: ['p1', 'p2', 'gone'] });
-  server.media = () =>
-    server.calls.length === 1
-      ? json({ sha256: 'p1' }, 201)
-      : json({ errors: [{ message: '照片过大', extensions: { code: 'MEDIA_TOO_LARGE' } }] }, 413);
+  server.media = (init) =>
+    server.calls.length === 1 ? created(init) : json({ errors: [{ message: '照片过大', extensions: { code: 'MEDIA_TOO_LARGE' } }] }, 413);
   assert.deepEqual(await op().send(it, { saveItem: async (x) => saved.push([...x.uploaded]) }), {
     fail: { code: 'MEDIA_TOO_LARGE', message: '照片过大' },
   });
-  assert.deepEqual(server.calls, ['/media', '/media'], 'no mutation after a refused photo');
+  assert.deepEqual(server.calls, ['/uploads', '/uploads'], 'no mutation after a refused photo');
   assert.deepEqual(saved, [['p1']], 'the uploaded photo is recorded on the item at once');
   assert.equal(state.photos.get('p1').up, true);
 
   server.calls = [];
-  server.media = () => json({ sha256: 'p2' }, 201);
+  server.media = created;
   assert.ok((await op().send(it, ctx)).ok);
-  assert.deepEqual(server.calls, ['/media', 'doThing'], 'p1 is not sent twice; a photo not on the phone is skipped');
+  assert.deepEqual(server.calls, ['HEAD /uploads/p2', '/uploads', 'doThing'], 'p1 is not sent twice; a photo not on the phone is skipped');
 });
 
 test('a photo whose answer was lost is asked about by its hash before its bytes are sent again', async () => {
@@ -124,15 +141,35 @@ test('a photo whose answer was lost is asked about by its hash before its bytes 
     throw new TypeError('connection reset'); // the bytes may have arrived; the answer did not
   };
   assert.equal((await op().send(it, ctx)).wait.code, 'NETWORK');
-  assert.deepEqual(server.calls, ['/media'], 'the first try asks nothing first');
+  assert.deepEqual(server.calls, ['/uploads'], 'the first try asks nothing first');
 
   server.calls = [];
   server.held = new Set(['p3']); // the server stored p3 before the cut
-  server.media = () => json({ sha256: 'p4' }, 201);
+  server.media = created;
   assert.ok((await op().send(it, ctx)).ok);
-  assert.deepEqual(server.calls, ['HEAD /media/p3', '/media', 'doThing'], 'p3 is not sent again');
+  assert.deepEqual(server.calls, ['HEAD /uploads/p3', '/uploads', 'doThing'], 'p3 is not sent again');
   assert.deepEqual(it.uploaded, ['p3', 'p4']);
   server.held = null;
+});
+
+test('a photo cut mid-upload goes on from where the server got to', async () => {
+  const blob = new Blob([new Uint8Array([0xff, 0xd8, 2])], { type: 'image/jpeg' });
+  state.photos.set('p5', { sha: 'p5', blob, up: false, tried: true }); // an earlier try was cut
+  server.partial.set('p5', 2); // two of its three bytes reached the server
+  server.graphql = () => json({ data: { doThing: { thing: { id: 'rec-3', status: 'SUBMITTED' }, currentVersion: 1, errors: [] } } });
+  const sentBodies = [];
+  const real = globalThis.fetch;
+  globalThis.fetch = (url, init) => (
+    init.method === 'PATCH' && sentBodies.push([init.headers['Upload-Offset'], init.body.size]),
+    real(url, init)
+  );
+  try {
+    assert.ok((await op().send(item({ photos: ['p5'], ref: 'rec-3' }), ctx)).ok);
+  } finally {
+    globalThis.fetch = real;
+  }
+  assert.deepEqual(server.calls, ['HEAD /uploads/p5', 'PATCH /uploads/p5', 'doThing']);
+  assert.deepEqual(sentBodies, [['2', 1]], 'only the last byte went up, from offset 2');
 });
 
 /** Until the sender is idle with nothing in flight. */

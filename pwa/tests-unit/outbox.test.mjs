@@ -1,5 +1,5 @@
 // The outbox sender (pwa/src/outbox/engine.js) when the server cannot take a record right now:
-// a full media disk (POST /media → 507 STORAGE_FULL) and a database outage (POST /graphql → 503
+// a full media disk (POST /uploads → 507 STORAGE_FULL) and a database outage (POST /graphql → 503
 // SERVICE_UNAVAILABLE). Either way the record stays in the outbox, waiting, with its photo, and is
 // sent — once — when the server is back. The server half is tests/faults/ (Python).
 // IndexedDB and the token store are replaced by in-memory stand-ins (outbox-stubs.mjs); fetch is a
@@ -12,10 +12,13 @@ import { state } from './outbox-stubs.mjs'; // in-memory IndexedDB and token sto
 /** The scripted server: `media` and `graphql` say how each endpoint answers now. */
 const server = { media: 'ok', graphql: 'ok', calls: [] };
 const json = (body, status) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+globalThis.location = { origin: 'http://phone.test' };
 globalThis.fetch = async (url, init) => {
+  const path = String(url).replace(/^https?:\/\/[^/]+/, '');
   const body = typeof init.body === 'string' ? JSON.parse(init.body) : null;
-  server.calls.push(url === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : url);
-  if (url === '/media') {
+  server.calls.push(path === '/graphql' ? (body.query.match(/\{\s*(\w+)/) || [])[1] : `${init.method === 'HEAD' ? 'HEAD ' : ''}${path}`);
+  if (init.method === 'HEAD') return new Response(null, { status: 404 }); // nothing of it kept after a refusal
+  if (path === '/uploads') {
     if (server.media === 'full') {
       return json(
         {
@@ -26,7 +29,7 @@ globalThis.fetch = async (url, init) => {
         507,
       );
     }
-    return json({ sha256: 'ab'.repeat(32) }, 201);
+    return new Response(null, { status: 201, headers: { Location: '/uploads/x', 'Upload-Offset': String(init.body.size) } });
   }
   if (server.graphql === 'down') {
     return json({ data: null, errors: [{ message: '服务暂时不可用，请稍后重试', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, 503);
@@ -77,7 +80,7 @@ test('a full media disk (507) keeps the record and its photo waiting; it is sent
   assert.equal(item.note.code, 'STORAGE_FULL');
   assert.match(item.note.message, /存储空间已满/);
   assert.ok(state.photos.has(sha), 'the photo is still on the phone');
-  assert.deepEqual(server.calls, ['/media'], 'the filing is not sent before its photo');
+  assert.deepEqual(server.calls, ['/uploads'], 'the filing is not sent before its photo');
   assert.equal(engine.outbox.get().note.code, 'STORAGE_FULL');
   assert.ok(engine.outbox.get().nextAt > Date.now(), 'a retry is scheduled');
 
@@ -89,7 +92,7 @@ test('a full media disk (507) keeps the record and its photo waiting; it is sent
   assert.equal(sent.state, 'sent');
   assert.deepEqual(
     server.calls.filter((c) => c !== 'myFilings'),
-    ['/media', 'submitFiling'],
+    [`HEAD /uploads/${sha}`, '/uploads', 'submitFiling'],
   );
   assert.ok(!state.photos.has(sha), 'the photo is dropped once its record is sent');
 });
@@ -103,7 +106,7 @@ test('a database outage (503 SERVICE_UNAVAILABLE) keeps the record waiting; it i
 
   assert.equal(waiting.state, 'waiting');
   assert.ok(engine.outbox.get().note, 'the outage is shown as a transient problem');
-  assert.deepEqual(server.calls, ['/media', 'submitFiling']);
+  assert.deepEqual(server.calls, ['/uploads', 'submitFiling']);
 
   server.graphql = 'ok';
   server.calls = [];

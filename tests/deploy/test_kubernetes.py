@@ -207,3 +207,9 @@ def test_kustomization_lists_every_manifest_but_the_secret_and_the_migration() -
     on_disk = {path.name for path in k8s_manifest_paths()}
     assert listed <= on_disk
     assert on_disk - listed == {"secret.yaml", "migrate-job.yaml"}
+
+
+def test_ingress_streams_request_bodies_so_cut_uploads_resume() -> None:
+    """A buffering proxy drops a cut body whole; the app keeps what reached it (resumable uploads)."""
+    annotation = k8s_resource("Ingress", "zhucuntong")["metadata"]["annotations"]
+    assert annotation["nginx.ingress.kubernetes.io/proxy-request-buffering"] == "off"

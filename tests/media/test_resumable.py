@@ -5,6 +5,7 @@ cannot see or continue someone's upload; stale uploads are pruned. Runs on SQLit
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from backend.core.orm import utcnow
 from backend.core.settings import Settings
 from backend.media.models import Media, PartialUpload, PartialUploadPart
 from backend.media.resumable import MAX_PARTIAL_PER_USER, OffsetMismatch, _append, prune_partial_uploads
+from backend.media.storage import LocalDiskStorage
 from tests.conftest import GraphQLClient
 from tests.media.test_media_api import noisy_jpeg
 from tests.refusals import refusal
@@ -278,3 +280,27 @@ async def test_uploads_untouched_for_a_day_are_pruned(
     async with session_factory.begin() as session:
         assert await prune_partial_uploads(session, utcnow() + timedelta(hours=25)) == 1
     assert await partial_rows(session_factory) == (0, 0)
+
+
+async def test_a_photo_not_stored_at_the_end_is_not_reported_complete(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    gql: GraphQLClient,
+    world: World,
+    session_factory: SessionFactory,
+    tmp_path: Path,
+) -> None:
+    class FullDisk(LocalDiskStorage):
+        async def put(self, key: str, data: bytes) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    app.state.media_storage = FullDisk(tmp_path / "full")
+    data = noisy_jpeg((600, 400))
+    sha = hashlib.sha256(data).hexdigest()
+    headers = {**await auth(gql), **STREAM, "upload-length": str(len(data)), "upload-metadata": metadata(sha)}
+    response = await client.post("/uploads", content=data, headers=headers)
+    assert response.status_code == 507 and refusal(response)["code"] == "STORAGE_FULL"
+    assert not await stored(session_factory, sha)
+    assert await partial_rows(session_factory) == (0, 0)
+    head = await client.head(f"/uploads/{sha}", headers={**await auth(gql), **TUS})
+    assert head.status_code == 404  # so the phone sends it again, rather than believing it complete

@@ -15,8 +15,8 @@
 // Exactly once: the item carries the phone-made id of its record (`ref`, in the variables), so
 // sending it again after a lost answer is safe (the server answers the same for the same content).
 import { graphqlRequest } from '../api.js';
-import { request } from '../transport.js';
 import { getPhoto, putPhoto } from './db.js';
+import { uploadResumable } from './resumable.js';
 
 const ops = new Map();
 
@@ -59,32 +59,20 @@ export function classify(e) {
   return retryable ? { wait: err } : { fail: err };
 }
 
-/** Upload the item's photos (POST /media, raw bytes, named by SHA-256) that are not on the server
- * yet → null when all are there, else the Outcome that stops the item. */
+/** Upload the item's photos that are not on the server yet (resumable, named by SHA-256:
+ * outbox/resumable.js) → null when all are there, else the Outcome that stops the item. */
 export async function uploadPhotos(item, ctx) {
   for (const sha of item.photos || []) {
     if (item.uploaded.includes(sha)) continue;
     const p = await getPhoto(sha);
     // not on this phone: already on the server (edit of a returned filing); or sent for another item
     if (!p || p.up) continue;
-    // An earlier try may have reached the server with its answer lost (a cut at 90 %): ask by the
-    // content hash before sending the bytes again. The first try asks nothing (one request, not two).
-    if (p.tried && (await onServer(sha))) {
-      item.uploaded.push(sha);
-      await ctx.saveItem(item);
-      await putPhoto({ ...p, up: true });
-      continue;
-    }
+    // An earlier try may have reached the server, whole or in part, its answer lost (a cut at
+    // 90 %): the upload then asks how far it got and sends only the rest. The first try asks nothing.
     if (!p.tried) await putPhoto({ ...p, tried: true });
     try {
-      await request('/media', {
-        method: 'POST',
-        headers: { 'Content-Type': p.blob.type || 'image/jpeg' },
-        body: p.blob,
-        timeoutMs: 90_000,
-      });
+      await uploadResumable(p.blob, sha, { resume: !!p.tried });
     } catch (e) {
-      if (e?.status) await putPhoto({ ...p, tried: false }); // an answer came: the server does not have it
       return classify(e);
     }
     item.uploaded.push(sha);
@@ -92,16 +80,6 @@ export async function uploadPhotos(item, ctx) {
     await putPhoto({ ...p, up: true });
   }
   return null;
-}
-
-/** Does the server hold this photo (and may this user read it)? A failure to ask counts as no. */
-async function onServer(sha) {
-  try {
-    await request(`/media/${sha}`, { method: 'HEAD', timeoutMs: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
