@@ -73,6 +73,7 @@ test('classify: no answer, timeouts, 5xx, 408, 429, 401 and transient codes wait
     { code: 'RATE_LIMITED', status: 429 },
     { code: 'UNAUTHENTICATED', status: 401 },
     { code: 'X', status: 408 },
+    { code: 'UPLOAD_OFFSET_MISMATCH', status: 409 },
   ]) {
     assert.ok(registry.classify(e).wait, JSON.stringify(e));
   }

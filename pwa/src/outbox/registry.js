@@ -49,6 +49,7 @@ export const TRANSIENT = new Set([
   'NO_SESSION',
   'UNAUTHENTICATED',
   'RATE_LIMITED',
+  'UPLOAD_OFFSET_MISMATCH', // another request moved the upload on: ask again how far it got
 ]);
 
 /** A transport failure (ApiError { code, message, status }) → wait or fail. */
