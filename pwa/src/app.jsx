@@ -9,14 +9,19 @@ import { ROUTES } from './routes.jsx';
 import { Loading, ErrorBox } from './ui.jsx';
 import Login from './screens/Login.jsx';
 import { OfflineSupportNote } from './offlineSupport.jsx';
-import { startOutbox, stopOutbox, unsent } from './outbox/engine.js';
 import { watchIdle, stopIdle } from './idle.js';
-import './outbox/ops.js'; // every kind of queued operation, registered before the outbox starts
 
-// The outbox sends by itself whenever a first secretary is logged in (also offline starts).
+// The outbox sends by itself whenever a first secretary is logged in (also offline starts). It is
+// loaded then (not with the login page), with every kind of queued operation registered first.
+let outboxLoading = null;
+let outboxEngine = null;
+function withOutbox(fn) {
+  outboxLoading ??= Promise.all([import('./outbox/engine.js'), import('./outbox/ops.js')]).then(([engine]) => (outboxEngine = engine));
+  return outboxLoading.then(fn);
+}
 session.subscribe((s) => {
-  if (s.status === 'in' && s.me?.role === 'VILLAGE') startOutbox(s.me.id);
-  else if (s.status !== 'loading') stopOutbox();
+  if (s.status === 'in' && s.me?.role === 'VILLAGE') withOutbox((engine) => engine.startOutbox(s.me.id));
+  else if (s.status !== 'loading' && outboxLoading) withOutbox((engine) => engine.stopOutbox());
 });
 // County and township accounts are logged out after the server's idle time without input.
 session.subscribe((s) => {
@@ -25,7 +30,7 @@ session.subscribe((s) => {
 });
 
 function confirmLogout() {
-  const n = unsent();
+  const n = outboxEngine ? outboxEngine.unsent() : 0;
   return !n || confirm(t('village.logoutUnsent', { n }));
 }
 

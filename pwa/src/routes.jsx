@@ -1,15 +1,14 @@
 // Every screen of the app in one table: { path, roles, component, props?, keyed? }.
 // `path` is a pattern ("/v/:id") or a list of them; `roles` who may open it (a list of roles,
 // LOGGED_IN: any logged-in user, PUBLIC: anyone, logged in or not); `component` the screen —
-// lazy (own chunk, see scripts/check-budget.mjs) except the initial ones; `props({ me, params,
+// lazy, each its own chunk (scripts/check-budget.mjs); `props({ me, params,
 // query })` what the screen is given (default `{ me }`); `keyed` remounts it when the path changes.
 // The first entry whose pattern matches and whose roles let the user in wins; when none does,
 // the app shows "页面不存在" (app.jsx). The matcher is resolveRoute in router.js.
 import { lazy } from 'preact/compat';
 import { PUBLIC, LOGGED_IN } from './router.js';
 import { ErrorBox } from './ui.jsx';
-import VillageHome from './screens/VillageHome.jsx';
-import MemberHome from './screens/MemberHome.jsx';
+import { loadVillageHome } from './screens/preload.js';
 
 const COUNTY = ['COUNTY'];
 const TOWNSHIP = ['TOWNSHIP'];
@@ -19,6 +18,9 @@ const MEMBER = ['MEMBER'];
 const HOME = ['/', '/login', '/index.html'];
 
 const screen = (load) => lazy(load);
+// The first secretary's home: fetched while the login page waits (Login.jsx) or from the service worker.
+const VillageHome = screen(loadVillageHome);
+const MemberHome = screen(() => import('./screens/MemberHome.jsx'));
 const CountyHome = screen(() => import('./screens/CountyHome.jsx'));
 const TownshipHome = screen(() => import('./screens/TownshipHome.jsx'));
 const TownshipVillages = screen(() => import('./screens/TownshipVillages.jsx'));

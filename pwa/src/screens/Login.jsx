@@ -5,6 +5,7 @@ import { sessionEndReason } from '../transport.js';
 import { useStore } from '../store.js';
 import { useT, errorText } from '../i18n.js';
 import { Loading } from '../ui.jsx';
+import { preloadVillageHome } from './preload.js';
 
 /** The platform's start URL, coming back to where the user was (a path of this app only). */
 function platformHref(startUrl) {
@@ -194,6 +195,7 @@ export default function Login() {
   const [platform, setPlatform] = useState(null);
   useEffect(() => {
     identityProvider().then((p) => setPlatform(p?.enabled ? p : null));
+    preloadVillageHome();
   }, []);
   let body;
   if (step?.step === 'verify') body = <CodeStep challenge={step.challenge} onBack={back} />;

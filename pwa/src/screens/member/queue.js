@@ -2,6 +2,7 @@
 // with a phone-made id, sent in order when online, safe to resend (server idempotency by id).
 // This adapter is the only place that knows the engine's API.
 import { enqueue, startOutbox, outbox, retry, remove, syncNow, uuid } from '../../outbox/engine.js';
+import '../../outbox/ops.js'; // every kind of queued operation, registered before the outbox starts
 
 export const OP = 'reportProblem';
 
