@@ -93,7 +93,7 @@ export default function ChecklistSettings() {
         {cur && <Current c={cur} />}
       </section>
       {cur && <Editor key={`${cur.version}:${cur.saved}`} current={cur} options={data.checklistEvidenceKinds} onSaved={reload} />}
-      {cur && <Move current={cur} versions={data.dutyChecklistVersions} onMoved={reload} />}
+      {cur && <Move key={cur.version} current={cur} versions={data.dutyChecklistVersions} onMoved={reload} />}
       {data && <History versions={data.dutyChecklistVersions} />}
     </>
   );
