@@ -32,6 +32,11 @@ const RULE_NAMES = Object.keys(RULES);
 const FIXED = { SERVICE_CARD: ['service_card'], LEDGER: ['problem'] };
 const PCT = new Set(['ROSTER_COVERAGE', 'SERVICE_CARD']);
 const MAX_ITEMS = 20;
+/** This month and the next 23: "2026-12", "2027-01" … (a move names no month already counted). */
+const MONTHS = () => {
+  const d = new Date();
+  return Array.from({ length: 24 }, (_, i) => thisMonth(new Date(d.getFullYear(), d.getMonth() + i, 1)));
+};
 const LABEL_MAX = 30;
 const NAME_MAX = 12;
 
@@ -270,7 +275,7 @@ function Editor({ current, options, onSaved }) {
     );
   const items = form.items;
   return (
-    <section class="card" aria-labelledby="cl-edit">
+    <section class="card cl-editor" aria-labelledby="cl-edit">
       <h2 id="cl-edit">{t('checklist.editTitle')}</h2>
       <p class="muted small">{t('checklist.editHint')}</p>
       <div class="input">
@@ -324,24 +329,27 @@ function Editor({ current, options, onSaved }) {
                   onChange={(v) => setRule(i, v)}
                   options={RULE_NAMES.map((r) => [r, t(`checklist.ruleName.${r}`)])}
                 />
+                <p class="small muted cl-help">{t(`checklist.ruleHelp.${it.rule}`)}</p>
                 {fieldErr(`${i}.rule`)}
                 <fieldset class="cl-kinds" aria-invalid={errs[`${i}.kinds`] ? 'true' : undefined}>
                   <legend>{t('checklist.kinds')}</legend>
                   {FIXED[it.rule] ? (
                     <p class="small">{t('checklist.kindsFixed', { kinds: FIXED[it.rule].map(labelOf).join('、') })}</p>
                   ) : (
-                    allowed.map((o) => (
-                      <div class="check" key={o.kind}>
-                        <input
-                          id={`${id}-k-${o.kind}`}
-                          type="checkbox"
-                          checked={it.kinds.includes(o.kind)}
-                          onChange={(e) => toggleKind(i, o.kind, e.currentTarget.checked)}
-                          data-kind={o.kind}
-                        />
-                        <label for={`${id}-k-${o.kind}`}>{o.label}</label>
-                      </div>
-                    ))
+                    <div class="cl-checks">
+                      {allowed.map((o) => (
+                        <div class="check" key={o.kind}>
+                          <input
+                            id={`${id}-k-${o.kind}`}
+                            type="checkbox"
+                            checked={it.kinds.includes(o.kind)}
+                            onChange={(e) => toggleKind(i, o.kind, e.currentTarget.checked)}
+                            data-kind={o.kind}
+                          />
+                          <label for={`${id}-k-${o.kind}`}>{o.label}</label>
+                        </div>
+                      ))}
+                    </div>
                   )}
                   {fieldErr(`${i}.kinds`)}
                 </fieldset>
@@ -494,7 +502,7 @@ function Move({ current, versions, onMoved }) {
     setBusy(false);
   }
   return (
-    <section class="card" aria-labelledby="cl-move">
+    <section class="card cl-move" aria-labelledby="cl-move">
       <h2 id="cl-move">{t('checklist.move.title')}</h2>
       <p class="muted small">{t('checklist.move.hint')}</p>
       {!saved.length ? (
@@ -511,22 +519,18 @@ function Move({ current, versions, onMoved }) {
             }}
             options={saved.map((x) => [String(x.version), `${t('checklist.versionN', { v: x.version })} · ${x.name}`])}
           />
-          <div class="input">
-            <label for="cl-move-m">{t('checklist.move.month')}</label>
-            <input
-              id="cl-move-m"
-              type="month"
-              min={min}
-              value={month}
-              aria-invalid={errs.month ? 'true' : undefined}
-              onInput={(e) => {
-                setMonth(e.currentTarget.value);
-                setAsk(false);
-              }}
-            />
-            <p class="small muted">{t('checklist.move.monthHint')}</p>
-            {errs.month && <p class="field-err">{errs.month}</p>}
-          </div>
+          <SelectBox
+            id="cl-move-m"
+            label={t('checklist.move.month')}
+            value={month}
+            onChange={(x) => {
+              setMonth(x);
+              setAsk(false);
+            }}
+            options={MONTHS().map((x) => [x, t('checklist.move.monthOption', { y: Number(x.slice(0, 4)), m: Number(x.slice(5)) })])}
+          />
+          <p class="small muted cl-help">{t('checklist.move.monthHint')}</p>
+          {errs.month && <p class="field-err">{errs.month}</p>}
           <div class="input">
             <label for="cl-move-note">{t('checklist.move.note')}</label>
             <textarea
