@@ -72,6 +72,12 @@ describe('the county’s own checklist (履职清单) reaches the secretary and 
     assert.equal(await county.page.getByTestId('checklist-items').locator('li').count(), 8);
     await shot(county.page, 'county-before');
 
+    // a second county user has the same version open (saves after the first: stale)
+    const other = await phone();
+    await loginAs(other.page, server.url, COUNTY);
+    await other.page.goto(server.url + '/admin/checklist');
+    await other.page.getByTestId('checklist-current').waitFor();
+
     await county.page.getByLabel('清单名称').fill(NAME);
     await county.page.getByTestId('checklist-add').click();
     const item = county.page.getByTestId('checklist-edit-item').last();
@@ -93,10 +99,25 @@ describe('the county’s own checklist (履职清单) reaches the secretary and 
     await confirm.waitFor();
     assert.match(await confirm.innerText(), /已经开始的任期继续使用原来的版本/);
     await county.page.getByTestId('confirm-yes').click();
-    await county.page.getByTestId('checklist-saved').waitFor();
     await county.page.locator(`[data-testid=checklist-current][data-version="${v0 + 1}"]`).waitFor();
+    assert.match(await county.page.getByTestId('checklist-saved').innerText(), new RegExp(`已保存为第 ${v0 + 1} 版`));
     assert.match(await county.page.getByTestId('checklist-items').innerText(), new RegExp(LABEL));
     assert.equal(await county.page.getByTestId('checklist-items').locator('li').count(), 9);
+
+    // the other user's save is refused as stale: told in Chinese, reloads the newest version
+    const first = other.page.getByTestId('checklist-edit-item').first();
+    await first.locator('summary').click();
+    await first.getByLabel('名称').fill('走访全村农户');
+    await other.page.getByTestId('checklist-save').click();
+    await other.page.getByTestId('confirm-yes').click();
+    const stale = other.page.getByTestId('checklist-stale');
+    await stale.waitFor();
+    assert.match(await stale.innerText(), /已被别人修改/);
+    await shot(other.page, 'county-stale');
+    await stale.getByRole('button').click();
+    await other.page.locator(`[data-testid=checklist-current][data-version="${v0 + 1}"]`).waitFor();
+    assert.equal(await other.page.getByTestId('checklist-edit-item').count(), 9);
+    await other.ctx.close();
 
     // terms already started keep their version: moved explicitly, from this month on
     await county.page.getByLabel('说明（决定依据）').fill('县委组织部通知：本月起村工作例会纳入履职清单');

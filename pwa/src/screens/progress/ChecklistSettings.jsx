@@ -86,6 +86,7 @@ export function serverErrs(errors) {
 export default function ChecklistSettings() {
   const t = useT();
   const { data, error, loading, reload } = useLoad(() => gql(Q), []);
+  const [justSaved, setJustSaved] = useState(null); // the version just saved: told after the editor reloads
   const cur = data?.dutyChecklist;
   return (
     <>
@@ -97,7 +98,18 @@ export default function ChecklistSettings() {
         {error && !data && <ErrorBox error={error} onRetry={reload} />}
         {cur && <Current c={cur} />}
       </section>
-      {cur && <Editor key={`${cur.version}:${cur.saved}`} current={cur} options={data.checklistEvidenceKinds} onSaved={reload} />}
+      {cur && (
+        <Editor
+          key={`${cur.version}:${cur.saved}`}
+          current={cur}
+          options={data.checklistEvidenceKinds}
+          justSaved={justSaved}
+          onSaved={(v) => {
+            setJustSaved(v);
+            reload();
+          }}
+        />
+      )}
       {cur && <Move key={cur.version} current={cur} versions={data.dutyChecklistVersions} onMoved={reload} />}
       {data && <History versions={data.dutyChecklistVersions} />}
     </>
@@ -146,7 +158,7 @@ function Current({ c }) {
   );
 }
 
-function Editor({ current, options, onSaved }) {
+function Editor({ current, options, justSaved, onSaved }) {
   const t = useT();
   const [form, setForm] = useState(() => ({
     name: current.name,
@@ -160,7 +172,7 @@ function Editor({ current, options, onSaved }) {
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
   const [stale, setStale] = useState(null); // { v } when someone saved in between
-  const [saved, setSaved] = useState(null);
+  const [saved, setSaved] = useState(justSaved === current.version ? justSaved : null);
   const next = current.version + 1; // unsaved: the default becomes version 1, the edit version 2
   const labelOf = (k) => options.find((o) => o.kind === k)?.label || k;
 
@@ -257,7 +269,7 @@ function Editor({ current, options, onSaved }) {
       } else {
         setDirty(false);
         setSaved(p.checklist?.version ?? next);
-        onSaved();
+        onSaved(p.checklist?.version ?? next);
       }
     } catch (e) {
       setAsk(null);
@@ -427,7 +439,7 @@ function Editor({ current, options, onSaved }) {
       {stale ? (
         <div class="form-err" role="alert" data-testid="checklist-stale">
           <p>{stale.v ? t('checklist.stale', { v: stale.v }) : t('checklist.staleNoVersion')}</p>
-          <button type="button" class="btn secondary block" onClick={onSaved}>
+          <button type="button" class="btn secondary block" onClick={() => onSaved(null)}>
             {t('checklist.reload')}
           </button>
         </div>
