@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
-from backend.core.errors import InvalidInput, StaleVersion
+from backend.core.errors import InvalidInput, NotFound, StaleVersion
 from backend.duties.checklist.default import DEFAULT_EFFECTIVE_FROM, DEFAULT_ITEMS, DEFAULT_KEYS, DEFAULT_NAME
 from backend.duties.checklist.items import (
     EVIDENCE_KINDS,
@@ -35,7 +35,7 @@ from backend.duties.checklist.items import (
 from backend.duties.checklist.validation import ChecklistItemDraft, check_name, validate_checklist
 from backend.duties.models import DutyChecklistMove, DutyChecklistVersion
 from backend.duties.rules import month_of
-from backend.org.access import STAFF_ROLES, require_role
+from backend.org.access import STAFF_ROLES, require_role, scope_secretaries
 from backend.org.models import Role, SecretaryProfile
 
 MAX_NOTE = 500
@@ -338,13 +338,11 @@ async def move_terms(
         wanted = set(secretary_ids)
         found = list(
             await session.scalars(
-                select(SecretaryProfile).where(
-                    SecretaryProfile.id.in_(wanted), SecretaryProfile.county_id == actor.county_id
-                )
+                select(SecretaryProfile).where(SecretaryProfile.id.in_(wanted), scope_secretaries(actor))
             )
         )
         if len(found) != len(wanted):
-            raise InvalidInput("所选第一书记不在本县", field="secretaryIds")
+            raise NotFound("找不到所选的第一书记")
         outside = [s.name for s in found if not _within(s, from_month)]
         if outside:
             raise InvalidInput(f"起始月份不在{'、'.join(outside[:5])}的任期内", field="secretaryIds")
