@@ -265,7 +265,7 @@ class OpenProblems:
 # --- the county ---------------------------------------------------------------------------------
 
 
-@strawberry.type(description="One township's secretaries and the eight duties.")
+@strawberry.type(description="One township's secretaries and their checklist items.")
 class TownshipDuties:
     township_id: strawberry.ID
     township_name: str
@@ -285,7 +285,7 @@ class TownshipDuties:
 
 
 @strawberry.type(
-    description="A secretary whose share of the eight duties done is below half the share of their term "
+    description="A secretary whose share of their checklist's items done is below half the share of their term "
     "passed (filed duties only — never use of the app)."
 )
 class BehindSecretary:
@@ -405,7 +405,7 @@ class CountyOverview:
 
         return cls(_actor=actor, _today=today, _duties=_Shared(duties))
 
-    @strawberry.field(description="八个一 by township, in the county's order.")
+    @strawberry.field(description="The duty checklist by township, in the county's order.")
     async def townships(self) -> list[TownshipDuties]:
         return [TownshipDuties.from_data(t) for t in (await self._duties.get()).townships]
 
