@@ -195,7 +195,8 @@ async def progress_for(
     if config is None:
         config = await load_configuration(session, {s.county_id for s in secretaries}, ids)
     current = {s.id: config.current(s, today) for s in secretaries}
-    items = [item for checklist in {c.sha256: c for c in current.values()}.values() for item in checklist.items]
+    in_use = {(c.county_id, c.version): c for c in current.values()}
+    items = [item for checklist in in_use.values() for item in checklist.items]
     monthly_kinds = {
         kind
         for county_id in {s.county_id for s in secretaries}

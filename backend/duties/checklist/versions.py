@@ -60,8 +60,16 @@ class ChecklistConfiguration:
     versions: dict[int, list[Checklist]] = field(default_factory=dict)  # county id → by version, oldest first
     moves: dict[int, list[_Move]] = field(default_factory=dict)  # secretary id → by month, then as made
 
+    _by_number: dict[int, dict[int, Checklist]] = field(default_factory=dict)
+
     def versions_of(self, county_id: int) -> list[Checklist]:
         return self.versions.get(county_id) or [default_checklist(county_id)]
+
+    def _numbered(self, county_id: int) -> dict[int, Checklist]:
+        found = self._by_number.get(county_id)
+        if found is None:
+            found = self._by_number[county_id] = {v.version: v for v in self.versions_of(county_id)}
+        return found
 
     def start_version(self, secretary: SecretaryProfile) -> Checklist:
         """The latest version effective on the term's start, else the county's earliest."""
@@ -72,7 +80,7 @@ class ChecklistConfiguration:
     def version_at(self, secretary: SecretaryProfile, month: date) -> Checklist:
         """The version the term uses in the month starting on `month`: its start version, or the
         last move made from that month or an earlier one."""
-        by_number = {v.version: v for v in self.versions_of(secretary.county_id)}
+        by_number = self._numbered(secretary.county_id)
         chosen = self.start_version(secretary)
         for move in self.moves.get(secretary.id, []):
             if move.from_month <= month and move.version in by_number:
