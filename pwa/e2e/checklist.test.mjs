@@ -196,4 +196,56 @@ describe('the county’s own checklist (履职清单) reaches the secretary and 
     assert.deepEqual(sec.page.consoleErrors, []);
     for (const p of [sec, county, tw]) await p.ctx.close();
   });
+
+  it('a version used by one secretary only: the township shows its item as “—” for the others', async () => {
+    const cToken = await apiLogin(COUNTY);
+    const sToken = await apiLogin(SECRETARY);
+    const me = (await api(`{ mySecretaryProfile { id name } }`, {}, sToken)).mySecretaryProfile;
+    const cur = (await api(`{ dutyChecklist { version items { key label kinds rule threshold } } }`, {}, cToken)).dutyChecklist;
+    const items = cur.items.map(({ key, label, kinds, rule, threshold }) => ({ key, label, kinds, rule, threshold }));
+    const TALK = '开展一次谈心谈话';
+    const saved = (
+      await api(
+        `mutation($input: SaveDutyChecklistInput!) { saveDutyChecklist(input: $input) { checklist { version } errors { code message field } } }`,
+        {
+          input: {
+            basedOnVersion: cur.version,
+            name: '十个一',
+            effectiveFrom: '2099-01-01',
+            items: [...items, { label: TALK, kinds: ['talk'], rule: 'APPROVED_COUNT', threshold: 1 }],
+          },
+        },
+        cToken,
+      )
+    ).saveDutyChecklist;
+    assert.deepEqual(saved.errors, []);
+    const d = new Date();
+    const month = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-01`;
+    const moved = (
+      await api(
+        `mutation($input: MoveTermsInput!) { moveTermsToChecklist(input: $input) { moved errors { code message } } }`,
+        { input: { version: saved.checklist.version, fromMonth: month, secretaryIds: [me.id], note: '试点：一个村先按十个一' } },
+        cToken,
+      )
+    ).moveTermsToChecklist;
+    assert.deepEqual(moved.errors, []);
+    assert.equal(moved.moved, 1);
+
+    const tw = await phone();
+    await loginAs(tw.page, server.url, TOWNSHIP);
+    await tw.page.goto(server.url + '/progress');
+    await tw.page.getByTestId('progress-item').first().waitFor();
+    assert.match(await tw.page.getByTestId('progress-checklists').innerText(), /十个一[\s\S]*九个一|九个一[\s\S]*十个一/);
+    const mine = tw.page.getByTestId('progress-item').filter({ hasText: me.name }).first();
+    const talkChip = mine.getByTestId('duty-chip').filter({ hasText: TALK });
+    assert.equal(await talkChip.getAttribute('data-absent'), null, 'in this secretary’s list (the demo’s approved talks count)');
+    assert.match(await talkChip.getAttribute('data-complete'), /^[01]$/);
+    const others = tw.page.getByTestId('progress-item').filter({ hasNotText: me.name });
+    const absent = others.first().getByTestId('duty-chip').filter({ hasText: TALK });
+    assert.equal(await absent.getAttribute('data-absent'), '1');
+    assert.match(await absent.innerText(), /—/);
+    await shot(tw.page, 'township-two-versions');
+    assert.deepEqual(tw.page.consoleErrors, []);
+    await tw.ctx.close();
+  });
 });
