@@ -1,8 +1,10 @@
 """Proposals from the data the system already holds (DOMAIN.md section 5: "where the system already
 holds the evidence it proposes the item's score and the assessor confirms or overrides it").
 
-Set-based: `proposals_for` reads any number of secretaries with at most three queries (filings
-without bodies, talk filings with bodies, organisation classes) plus one per county for its rules.
+Set-based: `proposals_for` reads any number of secretaries with at most four queries (filings
+without bodies, talk filings with bodies, organisation classes, and — for the diary — the checklist
+versions and moves, backend/duties/checklist/) plus one per county for its rules. The diary item
+follows each term's checklist: its monthly item counting work diaries, month by month.
 Filings count when submitted or approved (as on the duty checklist); research reports only when
 approved. "So far" means calendar weeks and months of the term, within the period, that have ended
 (the calendar and the diary rule are the duties' own: backend/duties/rules.py).
