@@ -89,6 +89,9 @@ describe('the county’s own checklist (履职清单) reaches the secretary and 
     await item.getByTestId('err-8.kinds').waitFor();
     assert.match(await item.getByTestId('err-8.kinds').innerText(), /请至少选择一种记录/);
     await item.locator('input[data-kind=committee_meeting]').check();
+    // reordered: one place up, before the last of the eight
+    await item.getByTestId('item-up').click();
+    assert.match(await county.page.getByTestId('checklist-edit-item').nth(7).innerText(), new RegExp(LABEL));
     // the layout of the editor on a phone: nothing sideways, big tap targets
     const wide = await sideways(county.page);
     assert.ok(wide.scroll <= wide.client, `no sideways scroll: ${JSON.stringify(wide)}`);
@@ -103,6 +106,7 @@ describe('the county’s own checklist (履职清单) reaches the secretary and 
     assert.match(await county.page.getByTestId('checklist-saved').innerText(), new RegExp(`已保存为第 ${v0 + 1} 版`));
     assert.match(await county.page.getByTestId('checklist-items').innerText(), new RegExp(LABEL));
     assert.equal(await county.page.getByTestId('checklist-items').locator('li').count(), 9);
+    assert.match(await county.page.getByTestId('checklist-items').locator('li').nth(7).innerText(), new RegExp(LABEL));
 
     // the other user's save is refused as stale: told in Chinese, reloads the newest version
     const first = other.page.getByTestId('checklist-edit-item').first();
@@ -141,6 +145,7 @@ describe('the county’s own checklist (履职清单) reaches the secretary and 
     await sec.page.locator(`.duty[data-key="${added.key}"]`).waitFor();
     assert.equal(await sec.page.locator('.duty').count(), 9);
     assert.equal(await sec.page.getByTestId('checklist-title').innerText(), `履职“${NAME}”`);
+    assert.equal(await sec.page.locator('.duty').nth(7).getAttribute('data-key'), added.key, 'in the county’s order');
     await sec.page.locator('[data-testid=duties][data-roster=ready]').waitFor();
     await shot(sec.page, 'secretary-new-item');
 
