@@ -10,6 +10,7 @@ from backend.audit import models as _audit
 from backend.auth import models as _auth
 from backend.complaints import models as _complaints
 from backend.core.orm import Base
+from backend.duties import models as _duties
 from backend.filings import models as _filings
 from backend.identity import models as _identity
 from backend.media import models as _media
@@ -25,6 +26,7 @@ DOMAINS = (
     _audit,
     _auth,
     _complaints,
+    _duties,
     _filings,
     _identity,
     _media,

@@ -88,6 +88,8 @@ CHILDREN = {
     "FilingPhoto": "Filing",
     "RollCallTarget": "RollCall",
     "MonthConfirmation": "SecretaryProfile",  # keyed by (secretary, month), read after access_secretary
+    # a term's moves onto another checklist version: read for secretaries already in hand (progress)
+    "DutyChecklistMove": "SecretaryProfile",
     "AssessmentItemScore": "Assessment",
     "RankingSnapshotRow": "RankingSnapshot",
     "PaperCode": "Poll",
@@ -102,6 +104,7 @@ NOT_JURISDICTIONAL = {
     "CountySettings": "the caller's own county's rules (actor.county_id), never by a given id",
     "PhotoRequirement": "the caller's own county's photo requirements (actor.county_id or the filing secretary's county), by kind",
     "RubricVersion": "the caller's own county's rubric versions, by period",
+    "DutyChecklistVersion": "a county's checklist versions: the caller's own county's, or those of secretaries in hand",
     "RefreshToken": "found by the hash of the token presented",
     "LoginFailure": "the login lockout's counter, by phone",
     "OidcLoginAttempt": "a login on its way to the identity platform, found by the hash of its state",

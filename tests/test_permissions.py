@@ -20,6 +20,7 @@ from tests.auth.matrix import auth_ops
 from tests.complaints.matrix import complaint_ops
 from tests.compliance.matrix import compliance_ops
 from tests.conftest import GraphQLClient
+from tests.duties.matrix import checklist_ops
 from tests.homes.matrix import home_ops
 from tests.identity.matrix import IDENTITY_MATRIX_FIELDS, IDENTITY_PUBLIC_FIELDS, identity_ops
 from tests.permission_matrix import ROLES, Operation, place
@@ -129,6 +130,7 @@ def _ops() -> list[Operation]:
         *compliance_ops(),
         *audit_ops(),
         *reporting_ops(),
+        *checklist_ops(),
         *complaint_ops(),
         *identity_ops(),
         *auth_ops(),

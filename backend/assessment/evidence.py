@@ -1,8 +1,10 @@
 """Proposals from the data the system already holds (DOMAIN.md section 5: "where the system already
 holds the evidence it proposes the item's score and the assessor confirms or overrides it").
 
-Set-based: `proposals_for` reads any number of secretaries with at most three queries (filings
-without bodies, talk filings with bodies, organisation classes) plus one per county for its rules.
+Set-based: `proposals_for` reads any number of secretaries with at most four queries (filings
+without bodies, talk filings with bodies, organisation classes, and — for the diary — the checklist
+versions and moves, backend/duties/checklist/) plus one per county for its rules. The diary item
+follows each term's checklist: its monthly item counting work diaries, month by month.
 Filings count when submitted or approved (as on the duty checklist); research reports only when
 approved. "So far" means calendar weeks and months of the term, within the period, that have ended
 (the calendar and the diary rule are the duties' own: backend/duties/rules.py).
@@ -21,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.assessment.common import Period, Subject
 from backend.assessment.models import OrgClass, OrgClassRecord
 from backend.assessment.rubric import EvidenceKey
-from backend.duties.rules import diary_months, full_months, full_weeks, month_of, week_of
+from backend.duties.checklist import ChecklistConfiguration, load_configuration
+from backend.duties.rules import full_months, full_weeks, month_of, monthly_rule, week_of
 from backend.filings.bodies import TALK_CATEGORIES
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.org.county_settings import CountyRules, rules_for
@@ -143,6 +146,12 @@ async def proposals_for(
     rules: dict[int, CountyRules] = {}
     for county_id in sorted({s.county_id for s in subjects}):
         rules[county_id] = await rules_for(session, county_id)
+    # the diary proposal follows each term's checklist, month by month (one query for all)
+    checklists = (
+        await load_configuration(session, {s.county_id for s in subjects}, ids)
+        if EvidenceKey.DIARY in wanted
+        else ChecklistConfiguration()
+    )
 
     result: dict[int, dict[EvidenceKey, Proposal]] = {}
     for subject in subjects:
@@ -151,7 +160,9 @@ async def proposals_for(
         start, end = window(subject, period, today)
         proposals: dict[EvidenceKey, Proposal] = {}
         for key in wanted:
-            proposal = _propose(key, subject, found, county_rules, period, start, end, classes.get(subject.village.id))
+            proposal = _propose(
+                key, subject, found, county_rules, checklists, period, start, end, classes.get(subject.village.id)
+            )
             if proposal is not None:
                 proposals[key] = proposal
         result[subject.secretary.id] = proposals
@@ -163,6 +174,7 @@ def _propose(
     subject: Subject,
     found: _Data,
     rules: CountyRules,
+    checklists: ChecklistConfiguration,
     period: Period,
     start: date,
     end: date,
@@ -170,7 +182,7 @@ def _propose(
 ) -> Proposal | None:
     match key:
         case EvidenceKey.DIARY:
-            return _diary(found, rules, start, end)
+            return _diary(subject, found, checklists, start, end)
         case EvidenceKey.RESEARCH_REPORT:
             return _research_report(found)
         case EvidenceKey.COMMITTEE_MEETINGS:
@@ -188,12 +200,24 @@ def _propose(
     return None
 
 
-def _diary(found: _Data, rules: CountyRules, start: date, end: date) -> Proposal:
+def _diary(
+    subject: Subject, found: _Data, checklists: ChecklistConfiguration, start: date, end: date
+) -> Proposal | None:
+    """Full months below the checklist's monthly diary item, each month judged by the version in
+    effect at its start; no proposal when the term's checklist has no such item."""
+    current = checklists.current(subject.secretary, end - timedelta(days=1)).diary_item
+    if current is None:
+        return None
+
+    def required_in(month: date) -> int | None:
+        item = checklists.version_at(subject.secretary, month).diary_item
+        return item.threshold if item else None
+
     entries = [r for r in found.filings if r.kind is FilingKind.WORK_DIARY and start <= r.occurred_on < end]
     per_month: dict[date, int] = defaultdict(int)
     for entry in entries:
         per_month[month_of(entry.occurred_on)] += 1
-    diary = diary_months(start, end, per_month, rules.diary_entries_per_month)
+    diary = monthly_rule(start, end, per_month, required_in, current.threshold)
     if not diary.months:
         return Proposal(0, "本年度任期内尚无已结束的完整月份，暂不扣分", _ids(entries))
     summary = (

@@ -33,11 +33,17 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     Function(
         "filings",
-        "八个一履职记录与审核",
+        "履职记录（八个一或本县履职清单）与审核",
         "第一书记填报，镇街审核，县查看",
         "履职内容、照片（可选）、填报时的位置（可选）、审核意见",
     ),
-    Function("progress", "履职进度", "县委组织部、镇街", "不采集新数据：由履职记录计算"),
+    Function("progress", "履职进度", "县委组织部、镇街", "不采集新数据：由履职记录按本县履职清单计算"),
+    Function(
+        "checklist",
+        "履职清单设置（N个一）",
+        "县委组织部设置；镇街、第一书记查看",
+        "履职清单各版本（事项、佐证材料类型、完成标准、生效日期）；调整某位第一书记任期所用清单的记录及依据（留痕）",
+    ),
     Function(
         "attendance",
         "驻村考勤（以事管人）与点名",
@@ -136,6 +142,11 @@ FIELDS: dict[str, str] = {
     "setPhotoRequirement": "settings",
     # progress
     "dutyProgress": "progress",
+    "dutyChecklist": "checklist",
+    "dutyChecklistVersions": "checklist",
+    "checklistEvidenceKinds": "checklist",
+    "saveDutyChecklist": "checklist",
+    "moveTermsToChecklist": "checklist",
     "townshipProgress": "progress",
     # attendance
     "checkIns": "attendance",

@@ -168,6 +168,14 @@ INVENTORY: tuple[PersonalData, ...] = (
         TERM_AND_ARCHIVE,
     ),
     PersonalData(
+        "duty_checklist_moves",
+        ("secretary_id", "moved_by", "note"),
+        "第一书记；作出调整的县级工作人员",
+        "县委组织部把某位第一书记的任期改按另一版履职清单计算（自某月起）及其依据",
+        "县委组织部",
+        TERM_AND_ARCHIVE,
+    ),
+    PersonalData(
         "attendance_confirmations",
         ("secretary_id", "stationed_days", "allowance_yuan", "note"),
         "第一书记",
@@ -295,6 +303,7 @@ NOT_PERSONAL: frozenset[str] = frozenset(
         "poll_board_entries",
         "poll_paper_codes",
         "rubric_versions",
+        "duty_checklists",  # the county's checklist versions: items and thresholds only
         "ranking_snapshots",
         "roll_calls",
         "photo_requirements",

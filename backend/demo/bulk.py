@@ -46,6 +46,7 @@ from backend.demo.world import (
     UploadPhoto,
     World,
 )
+from backend.duties.checklist import DEFAULT_ITEMS, DEFAULT_NAME
 from backend.filings.bodies import validate_body
 from backend.filings.models import Filing, FilingKind, FilingPhoto, FilingStatus
 from backend.filings.review import ReviewDecision
@@ -54,7 +55,7 @@ from backend.org.models import Role
 from backend.problems.ledger import DESCRIPTION_MAX, TITLE_MAX
 from backend.problems.models import Problem, ProblemNote, ProblemSource, ProblemStatus
 from backend.service_card.models import ServiceCard
-from backend.service_card.service import DUTIES, PUBLIC_PLEDGE_STATUSES, public_page_url
+from backend.service_card.service import PUBLIC_PLEDGE_STATUSES, public_page_url
 
 # Tables in an order that satisfies every foreign key between them.
 _TABLES: tuple[Table, ...] = tuple(
@@ -287,7 +288,8 @@ class BulkWriter:
             "village_id": sec.village.id,
             "village_name": sec.village.name,
             "township_name": sec.village.township_name,
-            "duties": list(DUTIES),
+            "duty_list": DEFAULT_NAME,
+            "duties": [item.label for item in DEFAULT_ITEMS],
             "pledge": state.latest_pledge(sec.id),
             "photo_sha256": action.photo_sha256,
             "public_url": public_page_url(self.world.public_base_url, sec.village.id),

@@ -21,6 +21,7 @@ from backend.demo.accounts import (
 )
 from backend.demo.county import build_demo_county
 from backend.demo.places import COUNTY_CENTER, COUNTY_CODE, COUNTY_NAME
+from backend.duties.checklist import ensure_saved
 from backend.hooks import install_process_hooks
 from backend.org.counties import create_county
 from backend.org.importer.existing import load_org_index
@@ -64,6 +65,7 @@ async def load_demo(session: AsyncSession, *, seed: int = 2026) -> DemoSummary:
     await _refuse_if_loaded(session)
     demo = build_demo_county(seed)
     county = await _create_county(session)
+    await ensure_saved(session, None, county.id)  # its checklist: the built-in 八个一, saved as version 1
     await _write_records(session, county.id, demo.records)
     accounts = await _create_accounts(session, county.id, demo.records, seed)
     await session.flush()

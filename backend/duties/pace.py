@@ -1,6 +1,6 @@
-"""Pace: the eight duties done against the share of the term that has passed.
+"""Pace: the checklist's items done against the share of the term that has passed.
 
-A secretary *falls behind* when the share of the eight duties they have completed (progress.py's
+A secretary *falls behind* when the share of their checklist's items (八个一 by default) they have completed (progress.py's
 rules) is below half of the share of their term already passed: halfway through a one-year term
 (6 of 12 months) that is fewer than 2 of the 8 duties done. Half, not the whole share, because
 duties are not spread evenly over a term (a research report or a training often comes late) — the

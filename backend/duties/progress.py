@@ -1,5 +1,7 @@
-"""Progress on the eight duties (八个一) per secretary and per township, per DOMAIN.md section 2
-with the county's thresholds. Set-based: a fixed number of queries for any number of secretaries."""
+"""Progress on the county's duty checklist (履职清单, by default the eight duties 八个一) per
+secretary and per township: each item counted by its completion rule (backend/duties/checklist/)
+with the version the secretary's term uses. Set-based: the configuration (every version and move)
+is read once, then a fixed number of queries count the filings for any number of secretaries."""
 
 from __future__ import annotations
 
@@ -8,12 +10,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import ColumnElement, and_, case, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
-from backend.duties.rules import diary_months
+from backend.duties.checklist import (
+    Checklist,
+    ChecklistConfiguration,
+    ChecklistItem,
+    ChecklistRule,
+    load_configuration,
+)
+from backend.duties.rules import monthly_rule
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.org.access import access_org_unit, access_secretary, require_role, require_secretary
 from backend.org.county_settings import CountyRules, rules_for
@@ -24,25 +33,6 @@ from backend.problems.models import ProblemStatus
 from backend.service_card.models import ServiceCard
 
 COUNTED = (FilingStatus.SUBMITTED, FilingStatus.APPROVED)  # returned and draft filings don't count
-DUTIES = (  # (key, name) of the eight duties, in the order every DutyProgress lists them
-    ("household_visits", "走访一遍全村农户"),
-    ("work_diary", "记好一本工作日志"),
-    ("service_card", "发放一张便民服务卡"),
-    ("problem_ledger", "建立一本问题台账"),
-    ("research_report", "形成一篇调研报告"),
-    ("party_lecture", "讲好一堂主题党课"),
-    ("tech_training", "开展一次农技培训"),
-    ("startup_project", "领办一个创业项目"),
-)
-LABELS = dict(DUTIES)
-PER_KIND = (  # the kinds counted per secretary and kind: households reached, or approved filings
-    FilingKind.HOUSEHOLD_VISIT,
-    FilingKind.SERVICE_CARD,
-    FilingKind.RESEARCH_REPORT,
-    FilingKind.PARTY_LECTURE,
-    FilingKind.TECH_TRAINING,
-    FilingKind.STARTUP_PROJECT,
-)
 
 
 @dataclass(frozen=True)
@@ -54,6 +44,8 @@ class DutyStatus:
     denominator: int
     percent: float | None
     detail: str
+    kinds: tuple[str, ...] = ()  # the item's evidence kinds
+    rule: ChecklistRule = ChecklistRule.APPROVED_COUNT
 
     @property
     def figure(self) -> str:
@@ -67,13 +59,24 @@ class DutyStatus:
 class DutyProgress:
     secretary: SecretaryProfile
     duties: list[DutyStatus]
-    # Counted diary entries per calendar month (keyed by its first day), as the diary rule reads
-    # them: the secretary's home shows this month's count against the rule ("本月工作日志 2/4").
+    # Counted diary entries per calendar month (keyed by its first day), as the checklist's monthly
+    # item counting work_diary reads them: the secretary's home shows this month's count against
+    # its threshold ("本月工作日志 2/4"). Empty, and `diary_required` None, when no item does.
     diary_entries: Mapping[date, int] = field(default_factory=dict)
+    checklist: Checklist | None = None  # the version the term uses now
+    diary_required: int | None = None
 
     @property
     def completed_count(self) -> int:
         return sum(d.complete for d in self.duties)
+
+    @property
+    def checklist_name(self) -> str:
+        return self.checklist.name if self.checklist else ""
+
+    @property
+    def checklist_version(self) -> int:
+        return self.checklist.version if self.checklist else 1
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,28 @@ class TownshipProgress:
     def completed_share(self) -> float:
         total = sum(len(p.duties) for p in self.secretaries)
         return round(sum(p.completed_count for p in self.secretaries) / total, 4) if total else 0.0
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return duty_columns(self.secretaries)
+
+    @property
+    def checklist_names(self) -> list[str]:
+        return list(dict.fromkeys(p.checklist_name for p in self.secretaries if p.checklist))
+
+
+def duty_columns(progress: Sequence[DutyProgress]) -> list[tuple[str, str]]:
+    """(key, label) of the union of the items of the checklists these secretaries use: the items
+    of the newest version in its order, then older versions' items not in it."""
+    checklists = {(p.checklist.county_id, p.checklist.version): p.checklist for p in progress if p.checklist}
+    columns: dict[str, str] = {}
+    for _, checklist in sorted(checklists.items(), key=lambda kv: -kv[0][1]):
+        for item in checklist.items:
+            columns.setdefault(item.key, item.label)
+    for p in progress:  # progress made without a checklist (none in practice): its own items
+        for d in p.duties:
+            columns.setdefault(d.key, d.label)
+    return list(columns.items())
 
 
 async def duty_progress(
@@ -156,87 +181,143 @@ async def county_progress(session: AsyncSession, actor: Actor | None, *, today: 
 
 
 async def progress_for(
-    session: AsyncSession, secretaries: Sequence[SecretaryProfile], rules: CountyRules, today: date
+    session: AsyncSession,
+    secretaries: Sequence[SecretaryProfile],
+    rules: CountyRules,
+    today: date,
+    config: ChecklistConfiguration | None = None,
 ) -> list[DutyProgress]:
+    """Each secretary's progress on the checklist their term uses. `config` is read here (one
+    query) unless the caller already has it."""
     if not secretaries:
         return []
     ids = [s.id for s in secretaries]
+    if config is None:
+        config = await load_configuration(session, {s.county_id for s in secretaries}, ids)
+    current = {s.id: config.current(s, today) for s in secretaries}
+    in_use = {(c.county_id, c.version): c for c in current.values()}
+    items = [item for checklist in in_use.values() for item in checklist.items]
+    monthly_kinds = {
+        kind
+        for county_id in {s.county_id for s in secretaries}
+        for version in config.versions_of(county_id)
+        for item in version.items
+        if item.rule is ChecklistRule.MONTHLY_COUNT
+        for kind in item.kinds
+    }
     villages = list({s.village_id for s in secretaries})
     roster, cards = await _rosters_and_cards(session, secretaries)
-    counts = await _filing_counts(session, ids)
-    diary_months = await _diary_counts_by_month(session, ids)
+    counts = await _filing_counts(session, ids, items)
+    per_month = await _counts_by_month(session, ids, monthly_kinds)
     ledgers = await _ledgers(session, villages, today, rules)
-    return [
-        DutyProgress(
-            s,
-            [
-                _coverage(
-                    "household_visits",
-                    counts.households(s.id, FilingKind.HOUSEHOLD_VISIT),
-                    roster.get(s.id, 0),
-                    rules.household_visit_target_pct,
-                    "户已走访",
-                ),
-                _diary(s, diary_months.get(s.id, {}), rules, today),
-                _card(s.id in cards, counts.households(s.id, FilingKind.SERVICE_CARD), roster.get(s.id, 0), rules),
-                _ledger(ledgers.get(s.village_id, _Ledger()), rules),
-                _count(
-                    "research_report",
-                    counts.approved(s.id, FilingKind.RESEARCH_REPORT),
-                    rules.research_reports_required,
-                ),
-                _count(
-                    "party_lecture",
-                    counts.approved(s.id, FilingKind.PARTY_LECTURE),
-                    rules.party_lectures_required,
-                ),
-                _count(
-                    "tech_training",
-                    counts.approved(s.id, FilingKind.TECH_TRAINING),
-                    rules.tech_trainings_required,
-                ),
-                _count(
-                    "startup_project",
-                    counts.approved(s.id, FilingKind.STARTUP_PROJECT),
-                    rules.startup_projects_required,
-                ),
-            ],
-            diary_months.get(s.id, {}),
+    result = []
+    for s in secretaries:
+        checklist = current[s.id]
+        months = per_month.get(s.id, {})
+        duties = []
+        for item in checklist.items:
+            if item.rule is ChecklistRule.ROSTER_COVERAGE:
+                done = counts.households(s.id, item.kinds)
+                duties.append(_coverage(item, done, roster.get(s.id, 0), _coverage_unit(item.kinds)))
+            elif item.rule is ChecklistRule.SERVICE_CARD:
+                done = counts.households(s.id, item.kinds)
+                duties.append(_card(item, s.id in cards, done, roster.get(s.id, 0)))
+            elif item.rule is ChecklistRule.LEDGER:
+                duties.append(_ledger(item, ledgers.get(s.village_id, _Ledger()), rules))
+            elif item.rule is ChecklistRule.APPROVED_COUNT:
+                duties.append(_count(item, counts.approved(s.id, item.kinds)))
+            else:
+                duties.append(_monthly(item, s, months, config, today))
+        diary = checklist.diary_item
+        result.append(
+            DutyProgress(
+                s,
+                duties,
+                _sum_months(months, diary.kinds) if diary else {},
+                checklist,
+                diary.threshold if diary else None,
+            )
         )
-        for s in secretaries
-    ]
+    return result
 
 
 def _percent(numerator: int, denominator: int) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
 
-def _coverage(key: str, done: int, roster: int, target_pct: int, unit: str) -> DutyStatus:
+def _status(
+    item: ChecklistItem, complete: bool, numerator: int, denominator: int, percent: float | None, detail: str
+) -> DutyStatus:
+    return DutyStatus(item.key, item.label, complete, numerator, denominator, percent, detail, item.kinds, item.rule)
+
+
+_UNITS: dict[tuple[str, ...], str] = {
+    (FilingKind.HOUSEHOLD_VISIT.value,): "户已走访",
+    (FilingKind.SERVICE_CARD.value,): "户已发卡",
+    (FilingKind.PAIRING.value,): "户已结对",
+    (FilingKind.PAIRING_VISIT.value,): "户已结对走访",
+}
+
+
+def _coverage_unit(kinds: tuple[str, ...]) -> str:
+    return _UNITS.get(kinds, "户已覆盖")
+
+
+def _coverage(item: ChecklistItem, done: int, roster: int, unit: str) -> DutyStatus:
     pct = _percent(done, roster)
-    complete = roster > 0 and done * 100 >= target_pct * roster
-    return DutyStatus(key, LABELS[key], complete, done, roster, pct, f"{done}/{roster} {unit}")
+    complete = roster > 0 and done * 100 >= item.threshold * roster
+    return _status(item, complete, done, roster, pct, f"{done}/{roster} {unit}")
 
 
-def _card(generated: bool, distributed: int, roster: int, rules: CountyRules) -> DutyStatus:
-    base = _coverage("service_card", distributed, roster, rules.card_coverage_target_pct, "户已发卡")
+def _card(item: ChecklistItem, generated: bool, distributed: int, roster: int) -> DutyStatus:
+    base = _coverage(item, distributed, roster, "户已发卡")
     detail = base.detail if generated else f"尚未生成服务卡；{base.detail}"
-    return DutyStatus(
-        base.key, base.label, generated and base.complete, base.numerator, base.denominator, base.percent, detail
-    )
+    return _status(item, generated and base.complete, base.numerator, base.denominator, base.percent, detail)
 
 
-def _count(key: str, approved: int, required: int) -> DutyStatus:
-    return DutyStatus(
-        key, LABELS[key], approved >= required, approved, required, None, f"已通过审核 {approved} 项（要求 {required}）"
-    )
+def _count(item: ChecklistItem, approved: int) -> DutyStatus:
+    required = item.threshold
+    return _status(item, approved >= required, approved, required, None, f"已通过审核 {approved} 项（要求 {required}）")
 
 
-def _diary(secretary: SecretaryProfile, per_month: dict[date, int], rules: CountyRules, today: date) -> DutyStatus:
+def _monthly(
+    item: ChecklistItem,
+    secretary: SecretaryProfile,
+    per_month: Mapping[tuple[str, date], int],
+    config: ChecklistConfiguration,
+    today: date,
+) -> DutyStatus:
+    """Each full month of the term so far is judged by the version in effect at its start: with that
+    version's threshold and kinds, or not at all when that version has no such monthly item."""
+
+    def required_in(month: date) -> int | None:
+        then = config.version_at(secretary, month).by_key.get(item.key)
+        if then is None or then.rule is not ChecklistRule.MONTHLY_COUNT:
+            return None
+        return then.threshold
+
+    def entries(month: date) -> int:
+        then = config.version_at(secretary, month).by_key.get(item.key) or item
+        return sum(per_month.get((kind, month), 0) for kind in then.kinds)
+
     end = min(today, secretary.term_end + timedelta(days=1))
-    diary = diary_months(secretary.term_start, end, per_month, rules.diary_entries_per_month)
-    months, met = len(diary.months), diary.met
-    detail = f"{met}/{months} 个完整月份达到每月 {diary.required} 篇" if months else "任期内尚无完整月份"
-    return DutyStatus("work_diary", LABELS["work_diary"], diary.complete, met, months, _percent(met, months), detail)
+    counted = {m: entries(m) for m in _months_with_entries(per_month)}
+    rule = monthly_rule(secretary.term_start, end, counted, required_in, item.threshold)
+    months, met = len(rule.months), rule.met
+    detail = f"{met}/{months} 个完整月份达到每月 {rule.required} {item.unit}" if months else "任期内尚无完整月份"
+    return _status(item, rule.complete, met, months, _percent(met, months), detail)
+
+
+def _months_with_entries(per_month: Mapping[tuple[str, date], int]) -> set[date]:
+    return {month for _, month in per_month}
+
+
+def _sum_months(per_month: Mapping[tuple[str, date], int], kinds: tuple[str, ...]) -> dict[date, int]:
+    result: dict[date, int] = defaultdict(int)
+    for (kind, month), count in per_month.items():
+        if kind in kinds:
+            result[month] += count
+    return dict(result)
 
 
 @dataclass
@@ -246,22 +327,14 @@ class _Ledger:
     old: int = 0
 
 
-def _ledger(ledger: _Ledger, rules: CountyRules) -> DutyStatus:
+def _ledger(item: ChecklistItem, ledger: _Ledger, rules: CountyRules) -> DutyStatus:
     rate = _percent(ledger.resolved_old, ledger.old)
     rate_text = f"{rate}%" if rate is not None else "—"
     detail = (
         f"台账 {ledger.total} 条；{rules.problem_resolution_age_days} 天以上问题解决率 {rate_text}"
         f"（{ledger.resolved_old}/{ledger.old}）"
     )
-    return DutyStatus(
-        "problem_ledger",
-        LABELS["problem_ledger"],
-        ledger.total >= rules.problem_min_count,
-        ledger.resolved_old,
-        ledger.old,
-        rate,
-        detail,
-    )
+    return _status(item, ledger.total >= item.threshold, ledger.resolved_old, ledger.old, rate, detail)
 
 
 async def _rosters_and_cards(
@@ -278,45 +351,73 @@ async def _rosters_and_cards(
 
 
 class _FilingCounts:
-    """Per secretary and kind: distinct households of the counted filings, and approved filings."""
+    """Per secretary and set of kinds (an item's evidence): distinct households of the counted
+    filings, and approved filings."""
 
-    def __init__(self, rows: Sequence[tuple[int, FilingKind | str, int, int]]) -> None:
-        self._counts = {(sid, FilingKind(kind)): (int(homes), int(approved)) for sid, kind, homes, approved in rows}
+    def __init__(
+        self, households: dict[tuple[int, tuple[str, ...]], int], approved: dict[tuple[int, tuple[str, ...]], int]
+    ):
+        self._households = households
+        self._approved = approved
 
-    def households(self, secretary_id: int, kind: FilingKind) -> int:
-        return self._counts.get((secretary_id, kind), (0, 0))[0]
+    def households(self, secretary_id: int, kinds: tuple[str, ...]) -> int:
+        return self._households.get((secretary_id, tuple(sorted(kinds))), 0)
 
-    def approved(self, secretary_id: int, kind: FilingKind) -> int:
-        return self._counts.get((secretary_id, kind), (0, 0))[1]
+    def approved(self, secretary_id: int, kinds: tuple[str, ...]) -> int:
+        return self._approved.get((secretary_id, tuple(sorted(kinds))), 0)
 
 
-async def _filing_counts(session: AsyncSession, ids: Sequence[int]) -> _FilingCounts:
-    """One pass over the secretaries' filings of the per-kind duties (diaries are counted per month)."""
-    counted_household = case((Filing.status.in_(COUNTED), Filing.household_id))
-    rows = await session.execute(
-        select(
-            Filing.secretary_id,
-            Filing.kind,
-            func.count(func.distinct(counted_household)),
-            func.count(case((Filing.status == FilingStatus.APPROVED, 1))),
-        )
-        .where(Filing.secretary_id.in_(ids), Filing.kind.in_(PER_KIND))
-        .group_by(Filing.secretary_id, Filing.kind)
+def _kinds_in(kinds: tuple[str, ...]) -> ColumnElement[bool]:
+    members = [FilingKind(k) for k in kinds]
+    return Filing.kind == members[0] if len(members) == 1 else Filing.kind.in_(members)
+
+
+async def _filing_counts(session: AsyncSession, ids: Sequence[int], items: Sequence[ChecklistItem]) -> _FilingCounts:
+    """One pass over the secretaries' filings of the kinds the items count by household (roster
+    coverage, the card) or by approval; one column per distinct set of kinds."""
+    household_sets = sorted(
+        {tuple(sorted(i.kinds)) for i in items if i.rule in (ChecklistRule.ROSTER_COVERAGE, ChecklistRule.SERVICE_CARD)}
     )
-    return _FilingCounts(rows.tuples().all())
+    approved_sets = sorted({tuple(sorted(i.kinds)) for i in items if i.rule is ChecklistRule.APPROVED_COUNT})
+    kinds = sorted({FilingKind(k) for kinds in (*household_sets, *approved_sets) for k in kinds})
+    if not kinds:
+        return _FilingCounts({}, {})
+    columns = [
+        func.count(func.distinct(case((and_(Filing.status.in_(COUNTED), _kinds_in(s)), Filing.household_id))))
+        for s in household_sets
+    ] + [func.count(case((and_(Filing.status == FilingStatus.APPROVED, _kinds_in(s)), 1))) for s in approved_sets]
+    rows = await session.execute(
+        select(Filing.secretary_id, *columns)
+        .where(Filing.secretary_id.in_(ids), Filing.kind.in_(kinds))
+        .group_by(Filing.secretary_id)
+    )
+    households: dict[tuple[int, tuple[str, ...]], int] = {}
+    approved: dict[tuple[int, tuple[str, ...]], int] = {}
+    for secretary_id, *values in rows.tuples():
+        for s, value in zip(household_sets, values[: len(household_sets)], strict=True):
+            households[(secretary_id, s)] = int(value)
+        for s, value in zip(approved_sets, values[len(household_sets) :], strict=True):
+            approved[(secretary_id, s)] = int(value)
+    return _FilingCounts(households, approved)
 
 
-async def _diary_counts_by_month(session: AsyncSession, ids: Sequence[int]) -> dict[int, dict[date, int]]:
-    """Per secretary: counted diary entries per month (keyed by its first day), grouped by the database."""
+async def _counts_by_month(
+    session: AsyncSession, ids: Sequence[int], kinds: set[str]
+) -> dict[int, dict[tuple[str, date], int]]:
+    """Per secretary: counted filings of the monthly items' kinds per kind and month (keyed by its
+    first day), grouped by the database."""
+    if not kinds:
+        return {}
     year, month = extract("year", Filing.occurred_on), extract("month", Filing.occurred_on)
+    members = sorted(FilingKind(k) for k in kinds)
     rows = await session.execute(
-        select(Filing.secretary_id, year, month, func.count())
-        .where(Filing.secretary_id.in_(ids), Filing.kind == FilingKind.WORK_DIARY, Filing.status.in_(COUNTED))
-        .group_by(Filing.secretary_id, year, month)
+        select(Filing.secretary_id, Filing.kind, year, month, func.count())
+        .where(Filing.secretary_id.in_(ids), _kinds_in(tuple(members)), Filing.status.in_(COUNTED))
+        .group_by(Filing.secretary_id, Filing.kind, year, month)
     )
-    result: dict[int, dict[date, int]] = defaultdict(dict)
-    for secretary_id, y, m, count in rows.tuples():
-        result[secretary_id][date(int(y), int(m), 1)] = count
+    result: dict[int, dict[tuple[str, date], int]] = defaultdict(dict)
+    for secretary_id, kind, y, m, count in rows.tuples():
+        result[secretary_id][(FilingKind(kind).value, date(int(y), int(m), 1))] = int(count)
     return result
 
 

@@ -9,7 +9,7 @@ term so far) is `diary_months`: the duty checklist (progress.py) and the assessm
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -55,7 +55,7 @@ class DiaryMonths:
 
     months: tuple[date, ...]  # first days of the full months, oldest first
     short: tuple[date, ...]  # the months among them with fewer entries than required
-    required: int  # entries per month (the county's `diary_entries_per_month`)
+    required: int  # entries per month (the checklist's monthly item's threshold)
 
     @property
     def met(self) -> int:
@@ -72,6 +72,27 @@ def diary_months(start: date, end: date, entries_per_month: Mapping[date, int], 
     """The work-diary rule over [start, end): each full calendar month needs at least `required`
     entries. `entries_per_month` counts the entries by the first day of their month (`month_of`);
     a month it does not name has none."""
-    months = tuple(full_months(start, end))
-    short = tuple(m for m in months if entries_per_month.get(m, 0) < required)
-    return DiaryMonths(months, short, required)
+    return monthly_rule(start, end, entries_per_month, lambda _month: required, required)
+
+
+def monthly_rule(
+    start: date,
+    end: date,
+    entries_per_month: Mapping[date, int],
+    required_in: Callable[[date], int | None],
+    required: int,
+) -> DiaryMonths:
+    """A per-month count rule over [start, end), the diary rule generalised: `required_in(month)` is
+    the entries that month needs (the checklist version in effect at its start), or None where the
+    rule does not apply that month (the item is not in that month's version) — such a month is not
+    counted. `required` is the figure shown (the current version's)."""
+    months = []
+    short = []
+    for month in full_months(start, end):
+        needed = required_in(month)
+        if needed is None:
+            continue
+        months.append(month)
+        if entries_per_month.get(month, 0) < needed:
+            short.append(month)
+    return DiaryMonths(tuple(months), tuple(short), required)

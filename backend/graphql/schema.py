@@ -28,6 +28,7 @@ from backend.complaints.api.mutations import ComplaintMutations
 from backend.complaints.api.queries import ComplaintQueries
 from backend.compliance.api.queries import ComplianceQueries
 from backend.core.settings import Settings
+from backend.duties.api.checklist import ChecklistMutations, ChecklistQueries
 from backend.duties.api.queries import ProgressQueries
 from backend.filings.api.mutations import FilingMutations
 from backend.filings.api.photo_rules import PhotoRuleMutations, PhotoRuleQueries
@@ -58,6 +59,7 @@ class Query(
     FilingQueries,
     PhotoRuleQueries,
     ProgressQueries,
+    ChecklistQueries,
     AttendanceQueries,
     CountySettingsQueries,
     ProblemQueries,
@@ -86,6 +88,7 @@ class Mutation(
     PhotoRuleMutations,
     AttendanceMutations,
     CountySettingsMutations,
+    ChecklistMutations,
     ProblemMutations,
     ServiceCardMutations,
     PollMutations,

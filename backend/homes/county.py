@@ -1,4 +1,4 @@
-"""The county leader's overview (县委组织部): the eight duties by township, secretaries falling
+"""The county leader's overview (县委组织部): the duty checklist by township, secretaries falling
 behind the pace of their term, attendance far below what last month asked, polls in progress
 with their turnout, unresolved problems, and whether this year's ranking is published. Each part
 is read by its own resolver; every number on the screen links to the list behind it.
@@ -61,7 +61,7 @@ class CountyDuties:
 
 
 async def county_duties(session: AsyncSession, actor: Actor | None, *, today: date) -> CountyDuties:
-    """COUNTY: the eight duties by township, and who falls behind the pace of their term."""
+    """COUNTY: the duty checklist by township, and who falls behind the pace of their term."""
     progress = await county_progress(session, actor, today=today)
     names = dict(progress.townships)
     paces: dict[int, list[Pace]] = defaultdict(list)

@@ -1,6 +1,6 @@
 """The first secretary's home (第一书记首页): what to do next, not a menu — an open roll call and
-its deadline, returned filings with the township's comment, this month's diary against the rule,
-and the first of the eight duties not yet complete. The outbox state is the phone's own."""
+its deadline, returned filings with the township's comment, this month's diary against the
+checklist's monthly diary item, and the first item of the checklist not yet complete. The outbox state is the phone's own."""
 
 from __future__ import annotations
 
@@ -35,7 +35,6 @@ class SecretaryHome:
     returned: Page[Filing]  # newest first, the first RETURNED_SHOWN
     progress: DutyProgress
     month: date  # the first day of this month
-    diary_required: int  # the county's diary_entries_per_month
 
     @property
     def diary_this_month(self) -> int:
@@ -43,8 +42,13 @@ class SecretaryHome:
         return self.progress.diary_entries.get(self.month, 0)
 
     @property
+    def diary_required(self) -> int | None:
+        """The threshold of the checklist's monthly item counting work diaries (None: it has none)."""
+        return self.progress.diary_required
+
+    @property
     def next_duty(self) -> DutyStatus | None:
-        """The first of the eight duties, in their order, not yet complete (None when all are)."""
+        """The first item of the checklist, in its order, not yet complete (None when all are)."""
         return next((d for d in self.progress.duties if not d.complete), None)
 
 
@@ -71,5 +75,4 @@ async def secretary_home(
         returned=returned,
         progress=progress,
         month=month_of(today),
-        diary_required=rules.diary_entries_per_month,
     )

@@ -1,4 +1,6 @@
-"""County rules: every number DOMAIN.md marks *(setting)*, with the defaults it gives."""
+"""County rules: every number DOMAIN.md marks *(setting)*, with the defaults it gives. The duty
+checklist's thresholds (visits %, diaries a month, …) are not settings: they are items of the
+county's checklist (backend/duties/checklist/), versioned per term."""
 
 from __future__ import annotations
 
@@ -21,15 +23,7 @@ class CountyRules:
     roll_call_minutes: int = 60
     roll_calls_per_month: int = 2  # per secretary, a calendar month (国办函〔2026〕12号: spot checks only)
     allowance_yuan_per_day: int = 40
-    household_visit_target_pct: int = 100
-    diary_entries_per_month: int = 4
-    card_coverage_target_pct: int = 100
-    problem_min_count: int = 1
     problem_resolution_age_days: int = 30
-    research_reports_required: int = 1
-    party_lectures_required: int = 1
-    tech_trainings_required: int = 1
-    startup_projects_required: int = 1
     pairing_households_required: int = 2
     satisfaction_incompetent_below_pct: int = 60
     satisfaction_basic_below_pct: int = 70
@@ -71,7 +65,6 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "roll_call_minutes": (5, 24 * 60),
     "roll_calls_per_month": (0, 4),
     "allowance_yuan_per_day": (0, 10_000),
-    "diary_entries_per_month": (0, 31),
     "problem_resolution_age_days": (1, 365),
     "townships_see_ranking": (0, 1),
     "staff_password_login": (0, 1),
@@ -89,8 +82,6 @@ DECIDED_KEYS = {
 # saved overrides, even when it equals CountyRules' constant default.
 DEPLOYMENT_DEFAULTED = {"totp_required_for_county"}
 _PERCENT = {
-    "household_visit_target_pct",
-    "card_coverage_target_pct",
     "satisfaction_incompetent_below_pct",
     "satisfaction_basic_below_pct",
     "excellent_quota_pct",

@@ -22,6 +22,7 @@ from backend.core.orm import utcnow
 from backend.core.pagination import Page, decode_cursor, encode_cursor, page_size
 from backend.core.sync import check_base_version, check_retry, client_id, content_hash
 from backend.core.validation import clean_sha256, clean_text
+from backend.duties.checklist import ChecklistRule, county_checklist
 from backend.media.access import access_media
 from backend.org.access import (
     STAFF_ROLES,
@@ -523,5 +524,12 @@ async def ledger_summary(
         age_days=rules.problem_resolution_age_days,
         resolved_old=resolved_old,
         old=old,
-        min_count=rules.problem_min_count,
+        min_count=await ledger_minimum(session, village.county_id or actor.county_id),
     )
+
+
+async def ledger_minimum(session: AsyncSession, county_id: int) -> int:
+    """The problems the county's newest checklist requires in a village ledger (its LEDGER item's
+    threshold); 0 when the checklist has no ledger item."""
+    checklist = await county_checklist(session, county_id)
+    return next((i.threshold for i in checklist.items if i.rule is ChecklistRule.LEDGER), 0)

@@ -2,7 +2,7 @@
 published rankings.
 
 - Township comparison (live, for a period): per township, its secretaries in post, the share of
-  the eight duties they have completed (progress.py's rules, as of the period's last day or
+  the checklist items (八个一 by default) they have completed (progress.py's rules, as of the period's last day or
   today), average satisfaction and average total over its rankable secretaries, and attendance
   = stationed days per secretary over the period (distinct Beijing-time days with a check-in
   inside the village geofence, any weekday). A fixed number of queries for any county.

@@ -1,5 +1,5 @@
 """The one table (一张表): every secretary of the county for a period, in one row — identity, the
-eight duties, stationed days and allowance, the poll, the assessment and the grade — built from what
+duty checklist (the county's 八个一 or its own list), stationed days and allowance, the poll, the assessment and the grade — built from what
 the secretaries, townships and the county already filed. Nothing here is entered again: every value
 comes from another domain's service, and `COLUMNS` says which (the provenance list). The same list
 drives the .xlsx (`sheet.py`), the JSON API (`http.py`, docs/ONE_TABLE.md,
@@ -31,7 +31,7 @@ from backend.attendance.common import Month, local_date, parse_month
 from backend.auth.actor import Actor
 from backend.core.errors import InvalidInput
 from backend.core.orm import utcnow
-from backend.duties.progress import DUTIES, progress_for
+from backend.duties.progress import progress_for
 from backend.org.access import require_role
 from backend.org.county_settings import rules_for
 from backend.org.models import OrgUnit, Role, SecretaryProfile, StationMode
@@ -42,7 +42,7 @@ from backend.ranking.models import Grade
 from backend.ranking.rows import RankingRow
 from backend.ranking.sql import Cut
 
-VERSION = "1"
+VERSION = "2"  # 2: the checklist columns (duty_list … duties_incomplete) replace the eight duty_* columns
 JsonValue = str | int | float | bool | None
 
 GRADE_LABELS = {
@@ -82,7 +82,9 @@ class Column:
 
 
 _ORG = Source("org", "org.models.SecretaryProfile（第一书记名册）", "县里导入的第一书记名册")
-_DUTIES = Source("duties", "duties.progress.progress_for（八个一进度）", "第一书记提交的工作记录，镇街审核")
+_DUTIES = Source(
+    "duties", "duties.progress.progress_for（履职清单进度）", "第一书记提交的工作记录，镇街审核；县定履职清单"
+)
 _ATTENDANCE = Source(
     "attendance",
     "attendance.allowance.allowance_sheet（驻村考勤及补贴表）",
@@ -99,8 +101,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("village", "村", "string", False, _ORG),
     Column("dispatch_unit", "派出单位", "string", False, _ORG),
     Column("mode", "驻村方式", "string", False, _ORG, {m.value: label for m, label in MODE_LABELS.items()}),
-    Column("duties_completed", "八个一完成项数", "integer", False, _DUTIES),
-    *(Column(f"duty_{key}", label, "boolean", False, _DUTIES) for key, label in DUTIES),
+    # The county's own checklist (八个一, 十个一 …) names its items: fixed columns cannot, so the row
+    # says which list the term uses, how many of its items are done, and which are not.
+    Column("duty_list", "履职清单", "string", False, _DUTIES),
+    Column("duties_completed", "履职清单完成项数", "integer", False, _DUTIES),
+    Column("duties_total", "履职清单项数", "integer", False, _DUTIES),
+    Column("duties_incomplete", "未完成项", "string", False, _DUTIES),
     Column("stationed_days", "驻村天数", "integer", False, _ATTENDANCE),
     Column("allowance_yuan", "驻村补贴(元)", "integer", False, _ATTENDANCE),
     Column("stationed_confirmed", "镇街已确认", "boolean", False, _ATTENDANCE),
@@ -255,8 +261,10 @@ async def one_table(
             "village": village_name,
             "dispatch_unit": profile.dispatch_unit,
             "mode": StationMode(profile.mode).value,
+            "duty_list": duties.checklist_name,
             "duties_completed": duties.completed_count,
-            **{f"duty_{d.key}": d.complete for d in duties.duties},
+            "duties_total": len(duties.duties),
+            "duties_incomplete": "；".join(d.label for d in duties.duties if not d.complete),
             "stationed_days": days.get(profile.id, 0),
             "allowance_yuan": allowance.get(profile.id, 0),
             "stationed_confirmed": bool(months) and profile.id not in unconfirmed,

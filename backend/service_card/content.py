@@ -18,10 +18,11 @@ class CardContent:
     dispatch_unit: str
     village_name: str
     township_name: str
-    duties: tuple[str, ...]
+    duties: tuple[str, ...]  # the labels of the secretary's checklist items, in order
     pledge: str | None
     public_url: str
     photo: bytes | None = None
+    duty_list: str = "八个一"  # the checklist's name; cards made before checklists were data say 八个一
 
     @classmethod
     def from_snapshot(cls, snapshot: dict[str, Any], photo: bytes | None = None) -> CardContent:
@@ -35,6 +36,7 @@ class CardContent:
             pledge=snapshot.get("pledge") or None,
             public_url=str(snapshot.get("public_url", "")),
             photo=photo,
+            duty_list=str(snapshot.get("duty_list") or "八个一"),
         )
 
     @property

@@ -68,8 +68,8 @@ def render_pdf(card: CardContent) -> bytes:
             y -= 12
     y = min(y, top - photo_h) - 8 if text_x > MARGIN else y - 4
 
-    # The eight duties, two columns.
-    y = _heading(canvas, "八个一 · 履职清单", y, width)
+    # The checklist's items (八个一 by default), two columns.
+    y = _heading(canvas, f"{card.duty_list} · 履职清单", y, width)
     column_w = (width - 2 * MARGIN) / 2
     canvas.setFont(CJK, 7.5)
     for i, duty in enumerate(card.duties):

@@ -129,8 +129,8 @@ def render_png(card: CardContent) -> bytes:
             y += px(12)
     y = max(y, top + photo_h) + px(8) if text_x > MARGIN else y + px(4)
 
-    # The eight duties, two columns.
-    y = _heading(draw, fonts[9.5], "八个一 · 履职清单", y)
+    # The checklist's items (八个一 by default), two columns.
+    y = _heading(draw, fonts[9.5], f"{card.duty_list} · 履职清单", y)
     column_w = (WIDTH - 2 * MARGIN) // 2
     for i, duty in enumerate(card.duties):
         col, row = i % 2, i // 2

@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.attendance.common import local_date
 from backend.audit import trail as audit
 from backend.auth.actor import Actor
 from backend.core.errors import DomainError, ErrorCode, NotFound
 from backend.core.orm import utcnow
 from backend.core.validation import clean_sha256
+from backend.duties.checklist import load_configuration
 from backend.filings.models import Filing, FilingKind, FilingStatus
 from backend.media.access import access_media
 from backend.org.access import access_org_unit, require_actor, require_secretary
@@ -22,17 +24,6 @@ from backend.org.models import OrgKind, OrgUnit, SecretaryProfile
 from backend.service_card.access import access_service_card
 from backend.service_card.models import ServiceCard
 
-# The eight duties (八个一), DOMAIN.md section 2, in order.
-DUTIES: tuple[str, ...] = (
-    "走访一遍全村农户",
-    "记好一本工作日志",
-    "发放一张便民服务卡",
-    "建立一本问题台账",
-    "形成一篇调研报告",
-    "讲好一堂主题党课",
-    "开展一次农技培训",
-    "领办一个创业项目",
-)
 PUBLIC_PLEDGE_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.APPROVED)
 
 
@@ -102,6 +93,9 @@ async def generate_service_card(
         photo = None
     else:
         photo = await _own_photo(session, actor, photo_sha256)
+    # the items of the checklist the secretary's term uses now (the county's 八个一 or its own list)
+    config = await load_configuration(session, [profile.county_id], [profile.id])
+    checklist = config.current(profile, local_date(utcnow()))
     snapshot: dict[str, Any] = {
         "name": profile.name,
         "phone": profile.phone,
@@ -109,7 +103,8 @@ async def generate_service_card(
         "village_id": village.id,
         "village_name": village.name,
         "township_name": township.name if township else "",
-        "duties": list(DUTIES),
+        "duty_list": checklist.name,
+        "duties": [item.label for item in checklist.items],
         "pledge": await latest_pledge(session, profile.id),
         "photo_sha256": photo,
         "public_url": public_page_url(public_base_url, village.id),

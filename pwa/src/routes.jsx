@@ -63,6 +63,13 @@ export const ROUTES = [
   { path: '/admin', roles: STAFF, component: screen(() => import('./screens/Admin.jsx')) },
   { path: '/admin/import', roles: COUNTY, component: screen(() => import('./screens/Import.jsx')), props: () => ({}) },
   { path: '/admin/identities', roles: COUNTY, component: screen(() => import('./screens/Identities.jsx')), props: () => ({}) },
+  // 履职清单设置: the county's duty checklist (N个一) as versioned data
+  {
+    path: '/admin/checklist',
+    roles: COUNTY,
+    component: screen(() => import('./screens/progress/ChecklistSettings.jsx')),
+    props: () => ({}),
+  },
   // where a login through the province's identity platform comes back (a one-time ticket in the fragment)
   { path: '/login/oidc', roles: PUBLIC, component: screen(() => import('./screens/OidcLanding.jsx')), props: () => ({}) },
 

@@ -401,6 +401,21 @@ CASES = [
         64,
         "k",
     ),
+    Case(
+        "duty_checklists.name",
+        "county",
+        "mutation($i: SaveDutyChecklistInput!) { saveDutyChecklist(input: $i) { " + ERR + " } }",
+        lambda w, v: {
+            "i": {
+                "basedOnVersion": 1,
+                "name": v,
+                "effectiveFrom": "2027-03-01",
+                "items": [{"label": "走访", "kinds": ["household_visit"], "rule": "ROSTER_COVERAGE", "threshold": 90}],
+            }
+        },
+        "name",
+        12,
+    ),
 ]
 
 # Length-limited columns no caller can write text into, and why.
@@ -429,6 +444,7 @@ NOT_FROM_INPUT = {
     "org_class_records.org_class": "an enum value",
     "ranking_snapshots.sha256": "a hash the server computes",
     "rubric_versions.sha256": "a hash the server computes",
+    "duty_checklists.sha256": "a hash the server computes",
     "refresh_tokens.token_hash": "a hash the server computes",
     "external_identities.issuer": "the configured OIDC_ISSUER",
     "external_identities.method": "an enum value",

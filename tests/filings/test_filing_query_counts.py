@@ -59,4 +59,6 @@ async def test_township_progress_query_count_is_fixed(
     small = await _statements(app, gql, PROGRESS)
     await _add_secretaries(session_factory, world, 30)
     large = await _statements(app, gql, PROGRESS)
-    assert small == large <= 9, (small, large)
+    # 10 = 9 before the county's checklist became data + 1: its versions and the secretaries' moves,
+    # read in one query for every secretary (backend/duties/checklist/versions.py load_configuration)
+    assert small == large <= 10, (small, large)

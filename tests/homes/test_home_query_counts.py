@@ -13,18 +13,20 @@ from tests.test_query_counts import count_queries
 from tests.world import World
 
 # secretary: the record with its village; the township's name and the household count; open
-# roll calls and their targets; returned filings (count, page); county rules; the eight duties
-# (roster and card, filings per kind, diary months, ledger).
-SECRETARY_STATEMENTS = 11
+# roll calls and their targets; returned filings (count, page); county rules; the checklist's
+# versions and moves (one query, +1 since the county's checklist became data); the items (roster
+# and card, filings per kind, monthly counts, ledger).
+SECRETARY_STATEMENTS = 12
 # township: review queue (count, page) and names; running roll calls and targets; polls by phase,
 # the running ones, their readiness counts (rosters, paper codes, ballots); rules, unresolved
 # counts, the oldest overdue.
 TOWNSHIP_STATEMENTS = 13
-# county: the tree, current secretaries, rules and the eight duties (4); last month's sheet
+# county: the tree, current secretaries, rules, the checklist's versions and moves (one query, +1
+# since the checklist became data) and the items (4); last month's sheet
 # (county, rules, secretaries, then check-ins by day, filings with a position, roll-call
 # verifications, declarations, confirmations: 8); polls as for the township (5); rules, problem
 # counts, the oldest overdue; this year's snapshots.
-COUNTY_STATEMENTS = 24
+COUNTY_STATEMENTS = 25
 
 
 async def _count(app: Starlette, gql: GraphQLClient, doc: str, user: str) -> tuple[int, dict]:

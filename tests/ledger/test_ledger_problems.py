@@ -17,6 +17,7 @@ from backend.core.db import SessionFactory
 from backend.org.models import CountySettings
 from backend.problems.models import Problem, ProblemNote, ProblemSource, ProblemStatus
 from tests.conftest import GraphQLClient
+from tests.duties.checklists import default_with, save_version
 from tests.world import PROBLEM_IDS, World
 
 REPORT = """mutation($id: ID!, $title: String!, $description: String!, $household: ID) {
@@ -429,7 +430,7 @@ async def test_ledger_summary_resolution_rate_by_hand(
 
 async def test_ledger_summary_of_an_empty_ledger(gql: GraphQLClient, world: World, session_factory) -> None:
     async with session_factory.begin() as session:
-        session.add(CountySettings(county_id=world.units["A"].id, values={"problem_min_count": 2}))
+        await save_version(session, world.units["A"].id, 1, default_with(problem_ledger=2))
     summary = _ok(await gql.execute(SUMMARY, {"v": world.unit_id("V12")}, as_user="county"), "ledgerSummary")
     assert summary["total"] == 1
     assert summary["complete"] is False  # the county asks for two

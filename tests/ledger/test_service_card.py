@@ -20,12 +20,12 @@ from starlette.applications import Starlette
 
 from backend.audit.models import AuditEvent
 from backend.core.db import SessionFactory
+from backend.duties.checklist import DEFAULT_ITEMS
 from backend.filings.models import FilingKind, FilingStatus
 from backend.media.models import Media
 from backend.service_card.content import CardContent
 from backend.service_card.png import HEIGHT, WIDTH, find_cjk_font, qr_placement
 from backend.service_card.qr import qr_matrix
-from backend.service_card.service import DUTIES
 from tests.conftest import GraphQLClient
 from tests.refusals import refusal
 from tests.world import World, stored_filing
@@ -81,7 +81,7 @@ async def test_generate_snapshots_the_public_details(
     assert card["secretaryId"] == str(profile.id)
     assert (card["name"], card["phone"], card["dispatchUnit"]) == ("V11书记", profile.phone, "县农业农村局")
     assert (card["villageName"], card["townshipName"], card["villageId"]) == ("V11名", "T1名", village_id)
-    assert card["duties"] == list(DUTIES) and len(DUTIES) == 8 and DUTIES[3] == "建立一本问题台账"
+    assert card["duties"] == [i.label for i in DEFAULT_ITEMS] and card["duties"][3] == "建立一本问题台账"
     assert card["pledge"] is None
     # PUBLIC_BASE_URL unset: the address the secretary's phone reached the server at
     assert settings.public_base_url == ""
@@ -278,7 +278,7 @@ def _content(**changes: Any) -> CardContent:
         "dispatch_unit": "市农业农村局",
         "village_name": "河东村",
         "township_name": "城关镇",
-        "duties": DUTIES,
+        "duties": tuple(i.label for i in DEFAULT_ITEMS),
         "pledge": "我承诺：" + "扎根基层，真心实意为群众办实事。" * 30,
         "public_url": "https://zct.example.cn/v/123",
     }

@@ -85,4 +85,6 @@ async def test_summary_statement_count_is_fixed(
     small = await statements()
     await add_villages(session_factory, world, 30)
     large = await statements()
-    assert small == large <= 8, (small, large)
+    # 9 = 8 before the county's checklist + 1: its versions and the secretaries' moves, read in one
+    # query for every secretary (backend/duties/checklist/versions.py load_configuration).
+    assert small == large <= 9, (small, large)

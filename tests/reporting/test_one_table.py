@@ -73,7 +73,8 @@ async def test_rows_come_from_what_was_filed(session_factory: SessionFactory, wo
     )
     expected = next(p for p in progress.secretaries if p.secretary.id == world.secretaries["V11"].id)
     assert v11["duties_completed"] == expected.completed_count
-    assert [v11[f"duty_{d.key}"] for d in expected.duties] == [d.complete for d in expected.duties]
+    assert (v11["duty_list"], v11["duties_total"]) == ("八个一", 8)
+    assert v11["duties_incomplete"] == "；".join(d.label for d in expected.duties if not d.complete)
     assert (v11["stationed_days"], v11["allowance_yuan"], v11["stationed_confirmed"]) == (15, 600, True)
     assert (v11["poll_ballots"], v11["poll_eligible"], v11["poll_valid"]) == (50, 60, True)
     assert (v11["satisfaction_percent"], v11["poll_tier"]) == ("90.00", "none")
@@ -186,8 +187,10 @@ async def test_statements_do_not_grow_with_secretaries(
                 phone=f"1370000{n:04d}",
             )
     assert await statements() == before
-    # roster, progress, polls, ranking, one allowance sheet; then the security log records the export
-    assert before == 16 + security_log_statements(app), before
+    # roster, progress (17 = 16 before the county's checklist + 1: its versions and moves, one
+    # query for every secretary), polls, ranking, one allowance sheet; then the security log
+    # records the export
+    assert before == 17 + security_log_statements(app), before
 
 
 def test_the_docs_list_every_column() -> None:

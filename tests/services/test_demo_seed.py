@@ -92,6 +92,9 @@ async def test_seed_demo_makes_a_living_county(settings: Settings, session_facto
         duties = {d.key: d for d in progress.duties}
         assert not duties["party_lecture"].complete  # returned: the browser test approves one
         assert duties["work_diary"].complete and 80 < (duties["household_visits"].percent or 0) < 100
+        # the demo county's checklist is the built-in 八个一, saved as its version 1
+        assert (progress.checklist_name, progress.checklist_version) == ("八个一", 1)
+        assert progress.checklist is not None and progress.checklist.saved
 
         # problems in every state, many older than 30 days
         problems = dict(

@@ -12,7 +12,7 @@ from backend.graphql.pagination import parse_optional_id
 
 @strawberry.type
 class ProgressQueries:
-    @strawberry.field(description="One secretary's 八个一 progress (own when secretaryId is omitted).")
+    @strawberry.field(description="One secretary's progress on their checklist (own when secretaryId is omitted).")
     async def duty_progress(self, info: Info, secretary_id: strawberry.ID | None = None) -> DutyProgress:
         async with info.context.session() as session:
             result = await progress.duty_progress(

@@ -30,7 +30,7 @@ class HomeQueries:
         return TownshipToday(_actor=actor, _today=info.context.today)
 
     @strawberry.field(
-        description="县委组织部总览 (COUNTY): 八个一 by township, secretaries behind their term's pace, last "
+        description="县委组织部总览 (COUNTY): the duty checklist by township, secretaries behind their term's pace, last "
         "month's attendance notes, polls in progress, unresolved problems, this year's ranking."
     )
     def county_overview(self, info: strawberry.Info) -> CountyOverview:

@@ -74,11 +74,11 @@ class ReturnedFiling:
     reviewed_at: datetime | None
 
 
-@strawberry.type(description="This month's work-diary entries against the county's rule.")
+@strawberry.type(description="This month's work-diary entries against the checklist's monthly diary item.")
 class DiaryMonth:
     month: str = strawberry.field(description="YYYY-MM")
     count: int = strawberry.field(description="Counted (submitted or approved) entries dated this month.")
-    required: int = strawberry.field(description="The county's diaryEntriesPerMonth.")
+    required: int = strawberry.field(description="Entries per month the checklist's monthly diary item requires.")
 
 
 @strawberry.type(description="第一书记首页: the secretary's tasks today, in one request.")
@@ -91,11 +91,13 @@ class SecretaryHome:
     open_roll_calls: list[RollCallDue] = strawberry.field(description="Soonest deadline first.")
     returned_count: int
     returned: list[ReturnedFiling] = strawberry.field(description="The newest few; myInbox has them all.")
-    diary: DiaryMonth
+    diary: DiaryMonth | None = strawberry.field(
+        description="This month's diary count; null when the secretary's checklist has no monthly diary item."
+    )
     duties_done: int
     duties_total: int
     next_duty: DutyStatus | None = strawberry.field(
-        description="The first of the eight duties, in their order, not yet complete; null when all are."
+        description="The first item of the checklist, in its order, not yet complete; null when all are."
     )
 
     @classmethod
@@ -119,12 +121,14 @@ class SecretaryHome:
                 )
                 for f in home.returned.items
             ],
-            diary=DiaryMonth(
+            diary=None
+            if home.diary_required is None
+            else DiaryMonth(
                 month=home.month.strftime("%Y-%m"), count=home.diary_this_month, required=home.diary_required
             ),
             duties_done=home.progress.completed_count,
             duties_total=len(home.progress.duties),
-            next_duty=DutyStatus(**vars(next_duty)) if next_duty else None,
+            next_duty=DutyStatus.of(next_duty) if next_duty else None,
         )
 
 
@@ -261,7 +265,7 @@ class OpenProblems:
 # --- the county ---------------------------------------------------------------------------------
 
 
-@strawberry.type(description="One township's secretaries and the eight duties.")
+@strawberry.type(description="One township's secretaries and their checklist items.")
 class TownshipDuties:
     township_id: strawberry.ID
     township_name: str
@@ -281,7 +285,7 @@ class TownshipDuties:
 
 
 @strawberry.type(
-    description="A secretary whose share of the eight duties done is below half the share of their term "
+    description="A secretary whose share of their checklist's items done is below half the share of their term "
     "passed (filed duties only — never use of the app)."
 )
 class BehindSecretary:
@@ -401,7 +405,7 @@ class CountyOverview:
 
         return cls(_actor=actor, _today=today, _duties=_Shared(duties))
 
-    @strawberry.field(description="八个一 by township, in the county's order.")
+    @strawberry.field(description="The duty checklist by township, in the county's order.")
     async def townships(self) -> list[TownshipDuties]:
         return [TownshipDuties.from_data(t) for t in (await self._duties.get()).townships]
 

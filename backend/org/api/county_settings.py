@@ -19,15 +19,7 @@ class CountySettingsType:
     roll_call_minutes: int = strawberry.field(description="点名应答时限（分钟）")
     roll_calls_per_month: int = strawberry.field(description="每名第一书记每月最多被点名次数（0–4）")
     allowance_yuan_per_day: int = strawberry.field(description="驻村补贴标准（元/天）")
-    household_visit_target_pct: int = strawberry.field(description="走访农户完成标准（%）")
-    diary_entries_per_month: int = strawberry.field(description="每月工作日志最少篇数")
-    card_coverage_target_pct: int = strawberry.field(description="便民服务卡发放完成标准（%）")
-    problem_min_count: int = strawberry.field(description="问题台账最少条数")
     problem_resolution_age_days: int = strawberry.field(description="计算办结率的问题最短时长（天）")
-    research_reports_required: int = strawberry.field(description="调研报告篇数")
-    party_lectures_required: int = strawberry.field(description="主题党课次数")
-    tech_trainings_required: int = strawberry.field(description="农技培训次数")
-    startup_projects_required: int = strawberry.field(description="领办创业项目个数")
     pairing_households_required: int = strawberry.field(description="结对帮扶困难户户数")
     satisfaction_incompetent_below_pct: int = strawberry.field(description="满意度低于此值定为不称职档（%）")
     satisfaction_basic_below_pct: int = strawberry.field(description="满意度低于此值定为基本称职档（%）")
@@ -57,15 +49,7 @@ class CountySettingsInput:
     roll_call_minutes: int | None = None
     roll_calls_per_month: int | None = None
     allowance_yuan_per_day: int | None = None
-    household_visit_target_pct: int | None = None
-    diary_entries_per_month: int | None = None
-    card_coverage_target_pct: int | None = None
-    problem_min_count: int | None = None
     problem_resolution_age_days: int | None = None
-    research_reports_required: int | None = None
-    party_lectures_required: int | None = None
-    tech_trainings_required: int | None = None
-    startup_projects_required: int | None = None
     pairing_households_required: int | None = None
     satisfaction_incompetent_below_pct: int | None = None
     satisfaction_basic_below_pct: int | None = None

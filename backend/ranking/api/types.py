@@ -146,7 +146,9 @@ class TownshipComparison:
     township_id: strawberry.ID
     township_name: str
     secretary_count: int
-    duty_completed_share: float | None = strawberry.field(description="0–1: eight duties completed / expected.")
+    duty_completed_share: float | None = strawberry.field(
+        description="0–1: checklist items completed / expected (the term's own checklist)."
+    )
     average_satisfaction: float | None = strawberry.field(description="0–1, over rankable secretaries.")
     average_total: float | None
     average_stationed_days: float | None = strawberry.field(description="Stationed days per secretary in the period.")

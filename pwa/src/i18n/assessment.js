@@ -216,7 +216,7 @@ export default addMessages({
       },
       standing: '本镇街 {n} 名第一书记当前档次',
       snapshotCut: '此处只显示本组前 {n} 人，完整名单请导出 Excel。',
-      dutiesShare: '八个一完成率',
+      dutiesShare: '履职清单完成率',
       avgSat: '平均满意率',
       avgTotal: '平均总分',
       attendanceDays: '人均驻村天数',

@@ -1,4 +1,4 @@
-// First secretary's duties (八个一): filing form, check-in, problem ledger, service card.
+// First secretary's duties (the county's checklist, e.g. 八个一): filing form, check-in, problem ledger, service card.
 // Simplified Chinese first, English second; the same keys in both (tests-unit/i18n.test.mjs).
 import { addMessages } from './core.js';
 
@@ -6,6 +6,7 @@ export default addMessages({
   zh: {
     duties: {
       completedN: '已完成 {n} / {m} 项',
+      listTitle: '履职“{name}”',
       done: '已完成',
       fileThis: '填报',
       open: '打开',
@@ -159,6 +160,7 @@ export default addMessages({
   en: {
     duties: {
       completedN: '{n} of {m} done',
+      listTitle: 'Duties: {name}',
       done: 'Done',
       fileThis: 'File',
       open: 'Open',

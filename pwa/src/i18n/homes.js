@@ -37,7 +37,8 @@ export default addMessages({
       villages: '本镇村（社区）',
     },
     overview: {
-      duties: '履职“八个一”完成情况',
+      duties: '履职清单完成情况',
+      dutiesOf: '履职“{name}”完成情况',
       dutiesCounty: '全县完成率',
       colTownship: '镇街',
       colShare: '完成率',
@@ -113,7 +114,8 @@ export default addMessages({
       villages: 'Our villages',
     },
     overview: {
-      duties: 'Eight duties by township',
+      duties: 'Duty checklist by township',
+      dutiesOf: 'Duties ({name}) by township',
       dutiesCounty: 'County',
       colTownship: 'Township',
       colShare: 'Done',

@@ -7,7 +7,7 @@ export default addMessages({
     oneTable: {
       title: '向上级报送（一张表）',
       intro:
-        '每位第一书记一行：八个一完成情况、驻村天数和补贴、群众满意度测评、考评得分和等次。表里每一项都取自系统里已有的记录，不需要任何人再填一遍。',
+        '每位第一书记一行：履职清单（如“八个一”）完成情况、驻村天数和补贴、群众满意度测评、考评得分和等次。表里每一项都取自系统里已有的记录，不需要任何人再填一遍。',
       month: '驻村天数统计',
       wholeYear: '全年（截至本月）',
       monthN: '{m}月',
@@ -23,7 +23,7 @@ export default addMessages({
     oneTable: {
       title: 'Report upward (one table)',
       intro:
-        'One row per first secretary: the eight duties, stationed days and allowance, the satisfaction poll, the assessment score and grade. Every value comes from records the system already holds; nobody enters anything again.',
+        'One row per first secretary: the duty checklist, stationed days and allowance, the satisfaction poll, the assessment score and grade. Every value comes from records the system already holds; nobody enters anything again.',
       month: 'Stationed days for',
       wholeYear: 'The whole year (to this month)',
       monthN: 'Month {m}',

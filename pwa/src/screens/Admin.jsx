@@ -351,6 +351,9 @@ export default function Admin({ me }) {
             <a class="btn secondary block" href="/admin/identities" data-testid="nav-identities">
               {t('org.identities')}
             </a>
+            <a class="btn secondary block" href="/admin/checklist" data-testid="admin-checklist">
+              {t('nav.checklist')}
+            </a>
           </>
         )}
       </section>

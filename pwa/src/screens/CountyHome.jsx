@@ -1,4 +1,4 @@
-// COUNTY: a leader's overview at a glance, in one request (countyOverview) — the eight duties by
+// COUNTY: a leader's overview at a glance, in one request (countyOverview) — the duty checklist by
 // township, secretaries behind the pace of their term, last month's attendance notes, polls in
 // progress with their turnout, unresolved problems, this year's ranking. Every number is a link
 // to the list behind it. Nothing here counts app use (DOMAIN.md section 8).
@@ -14,7 +14,8 @@ const Q = `{ countyOverview {
   attendance { month secretaryCount fewDaysCount }
   polls { draft issuing voting closed inProgress { id secretaryName villageName status turnout } }
   problems { ageDays unresolved overdue }
-  ranking { period published snapshotId publishedAt } } }`;
+  ranking { period published snapshotId publishedAt } }
+  dutyChecklist { name } }`;
 
 const pct = (x) => (x == null ? '—' : `${Math.round(x * 100)}%`);
 const enc = encodeURIComponent;
@@ -24,7 +25,7 @@ function Duties({ o }) {
   return (
     <section class="card task" aria-labelledby="od-title" data-testid="overview-duties">
       <h2 id="od-title">
-        {t('overview.duties')}
+        {o.checklistName ? t('overview.dutiesOf', { name: o.checklistName }) : t('overview.duties')}
         <a class="num" href="/progress" data-testid="county-share">
           {pct(o.completedShare)}
         </a>
@@ -178,6 +179,7 @@ function More() {
     ['/assessments', t('nav.assessments'), 'nav-assessments'],
     ['/polls', t('nav.polls'), 'nav-polls'],
     ['/settings', t('nav.settings'), 'nav-settings'],
+    ['/admin/checklist', t('nav.checklist'), 'nav-checklist'],
     ['/admin', t('org.admin'), 'nav-admin'],
     ['/one-table', t('nav.oneTable'), 'nav-one-table'],
     ['/compliance', t('nav.compliance'), 'nav-compliance'],
@@ -191,7 +193,10 @@ function More() {
 }
 
 export default function CountyHome() {
-  const { data, error, loading, reload } = useLoad(() => gql(Q).then((d) => d.countyOverview), []);
+  const { data, error, loading, reload } = useLoad(
+    () => gql(Q).then((d) => ({ ...d.countyOverview, checklistName: d.dutyChecklist?.name })),
+    [],
+  );
   if (loading && !data) return <HomeSkeleton />;
   if (error || !data)
     return (

@@ -1,9 +1,10 @@
 // VILLAGE role (first secretary): the home is a task list, loaded in one request (secretaryHome):
 // an open roll call to answer, returned filings to fix, the outbox in words, this month's diary
-// against the rule, and the next of the eight duties to file. The roster has its own screen.
+// against the rule, and the next item of the county's duty checklist to file (filed where fileHref
+// says: the item's first filing kind, the ledger, the card). The roster has its own screen.
 import { useEffect, useState } from 'preact/hooks';
 import { gql, cachedQuery } from '../api.js';
-import { prefetchDuties } from './duties/prefetch.js';
+import { prefetchDuties, fileHref, rememberDutyCount, DUTY_PROGRESS_Q } from './duties/prefetch.js';
 import { useT, errorText } from '../i18n.js';
 import { useLoad, ErrorBox, SecretaryFields, SECRETARY_FIELDS, HomeSkeleton } from '../ui.jsx';
 import { useStore } from '../store.js';
@@ -12,19 +13,7 @@ import { outbox, syncNow } from '../outbox/engine.js';
 const Q = `{ secretaryHome { villageId villageName townshipName householdCount
   secretary { ${SECRETARY_FIELDS} }
   openRollCalls { id deadline reasonLabel note answered } returnedCount returned { id title reviewComment }
-  diary { month count required } dutiesDone dutiesTotal nextDuty { key label detail } } }`;
-
-// Where each of the eight duties is filed (the ledger and the card have their own screens).
-const FILE_AT = {
-  household_visits: '/duties/new/HOUSEHOLD_VISIT',
-  work_diary: '/duties/new/WORK_DIARY',
-  service_card: '/card',
-  problem_ledger: '/problems',
-  research_report: '/duties/new/RESEARCH_REPORT',
-  party_lecture: '/duties/new/PARTY_LECTURE',
-  tech_training: '/duties/new/TECH_TRAINING',
-  startup_project: '/duties/new/STARTUP_PROJECT',
-};
+  diary { month count required } dutiesDone dutiesTotal nextDuty { key label detail kinds rule } } }`;
 
 const pad = (n) => String(n).padStart(2, '0');
 /** "10:32" today, "12月5日 10:32" (Dec 5, 10:32) another day. */
@@ -160,14 +149,28 @@ function Diary({ diary, queued }) {
   );
 }
 
+/** The checklist's name as last seen on its page (the home's one request does not carry it). */
+function useChecklistName() {
+  const [name, setName] = useState(null);
+  useEffect(() => {
+    cachedQuery(DUTY_PROGRESS_Q).then(
+      (d) => setName(d?.dutyProgress?.checklistName || null),
+      () => {},
+    );
+  }, []);
+  return name;
+}
+
 function NextDuty({ home }) {
   const t = useT();
   const d = home.nextDuty;
+  const name = useChecklistName();
+  const args = { n: home.dutiesDone, m: home.dutiesTotal, name };
   return (
     <section class="card task" aria-labelledby="nd-title" data-testid="home-next-duty">
       <h2 id="nd-title">
         <a href="/duties" data-testid="duties-link">
-          {t('home.duties', { n: home.dutiesDone, m: home.dutiesTotal })}
+          {name ? t('home.duties', args) : t('home.dutiesPlain', args)}
         </a>
       </h2>
       {d ? (
@@ -177,10 +180,10 @@ function NextDuty({ home }) {
             <strong data-testid="next-duty">{d.label}</strong>
             <span class="item-sub">{d.detail}</span>
           </p>
-          {d.key === 'household_visits' && !home.householdCount ? (
+          {(d.rule ? d.rule === 'ROSTER_COVERAGE' : d.key === 'household_visits') && !home.householdCount ? (
             <p class="small muted">{t('home.noRoster')}</p>
           ) : (
-            <a class="btn block" href={FILE_AT[d.key] || '/duties'} data-testid="file-next-duty">
+            <a class="btn block" href={fileHref(d) || '/duties'} data-testid="file-next-duty">
               {t('home.fileIt')}
             </a>
           )}
@@ -240,7 +243,10 @@ export default function VillageHome() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- reload when one more queued item has been sent
   }, [lastSent]);
   useEffect(() => {
-    if (data) prefetchDuties();
+    if (data) {
+      prefetchDuties();
+      rememberDutyCount(data.dutiesTotal);
+    }
   }, [data]);
   if (loading && !data) return <HomeSkeleton />;
   if (error || !data)
@@ -257,7 +263,7 @@ export default function VillageHome() {
       i.kind === 'WORK_DIARY' &&
       i.op === 'submitFiling' &&
       (i.state === 'waiting' || i.state === 'sending') &&
-      i.vars?.input?.occurredOn?.startsWith(h.diary.month),
+      i.vars?.input?.occurredOn?.startsWith(h.diary?.month),
   ).length;
   const urgent = h.openRollCalls.some((r) => !r.answered) || h.returnedCount > 0;
   return (
@@ -274,7 +280,7 @@ export default function VillageHome() {
         </p>
       )}
       <OutboxState />
-      <Diary diary={h.diary} queued={queuedDiary} />
+      {h.diary && <Diary diary={h.diary} queued={queuedDiary} />}
       <NextDuty home={h} />
       <Links home={h} />
       <details class="card" data-testid="home-profile">

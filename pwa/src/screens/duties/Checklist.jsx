@@ -1,5 +1,7 @@
-// 履职“八个一”: progress of the eight duties this term (dutyProgress), the outbox state, returned
-// filings, and the buttons to file each kind (works offline: filing goes to the outbox).
+// 履职“八个一” (or the county's own list, 十个一 …): progress of the items of the secretary's checklist
+// this term (dutyProgress — its items, name and version are the county's data), the outbox state,
+// returned filings, and the buttons to file each item's evidence (works offline: the last answer
+// is shown from the query cache, and filing goes to the outbox).
 import { useEffect, useState } from 'preact/hooks';
 import { gql, cachedQuery } from '../../api.js';
 import { useT } from '../../i18n.js';
@@ -8,20 +10,20 @@ import { useStore } from '../../store.js';
 import { useLoad, ErrorBox, BackLink } from '../../ui.jsx';
 import { outbox } from '../../outbox/engine.js';
 import { SyncSummary } from './Outbox.jsx';
-import { DUTY_KIND, OTHER_KINDS, loadRoster } from './common.jsx';
-import { DUTY_PROGRESS_Q as Q, prefetchFilingForm } from './prefetch.js';
+import { OTHER_KINDS, loadRoster } from './common.jsx';
+import { DUTY_PROGRESS_Q as Q, prefetchFilingForm, fileHref, lastDutyCount, rememberDutyCount } from './prefetch.js';
 
 const INBOX_Q = `{ myInbox(first: 50) { edges { node { id } } } }`;
-const LINK = { problem_ledger: '/problems', service_card: '/card' };
 
-/** The eight duties' places while dutyProgress loads, of their final height (no layout shift). */
+/** The items' places while dutyProgress loads, as many as last time, of their final height (no
+ * layout shift). */
 function DutySkeleton() {
   const t = useT();
   return (
     <div role="status" aria-busy="true" data-testid="duties-skeleton">
       <span class="sr-only">{t('common.loading')}</span>
       <ol class="duties" aria-hidden="true">
-        {Array.from({ length: 8 }, (_, i) => (
+        {Array.from({ length: lastDutyCount() }, (_, i) => (
           <li key={i} class="duty duty-skel" />
         ))}
       </ol>
@@ -42,6 +44,9 @@ export default function Checklist({ me }) {
   const [roster, setRoster] = useState('loading');
   useEffect(prefetchFilingForm, []);
   useEffect(() => {
+    if (data) rememberDutyCount(data.duties.length);
+  }, [data]);
+  useEffect(() => {
     loadRoster(me.orgUnit.id).then(
       () => setRoster('ready'),
       () => setRoster('missing'),
@@ -60,7 +65,9 @@ export default function Checklist({ me }) {
     <>
       <section class="card" aria-labelledby="duty-title">
         <BackLink href="/" />
-        <h2 id="duty-title">{t('village.duties')}</h2>
+        <h2 id="duty-title" data-testid="checklist-title">
+          {data?.checklistName ? t('duties.listTitle', { name: data.checklistName }) : t('village.duties')}
+        </h2>
         <p class="duty-count" data-testid={data ? 'duty-count' : undefined}>
           {data ? t('duties.completedN', { n: data.completedCount, m: data.totalCount }) : '\u00a0'}
         </p>
@@ -69,8 +76,8 @@ export default function Checklist({ me }) {
         {data && (
           <ol class="duties" data-testid="duties" data-roster={roster}>
             {data.duties.map((d) => {
-              const kind = DUTY_KIND[d.key];
-              const href = LINK[d.key] || (kind ? `/duties/new/${kind}` : null);
+              const href = fileHref(d);
+              const form = href?.startsWith('/duties/new/');
               return (
                 <li key={d.key} class={`duty${d.complete ? ' done' : ''}`} data-key={d.key} data-complete={d.complete ? '1' : '0'}>
                   <div class="duty-head">
@@ -94,7 +101,7 @@ export default function Checklist({ me }) {
                   <p class="small muted">{d.detail}</p>
                   {href && (
                     <a class="btn secondary duty-go" href={href} data-testid={`file-${d.key}`}>
-                      {kind ? t('duties.fileThis') : t('duties.open')}
+                      {form ? t('duties.fileThis') : t('duties.open')}
                     </a>
                   )}
                 </li>

@@ -1,5 +1,6 @@
 // COUNTY: the county's rules (every number DOMAIN.md marks *(setting)*): read, edit with
-// validation, confirm the changes (old → new) before saving.
+// validation, confirm the changes (old → new) before saving. The duties' own targets are items of
+// the county's duty checklist (履职清单设置, /admin/checklist), linked from the duty group.
 import { useEffect, useState } from 'preact/hooks';
 import { gql } from '../../api.js';
 import { useT } from '../../i18n.js';
@@ -16,15 +17,7 @@ export const SETTINGS = [
   ['rollCallMinutes', 5, 1440, 'att'],
   ['rollCallsPerMonth', 0, 4, 'att'],
   ['allowanceYuanPerDay', 0, 10000, 'att'],
-  ['householdVisitTargetPct', 1, 100, 'duty'],
-  ['diaryEntriesPerMonth', 0, 31, 'duty'],
-  ['cardCoverageTargetPct', 1, 100, 'duty'],
-  ['problemMinCount', 0, 1000, 'duty'],
   ['problemResolutionAgeDays', 1, 365, 'duty'],
-  ['researchReportsRequired', 0, 100, 'duty'],
-  ['partyLecturesRequired', 0, 100, 'duty'],
-  ['techTrainingsRequired', 0, 100, 'duty'],
-  ['startupProjectsRequired', 0, 100, 'duty'],
   ['pairingHouseholdsRequired', 0, 100, 'duty'],
   ['satisfactionIncompetentBelowPct', 0, 100, 'poll'],
   ['satisfactionBasicBelowPct', 0, 100, 'poll'],
@@ -133,6 +126,14 @@ export default function CountySettings() {
         {GROUPS.map((g) => (
           <fieldset key={g} class="set-group">
             <legend>{t(`settings.group.${g}`)}</legend>
+            {g === 'duty' && (
+              <p class="small" data-testid="checklist-link-hint">
+                {t('settings.checklistLink')}
+                <a class="btn secondary block" href="/admin/checklist" data-testid="nav-checklist">
+                  {t('settings.openChecklist')} ›
+                </a>
+              </p>
+            )}
             {SETTINGS.filter((s) => s[3] === g && known.includes(s[0])).map(([k, min, max]) => (
               <div class="input" key={k}>
                 <label for={`cs-${k}`}>{label(t, k)}</label>

@@ -1,5 +1,6 @@
-// 履职进度. TOWNSHIP: its secretaries with 八个一 completion (5/8) and duty chips (a compact
-// summary per secretary; the drill-down DutyProgress loads each duty's numbers and detail).
+// 履职进度. TOWNSHIP: its secretaries with their checklist's completion (5/8) and duty chips (a compact
+// summary per secretary, one chip per item of the checklists in use — "—" where an item is not in
+// that secretary's list; the drill-down DutyProgress loads each item's numbers and detail).
 // COUNTY: pick a township first (no townshipId) → the same list.
 import { useState } from 'preact/hooks';
 import { gql } from '../../api.js';
@@ -11,7 +12,7 @@ import { SUMMARY_FIELDS, DutyChips, summaryDuties, shareText } from './duties.js
 
 // The lean list: one line of plain values per secretary; each duty's detail loads on drill-down.
 const Q = `query TP($tw: ID) { townshipProgress(townshipId: $tw) { township { id name } completedShare
-  dutyKeys dutyLabels summaries { ${SUMMARY_FIELDS} } } }`;
+  checklistNames dutyKeys dutyLabels summaries { ${SUMMARY_FIELDS} } } }`;
 const TOWNSHIPS = `query Townships($after: String) { townships(first: 20, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { id name villageCount } } } }`;
 const STEP = 20;
@@ -67,6 +68,11 @@ function Progress({ me, townshipId }) {
           {t('progress.title')}：<span data-testid="progress-township-name">{data.township?.name}</span>
         </h2>
         <p class="muted">{t('progress.summary', { n: all.length, share: shareText(data.completedShare) })}</p>
+        {data.checklistNames?.length > 0 && (
+          <p class="small muted" data-testid="progress-checklists">
+            {t('progress.checklists', { names: data.checklistNames.map((x) => `“${x}”`).join('、') })}
+          </p>
+        )}
         <div class="row" role="group" aria-label={t('common.filter')}>
           <button
             type="button"

@@ -2,26 +2,30 @@
 import { useT } from '../../i18n.js';
 import '../../i18n/progress.js';
 
-export const DUTY_FIELDS = `key label complete numerator denominator percent detail`;
-export const PROGRESS_FIELDS = `secretary { id name village { id name } } completedCount totalCount duties { ${DUTY_FIELDS} }`;
-/** One secretary's line on the township list (lists in the order of townshipProgress.dutyKeys). */
+export const DUTY_FIELDS = `key label kinds rule complete numerator denominator percent detail`;
+export const PROGRESS_FIELDS = `secretary { id name village { id name } } checklistName checklistVersion completedCount totalCount
+  duties { ${DUTY_FIELDS} }`;
+/** One secretary's line on the township list (lists in the order of townshipProgress.dutyKeys: the
+ * union of the checklists its secretaries use; `complete`/`figure` are null where an item is not in
+ * that secretary's checklist). */
 export const SUMMARY_FIELDS = `secretaryId secretaryName villageName completedCount totalCount complete figure`;
 
-/** A summary line's duties as chip items: { key, label, complete, figure }. */
+/** A summary line's duties as chip items: { key, label, complete, figure, absent }. */
 export function summaryDuties({ dutyKeys, dutyLabels }, s) {
-  return dutyKeys.map((key, i) => ({ key, label: dutyLabels[i], complete: s.complete[i], figure: s.figure[i] }));
+  return dutyKeys.map((key, i) => ({
+    key,
+    label: dutyLabels[i],
+    complete: s.complete[i],
+    figure: s.figure[i],
+    absent: s.complete[i] == null,
+  }));
 }
 
-/** Duty key → filing kind to list its evidence (the ledger has no filings). */
-export const DUTY_KIND = {
-  household_visits: 'HOUSEHOLD_VISIT',
-  work_diary: 'WORK_DIARY',
-  service_card: 'SERVICE_CARD',
-  research_report: 'RESEARCH_REPORT',
-  party_lecture: 'PARTY_LECTURE',
-  tech_training: 'TECH_TRAINING',
-  startup_project: 'STARTUP_PROJECT',
-};
+/** The filing kind that lists an item's evidence (its first filing kind; the ledger has none). */
+export function evidenceKind(d) {
+  const k = (d.kinds || []).find((x) => x !== 'problem');
+  return k ? k.toUpperCase() : null;
+}
 
 // percent is 0–100 (null when there is nothing to divide by)
 const pct = (p) => (p == null ? null : Math.round(p * 10) / 10);
@@ -53,18 +57,24 @@ export function DutyChips({ duties }) {
   const t = useT();
   return (
     <span class="chips">
-      {duties.map((d) => (
-        <span
-          key={d.key}
-          class={`chip ${d.complete ? 'ok' : 'no'}`}
-          data-testid="duty-chip"
-          data-complete={d.complete ? '1' : '0'}
-          title={d.detail || d.label}
-        >
-          {d.complete ? '✓' : '○'} {shortLabel(t, d)}
-          {metric(d) ? ` ${metric(d)}` : ''}
-        </span>
-      ))}
+      {duties.map((d) =>
+        d.absent ? (
+          <span key={d.key} class="chip na" data-testid="duty-chip" data-absent="1" title={t('progress.notInList')}>
+            {shortLabel(t, d)} —
+          </span>
+        ) : (
+          <span
+            key={d.key}
+            class={`chip ${d.complete ? 'ok' : 'no'}`}
+            data-testid="duty-chip"
+            data-complete={d.complete ? '1' : '0'}
+            title={d.detail || d.label}
+          >
+            {d.complete ? '✓' : '○'} {shortLabel(t, d)}
+            {metric(d) ? ` ${metric(d)}` : ''}
+          </span>
+        ),
+      )}
     </span>
   );
 }

@@ -4,8 +4,8 @@
 bytes have arrived; `partial_upload_parts` holds those bytes, one row per stretch saved. Deleted when
 the upload completes, or after a day without progress by the daily retention.
 
-Revision ID: 0017_partial_uploads
-Revises: 0016_security_log
+Revision ID: 0018_partial_uploads
+Revises: 0017_duty_checklists
 Create Date: 2026-12-07 09:40:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_partial_uploads"
-down_revision = "0016_security_log"
+revision = "0018_partial_uploads"
+down_revision = "0017_duty_checklists"
 branch_labels = None
 depends_on = None
 
