@@ -15,7 +15,7 @@ from tests.duties.checklists import PAIRING_ITEM, save_version, ten_items
 from tests.world import World
 
 GENERATE = "mutation { generateServiceCard(input: null) { card { duties } errors { code } } }"
-HOME = "{ secretaryHome { diary { month count required } dutiesTotal nextDuty { key label kinds rule } } }"
+HOME = "{ secretaryHome { diary { month count required } checklistName dutiesTotal nextDuty { key label kinds rule } } }"
 
 
 async def test_the_service_card_prints_the_terms_checklist(
@@ -43,6 +43,7 @@ async def test_the_home_follows_the_checklist(
 ) -> None:
     default = (await gql.execute(HOME, as_user="village"))["data"]["secretaryHome"]  # type: ignore[index]
     assert default["diary"]["required"] == 4 and default["dutiesTotal"] == 8
+    assert default["checklistName"] == "八个一"
     assert default["nextDuty"] == {
         "key": "household_visits",
         "label": "走访一遍全村农户",
@@ -53,4 +54,5 @@ async def test_the_home_follows_the_checklist(
         await save_version(session, world.units["A"].id, 1, (PAIRING_ITEM,), name="一个一")
     one = (await gql.execute(HOME, as_user="village"))["data"]["secretaryHome"]  # type: ignore[index]
     assert one["diary"] is None and one["dutiesTotal"] == 1  # no monthly diary item: no diary figure
+    assert one["checklistName"] == "一个一"
     assert one["nextDuty"]["key"] == PAIRING_ITEM.key and one["nextDuty"]["kinds"] == ["pairing"]

@@ -94,6 +94,7 @@ class SecretaryHome:
     diary: DiaryMonth | None = strawberry.field(
         description="This month's diary count; null when the secretary's checklist has no monthly diary item."
     )
+    checklist_name: str = strawberry.field(description="The name of the checklist the term uses now (八个一 …).")
     duties_done: int
     duties_total: int
     next_duty: DutyStatus | None = strawberry.field(
@@ -126,6 +127,7 @@ class SecretaryHome:
             else DiaryMonth(
                 month=home.month.strftime("%Y-%m"), count=home.diary_this_month, required=home.diary_required
             ),
+            checklist_name=home.progress.checklist_name,
             duties_done=home.progress.completed_count,
             duties_total=len(home.progress.duties),
             next_duty=DutyStatus.of(next_duty) if next_duty else None,

@@ -4,7 +4,7 @@
 // says: the item's first filing kind, the ledger, the card). The roster has its own screen.
 import { useEffect, useState } from 'preact/hooks';
 import { gql, cachedQuery } from '../api.js';
-import { prefetchDuties, fileHref, rememberDutyCount, DUTY_PROGRESS_Q } from './duties/prefetch.js';
+import { prefetchDuties, fileHref, rememberDutyCount } from './duties/prefetch.js';
 import { useT, errorText } from '../i18n.js';
 import { useLoad, ErrorBox, SecretaryFields, SECRETARY_FIELDS, HomeSkeleton } from '../ui.jsx';
 import { useStore } from '../store.js';
@@ -13,7 +13,7 @@ import { outbox, syncNow } from '../outbox/engine.js';
 const Q = `{ secretaryHome { villageId villageName townshipName householdCount
   secretary { ${SECRETARY_FIELDS} }
   openRollCalls { id deadline reasonLabel note answered } returnedCount returned { id title reviewComment }
-  diary { month count required } dutiesDone dutiesTotal nextDuty { key label detail kinds rule } } }`;
+  diary { month count required } checklistName dutiesDone dutiesTotal nextDuty { key label detail kinds rule } } }`;
 
 const pad = (n) => String(n).padStart(2, '0');
 /** "10:32" today, "12月5日 10:32" (Dec 5, 10:32) another day. */
@@ -149,22 +149,10 @@ function Diary({ diary, queued }) {
   );
 }
 
-/** The checklist's name as last seen on its page (the home's one request does not carry it). */
-function useChecklistName() {
-  const [name, setName] = useState(null);
-  useEffect(() => {
-    cachedQuery(DUTY_PROGRESS_Q).then(
-      (d) => setName(d?.dutyProgress?.checklistName || null),
-      () => {},
-    );
-  }, []);
-  return name;
-}
-
 function NextDuty({ home }) {
   const t = useT();
   const d = home.nextDuty;
-  const name = useChecklistName();
+  const name = home.checklistName;
   const args = { n: home.dutiesDone, m: home.dutiesTotal, name };
   return (
     <section class="card task" aria-labelledby="nd-title" data-testid="home-next-duty">
