@@ -10,7 +10,7 @@ import { BackLink } from '../../ui.jsx';
 import { outbox, syncNow, retry, remove, refreshReview, leftToSend } from '../../outbox/engine.js';
 import { OutboxCare } from './OutboxCare.jsx';
 import { describeItem } from '../../outbox/registry.js';
-import { StateBadge, shownState, fmtTime, fmtDist } from './common.jsx';
+import { StateBadge, shownState, fmtTime, fmtDist, fmtSize } from './common.jsx';
 
 export function reason(e) {
   if (!e) return '';
@@ -24,11 +24,6 @@ function label(t, it) {
 }
 
 /** 850 KB, 1.2 MB — what a secretary reads on a data plan. */
-export function fmtSize(bytes) {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 export function SyncSummary({ compact }) {
   const t = useT();
   const o = useStore(outbox);

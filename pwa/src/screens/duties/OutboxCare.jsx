@@ -8,7 +8,7 @@ import { useStore } from '../../store.js';
 import { outbox, outboxUser, syncNow } from '../../outbox/engine.js';
 import { storageState, readStorage, askPersistence } from '../../outbox/storage.js';
 import { exportUnsent, importUnsent } from '../../outbox/backup.js';
-import { fmtSize } from './Outbox.jsx';
+import { fmtSize } from './common.jsx';
 import { saveBlob } from '../review/kit.jsx';
 
 const stamp = (d) => {

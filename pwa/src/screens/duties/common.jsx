@@ -226,3 +226,8 @@ export function isoLocal(d = new Date()) {
 export const fmtTime = (ms) => new Date(ms).toLocaleString('zh-CN', { hour12: false });
 /** 850 → "850 米", 494222 → "494.2 公里" */
 export const fmtDist = (t, m) => (m >= 1000 ? t('common.unitKm', { n: (m / 1000).toFixed(1) }) : t('common.unitM', { n: Math.round(m) }));
+/** Bytes as the outbox shows them: "280 KB", "3.7 MB". */
+export function fmtSize(bytes) {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
