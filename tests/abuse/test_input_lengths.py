@@ -438,6 +438,8 @@ NOT_FROM_INPUT = {
     "audit_anchors.chain": "set by the server",
     "audit_anchors.hash": "a hash the server computes",
     "media.sha256": "computed from the uploaded bytes",
+    "partial_uploads.sha256": "a resumable upload's name: 64 hex digits checked before any write (tests/media/test_resumable.py)",
+    "partial_upload_parts.sha256": "the name of the upload the part belongs to, as above",
     "media.stored_key": "made by the server",
     "media.thumb_key": "made by the server",
     "media.mime": "sniffed from the bytes",
