@@ -6,7 +6,8 @@ const apiPaths = ['/graphql', '/healthz', '/readyz', '/metrics', '/media', '/upl
 // The resumable-upload client (tus-js-client and its dependencies) in a chunk of its own, under
 // assets/guarded/: it names `globalThis` and `Uint8Array.fromBase64` only behind `typeof` checks
 // (rollup's CommonJS helper, js-base64), which `npm run check:syntax` allows there and nowhere else.
-const GUARDED = /node_modules\/(tus-js-client|js-base64|url-parse|querystringify|requires-port|lodash\.throttle|combine-errors|buffer-from|is-stream)\//;
+const GUARDED =
+  /node_modules\/(tus-js-client|js-base64|url-parse|querystringify|requires-port|lodash\.throttle|combine-errors|buffer-from|is-stream)\//;
 
 export default defineConfig({
   // BUILD_ID (optional) names a build on the phone (<html data-build>): support can ask which one runs
