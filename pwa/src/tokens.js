@@ -82,9 +82,18 @@ export async function saveTokens({ accessToken, refreshToken, expiresIn, user, i
   return mem;
 }
 
+/** Keep the latest `me` with the session — only while the stored session is still this one: a
+ * rotation since (another tab, or this one) must not be overwritten with older tokens. */
 export async function saveMe(me) {
   if (!mem) return;
   mem = { ...mem, me };
+  let stored;
+  try {
+    stored = await (await db()).get(STORE, 'session');
+  } catch {
+    stored = undefined;
+  }
+  if (stored && stored.refresh !== mem.refresh) return;
   await store(mem);
 }
 
